@@ -1,0 +1,121 @@
+"""Writes for organisations, units, plans, follow-up periods and memberships.
+
+Every service validates through the model's rules (`full_clean`), runs in one transaction
+and records who made the change in the object's history.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role, Unit
+
+Actor = AbstractBaseUser | None
+
+
+def save_validated(instance: models.Model, *, actor: Actor) -> models.Model:
+    """Validate an instance against its model's rules and save it, recording the actor.
+
+    Raises django.core.exceptions.ValidationError with per-field messages.
+    """
+    instance.full_clean()
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def organisation_create(*, name: str, actor: Actor, **fields: Any) -> Organisation:
+    """Create an organisation (municipality or region)."""
+    return save_validated(Organisation(name=name, **fields), actor=actor)
+
+
+@transaction.atomic
+def unit_create(
+    *, organisation: Organisation, name: str, kind: str, parent: Unit | None = None, actor: Actor
+) -> Unit:
+    """Create a unit in an organisation's tree, below `parent` or at the top."""
+    return save_validated(
+        Unit(organisation=organisation, parent=parent, name=name, kind=kind), actor=actor
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    organisation: Organisation,
+    kind: str,
+    name: str,
+    start_year: int,
+    end_year: int,
+    actor: Actor,
+    partner_organisations: list[Organisation] | None = None,
+    **fields: Any,
+) -> Plan:
+    """Create a plan. `fields` are the plan's other facts (decision, vision, perspectives...)."""
+    plan = save_validated(
+        Plan(
+            organisation=organisation,
+            kind=kind,
+            name=name,
+            start_year=start_year,
+            end_year=end_year,
+            **fields,
+        ),
+        actor=actor,
+    )
+    if partner_organisations:
+        plan.partner_organisations.set(partner_organisations)
+    return plan
+
+
+@transaction.atomic
+def periods_ensure_year(
+    *, organisation: Organisation, year: int, actor: Actor
+) -> list[FollowUpPeriod]:
+    """Make sure the organisation has its follow-up periods for a year, by its scheme.
+
+    Returns the year's periods in order; creates only those that are missing.
+    """
+    existing = {
+        period.kind: period
+        for period in FollowUpPeriod.objects.filter(organisation=organisation, year=year)
+    }
+    periods = []
+    for kind in FollowUpPeriod.kinds_for(organisation.follow_up_scheme):
+        period = existing.get(kind)
+        if period is None:
+            starts_on, ends_on = FollowUpPeriod.default_dates(year, kind)
+            period = save_validated(
+                FollowUpPeriod(
+                    organisation=organisation,
+                    year=year,
+                    kind=kind,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                ),
+                actor=actor,
+            )
+        periods.append(period)
+    return periods
+
+
+@transaction.atomic
+def membership_grant(
+    *, user, organisation: Organisation, role: str, unit: Unit | None = None, actor: Actor
+) -> Membership:
+    """Give a user a role on a unit (and the units below it), or on the whole organisation.
+
+    Granting a role the user already has returns the existing membership.
+    """
+    Role(role)  # refuses an unknown role before anything is written
+    existing = Membership.objects.filter(
+        user=user, organisation=organisation, unit=unit, role=role
+    ).first()
+    if existing is not None:
+        return existing
+    return save_validated(
+        Membership(user=user, organisation=organisation, unit=unit, role=role), actor=actor
+    )
