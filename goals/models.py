@@ -22,7 +22,9 @@ class Goal(models.Model):
     It may contribute to a goal of the parent plan, one level up the governance chain.
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
@@ -61,8 +63,10 @@ class Goal(models.Model):
                 )
             if self.contributes_to.plan_id != parent_plan_id:
                 raise ValidationError(
-                    {"contributes_to": _("Choose a goal of the parent plan, %(plan)s.")
-                     % {"plan": self.plan.parent}}
+                    {
+                        "contributes_to": _("Choose a goal of the parent plan, %(plan)s.")
+                        % {"plan": self.plan.parent}
+                    }
                 )
 
 
@@ -134,8 +138,10 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(ongoing=True, due_month__isnull=True)
-                           | Q(ongoing=False, due_month__gte=1, due_month__lte=12)),
+                condition=(
+                    Q(ongoing=True, due_month__isnull=True)
+                    | Q(ongoing=False, due_month__gte=1, due_month__lte=12)
+                ),
                 name="activity_ongoing_or_month",
             ),
             models.CheckConstraint(
@@ -157,7 +163,11 @@ class Activity(models.Model):
             errors["evaluated_year_end"] = _(
                 "Choose at least one follow-up in which the activity is evaluated."
             )
-        if self.unit_id and self.goal_id and self.unit.organisation_id != self.goal.plan.organisation_id:
+        if (
+            self.unit_id
+            and self.goal_id
+            and self.unit.organisation_id != self.goal.plan.organisation_id
+        ):
             errors["unit"] = _("The unit must belong to the plan's organisation.")
         if errors:
             raise ValidationError(errors)

@@ -54,7 +54,9 @@ class Indicator(models.Model):
     definition = models.TextField(
         _("definition"), blank=True, help_text=_("What is measured and how.")
     )
-    unit = models.CharField(_("unit"), max_length=20, choices=MeasureUnit, default=MeasureUnit.NUMBER)
+    unit = models.CharField(
+        _("unit"), max_length=20, choices=MeasureUnit, default=MeasureUnit.NUMBER
+    )
     unit_label = models.CharField(
         _("unit (free text)"), max_length=50, blank=True, help_text=_("e.g. tkr/inhabitant 80+")
     )
@@ -75,7 +77,11 @@ class Indicator(models.Model):
         help_text=_('For values on a scale, e.g. 10 for "8,0 of 10,0".'),
     )
     target_value = models.DecimalField(
-        _("target value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+        _("target value"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_PLACES,
+        null=True,
+        blank=True,
     )
     target_text = models.CharField(
         _("target as written"), max_length=200, blank=True, help_text=_('e.g. "HME-index >80"')
@@ -92,9 +98,7 @@ class Indicator(models.Model):
     green_bound = models.DecimalField(
         _("green from"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
     )
-    green_bound_inclusive = models.BooleanField(
-        _("the bound itself is green"), default=True
-    )
+    green_bound_inclusive = models.BooleanField(_("the bound itself is green"), default=True)
     red_bound = models.DecimalField(
         _("red from"),
         max_digits=VALUE_DIGITS,
@@ -179,7 +183,10 @@ class Measurement(models.Model):
     """
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("indicator"),
     )
     period = models.ForeignKey(
         FollowUpPeriod,

@@ -216,9 +216,7 @@ class Plan(models.Model):
                 condition=~Q(status="decided") | Q(decision_date__isnull=False),
                 name="plan_decided_has_decision_date",
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="plan_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="plan_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -228,9 +226,12 @@ class Plan(models.Model):
         errors = {}
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = _("The last year cannot be before the first year.")
-        if self.owner_unit_id and self.organisation_id:
-            if self.owner_unit.organisation_id != self.organisation_id:
-                errors["owner_unit"] = _("The owner unit must belong to the plan's organisation.")
+        if (
+            self.owner_unit_id
+            and self.organisation_id
+            and self.owner_unit.organisation_id != self.organisation_id
+        ):
+            errors["owner_unit"] = _("The owner unit must belong to the plan's organisation.")
         if self.status == self.Status.DECIDED and not self.decision_date:
             errors["decision_date"] = _("A decided plan needs its decision date.")
         if self.parent_id:
@@ -267,7 +268,10 @@ class Plan(models.Model):
     @property
     def decision_label(self) -> str:
         """The decision as written on the document: "2022-11-29 § 190"."""
-        parts = [self.decision_date.isoformat() if self.decision_date else "", self.decision_paragraph]
+        parts = [
+            self.decision_date.isoformat() if self.decision_date else "",
+            self.decision_paragraph,
+        ]
         return " ".join(part for part in parts if part)
 
 
@@ -433,5 +437,9 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.unit or self.organisation}"
 
     def clean(self) -> None:
-        if self.unit_id and self.organisation_id and self.unit.organisation_id != self.organisation_id:
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
             raise ValidationError({"unit": _("The unit must belong to the organisation.")})

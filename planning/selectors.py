@@ -23,7 +23,9 @@ class Scope:
     is_superuser: bool = False
 
     def organisations(self) -> set[int]:
-        return set().union(*self.whole_organisations.values()) if self.whole_organisations else set()
+        return (
+            set().union(*self.whole_organisations.values()) if self.whole_organisations else set()
+        )
 
     def all_units(self) -> set[int]:
         return set().union(*self.units.values()) if self.units else set()
@@ -32,10 +34,9 @@ class Scope:
         """Whether the scope gives `role` on `unit` (directly, by inheritance or org-wide)."""
         if self.is_superuser:
             return True
-        return (
-            unit.organisation_id in self.whole_organisations.get(role, set())
-            or unit.pk in self.units.get(role, set())
-        )
+        return unit.organisation_id in self.whole_organisations.get(
+            role, set()
+        ) or unit.pk in self.units.get(role, set())
 
 
 def descendants_by_unit(units: list[Unit]) -> dict[int, set[int]]:
