@@ -26,6 +26,12 @@ def save_validated(instance: models.Model, *, actor: Actor) -> models.Model:
     return instance
 
 
+def next_position(siblings: models.QuerySet) -> int:
+    """The position after the last of `siblings` (0 for the first)."""
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
 @transaction.atomic
 def organisation_create(*, name: str, actor: Actor, **fields: Any) -> Organisation:
     """Create an organisation (municipality or region)."""
