@@ -1,7 +1,114 @@
+"""Shared fixtures: a small organisation with a unit tree, a plan and its periods."""
+
+from decimal import Decimal
+
 import pytest
+
+from goals.services import activity_create, goal_create
+from indicators.services import indicator_create
+from planning.models import Plan, Unit
+from planning.services import organisation_create, periods_ensure_year, plan_create, unit_create
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2 is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def organisation(db):
+    return organisation_create(name="Testkommun", municipality_code="2422", actor=None)
+
+
+@pytest.fixture
+def units(organisation):
+    """committee > administration > operation > (unit_a, unit_b)."""
+    committee = unit_create(
+        organisation=organisation, name="Kommunstyrelsen", kind=Unit.Kind.COMMITTEE, actor=None
+    )
+    administration = unit_create(
+        organisation=organisation,
+        name="Kommunförvaltningen",
+        kind=Unit.Kind.ADMINISTRATION,
+        parent=committee,
+        actor=None,
+    )
+    operation = unit_create(
+        organisation=organisation,
+        name="Omsorgsverksamheten",
+        kind=Unit.Kind.OPERATION,
+        parent=administration,
+        actor=None,
+    )
+    unit_a = unit_create(
+        organisation=organisation,
+        name="Hemtjänst",
+        kind=Unit.Kind.UNIT,
+        parent=operation,
+        actor=None,
+    )
+    unit_b = unit_create(
+        organisation=organisation, name="IFO", kind=Unit.Kind.UNIT, parent=operation, actor=None
+    )
+    return {
+        "committee": committee,
+        "administration": administration,
+        "operation": operation,
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+    }
+
+
+@pytest.fixture
+def plan(organisation, units):
+    return plan_create(
+        organisation=organisation,
+        owner_unit=units["operation"],
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        name="Verksamhetsplan Omsorg 2023",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+
+
+@pytest.fixture
+def periods(organisation):
+    """T1, T2 and T3 of 2023."""
+    return periods_ensure_year(organisation=organisation, year=2023, actor=None)
+
+
+@pytest.fixture
+def goal(plan):
+    return goal_create(plan=plan, number=1, title="Nöjda och friska medarbetare", actor=None)
+
+
+@pytest.fixture
+def indicator(goal):
+    """HME index: higher is better, green from 80, red below 70."""
+    return indicator_create(
+        goal=goal,
+        name="HME-index",
+        unit="index",
+        direction="higher",
+        green_bound=Decimal("80"),
+        green_bound_inclusive=True,
+        red_bound=Decimal("70"),
+        red_bound_inclusive=False,
+        target_value=Decimal("80"),
+        actor=None,
+    )
+
+
+@pytest.fixture
+def activity(goal):
+    return activity_create(
+        goal=goal,
+        title="Vi utbildar medarbetare i MHFA",
+        responsible_role="Alla chefer",
+        due_month=6,
+        evaluated_t1=True,
+        evaluated_year_end=False,
+        actor=None,
+    )
