@@ -140,7 +140,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(ongoing=True, due_month__isnull=True)
-                    | Q(ongoing=False, due_month__gte=1, due_month__lte=12)
+                    | Q(ongoing=False, due_month__isnull=False, due_month__gte=1, due_month__lte=12)
                 ),
                 name="activity_ongoing_or_month",
             ),

@@ -125,3 +125,10 @@ def membership_grant(
     return save_validated(
         Membership(user=user, organisation=organisation, unit=unit, role=role), actor=actor
     )
+
+
+@transaction.atomic
+def period_set_open(*, period: FollowUpPeriod, is_open: bool, actor: Actor) -> FollowUpPeriod:
+    """Open a follow-up period for reporting, or close it."""
+    period.is_open = is_open
+    return save_validated(period, actor=actor)

@@ -1,0 +1,92 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from planning.models import Plan, Role
+from planning.selectors import plans_visible_to, scope_for
+from planning.services import membership_grant, organisation_create, plan_create
+
+
+@pytest.fixture
+def make_user(organisation):
+    def make(username, role, unit=None):
+        user = get_user_model().objects.create_user(username)
+        membership_grant(user=user, organisation=organisation, unit=unit, role=role, actor=None)
+        return user
+
+    return make
+
+
+def test_role_on_a_unit_covers_the_units_below(units, make_user):
+    user = make_user("planner", Role.PLANNER, units["operation"])
+    scope = scope_for(user)
+    assert scope.has_role(Role.PLANNER, units["unit_a"])
+    assert scope.has_role(Role.PLANNER, units["operation"])
+    assert not scope.has_role(Role.PLANNER, units["administration"])
+    assert not scope.has_role(Role.UNIT_MANAGER, units["unit_a"])
+
+
+def test_role_on_a_unit_does_not_cover_a_sibling(units, make_user):
+    user = make_user("manager", Role.UNIT_MANAGER, units["unit_a"])
+    scope = scope_for(user)
+    assert scope.has_role(Role.UNIT_MANAGER, units["unit_a"])
+    assert not scope.has_role(Role.UNIT_MANAGER, units["unit_b"])
+
+
+def test_role_without_unit_covers_the_whole_organisation(units, make_user):
+    user = make_user("admin", Role.ADMINISTRATOR)
+    scope = scope_for(user)
+    assert all(scope.has_role(Role.ADMINISTRATOR, unit) for unit in units.values())
+
+
+def test_role_in_one_organisation_covers_nothing_in_another(units, make_user):
+    user = make_user("admin", Role.ADMINISTRATOR)
+    other = organisation_create(name="Annan kommun", actor=None)
+    from planning.services import unit_create
+
+    foreign = unit_create(organisation=other, name="Socialnämnden", kind="committee", actor=None)
+    assert not scope_for(user).has_role(Role.ADMINISTRATOR, foreign)
+
+
+def test_unit_manager_sees_the_plan_of_the_operation_above(plan, units, make_user):
+    user = make_user("manager", Role.UNIT_MANAGER, units["unit_a"])
+    assert list(plans_visible_to(user)) == [plan]
+
+
+def test_user_of_another_branch_does_not_see_the_plan(plan, organisation, units, make_user):
+    from planning.services import unit_create
+
+    school = unit_create(
+        organisation=organisation,
+        name="Skolverksamheten",
+        kind="operation",
+        parent=units["administration"],
+        actor=None,
+    )
+    user = make_user("teacher-boss", Role.UNIT_MANAGER, school)
+    assert list(plans_visible_to(user)) == []
+
+
+def test_partner_organisation_sees_a_joint_plan(organisation, make_user):
+    region = organisation_create(name="Region", kind="region", actor=None)
+    joint = plan_create(
+        organisation=region,
+        partner_organisations=[organisation],
+        kind=Plan.Kind.ACTION_PLAN,
+        name="Gemensam plan",
+        start_year=2024,
+        end_year=2024,
+        actor=None,
+    )
+    user = make_user("admin", Role.ADMINISTRATOR)
+    assert list(plans_visible_to(user)) == [joint]
+
+
+def test_anonymous_sees_no_plans(plan):
+    assert list(plans_visible_to(AnonymousUser())) == []
+
+
+def test_scope_costs_two_queries_whatever_the_tree(units, make_user, django_assert_num_queries):
+    user = make_user("planner", Role.PLANNER, units["committee"])
+    with django_assert_num_queries(2):
+        scope_for(user)

@@ -1,0 +1,6 @@
+"""Loaded by pytest before Django starts (see addopts in pyproject.toml): test-run defaults."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
