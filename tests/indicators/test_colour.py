@@ -36,11 +36,14 @@ SEED_002 = [
         ],
     ),
     (
+        # "< 6 %" with target "< 6 %": 6,0 lies in the document's gap, so green takes it and
+        # the target 6 stays inside green (as the demo loader reads it).
         "sick leave: >=7,0 / 6,1-6,9 / <6 %",
-        Bands(LOWER, D("6"), False, D("7.0"), True),
+        Bands(LOWER, D("6"), True, D("7.0"), True),
         [
             (D("5.9999"), GREEN),
-            (D("6"), YELLOW),
+            (D("6"), GREEN),
+            (D("6.0001"), YELLOW),
             (D("6.05"), YELLOW),  # between the document's 6 and 6,1
             (D("6.9"), YELLOW),
             (D("6.95"), YELLOW),
@@ -63,10 +66,11 @@ SEED_002 = [
     ),
     (
         "waiting days, income support: >20 / 10-19 / <9",
-        Bands(LOWER, D("9"), False, D("20"), False),
+        Bands(LOWER, D("9"), True, D("20"), False),
         [
             (D("8.9999"), GREEN),
-            (D("9"), YELLOW),
+            (D("9"), GREEN),
+            (D("9.0001"), YELLOW),
             (D("9.5"), YELLOW),
             (D("19.5"), YELLOW),
             (D("20"), YELLOW),
@@ -75,10 +79,11 @@ SEED_002 = [
     ),
     (
         "investigation time, children: >110 / 84-109 / <83",
-        Bands(LOWER, D("83"), False, D("110"), False),
+        Bands(LOWER, D("83"), True, D("110"), False),
         [
             (D("82.9999"), GREEN),
-            (D("83"), YELLOW),
+            (D("83"), GREEN),
+            (D("83.0001"), YELLOW),
             (D("83.5"), YELLOW),
             (D("110"), YELLOW),
             (D("110.0001"), RED),
