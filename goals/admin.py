@@ -1,0 +1,188 @@
+"""Admin for goals, activities and activity statuses; adds a plan's goals to the plan admin.
+
+Indicators are a higher app: `indicators.admin` adds them to the goal admin.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from goals.models import Activity, ActivityStatus, Goal
+from planning.admin import PlanAdmin, share_choices, years_of
+from planning.models import FollowUpPeriod, Plan
+
+COMPACT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 40})
+
+
+def stamp_report(status: ActivityStatus, request: HttpRequest) -> None:
+    """Who reported a status and when: set on every save, never typed in."""
+    status.reported_by = request.user
+    status.reported_at = timezone.now()
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    fk_name = "plan"
+    fields = ["number", "title", "scope"]
+    ordering = ["number"]
+    extra = 0
+    show_change_link = True
+
+
+# Plan is registered by planning.admin, which cannot import goals: replace it with a subclass.
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanWithGoalsAdmin(PlanAdmin):
+    inlines = [*PlanAdmin.inlines, GoalInline]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    fields = [
+        "position",
+        "title",
+        "responsible_role",
+        "due_month",
+        "ongoing",
+        "evaluated_t1",
+        "evaluated_t2",
+        "evaluated_year_end",
+    ]
+    ordering = ["position", "id"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXT}}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "organisation", "scope", "contributes_to"]
+    list_select_related = ["plan__organisation", "contributes_to"]
+    list_filter = ["scope", "plan__organisation", "plan"]
+    search_fields = ["title", "description", "plan__name"]
+    ordering = ["-plan__start_year", "plan__name", "number"]
+    autocomplete_fields = ["plan", "contributes_to"]
+    history_list_display = ["number", "title"]
+    fieldsets = [
+        (None, {"fields": ["plan", ("number", "scope"), "title", "description"]}),
+        (
+            _("Governance chain"),
+            {
+                "fields": ["contributes_to"],
+                "description": _("The goal of the parent plan that this goal contributes to."),
+            },
+        ),
+    ]
+    inlines = [ActivityInline]
+
+    @admin.display(description=_("organisation"), ordering="plan__organisation__name")
+    def organisation(self, goal: Goal) -> str:
+        return str(goal.plan.organisation)
+
+
+class ActivityStatusInline(admin.TabularInline):
+    model = ActivityStatus
+    fields = ["period", "status", "comment", "reported_by", "reported_at"]
+    readonly_fields = ["reported_by", "reported_at"]
+    ordering = ["period__starts_on"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXT}}
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activity", "period", "reported_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        periods = FollowUpPeriod.objects.all()
+        if obj is not None:
+            periods = periods.filter(**years_of(obj.goal.plan))
+        share_choices(formset, "period", periods)
+        return formset
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "goal",
+        "plan",
+        "responsible_role",
+        "unit",
+        "timing",
+        "evaluated_t1",
+        "evaluated_t2",
+        "evaluated_year_end",
+    ]
+    list_select_related = ["goal__plan", "unit"]
+    list_filter = [
+        "goal__plan",
+        "ongoing",
+        "due_month",
+        "evaluated_t1",
+        "evaluated_t2",
+        "evaluated_year_end",
+    ]
+    search_fields = ["title", "responsible_role", "goal__title", "goal__plan__name"]
+    ordering = ["goal__plan__name", "goal__number", "position", "id"]
+    autocomplete_fields = ["goal", "unit", "responsible_user"]
+    history_list_display = ["title"]
+    fieldsets = [
+        (None, {"fields": ["goal", "position", "title"]}),
+        (_("Responsible"), {"fields": ["responsible_role", "unit", "responsible_user"]}),
+        (_("When"), {"fields": [("due_month", "ongoing")]}),
+        (
+            _("Evaluated in"),
+            {"fields": [("evaluated_t1", "evaluated_t2", "evaluated_year_end")]},
+        ),
+    ]
+    inlines = [ActivityStatusInline]
+
+    @admin.display(description=_("plan"), ordering="goal__plan__name")
+    def plan(self, activity: Activity) -> str:
+        return str(activity.goal.plan)
+
+    @admin.display(description=_("when"), ordering="due_month")
+    def timing(self, activity: Activity) -> str:
+        return activity.timing_label
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActivityStatus:
+            return super().save_formset(request, form, formset, change)
+        for status in formset.save(commit=False):
+            stamp_report(status, request)
+            status.save()
+        for status in formset.deleted_objects:
+            status.delete()
+        formset.save_m2m()
+        return None
+
+
+@admin.register(ActivityStatus)
+class ActivityStatusAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "period", "status", "plan", "reported_by", "reported_at"]
+    list_select_related = ["activity__goal__plan", "period", "reported_by"]
+    list_filter = ["status", "period", "activity__goal__plan"]
+    search_fields = ["activity__title", "comment", "activity__goal__title"]
+    ordering = ["-reported_at"]
+    date_hierarchy = "reported_at"
+    autocomplete_fields = ["activity", "period"]
+    readonly_fields = ["reported_by", "reported_at"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (None, {"fields": ["activity", "period", "status", "comment"]}),
+        (_("Reported"), {"fields": [("reported_by", "reported_at")]}),
+    ]
+
+    @admin.display(description=_("plan"), ordering="activity__goal__plan__name")
+    def plan(self, status: ActivityStatus) -> str:
+        return str(status.activity.goal.plan)
+
+    def save_model(self, request, obj, form, change):
+        stamp_report(obj, request)
+        super().save_model(request, obj, form, change)

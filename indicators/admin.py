@@ -1,0 +1,214 @@
+"""Admin for indicators and measurements; adds a goal's indicators to the goal admin."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from goals.admin import GoalAdmin
+from goals.models import Goal
+from indicators.colour import format_value
+from indicators.models import Indicator, Measurement
+from planning.admin import share_choices, years_of
+from planning.models import FollowUpPeriod, Unit
+
+COMPACT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 30})
+
+
+def bands_text(indicator: Indicator) -> str:
+    """The bands in words: "Green ≥ 80 · Yellow 70–80 · Red < 70"."""
+    if indicator.green_bound is None:
+        return ""
+    return " · ".join(f"{colour.label} {text}" for colour, text in indicator.band_texts().items())
+
+
+def stamp_entry(measurement: Measurement, request: HttpRequest) -> None:
+    """Who entered a value and when: set on every save, never typed in."""
+    measurement.entered_by = request.user
+    measurement.entered_at = timezone.now()
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = [
+        "position",
+        "name",
+        "unit",
+        "direction",
+        "green_bound",
+        "red_bound",
+        "target_value",
+        "bands",
+    ]
+    readonly_fields = ["bands"]
+    ordering = ["position", "id"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description=_("bands"))
+    def bands(self, indicator: Indicator) -> str:
+        return bands_text(indicator)
+
+
+# Goal is registered by goals.admin, which cannot import indicators: replace it with a subclass.
+admin.site.unregister(Goal)
+
+
+@admin.register(Goal)
+class GoalWithIndicatorsAdmin(GoalAdmin):
+    inlines = [IndicatorInline, *GoalAdmin.inlines]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    fields = ["period", "unit", "value", "colour", "comment", "entered_by", "entered_at"]
+    readonly_fields = ["colour", "entered_by", "entered_at"]
+    ordering = ["period__starts_on", "unit__name"]
+    formfield_overrides = {models.TextField: {"widget": COMPACT_TEXT}}
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "period", "entered_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        periods = FollowUpPeriod.objects.all()
+        units = Unit.objects.all()
+        if obj is not None:
+            plan = obj.goal.plan
+            periods = periods.filter(**years_of(plan))
+            units = units.filter(organisation_id=plan.organisation_id)
+        share_choices(formset, "period", periods)
+        share_choices(formset, "unit", units)
+        return formset
+
+    @admin.display(description=_("colour"))
+    def colour(self, measurement: Measurement) -> str:
+        return measurement.colour.label
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "goal", "plan", "measured_in", "bands", "target"]
+    list_select_related = ["goal__plan"]
+    list_filter = ["goal__plan", "scope", "direction", "unit", "frequency"]
+    search_fields = ["name", "subgoal", "definition", "source", "goal__title"]
+    ordering = ["-goal__plan__start_year", "goal__plan__name", "goal__number", "position"]
+    autocomplete_fields = ["goal"]
+    readonly_fields = ["bands"]
+    save_on_top = True
+    history_list_display = ["green_bound", "red_bound", "target_value"]
+    fieldsets = [
+        (None, {"fields": ["goal", ("position", "scope"), "subgoal"]}),
+        (
+            _("What is measured"),
+            {
+                "fields": [
+                    "name",
+                    "definition",
+                    ("unit", "unit_label"),
+                    ("decimals", "scale_max"),
+                    "source",
+                    "frequency",
+                ]
+            },
+        ),
+        (_("Target"), {"fields": [("target_value", "target_text")]}),
+        (
+            _("Bands"),
+            {
+                "fields": [
+                    "direction",
+                    ("green_bound", "green_bound_inclusive"),
+                    ("red_bound", "red_bound_inclusive"),
+                    "bands",
+                ],
+                "description": _(
+                    "Green starts at the green bound and red at the red bound; what lies "
+                    "between is yellow. Leave the red bound empty for only red and green."
+                ),
+            },
+        ),
+    ]
+    inlines = [MeasurementInline]
+
+    @admin.display(description=_("plan"), ordering="goal__plan__name")
+    def plan(self, indicator: Indicator) -> str:
+        return str(indicator.goal.plan)
+
+    @admin.display(description=_("unit"), ordering="unit")
+    def measured_in(self, indicator: Indicator) -> str:
+        return indicator.unit_text
+
+    @admin.display(description=_("bands"))
+    def bands(self, indicator: Indicator) -> str:
+        return bands_text(indicator)
+
+    @admin.display(description=_("target"), ordering="target_value")
+    def target(self, indicator: Indicator) -> str:
+        if indicator.target_text:
+            return indicator.target_text
+        if indicator.target_value is None:
+            return ""
+        return format_value(indicator.target_value, indicator.decimals)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Measurement:
+            return super().save_formset(request, form, formset, change)
+        for measurement in formset.save(commit=False):
+            stamp_entry(measurement, request)
+            measurement.save()
+        for measurement in formset.deleted_objects:
+            measurement.delete()
+        formset.save_m2m()
+        return None
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "indicator",
+        "period",
+        "unit",
+        "measured_value",
+        "colour",
+        "plan",
+        "entered_by",
+        "entered_at",
+    ]
+    # The colour needs only the indicator's bands; the plan is shown too.
+    list_select_related = ["indicator__goal__plan", "period", "unit", "entered_by"]
+    list_filter = ["period", "indicator__goal__plan", "unit"]
+    search_fields = ["indicator__name", "comment", "source"]
+    ordering = ["indicator__name", "period__starts_on"]
+    date_hierarchy = "entered_at"
+    autocomplete_fields = ["indicator", "period", "unit"]
+    readonly_fields = ["colour", "entered_by", "entered_at"]
+    history_list_display = ["value"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "period", "unit"]}),
+        (_("Value"), {"fields": ["value", "colour", "comment", "source"]}),
+        (_("Entered"), {"fields": [("entered_by", "entered_at")]}),
+    ]
+
+    @admin.display(description=_("value"), ordering="value")
+    def measured_value(self, measurement: Measurement) -> str:
+        if measurement.value is None:
+            return ""
+        value = format_value(measurement.value, measurement.indicator.decimals)
+        return f"{value} {measurement.indicator.unit_text}".strip()
+
+    @admin.display(description=_("colour"))
+    def colour(self, measurement: Measurement) -> str:
+        return measurement.colour.label
+
+    @admin.display(description=_("plan"), ordering="indicator__goal__plan__name")
+    def plan(self, measurement: Measurement) -> str:
+        return str(measurement.indicator.goal.plan)
+
+    def save_model(self, request, obj, form, change):
+        stamp_entry(obj, request)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,209 @@
+"""Admin for organisations, units, plans, follow-up periods and memberships.
+
+Lower apps cannot import higher ones (reports -> indicators -> goals -> planning), so the goals
+of a plan are added to the plan admin by `goals.admin`, which re-registers Plan.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseModelFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Unit
+from planning.services import period_set_open
+
+
+def share_choices(formset: type[BaseModelFormSet], field_name: str, queryset: QuerySet) -> None:
+    """Limit a select of an inline formset to `queryset`, read once for every row.
+
+    Without this, each row of an inline renders its select with its own query.
+    """
+    field = formset.form.base_fields.get(field_name)
+    if field is None:  # read-only for this user
+        return
+    field.queryset = queryset
+    field.choices = list(iter(field.choices))  # iter(): no COUNT query first
+
+
+def years_of(plan: Plan) -> dict[str, int]:
+    """Lookups for the follow-up periods that a plan can use."""
+    return {
+        "organisation_id": plan.organisation_id,
+        "year__gte": plan.start_year,
+        "year__lte": plan.end_year,
+    }
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    fk_name = "organisation"
+    fields = ["name", "kind", "parent"]
+    ordering = ["name"]
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        units = Unit.objects.filter(organisation=obj) if obj else Unit.objects.none()
+        share_choices(formset, "parent", units.order_by("name"))
+        return formset
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "municipality_code", "follow_up_scheme"]
+    list_filter = ["kind", "country", "follow_up_scheme"]
+    search_fields = ["name", "municipality_code"]
+    ordering = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "country", "municipality_code"]}),
+        (_("Follow-up"), {"fields": ["follow_up_scheme"]}),
+    ]
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "organisation"]
+    list_select_related = ["organisation", "parent"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["name", "organisation__name"]
+    ordering = ["organisation__name", "name"]
+    autocomplete_fields = ["organisation", "parent"]
+    fields = ["organisation", "parent", "name", "kind"]
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "period",
+        "status",
+        "organisation",
+        "owner_unit",
+        "decision",
+        "registration_number",
+    ]
+    list_select_related = ["organisation", "owner_unit"]
+    list_filter = ["status", "kind", "organisation", "start_year"]
+    search_fields = ["name", "registration_number", "decided_by", "responsible"]
+    ordering = ["-start_year", "name"]
+    date_hierarchy = "decision_date"
+    autocomplete_fields = ["organisation", "partner_organisations", "owner_unit", "parent"]
+    save_on_top = True
+    history_list_display = ["status"]
+    fieldsets = [
+        (
+            _("Plan"),
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "status",
+                    ("start_year", "end_year"),
+                    "organisation",
+                    "owner_unit",
+                    "partner_organisations",
+                    "parent",
+                ]
+            },
+        ),
+        (
+            _("Decision"),
+            {
+                "fields": [
+                    "decided_by",
+                    ("decision_date", "decision_paragraph"),
+                    "registration_number",
+                    "valid_from",
+                    "responsible",
+                ]
+            },
+        ),
+        (_("Vision and values"), {"fields": ["vision", "core_values", "steering_documents"]}),
+        (
+            _("Perspectives"),
+            {
+                "fields": ["gender_equality", "child_rights", "sustainability"],
+                "description": _("The cross-cutting perspectives the council asks every plan for."),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("years"), ordering="start_year")
+    def period(self, plan: Plan) -> str:
+        return plan.period_label
+
+    @admin.display(description=_("decision"), ordering="decision_date")
+    def decision(self, plan: Plan) -> str:
+        return plan.decision_label
+
+
+@admin.register(FollowUpPeriod)
+class FollowUpPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "year", "organisation", "starts_on", "ends_on", "is_open"]
+    list_select_related = ["organisation"]
+    list_filter = ["is_open", "year", "kind", "organisation"]
+    search_fields = ["kind", "year", "organisation__name"]
+    ordering = ["organisation__name", "year", "starts_on"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = [
+        (None, {"fields": ["organisation", ("year", "kind")]}),
+        (_("Dates"), {"fields": [("starts_on", "ends_on")]}),
+        (_("Reporting"), {"fields": ["is_open"]}),
+    ]
+    actions = ["open_for_reporting", "close_for_reporting"]
+
+    def _set_open(self, request: HttpRequest, queryset: QuerySet, is_open: bool) -> int:
+        count = 0
+        for period in queryset:
+            if period.is_open != is_open:
+                period_set_open(period=period, is_open=is_open, actor=request.user)
+                count += 1
+        return count
+
+    @admin.action(description=_("Open the selected periods for reporting"))
+    def open_for_reporting(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._set_open(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext("%(count)d period opened.", "%(count)d periods opened.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Close the selected periods for reporting"))
+    def close_for_reporting(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._set_open(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext("%(count)d period closed.", "%(count)d periods closed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "organisation", "unit"]
+    list_select_related = ["user", "organisation", "unit"]
+    list_filter = ["role", "organisation"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "organisation__name",
+        "unit__name",
+    ]
+    ordering = ["organisation__name", "user__username"]
+    autocomplete_fields = ["user", "organisation", "unit"]
+    history_list_display = ["role"]
+    fieldsets = [
+        (None, {"fields": ["user", "role"]}),
+        (_("Where the role applies"), {"fields": ["organisation", "unit"]}),
+    ]
