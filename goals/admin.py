@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import Activity, ActivityStatus, Goal
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from planning.admin import PlanAdmin, share_choices, years_of
 from planning.models import FollowUpPeriod, Plan
 
@@ -185,4 +185,21 @@ class ActivityStatusAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         stamp_report(obj, request)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GoalFollowUp)
+class GoalFollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["goal", "period", "assessment", "written_by", "updated_at"]
+    list_select_related = ["goal", "period", "written_by"]
+    list_filter = ["assessment", "period__year", "period__kind", "goal__plan"]
+    search_fields = ["goal__title", "analysis"]
+    ordering = ["-updated_at"]
+    autocomplete_fields = ["goal"]
+    fields = ["goal", "period", "assessment", "analysis", "written_by", "updated_at"]
+    readonly_fields = ["written_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.written_by = request.user
+        obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)

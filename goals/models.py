@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from planning.models import FollowUpPeriod, Plan, Unit
+from planning.models import FollowUpPeriod, Plan, Unit, Versioned
 
 
 class Scope(models.TextChoices):
@@ -16,7 +16,7 @@ class Scope(models.TextChoices):
     OPERATION_SPECIFIC = "operation_specific", _("Operation-specific")
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     """A numbered goal of a plan ("1. Digitalisera verksamheterna").
 
     It may contribute to a goal of the parent plan, one level up the governance chain.
@@ -85,7 +85,7 @@ class Month(models.IntegerChoices):
     DECEMBER = 12, _("December")
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
     Done by a month of the plan's year, or ongoing ("Löpande"). The evaluation flags say in
@@ -188,7 +188,7 @@ class Activity(models.Model):
         return not self.ongoing and self.due_month <= period.ends_on.month
 
 
-class ActivityStatus(models.Model):
+class ActivityStatus(Versioned):
     """How an activity stands in a follow-up period, with a short comment."""
 
     class Status(models.TextChoices):
@@ -238,5 +238,61 @@ class ActivityStatus(models.Model):
         if not (self.activity_id and self.period_id):
             return
         problem = self.activity.goal.plan.period_problem(self.period)
+        if problem:
+            raise ValidationError({"period": problem})
+
+
+class GoalFollowUp(Versioned):
+    """The planner's written analysis of a goal in a follow-up period, and the assessment."""
+
+    class Assessment(models.TextChoices):
+        ACHIEVED = "achieved", _("Achieved")
+        EXPECTED = "expected", _("Expected to be achieved")
+        UNCERTAIN = "uncertain", _("Uncertain")
+        NOT_EXPECTED = "not_expected", _("Not expected to be achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("goal")
+    )
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.PROTECT,
+        related_name="goal_follow_ups",
+        verbose_name=_("follow-up period"),
+    )
+    assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment, blank=True)
+    analysis = models.TextField(
+        _("analysis"),
+        blank=True,
+        help_text=_("What went well, what did not, and what we do now."),
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["goal", "period__starts_on"]
+        verbose_name = _("goal follow-up")
+        verbose_name_plural = _("goal follow-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "period"], name="goal_follow_up_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} – {self.period}"
+
+    def clean(self) -> None:
+        if not (self.goal_id and self.period_id):
+            return
+        problem = self.goal.plan.period_problem(self.period)
         if problem:
             raise ValidationError({"period": problem})

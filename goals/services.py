@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from goals.models import Activity, ActivityStatus, Goal
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from planning.models import FollowUpPeriod, Plan
 from planning.services import Actor, next_position, save_validated
 
@@ -31,9 +31,13 @@ def activity_status_set(
     period: FollowUpPeriod,
     status: str,
     comment: str = "",
+    expected_version: int | None = None,
     actor: Actor,
 ) -> ActivityStatus:
-    """Record how an activity stands in a period; replaces the period's earlier report."""
+    """Record how an activity stands in a period; replaces the period's earlier report.
+
+    With `expected_version`, refuses to replace a report someone else changed meanwhile.
+    """
     record = (
         ActivityStatus.objects.select_for_update().filter(activity=activity, period=period).first()
     )
@@ -43,4 +47,28 @@ def activity_status_set(
     record.comment = comment
     record.reported_by = actor if getattr(actor, "is_authenticated", False) else None
     record.reported_at = timezone.now()
-    return save_validated(record, actor=actor)
+    return save_validated(record, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def goal_follow_up_save(
+    *,
+    goal: Goal,
+    period: FollowUpPeriod,
+    assessment: str,
+    analysis: str,
+    expected_version: int | None = None,
+    actor: Actor,
+) -> GoalFollowUp:
+    """Write the analysis and assessment of a goal for a period (one per goal and period).
+
+    With `expected_version`, refuses to overwrite a text someone else changed meanwhile.
+    """
+    record = GoalFollowUp.objects.select_for_update().filter(goal=goal, period=period).first()
+    if record is None:
+        record = GoalFollowUp(goal=goal, period=period)
+    record.assessment = assessment
+    record.analysis = analysis
+    record.written_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.updated_at = timezone.now()
+    return save_validated(record, actor=actor, expected_version=expected_version)

@@ -12,13 +12,13 @@ from simple_history.models import HistoricalRecords
 
 from goals.models import Goal, Scope
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
-from planning.models import FollowUpPeriod, Unit
+from planning.models import FollowUpPeriod, Unit, Versioned
 
 VALUE_DIGITS = 18
 VALUE_PLACES = 4
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """A measure of a goal: what is measured, from which source, its target and its bands.
 
     Bands: see `indicators.colour`. `green_bound` with its side is required; a `red_bound`
@@ -108,6 +108,36 @@ class Indicator(models.Model):
         help_text=_("Leave empty for an indicator with only red and green."),
     )
     red_bound_inclusive = models.BooleanField(_("the bound itself is red"), default=True)
+    reuses = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reused_by",
+        verbose_name=_("reuses measure"),
+        help_text=_("The municipality-wide measure this indicator reuses, defined once."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("previous period's indicator"),
+        help_text=_("The same indicator in the previous plan, so that trends run across years."),
+    )
+    kolada_kpi = models.CharField(
+        _("Kolada KPI"), max_length=20, blank=True, help_text=_("e.g. N00090")
+    )
+    ssb_table = models.CharField(
+        _("SSB table"), max_length=20, blank=True, help_text=_("KOSTRA table id, e.g. 12362")
+    )
+    ssb_selection = models.JSONField(
+        _("SSB selection"),
+        default=dict,
+        blank=True,
+        help_text=_('Value codes per variable, e.g. {"KOKkommuneregion0000": "4631"}.'),
+    )
 
     history = HistoricalRecords()
 
@@ -176,7 +206,20 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
 
-class Measurement(models.Model):
+class Gender(models.TextChoices):
+    TOTAL = "T", _("Total")
+    WOMEN = "K", _("Women")
+    MEN = "M", _("Men")
+
+
+class Origin(models.TextChoices):
+    MANUAL = "manual", _("Entered by a person")
+    IMPORT = "import", _("Imported from a file")
+    KOLADA = "kolada", _("Kolada")
+    SSB = "ssb", _("Statistics Norway (SSB)")
+
+
+class Measurement(Versioned):
     """A value of an indicator in a follow-up period, for the whole plan or for one unit.
 
     The value may be empty: the figure is known to be missing (as Kolada's "Missing").
@@ -203,8 +246,13 @@ class Measurement(models.Model):
         verbose_name=_("unit"),
         help_text=_("Leave empty for the value of the whole plan."),
     )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
     value = models.DecimalField(
         _("value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.MANUAL)
+    fetched_at = models.DateTimeField(
+        _("fetched at"), null=True, blank=True, help_text=_("When the value came from open data.")
     )
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
@@ -226,12 +274,12 @@ class Measurement(models.Model):
         verbose_name_plural = _("measurements")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period"],
+                fields=["indicator", "period", "gender"],
                 condition=Q(unit__isnull=True),
                 name="measurement_unique_plan_value",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "period", "unit"],
+                fields=["indicator", "period", "unit", "gender"],
                 condition=Q(unit__isnull=False),
                 name="measurement_unique_unit_value",
             ),

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goals.models import Goal
-from indicators.models import Indicator, Measurement
+from indicators.models import Gender, Indicator, Measurement, Origin
 from planning.models import FollowUpPeriod, Unit
 from planning.services import Actor, next_position, save_validated
 
@@ -34,21 +34,29 @@ def measurement_record(
     period: FollowUpPeriod,
     value: Decimal | None,
     unit: Unit | None = None,
+    gender: str = Gender.TOTAL,
     comment: str = "",
     source: str = "",
+    origin: str = Origin.MANUAL,
+    expected_version: int | None = None,
     actor: Actor,
 ) -> Measurement:
-    """Record an indicator's value for a period (and optionally a unit); replaces an earlier one."""
+    """Record an indicator's value for a period (and optionally a unit and gender).
+
+    Replaces the earlier value of the same period, unit and gender; with `expected_version`,
+    refuses to replace a value someone else changed meanwhile (EditConflict).
+    """
     record = (
         Measurement.objects.select_for_update()
-        .filter(indicator=indicator, period=period, unit=unit)
+        .filter(indicator=indicator, period=period, unit=unit, gender=gender)
         .first()
     )
     if record is None:
-        record = Measurement(indicator=indicator, period=period, unit=unit)
+        record = Measurement(indicator=indicator, period=period, unit=unit, gender=gender)
     record.value = value
     record.comment = comment
     record.source = source
+    record.origin = origin
     record.entered_by = actor if getattr(actor, "is_authenticated", False) else None
     record.entered_at = timezone.now()
-    return save_validated(record, actor=actor)
+    return save_validated(record, actor=actor, expected_version=expected_version)

@@ -8,11 +8,19 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Unit
+from planning.models import (
+    FollowUpPeriod,
+    Membership,
+    Organisation,
+    Plan,
+    ReportReadiness,
+    Unit,
+)
 from planning.services import period_set_open
 
 
@@ -207,3 +215,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["user", "role"]}),
         (_("Where the role applies"), {"fields": ["organisation", "unit"]}),
     ]
+
+
+@admin.register(ReportReadiness)
+class ReportReadinessAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "period", "unit", "marked_by", "marked_at"]
+    list_select_related = ["plan", "period", "unit", "marked_by"]
+    list_filter = ["period__year", "period__kind", "plan__organisation"]
+    search_fields = ["plan__name", "unit__name"]
+    ordering = ["-marked_at"]
+    autocomplete_fields = ["plan", "unit"]
+    fields = ["plan", "period", "unit", "marked_by", "marked_at"]
+    readonly_fields = ["marked_by", "marked_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.marked_by = request.user
+        obj.marked_at = timezone.now()
+        super().save_model(request, obj, form, change)

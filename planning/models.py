@@ -15,6 +15,19 @@ MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
+class Versioned(models.Model):
+    """An object several people edit: `version` grows with every saved change.
+
+    A save based on an older version is refused (see `planning.services.save_versioned`), so
+    that nobody overwrites a change they have not seen.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class FollowUpScheme(models.TextChoices):
     TERTIAL = "tertial", _("Tertials (T1, T2, year-end)")
     HALF_YEAR = "half_year", _("Half-years (H1, year-end)")
@@ -44,6 +57,14 @@ class Organisation(models.Model):
     )
     follow_up_scheme = models.CharField(
         _("follow-up scheme"), max_length=20, choices=FollowUpScheme, default=FollowUpScheme.TERTIAL
+    )
+    comparison_group = models.CharField(
+        _("comparison group"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Kolada municipality group to compare with, e.g. G33 (similar municipalities)."
+        ),
     )
 
     class Meta:
@@ -82,6 +103,12 @@ class Unit(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    kolada_ou = models.CharField(
+        _("Kolada unit id"),
+        max_length=20,
+        blank=True,
+        help_text=_("The unit's id in Kolada (organisational unit, ou), for unit-level values."),
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -122,7 +149,7 @@ class Unit(models.Model):
         return chain
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """A steering document: strategy, community plan, operational plan, action plan...
 
     Owned by one unit of one organisation; a joint plan has a lead organisation and partner
@@ -174,6 +201,15 @@ class Plan(models.Model):
         verbose_name=_("parent plan"),
         help_text=_("The plan above this one in the governance chain."),
     )
+    rolled_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rolled_over_to",
+        verbose_name=_("copied from"),
+        help_text=_("The previous period's plan this plan was copied from."),
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind)
     name = models.CharField(_("name"), max_length=300)
     start_year = models.PositiveSmallIntegerField(_("first year"), validators=year_validators)
@@ -184,6 +220,15 @@ class Plan(models.Model):
         _("decided by"), max_length=200, blank=True, help_text=_("e.g. Kommunstyrelsen")
     )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("locked at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the plan was marked decided; its content as of then is what was decided."
+        ),
+    )
     decision_paragraph = models.CharField(
         _("paragraph"), max_length=50, blank=True, help_text=_("e.g. § 190")
     )
@@ -443,3 +488,56 @@ class Membership(models.Model):
             and self.unit.organisation_id != self.organisation_id
         ):
             raise ValidationError({"unit": _("The unit must belong to the organisation.")})
+
+
+class ReportReadiness(models.Model):
+    """A unit's statement that its part of a plan's follow-up for a period is ready."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="readiness", verbose_name=_("plan")
+    )
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        related_name="readiness",
+        verbose_name=_("follow-up period"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="readiness", verbose_name=_("unit")
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked ready by"),
+    )
+    marked_at = models.DateTimeField(_("marked ready at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "period__starts_on", "unit__name"]
+        verbose_name = _("unit's part ready")
+        verbose_name_plural = _("units' parts ready")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period", "unit"], name="readiness_unique_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.period} – {self.unit}"
+
+    def clean(self) -> None:
+        if not (self.plan_id and self.period_id and self.unit_id):
+            return
+        errors = {}
+        problem = self.plan.period_problem(self.period)
+        if problem:
+            errors["period"] = problem
+        if self.unit.organisation_id != self.plan.organisation_id:
+            errors["unit"] = _("The unit must belong to the plan's organisation.")
+        if errors:
+            raise ValidationError(errors)

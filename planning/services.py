@@ -8,17 +8,55 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils import timezone
 
-from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role, Unit
+from planning.models import (
+    FollowUpPeriod,
+    Membership,
+    Organisation,
+    Plan,
+    ReportReadiness,
+    Role,
+    Unit,
+    Versioned,
+)
 
 Actor = AbstractBaseUser | None
 
 
-def save_validated(instance: models.Model, *, actor: Actor) -> models.Model:
+class EditConflict(Exception):
+    """Someone saved the object after the editor loaded it: the edit would overwrite theirs."""
+
+    def __init__(self, instance: models.Model, *, expected_version: int, current_version: int):
+        self.instance = instance
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            f"{type(instance).__name__} {instance.pk} is at version {current_version}, "
+            f"the edit was based on version {expected_version}"
+        )
+
+
+def save_validated(
+    instance: models.Model, *, actor: Actor, expected_version: int | None = None
+) -> models.Model:
     """Validate an instance against its model's rules and save it, recording the actor.
 
-    Raises django.core.exceptions.ValidationError with per-field messages.
+    For a versioned model (see `planning.models.Versioned`) an update raises the version;
+    with `expected_version`, an update based on another version raises `EditConflict`.
+    Call it inside a transaction. Raises ValidationError with per-field messages.
     """
+    if isinstance(instance, Versioned) and instance.pk is not None:
+        current = (
+            type(instance)
+            ._default_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if expected_version is not None and expected_version != current:
+            raise EditConflict(instance, expected_version=expected_version, current_version=current)
+        instance.version = current + 1
     instance.full_clean()
     if actor is not None and getattr(actor, "is_authenticated", False):
         instance._history_user = actor
@@ -132,3 +170,27 @@ def period_set_open(*, period: FollowUpPeriod, is_open: bool, actor: Actor) -> F
     """Open a follow-up period for reporting, or close it."""
     period.is_open = is_open
     return save_validated(period, actor=actor)
+
+
+@transaction.atomic
+def readiness_mark(
+    *, plan: Plan, period: FollowUpPeriod, unit: Unit, ready: bool = True, actor: Actor
+) -> ReportReadiness | None:
+    """Mark a unit's part of a plan's follow-up ready for the period, or withdraw the mark."""
+    existing = ReportReadiness.objects.filter(plan=plan, period=period, unit=unit).first()
+    if not ready:
+        if existing is not None:
+            existing.delete()
+        return None
+    if existing is not None:
+        return existing
+    return save_validated(
+        ReportReadiness(
+            plan=plan,
+            period=period,
+            unit=unit,
+            marked_by=actor if getattr(actor, "is_authenticated", False) else None,
+            marked_at=timezone.now(),
+        ),
+        actor=actor,
+    )

@@ -5,8 +5,13 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import Activity, ActivityStatus, Goal
-from goals.services import activity_create, activity_status_set, goal_create
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from goals.services import (
+    activity_create,
+    activity_status_set,
+    goal_create,
+    goal_follow_up_save,
+)
 from planning.models import Plan
 from planning.services import organisation_create, periods_ensure_year, plan_create
 from tests.planning.test_admin import (
@@ -20,7 +25,7 @@ from tests.planning.test_admin import (
     management_data,
 )
 
-MODELS = [Goal, Activity, ActivityStatus]
+MODELS = [Goal, Activity, ActivityStatus, GoalFollowUp]
 
 
 @pytest.fixture
@@ -31,8 +36,15 @@ def status(activity, periods):
 
 
 @pytest.fixture
-def existing(goal, activity, status):
-    return {Goal: goal, Activity: activity, ActivityStatus: status}
+def follow_up(goal, periods):
+    return goal_follow_up_save(
+        goal=goal, period=periods[0], assessment="uncertain", analysis="Analys", actor=None
+    )
+
+
+@pytest.fixture
+def existing(goal, activity, status, follow_up):
+    return {Goal: goal, Activity: activity, ActivityStatus: status, GoalFollowUp: follow_up}
 
 
 @pytest.fixture

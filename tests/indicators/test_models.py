@@ -210,3 +210,32 @@ def test_measurement_keeps_who_entered_it(indicator, periods, django_user_model)
     )
     assert measurement.entered_by == user
     assert measurement.history.get().history_user == user
+
+
+def test_values_per_gender_beside_the_total(indicator, periods):
+    t1 = periods[0]
+    for gender, value in (("T", "80"), ("K", "82"), ("M", "77")):
+        measurement_record(
+            indicator=indicator, period=t1, gender=gender, value=D(value), actor=None
+        )
+    assert dict(Measurement.objects.values_list("gender", "value")) == {
+        "T": D("80"),
+        "K": D("82"),
+        "M": D("77"),
+    }
+
+
+def test_measurement_refuses_to_overwrite_a_value_changed_meanwhile(indicator, periods):
+    from planning.services import EditConflict
+
+    loaded = measurement_record(indicator=indicator, period=periods[0], value=D("75"), actor=None)
+    measurement_record(indicator=indicator, period=periods[0], value=D("78"), actor=None)
+    with pytest.raises(EditConflict):
+        measurement_record(
+            indicator=indicator,
+            period=periods[0],
+            value=D("79"),
+            expected_version=loaded.version,
+            actor=None,
+        )
+    assert Measurement.objects.get().value == D("78")

@@ -13,12 +13,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role, Unit
+from planning.models import (
+    FollowUpPeriod,
+    Membership,
+    Organisation,
+    Plan,
+    ReportReadiness,
+    Role,
+    Unit,
+)
 from planning.services import (
     membership_grant,
     organisation_create,
     periods_ensure_year,
     plan_create,
+    readiness_mark,
     unit_create,
 )
 
@@ -139,17 +148,23 @@ def membership(admin_user, organisation, units):
 
 
 @pytest.fixture
-def existing(organisation, units, plan, periods, membership):
+def readiness(plan, periods, units):
+    return readiness_mark(plan=plan, period=periods[0], unit=units["unit_a"], actor=None)
+
+
+@pytest.fixture
+def existing(organisation, units, plan, periods, membership, readiness):
     return {
         Organisation: organisation,
         Unit: units["unit_a"],
         Plan: plan,
         FollowUpPeriod: periods[0],
         Membership: membership,
+        ReportReadiness: readiness,
     }
 
 
-MODELS = [Organisation, Unit, Plan, FollowUpPeriod, Membership]
+MODELS = [Organisation, Unit, Plan, FollowUpPeriod, Membership, ReportReadiness]
 
 
 # --- every page answers -------------------------------------------------------------------------
@@ -161,7 +176,9 @@ def test_pages_answer(admin_client, existing, model):
     assert_admin_pages_answer(admin_client, existing[model])
 
 
-@pytest.mark.parametrize("model", [Plan, Membership], ids=lambda model: model.__name__)
+@pytest.mark.parametrize(
+    "model", [Plan, Membership, ReportReadiness], ids=lambda model: model.__name__
+)
 def test_models_with_history_show_it(model):
     assert isinstance(admin.site.get_model_admin(model), SimpleHistoryAdmin)
 
