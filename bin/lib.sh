@@ -6,8 +6,9 @@ set -euo pipefail
 # Debian packages the app needs at runtime: msgfmt for compilemessages, WeasyPrint's libraries
 # (libharfbuzz-subset0 makes writing PDFs several times faster) and a font.
 RUNTIME_APT_PACKAGES=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-# Extra packages for the test suite: a PostgreSQL server and pdftotext/pdfinfo/pdffonts.
-TEST_APT_PACKAGES=(postgresql poppler-utils)
+# Extra packages for the test suite: a PostgreSQL server, pdftotext/pdfinfo/pdffonts and
+# Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never downloads one).
+TEST_APT_PACKAGES=(postgresql poppler-utils chromium)
 
 VENV=.venv
 VENV_PYTHON=$VENV/bin/python
@@ -112,5 +113,20 @@ compile_messages() {
         -o -path '*/locale/*' -name '*.po' -print -quit) ]]; then
         DEBUG=true "$VENV_PYTHON" manage.py compilemessages -v 0 \
             --ignore=.venv --ignore=node_modules
+    fi
+}
+
+# Installs the front-end packages of package-lock.json into node_modules/ (served as static
+# files), with Debian's Node.js if the machine has none; only when the lock file changed.
+ensure_node_packages() {
+    local stamp=node_modules/.styrkort-install-stamp wanted
+    if ! command -v npm >/dev/null 2>&1; then
+        ensure_apt_packages nodejs npm
+    fi
+    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [[ ! -f $stamp || $(<"$stamp") != "$wanted" ]]; then
+        echo "Installing front-end packages into node_modules/."
+        npm ci --no-audit --no-fund --loglevel=error
+        printf '%s\n' "$wanted" >"$stamp"
     fi
 }

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from goals.services import activity_create, goal_create
 from indicators.services import indicator_create
@@ -112,3 +113,10 @@ def activity(goal):
         evaluated_year_end=False,
         actor=None,
     )
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read them (the default language is Swedish)."""
+    with translation.override("en"):
+        yield

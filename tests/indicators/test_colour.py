@@ -243,19 +243,19 @@ def test_red_when_above_bound_lower_is_better():
     assert evaluate(D("7.5"), Bands(LOWER, D("6"), False, D("7"), True)) == RED
 
 
-def test_red_bound_above_green_refused_when_higher_is_better():
+def test_red_bound_above_green_refused_when_higher_is_better(english):
     found = problems(Bands(HIGHER, D("80"), True, D("90"), True))
     assert set(found) == {"red_bound"}
     assert "below the green bound" in found["red_bound"]
 
 
-def test_red_bound_below_green_refused_when_lower_is_better():
+def test_red_bound_below_green_refused_when_lower_is_better(english):
     found = problems(Bands(LOWER, D("6"), False, D("5"), True))
     assert set(found) == {"red_bound"}
     assert "above the green bound" in found["red_bound"]
 
 
-def test_equal_bounds_refused_as_empty_yellow_band():
+def test_equal_bounds_refused_as_empty_yellow_band(english):
     found = problems(Bands(HIGHER, D("80"), True, D("80"), False))
     assert "no yellow band" in found["red_bound"]
 
@@ -273,7 +273,7 @@ def test_equal_bounds_refused_as_empty_yellow_band():
         (Bands(LOWER, D("6"), True), D("6.5"), False),
     ],
 )
-def test_target_must_lie_in_green(bands, target, ok):
+def test_target_must_lie_in_green(bands, target, ok, english):
     found = problems(bands, target)
     assert ("target_value" not in found) is ok
     if not ok:

@@ -20,7 +20,7 @@ def refused_by_database(create):
         create()
 
 
-def test_unit_parent_in_other_organisation_refused(units):
+def test_unit_parent_in_other_organisation_refused(units, english):
     other = organisation_create(name="Annan kommun", actor=None)
     with pytest.raises(ValidationError) as error:
         unit_create(
@@ -29,7 +29,7 @@ def test_unit_parent_in_other_organisation_refused(units):
     assert "same organisation" in str(error.value)
 
 
-def test_unit_cannot_be_moved_below_its_own_descendant(units):
+def test_unit_cannot_be_moved_below_its_own_descendant(units, english):
     committee = units["committee"]
     committee.parent = units["unit_a"]
     with pytest.raises(ValidationError) as error:

@@ -18,14 +18,14 @@ def test_home_invites_anonymous_users_to_log_in(client, plan):
     response = client.get(reverse("planning:home"))
     assert response.status_code == 200
     assert plan.name not in response.text
-    assert reverse("admin:login") in response.text
+    assert reverse("login") in response.text
 
 
 def test_home_lists_the_users_plans_in_swedish_by_default(client, plan, planner):
     client.force_login(planner)
     response = client.get(reverse("planning:home"))
     assert plan.name in response.text
-    assert '<html lang="sv">' in response.text
+    assert '<html lang="sv"' in response.text
 
 
 def test_home_query_count_does_not_grow_with_plans(
@@ -47,3 +47,36 @@ def test_home_query_count_does_not_grow_with_plans(
     with django_assert_num_queries(len(one_plan.captured_queries)):
         response = client.get(reverse("planning:home"))
     assert response.text.count("Verksamhetsplan") == 11
+
+
+def test_login_page_logs_in_and_lands_on_home(client, planner):
+    response = client.post(reverse("login"), {"username": "planerare", "password": "pw"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("planning:home")
+
+
+def test_wrong_password_is_refused_with_a_message(client, planner):
+    response = client.post(reverse("login"), {"username": "planerare", "password": "wrong"})
+    assert response.status_code == 200
+    assert 'class="ds-alert" data-color="danger"' in response.text
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_language_switch_changes_the_page_language(client, planner):
+    client.force_login(planner)
+    client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    assert '<html lang="nb"' in client.get(reverse("planning:home")).text
+
+
+def test_pages_forbid_inline_scripts(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_logout_is_post_only(client, planner):
+    client.force_login(planner)
+    assert client.get(reverse("logout")).status_code == 405
+    client.post(reverse("logout"))
+    assert not client.get(reverse("planning:home")).wsgi_request.user.is_authenticated
