@@ -15,5 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("goals/", include("goals.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("planning.urls")),
 ]

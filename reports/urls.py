@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (views add their paths here)
+
+app_name = "reports"
+
+urlpatterns: list = []
