@@ -31,7 +31,7 @@ class Indicator(Versioned):
         INDEX = "index", _("index")
         KR_PER_INHABITANT = "kr_per_inhabitant", _("kr/inhabitant")
         PERSONS = "persons", _("persons")
-        NUMBER = "number", _("number")
+        NUMBER = "number", _("count")
         OTHER = "other", _("other (write the unit)")
 
     class Frequency(models.TextChoices):
@@ -252,7 +252,7 @@ class Measurement(Versioned):
     )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.MANUAL)
     fetched_at = models.DateTimeField(
-        _("fetched at"), null=True, blank=True, help_text=_("When the value came from open data.")
+        _("fetched at"), null=True, blank=True, help_text=_("When the value was fetched from open data.")
     )
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)

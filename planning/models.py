@@ -519,8 +519,8 @@ class ReportReadiness(models.Model):
 
     class Meta:
         ordering = ["plan", "period__starts_on", "unit__name"]
-        verbose_name = _("unit's part ready")
-        verbose_name_plural = _("units' parts ready")
+        verbose_name = _("ready mark")
+        verbose_name_plural = _("ready marks")
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "period", "unit"], name="readiness_unique_per_unit"
