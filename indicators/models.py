@@ -252,7 +252,10 @@ class Measurement(Versioned):
     )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.MANUAL)
     fetched_at = models.DateTimeField(
-        _("fetched at"), null=True, blank=True, help_text=_("When the value was fetched from open data.")
+        _("fetched at"),
+        null=True,
+        blank=True,
+        help_text=_("When the value was fetched from open data."),
     )
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
