@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from indicators.views.home import home
 from planning.forms import LoginForm
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
-    path("", include("planning.urls")),
+    path("plans/", include("planning.urls")),
+    path("", home, name="home"),
 ]

@@ -1,9 +1,5 @@
-from django.urls import path
-
-from planning import views
+from django.urls import path  # noqa: F401  (views add their paths here)
 
 app_name = "planning"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns: list = []

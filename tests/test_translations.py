@@ -225,7 +225,7 @@ def test_django_uses_the_catalog(compiled_catalogs, language):
 def test_templates_use_the_catalog(compiled_catalogs, client, db, language):
     # LocaleMiddleware leaves the request's language active in this thread: restore it after.
     with translation.override(translation.get_language()):
-        response = client.get(reverse("planning:home"), headers={"accept-language": language})
+        response = client.get(reverse("home"), headers={"accept-language": language})
     assert f'<html lang="{language}"' in response.text
     assert EXPECTED[language]["home"] in response.text
 

@@ -1,0 +1,1 @@
+"""Views of the indicators app, by who uses them (see the modules)."""
