@@ -2,12 +2,21 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from planning.models import FollowUpPeriod, Plan
-from planning.services import Actor, next_position, save_validated
+from planning.services import (
+    Actor,
+    delete_recorded,
+    ensure_plan_unlocked,
+    next_position,
+    save_validated,
+)
 
 
 @transaction.atomic
@@ -72,3 +81,181 @@ def goal_follow_up_save(
     record.written_by = actor if getattr(actor, "is_authenticated", False) else None
     record.updated_at = timezone.now()
     return save_validated(record, actor=actor, expected_version=expected_version)
+
+
+# --- The planner's changes to a plan's goals and activities ------------------------------------
+# Every change below is refused while the plan is decided or archived (`ensure_plan_unlocked`).
+
+UP = "up"
+DOWN = "down"
+GOAL_FIELDS = frozenset({"title", "description", "scope", "contributes_to"})
+ACTIVITY_FIELDS = frozenset(
+    {
+        "title",
+        "responsible_role",
+        "unit",
+        "responsible_user",
+        "ongoing",
+        "due_month",
+        "evaluated_t1",
+        "evaluated_t2",
+        "evaluated_year_end",
+    }
+)
+
+
+def _only(fields: dict[str, Any], allowed: frozenset[str], service: str) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{service} cannot change {', '.join(sorted(unknown))}")
+
+
+def moved(order: list[int], pk: int, direction: str) -> list[int] | None:
+    """`order` with `pk` moved one step up or down; None when it is already at that end."""
+    if direction not in (UP, DOWN):
+        raise ValueError(f"unknown direction {direction!r}")
+    index = order.index(pk)
+    other = index - 1 if direction == UP else index + 1
+    if other < 0 or other >= len(order):
+        return None
+    order = list(order)
+    order[index], order[other] = order[other], order[index]
+    return order
+
+
+def positions_save(items: list[Any], *, actor: Actor) -> None:
+    """Give siblings the positions 0..n-1 in the order given, saving only those that change."""
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            save_validated(item, actor=actor)
+
+
+@transaction.atomic
+def goal_add(*, plan: Plan, title: str, actor: Actor, **fields: Any) -> Goal:
+    """Add a goal to a plan, numbered after the last one."""
+    ensure_plan_unlocked(plan)
+    _only(fields, GOAL_FIELDS, "goal_add")
+    last = plan.goals.aggregate(last=Max("number"))["last"] or 0
+    return goal_create(plan=plan, number=last + 1, title=title, actor=actor, **fields)
+
+
+@transaction.atomic
+def goal_update(
+    *, goal: Goal, actor: Actor, expected_version: int | None = None, **fields: Any
+) -> Goal:
+    """Change a goal's title, description, scope or the parent plan's goal it serves."""
+    ensure_plan_unlocked(goal.plan)
+    _only(fields, GOAL_FIELDS, "goal_update")
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    return save_validated(goal, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def goals_renumber(*, plan: Plan, actor: Actor, order: list[int] | None = None) -> list[Goal]:
+    """Number a plan's goals 1..n without gaps, in `order` (goal ids) or their current order.
+
+    The numbers are unique within the plan, so goals that change number are first moved out
+    of the way (beyond every number in use) and then given their new numbers one by one,
+    each save recorded in the history. Works the same on PostgreSQL and SQLite.
+    """
+    ensure_plan_unlocked(plan)
+    goals = list(Goal.objects.select_for_update().filter(plan=plan).order_by("number", "pk"))
+    by_pk = {goal.pk: goal for goal in goals}
+    if order is None:
+        order = [goal.pk for goal in goals]
+    if sorted(order) != sorted(by_pk):
+        raise ValueError("the order must name every goal of the plan exactly once")
+    target = {pk: number for number, pk in enumerate(order, start=1)}
+    changing = [goal for goal in goals if goal.number != target[goal.pk]]
+    if changing:
+        offset = max([len(goals), *(goal.number for goal in goals)]) + 1
+        Goal.objects.filter(pk__in=[goal.pk for goal in changing]).update(
+            number=F("number") + offset
+        )
+        for goal in sorted(changing, key=lambda goal: target[goal.pk]):
+            goal.number = target[goal.pk]
+            save_validated(goal, actor=actor)
+    return [by_pk[pk] for pk in order]
+
+
+@transaction.atomic
+def goal_move(*, goal: Goal, direction: str, actor: Actor) -> Goal:
+    """Move a goal one place up or down; the goals are renumbered 1..n."""
+    ensure_plan_unlocked(goal.plan)
+    order = list(goal.plan.goals.order_by("number", "pk").values_list("pk", flat=True))
+    new_order = moved(order, goal.pk, direction)
+    if new_order is not None:
+        goals_renumber(plan=goal.plan, actor=actor, order=new_order)
+    goal.refresh_from_db()
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, actor: Actor) -> str:
+    """Delete a goal with its indicators, activities, their statuses, values and analyses.
+
+    The remaining goals are renumbered 1..n. Everything deleted is marked in the history
+    with the returned mark, so that it can be restored together.
+    """
+    plan = goal.plan
+    ensure_plan_unlocked(plan)
+    mark = delete_recorded(goal, actor=actor)
+    goals_renumber(plan=plan, actor=actor)
+    return mark
+
+
+@transaction.atomic
+def activity_add(*, goal: Goal, title: str, actor: Actor, **fields: Any) -> Activity:
+    """Add an activity to a goal, placed last."""
+    ensure_plan_unlocked(goal.plan)
+    _only(fields, ACTIVITY_FIELDS, "activity_add")
+    return activity_create(goal=goal, title=title, actor=actor, **fields)
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    actor: Actor,
+    expected_version: int | None = None,
+    goal: Goal | None = None,
+    **fields: Any,
+) -> Activity:
+    """Change an activity; with `goal`, move it to another goal of the same plan (last)."""
+    stored_goal = Goal.objects.get(activities=activity.pk)
+    ensure_plan_unlocked(stored_goal.plan)
+    _only(fields, ACTIVITY_FIELDS, "activity_update")
+    if goal is not None and goal.pk != stored_goal.pk:
+        if goal.plan_id != stored_goal.plan_id:
+            raise ValidationError({"goal": _("Choose a goal of the same plan.")})
+        activity.position = next_position(goal.activities)
+    activity.goal = goal if goal is not None else stored_goal
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    return save_validated(activity, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, direction: str, actor: Actor) -> Activity:
+    """Move an activity one place up or down among its goal's activities."""
+    ensure_plan_unlocked(activity.goal.plan)
+    siblings = list(
+        Activity.objects.select_for_update()
+        .filter(goal_id=activity.goal_id)
+        .order_by("position", "pk")
+    )
+    order = moved([item.pk for item in siblings], activity.pk, direction)
+    if order is not None:
+        by_pk = {item.pk: item for item in siblings}
+        positions_save([by_pk[pk] for pk in order], actor=actor)
+    activity.refresh_from_db()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, actor: Actor) -> str:
+    """Delete an activity with its reported statuses; returns the history mark."""
+    ensure_plan_unlocked(activity.goal.plan)
+    return delete_recorded(activity, actor=actor)

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from goals.admin import GoalAdmin
 from goals.models import Goal
 from indicators.colour import format_value
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, ReferenceValue, SyncRun
 from planning.admin import share_choices, years_of
 from planning.models import FollowUpPeriod, Unit
 
@@ -212,3 +212,30 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         stamp_entry(obj, request)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReferenceValue)
+class ReferenceValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "kind", "group", "gender", "value", "fetched_at"]
+    list_select_related = ["indicator"]
+    list_filter = ["kind", "year", "gender"]
+    search_fields = ["indicator__name", "group"]
+    ordering = ["indicator", "year", "kind"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    """A log of open-data syncs: read only, written by the sync services."""
+
+    list_display = ["started_at", "source", "organisation", "plan", "status", "created", "updated"]
+    list_select_related = ["organisation", "plan"]
+    list_filter = ["source", "status", "organisation"]
+    ordering = ["-started_at"]
+    readonly_fields = [field.name for field in SyncRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -12,7 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from goals.models import Goal, Scope
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
-from planning.models import FollowUpPeriod, Unit, Versioned
+from planning.models import (
+    FollowUpPeriod,
+    Organisation,
+    Plan,
+    Unit,
+    Versioned,
+    year_validators,
+)
 
 VALUE_DIGITS = 18
 VALUE_PLACES = 4
@@ -305,5 +312,156 @@ class Measurement(Versioned):
             errors["period"] = problem
         if self.unit_id and self.unit.organisation_id != plan.organisation_id:
             errors["unit"] = _("The unit must belong to the plan's organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferenceValue(models.Model):
+    """A value to compare an indicator with in a year: the whole country's or a group's mean.
+
+    Fetched from open data by `indicators.opendata.sync`, never typed in: Kolada's national
+    value (area 0000) or the mean of the organisation's comparison group's members (Kolada), or
+    KOSTRA's national or group figure (SSB). The value may be empty when the source has none.
+    """
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("Whole country")
+        GROUP_MEAN = "group_mean", _("Mean of a municipality group")
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="reference_values",
+        verbose_name=_("indicator"),
+    )
+    kind = models.CharField(_("compared with"), max_length=20, choices=Kind)
+    group = models.CharField(
+        _("group"),
+        max_length=20,
+        blank=True,
+        help_text=_("The municipality group's id, e.g. G33; empty for the whole country."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender, default=Gender.TOTAL)
+    value = models.DecimalField(
+        _("value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year", "kind", "group", "gender"]
+        verbose_name = _("reference value")
+        verbose_name_plural = _("reference values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "kind", "group", "gender"],
+                name="reference_value_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="national", group="") | (Q(kind="group_mean") & ~Q(group="")),
+                name="reference_value_group_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=["T", "K", "M"]), name="reference_value_gender_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} – {self.year} – {self.group or self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.GROUP_MEAN and not self.group:
+            raise ValidationError({"group": _("Name the group whose mean this is.")})
+        if self.kind == self.Kind.NATIONAL and self.group:
+            raise ValidationError({"group": _("A value for the whole country has no group.")})
+
+
+class SyncRun(models.Model):
+    """One open-data sync of a plan: when it ran, whether it worked, and what it changed.
+
+    Written once, when the sync ends. A failed sync changed nothing; `message` says why it
+    failed. The counts are of values (measurements and reference values) created, updated and
+    left unchanged, and of values entered by a person that the sync kept.
+    """
+
+    class Source(models.TextChoices):
+        KOLADA = "kolada", _("Kolada")
+        SSB = "ssb", _("Statistics Norway (SSB)")
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sync_runs",
+        verbose_name=_("organisation"),
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sync_runs",
+        verbose_name=_("plan"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+        help_text=_("Empty for a scheduled sync."),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    message = models.TextField(_("message"), blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped_manual = models.PositiveIntegerField(_("kept (entered by a person)"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("open-data sync")
+        verbose_name_plural = _("open-data syncs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__gte=models.F("started_at")),
+                name="sync_run_finished_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ok") | (Q(status="failed") & ~Q(message="")),
+                name="sync_run_failure_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["kolada", "ssb"]), name="sync_run_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_source_display()} – {self.organisation} – {self.started_at:%Y-%m-%d %H:%M}"
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.started_at and self.finished_at and self.finished_at < self.started_at:
+            errors["finished_at"] = _("A sync cannot finish before it starts.")
+        if self.status == self.Status.FAILED and not self.message.strip():
+            errors["message"] = _("Say why the sync failed.")
+        if (
+            self.plan_id
+            and self.organisation_id
+            and self.plan.organisation_id != self.organisation_id
+        ):
+            errors["plan"] = _("The plan must belong to the organisation.")
         if errors:
             raise ValidationError(errors)

@@ -4,11 +4,16 @@ Every service validates through the model's rules (`full_clean`), runs in one tr
 and records who made the change in the object's history.
 """
 
+import datetime
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planning.models import (
     FollowUpPeriod,
@@ -194,3 +199,143 @@ def readiness_mark(
         ),
         actor=actor,
     )
+
+
+# --- Plan life cycle, locking and recorded deletion ---------------------------------------------
+
+LOCKED_STATUSES = frozenset({Plan.Status.DECIDED, Plan.Status.ARCHIVED})
+
+# status -> the statuses a plan may move to from it. A decided plan goes back to draft only by
+# being reopened; an archived plan stays archived.
+PLAN_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Plan.Status.DRAFT: (Plan.Status.CONSULTATION, Plan.Status.DECIDED),
+    Plan.Status.CONSULTATION: (Plan.Status.DRAFT, Plan.Status.DECIDED),
+    Plan.Status.DECIDED: (Plan.Status.DRAFT, Plan.Status.ARCHIVED),
+    Plan.Status.ARCHIVED: (),
+}
+
+
+def plan_locked_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "The plan is decided and locked: what was decided cannot be changed. "
+            "A planner can reopen it as a draft; the decided version stays retrievable."
+        ),
+        code="locked",
+    )
+
+
+def ensure_plan_unlocked(plan: Plan) -> None:
+    """Refuse a change to a decided or archived plan's facts, goals, indicators or activities.
+
+    Reads the status under a row lock, so that a change cannot slip in while someone else
+    marks the plan decided. Call it inside the transaction that makes the change.
+    """
+    status = (
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True).get()
+    )
+    if status in LOCKED_STATUSES:
+        raise plan_locked_error()
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    actor: Actor,
+    expected_version: int | None = None,
+    partner_organisations: list[Organisation] | None = None,
+    **fields: Any,
+) -> Plan:
+    """Change a plan's facts (not its status: see `plan_set_status`).
+
+    Refused while the plan is decided or archived; with `expected_version`, refused when
+    someone else saved the plan meanwhile (EditConflict).
+    """
+    ensure_plan_unlocked(plan)
+    for name in ("status", "decided_at", "version", "organisation", "organisation_id"):
+        if name in fields:
+            raise TypeError(f"plan_update cannot change {name}")
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    save_validated(plan, actor=actor, expected_version=expected_version)
+    if partner_organisations is not None:
+        plan.partner_organisations.set(partner_organisations)
+    return plan
+
+
+@transaction.atomic
+def plan_set_status(
+    *,
+    plan: Plan,
+    status: str,
+    actor: Actor,
+    expected_version: int | None,
+    decision_date: datetime.date | None = None,
+) -> Plan:
+    """Move a plan through its life cycle (see `PLAN_TRANSITIONS`).
+
+    Deciding needs a decision date (given here or already on the plan) and records the moment
+    in `decided_at`: the plan's content as of then is what was decided, and it is locked.
+    Reopening a decided plan as a draft keeps `decided_at`, so that the decided version stays
+    retrievable from the history until the plan is decided again.
+    """
+    status = Plan.Status(status)
+    current = (
+        Plan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True).get()
+    )
+    if status not in PLAN_TRANSITIONS[current]:
+        raise ValidationError(
+            _("A plan that is %(current)s cannot become %(status)s.")
+            % {
+                "current": str(Plan.Status(current).label).lower(),
+                "status": str(status.label).lower(),
+            },
+            code="transition",
+        )
+    plan.status = status
+    if status != Plan.Status.DECIDED:
+        return save_validated(plan, actor=actor, expected_version=expected_version)
+    if decision_date is not None:
+        plan.decision_date = decision_date
+    now = timezone.now()
+    plan.decided_at = now
+    # The history record of the decision carries the same moment, so that
+    # `history.as_of(decided_at)` includes it. Only this save: the instance lives on.
+    plan._history_date = now
+    try:
+        return save_validated(plan, actor=actor, expected_version=expected_version)
+    finally:
+        del plan._history_date
+
+
+def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
+    """Delete an object and whatever the deletion cascades to, marking every deletion record.
+
+    Each history record of the deletion carries the same change reason (returned), so that
+    what was deleted together can be restored together. Call it inside a transaction.
+    """
+    mark = f"deleted:{instance._meta.label_lower}:{instance.pk}:{uuid.uuid4().hex[:12]}"
+    # The deletion record keeps the object's last values: read them as stored, not from a
+    # copy that may be older.
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    collector = Collector(using=router.db_for_write(type(stored), instance=stored))
+    collector.collect([stored])
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    for objects in collector.data.values():
+        for obj in objects:
+            obj._change_reason = mark
+            if authenticated:
+                obj._history_user = actor
+    collector.delete()
+    return mark
+
+
+@transaction.atomic
+def periods_create_year(
+    *, organisation: Organisation, year: int, actor: Actor
+) -> tuple[list[FollowUpPeriod], int]:
+    """Create the year's follow-up periods; returns them and how many were new."""
+    before = FollowUpPeriod.objects.filter(organisation=organisation, year=year).count()
+    periods = periods_ensure_year(organisation=organisation, year=year, actor=actor)
+    return periods, len(periods) - before

@@ -1,10 +1,51 @@
+"""The start page: what each of the user's roles needs first.
+
+- planners and administrators: the plans of their units, with links to each plan;
+- unit managers: their activities and indicators in the open periods, with how far they got;
+- committee members: the plans of their committee, with links to the overviews.
+A user with several roles sees each part.
+"""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
-from planning.selectors import plans_visible_to
+from indicators.selectors.overview import home_plans
+from indicators.selectors.reporting import is_unit_manager, reporting_periods
+from indicators.views.overview import optional_url
+from planning.models import Plan
+from planning.selectors import scope_for
+
+# The planner's page of a plan (its structure), by the names it has had; else the overview.
+PLAN_PAGES = ("indicators:plan", "indicators:plan_structure")
+
+
+def _plan_page(plan_id: int) -> str:
+    """The plan's own page (its structure) where it exists, else its overview."""
+    for name in PLAN_PAGES:
+        try:
+            return reverse(name, args=[plan_id])
+        except NoReverseMatch:
+            continue
+    return reverse("indicators:overview", args=[plan_id])
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: the plans the user may read, or a way to log in."""
-    plans = plans_visible_to(request.user) if request.user.is_authenticated else []
-    return render(request, "indicators/home.html", {"plans": plans})
+    """The start page: each role's part, or a way to log in."""
+    if not request.user.is_authenticated:
+        return render(request, "indicators/home.html", {})
+    scope = scope_for(request.user)
+    plans = home_plans(request.user, scope)
+    for plan in plans.planned:
+        plan.page_url = _plan_page(plan.pk)
+        plan.overview_url = reverse("indicators:overview", args=[plan.pk])
+        plan.report_now = plan.has_open_period and plan.status == Plan.Status.DECIDED
+    return render(
+        request,
+        "indicators/home.html",
+        {
+            "plans": plans,
+            "reporting": reporting_periods(request.user, scope) if is_unit_manager(scope) else None,
+            "published_url": optional_url("reports:published") if plans.committee else None,
+        },
+    )

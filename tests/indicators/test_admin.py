@@ -361,3 +361,49 @@ def test_goal_page_queries_do_not_grow_with_indicators_and_activities(admin_clie
         few=1,
         many=10,
     )
+
+
+@pytest.fixture
+def reference_value(indicator):
+    from indicators.models import ReferenceValue
+
+    return ReferenceValue.objects.create(
+        indicator=indicator,
+        kind="national",
+        year=2023,
+        value=Decimal("77"),
+        source="Källa: Kolada",
+        fetched_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def sync_run(plan):
+    from indicators.models import SyncRun
+
+    return SyncRun.objects.create(
+        source="kolada",
+        organisation=plan.organisation,
+        plan=plan,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        status="ok",
+        message="3 värden hämtade",
+    )
+
+
+def test_reference_value_pages_answer(admin_client, reference_value):
+    assert_admin_pages_answer(admin_client, reference_value)
+
+
+def test_sync_runs_are_read_only_in_the_admin(admin_client, sync_run):
+    from indicators.models import SyncRun
+
+    assert admin_client.get(admin_url(SyncRun, "changelist")).status_code == 200
+    page = admin_client.get(admin_url(SyncRun, "change", sync_run.pk))
+    assert page.status_code == 200
+    assert "3 värden hämtade" in page.text
+    assert admin_client.get(admin_url(SyncRun, "add")).status_code == 403
+    admin_client.post(admin_url(SyncRun, "change", sync_run.pk), {"message": "ändrad"})
+    sync_run.refresh_from_db()
+    assert sync_run.message == "3 värden hämtade"

@@ -1,0 +1,48 @@
+"""Filters of a plan's activities (django-filter)."""
+
+import django_filters as filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Activity, ActivityStatus
+from goals.selectors import NO_REPORT, organisation_units, plan_goals
+from planning.forms import StyledForm
+from planning.models import Plan
+
+ALL = _("All")
+EVALUATED_IN = [
+    ("t1", _("First interim report (T1)")),
+    ("t2", _("Second interim report (T2)")),
+    ("year_end", _("Year-end report")),
+]
+
+
+class ActivityFilter(filters.FilterSet):
+    """Narrow a plan's activities by goal, unit, follow-up and latest reported status."""
+
+    title = filters.CharFilter(label=_("Activity contains"), lookup_expr="icontains")
+    goal = filters.ModelChoiceFilter(label=_("Goal"), queryset=None, empty_label=ALL)
+    unit = filters.ModelChoiceFilter(label=_("Unit"), queryset=None, empty_label=ALL)
+    evaluated_in = filters.ChoiceFilter(
+        label=_("Evaluated in"), choices=EVALUATED_IN, method="filter_evaluated", empty_label=ALL
+    )
+    latest_status = filters.ChoiceFilter(
+        label=_("Latest status"),
+        choices=[*ActivityStatus.Status.choices, (NO_REPORT, _("Not reported"))],
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["title", "goal", "unit", "evaluated_in", "latest_status"]
+        form = StyledForm
+
+    def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["goal"].queryset = plan_goals(plan)
+        self.filters["unit"].queryset = organisation_units(plan.organisation_id)
+
+    def filter_evaluated(self, queryset: QuerySet[Activity], name: str, value: str):
+        if value not in {key for key, _label in EVALUATED_IN}:
+            return queryset
+        return queryset.filter(**{f"evaluated_{value}": True})

@@ -1,0 +1,71 @@
+"""Reads for the planner's goal and activity pages (the plan is already narrowed to the user)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from goals.models import Activity, ActivityStatus, Goal
+from planning.models import Organisation, Plan, Unit
+
+NO_REPORT = "none"
+STATUS_ORDER = [
+    ActivityStatus.Status.NOT_STARTED,
+    ActivityStatus.Status.DELAYED,
+    ActivityStatus.Status.IN_PROGRESS,
+    ActivityStatus.Status.DONE,
+    ActivityStatus.Status.CANCELLED,
+]
+
+
+def plan_goals(plan: Plan) -> QuerySet[Goal]:
+    return Goal.objects.filter(plan=plan).order_by("number")
+
+
+def parent_goals(plan: Plan) -> QuerySet[Goal]:
+    """The goals of the plan one level up, that this plan's goals may contribute to."""
+    if plan.parent_id is None:
+        return Goal.objects.none()
+    return Goal.objects.filter(plan_id=plan.parent_id).order_by("number")
+
+
+def organisation_units(organisation_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(organisation_id=organisation_id).order_by("name")
+
+
+def organisation_people(organisation: Organisation) -> QuerySet:
+    """People with a role in the organisation: who can be responsible for an activity."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def plan_activities(plan: Plan) -> QuerySet[Activity]:
+    """A plan's activities with their goal, unit and the latest reported status.
+
+    `latest_status` is the status of the latest period with a report ("none" without one);
+    `latest_rank` orders them from not started to done.
+    """
+    latest = ActivityStatus.objects.filter(activity=OuterRef("pk")).order_by("-period__starts_on")
+    return (
+        Activity.objects.filter(goal__plan=plan)
+        .select_related("goal", "unit", "responsible_user")
+        .annotate(
+            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_REPORT)),
+            latest_period_kind=Subquery(latest.values("period__kind")[:1]),
+            latest_period_year=Subquery(latest.values("period__year")[:1]),
+        )
+        .annotate(
+            latest_rank=Case(
+                *(
+                    When(latest_status=status, then=Value(rank))
+                    for rank, status in enumerate(STATUS_ORDER)
+                ),
+                default=Value(len(STATUS_ORDER)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("goal__number", "position", "pk")
+    )

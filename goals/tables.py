@@ -1,0 +1,68 @@
+"""Tables of the planner's goal pages (django-tables2)."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import Activity, ActivityStatus, Goal
+from goals.selectors import NO_REPORT
+from planning.models import FollowUpPeriod
+from planning.tables import TABLE_ATTRS, TABLE_TEMPLATE
+
+
+def evaluated_text(activity: Activity) -> str:
+    parts = []
+    if activity.evaluated_t1:
+        parts.append(str(_("T1")))
+    if activity.evaluated_t2:
+        parts.append(str(_("T2")))
+    if activity.evaluated_year_end:
+        parts.append(str(_("year-end")))
+    return ", ".join(parts)
+
+
+class ActivityTable(tables.Table):
+    caption = _("Activities")
+
+    title = tables.Column(verbose_name=_("Activity"))
+    goal = tables.Column(verbose_name=_("Goal"), order_by=("goal__number", "position", "pk"))
+    responsible_role = tables.Column(verbose_name=_("Responsible"))
+    unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
+    timing = tables.Column(
+        verbose_name=_("When"), accessor="timing_label", order_by=("ongoing", "due_month")
+    )
+    evaluated = tables.Column(verbose_name=_("Evaluated in"), empty_values=(), orderable=False)
+    latest_status = tables.Column(verbose_name=_("Latest status"), order_by=("latest_rank",))
+    actions = tables.TemplateColumn(
+        template_name="goals/includes/activity_actions.html",
+        verbose_name=_("Actions"),
+        orderable=False,
+        empty_values=(),
+    )
+
+    class Meta:
+        model = Activity
+        fields = (
+            "title",
+            "goal",
+            "responsible_role",
+            "unit",
+            "timing",
+            "evaluated",
+            "latest_status",
+            "actions",
+        )
+        template_name = TABLE_TEMPLATE
+        attrs = TABLE_ATTRS
+        empty_text = _("No activities match the filter.")
+
+    def render_goal(self, value: Goal) -> str:
+        return str(value)
+
+    def render_evaluated(self, record: Activity) -> str:
+        return evaluated_text(record)
+
+    def render_latest_status(self, value: str, record: Activity) -> str:
+        if value == NO_REPORT:
+            return str(_("Not reported"))
+        period = FollowUpPeriod(kind=record.latest_period_kind, year=record.latest_period_year)
+        return f"{ActivityStatus.Status(value).label} ({period})"

@@ -1,0 +1,259 @@
+"""The words of the exchange format: sheet names, column headers and the values' words.
+
+A file is written in the user's language (Swedish by default) and read in any of Swedish,
+Norwegian bokmål, Norwegian nynorsk and English, whatever the reader's own language. The header
+and sheet names are therefore a table of all four languages here, not gettext messages: an import
+must recognise every language at once, and a file must not change its headers when a catalogue
+is edited. The values of choice fields (status, gender, unit...) are the models' own labels,
+read in all four languages from the catalogues, or their codes.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
+
+from goals.models import Month
+
+LANGUAGES = ("sv", "nb", "nn", "en")
+DEFAULT_LANGUAGE = "sv"
+
+
+def file_language(language: str | None = None) -> str:
+    """The language a file is written in: the given or active language, if one of ours."""
+    code = (language or translation.get_language() or DEFAULT_LANGUAGE).lower()
+    code = {"no": "nb"}.get(code.split("-")[0], code.split("-")[0])
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def normalised(text: object) -> str:
+    """A header, sheet name or word as compared: case, spaces, dashes and a trailing colon."""
+    value = " ".join(str(text or "").replace("\u00a0", " ").split()).casefold()
+    return value.translate(str.maketrans("–—‐", "---")).rstrip(":*").strip()
+
+
+@dataclass(frozen=True)
+class Words:
+    """One word or header in each language (sv, nb, nn, en), and other spellings accepted."""
+
+    sv: str
+    nb: str
+    nn: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def __call__(self, language: str) -> str:
+        return getattr(self, file_language(language))
+
+    def accepted(self) -> set[str]:
+        return {normalised(word) for word in (self.sv, self.nb, self.nn, self.en, *self.aliases)}
+
+
+# --- Kinds of rows (sheets in a workbook, files of CSV) ----------------------------------------
+
+GOALS = "goals"
+INDICATORS = "indicators"
+ACTIVITIES = "activities"
+ACTIVITY_STATUSES = "activity_statuses"
+MEASUREMENTS = "measurements"
+# The order of import: each kind refers only to kinds before it.
+KINDS = (GOALS, INDICATORS, ACTIVITIES, ACTIVITY_STATUSES, MEASUREMENTS)
+
+SHEETS = {
+    GOALS: Words("Mål", "Mål", "Mål", "Goals"),
+    INDICATORS: Words("Indikatorer", "Indikatorer", "Indikatorar", "Indicators", ("mått",)),
+    ACTIVITIES: Words("Aktiviteter", "Aktiviteter", "Aktivitetar", "Activities"),
+    ACTIVITY_STATUSES: Words(
+        "Aktivitetsstatus", "Aktivitetsstatus", "Aktivitetsstatus", "Activity status"
+    ),
+    MEASUREMENTS: Words("Mätvärden", "Måleverdier", "Måleverdiar", "Measurements", ("värden",)),
+}
+
+# --- Columns --------------------------------------------------------------------------------------
+
+COLUMNS = {
+    "number": Words("Nr", "Nr", "Nr", "No.", ("nummer", "number", "målnummer")),
+    "goal_title": Words("Mål", "Mål", "Mål", "Goal", ("rubrik", "title")),
+    "description": Words("Beskrivning", "Beskrivelse", "Skildring", "Description"),
+    "scope": Words("Omfattning", "Omfang", "Omfang", "Scope"),
+    "goal_number": Words("Mål nr", "Mål nr", "Mål nr", "Goal no.", ("målnr", "mål nummer")),
+    "subgoal": Words("Delmål", "Delmål", "Delmål", "Sub-goal"),
+    "indicator": Words("Indikator", "Indikator", "Indikator", "Indicator", ("mått",)),
+    "definition": Words("Definition", "Definisjon", "Definisjon", "Definition"),
+    "measure_unit": Words("Måttenhet", "Måleenhet", "Måleeining", "Unit of measure"),
+    "unit_label": Words(
+        "Måttenhet (fritext)",
+        "Måleenhet (fritekst)",
+        "Måleeining (fritekst)",
+        "Unit of measure (free text)",
+    ),
+    "decimals": Words("Decimaler", "Desimaler", "Desimalar", "Decimals"),
+    "source": Words("Källa", "Kilde", "Kjelde", "Source"),
+    "frequency": Words("Mäts", "Måles", "Vert målt", "Measured"),
+    "scale_max": Words(
+        "Skalans maxvärde", "Skalaens maksimum", "Skalaen sitt maksimum", "Scale maximum"
+    ),
+    "target_value": Words("Målvärde", "Målverdi", "Målverdi", "Target value"),
+    "target_text": Words(
+        "Målvärde som skrivet", "Målverdi som skrevet", "Målverdi som skrive", "Target as written"
+    ),
+    "red": Words("Röd", "Rød", "Raud", "Red"),
+    "yellow": Words("Gul", "Gul", "Gul", "Yellow"),
+    "green": Words("Grön", "Grønn", "Grøn", "Green"),
+    "kolada_kpi": Words("Kolada KPI", "Kolada KPI", "Kolada KPI", "Kolada KPI"),
+    "ssb_table": Words("SSB-tabell", "SSB-tabell", "SSB-tabell", "SSB table"),
+    "ssb_selection": Words("SSB-urval", "SSB-utvalg", "SSB-utval", "SSB selection"),
+    "activity": Words("Aktivitet", "Aktivitet", "Aktivitet", "Activity"),
+    "responsible_role": Words("Ansvarig", "Ansvarlig", "Ansvarleg", "Responsible"),
+    "when": Words("När genomfört", "Når gjennomført", "Når gjennomført", "Done by"),
+    "evaluated": Words("Utvärderas", "Evalueres", "Vert evaluert", "Evaluated in"),
+    "unit": Words("Enhet", "Enhet", "Eining", "Unit", ("organisatorisk enhet",)),
+    "responsible_user": Words(
+        "Ansvarig person", "Ansvarlig person", "Ansvarleg person", "Responsible person"
+    ),
+    "period": Words("Period", "Periode", "Periode", "Period", ("uppföljningsperiod",)),
+    "status": Words("Status", "Status", "Status", "Status"),
+    "comment": Words("Kommentar", "Kommentar", "Kommentar", "Comment"),
+    "gender": Words("Kön", "Kjønn", "Kjønn", "Gender"),
+    "value": Words("Värde", "Verdi", "Verdi", "Value", ("utfall",)),
+}
+
+
+def column_label(key: str, language: str | None = None) -> str:
+    return COLUMNS[key](file_language(language))
+
+
+def sheet_label(kind: str, language: str | None = None) -> str:
+    return SHEETS[kind](file_language(language))
+
+
+def column_key(header: object, keys: Iterable[str]) -> str | None:
+    """The column among `keys` that a header names in any language, or None."""
+    wanted = normalised(header)
+    for key in keys:
+        if wanted in COLUMNS[key].accepted() or wanted == key:
+            return key
+    return None
+
+
+def headers_language(headers: Iterable[object], keys: Iterable[str]) -> str | None:
+    """The language most of a table's headers are written in, if any is recognisable."""
+    written = {normalised(header) for header in headers}
+    keys = list(keys)
+    counts = {
+        language: sum(normalised(COLUMNS[key](language)) in written for key in keys)
+        for language in LANGUAGES
+    }
+    best = max(LANGUAGES, key=lambda language: counts[language])
+    return best if counts[best] else None
+
+
+def kind_of_name(name: str) -> str | None:
+    """The kind a sheet or file name says ("Mätvärden", "Plan 2023 - Measurements.csv")."""
+    wanted = normalised(re.sub(r"\.(csv|txt)$", "", name.strip(), flags=re.IGNORECASE))
+    best: tuple[int, str] | None = None
+    for kind, words in SHEETS.items():
+        for word in words.accepted():
+            if wanted == word:
+                return kind
+            if re.search(rf"(^|[\s_\-.]){re.escape(word)}$", wanted) and (
+                best is None or len(word) > best[0]
+            ):
+                best = (len(word), kind)
+    return best[1] if best else None
+
+
+# --- Values ---------------------------------------------------------------------------------------
+
+# Where an activity is evaluated: the document's words for the interim reports (T1 and T2) and
+# the year-end report. "T1" and "T2" alone name one interim report.
+INTERIM = Words(
+    "Tertialrapport",
+    "Tertialrapport",
+    "Tertialrapport",
+    "Interim report",
+    ("tertialrapporter", "delårsrapport", "delårsrapporter", "tertialrapportar"),
+)
+YEAR_END = Words(
+    "Årsbokslut",
+    "Årsmelding",
+    "Årsmelding",
+    "Year-end report",
+    ("årsredovisning", "verksamhetsberättelse", "årsberetning", "årsrapport", "t3", "year-end"),
+)
+EVALUATED_SEPARATORS = re.compile(r"\s*(?:/|,|;|\+|&|\boch\b|\bog\b|\band\b)\s*", re.IGNORECASE)
+
+
+@cache
+def choice_words(choices: type[models.Choices]) -> dict[str, object]:
+    """Every accepted spelling of a choice (its code, its label in every language) -> value."""
+    words: dict[str, object] = {}
+    for member in choices:
+        words.setdefault(normalised(member.value), member.value)
+    for language in LANGUAGES:
+        with translation.override(language):
+            for member in choices:
+                words.setdefault(normalised(str(member.label)), member.value)
+    return words
+
+
+def choice_label(choices: type[models.Choices], value: object, language: str) -> str:
+    """A choice's label in the file's language."""
+    with translation.override(file_language(language)):
+        return str(choices(value).label)
+
+
+def choice_labels(choices: type[models.Choices], language: str) -> str:
+    """The labels of a choice field, for a message saying what is expected."""
+    with translation.override(file_language(language)):
+        return ", ".join(str(member.label) for member in choices)
+
+
+@cache
+def month_words() -> dict[str, int]:
+    """Month names in every language, their three-letter abbreviations and numbers -> month."""
+    words: dict[str, int] = {str(number): number for number in range(1, 13)}
+    words.update({f"{number:02d}": number for number in range(1, 10)})
+    for language in LANGUAGES:
+        with translation.override(language):
+            for month in Month:
+                name = normalised(str(month.label))
+                words.setdefault(name, month.value)
+                words.setdefault(name[:3], month.value)
+    return words
+
+
+def ongoing_label(language: str) -> str:
+    """The word for an ongoing activity ("Löpande") in the file's language."""
+    with translation.override(file_language(language)):
+        return gettext("Ongoing")
+
+
+@cache
+def ongoing_words() -> frozenset[str]:
+    """The words for an ongoing activity ("Löpande") in every language."""
+    found = {"ongoing", "continuous", "kontinuerlig", "kontinuerligt", "hela året"}
+    for language in LANGUAGES:
+        with translation.override(language):
+            found.add(normalised(gettext("Ongoing")))
+    return frozenset(found)
+
+
+PERIOD_PATTERNS = (
+    re.compile(r"^(?P<kind>[tTqQhH][1-4])\s*[-/]?\s*(?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})\s*[-/]?\s*(?P<kind>[tTqQhH][1-4])$"),
+)
+
+
+def period_parts(text: str) -> tuple[str, int] | None:
+    """A period as written ("T1 2023", "2023-T1", "t1 2023") -> ("T1", 2023), or None."""
+    compact = " ".join(str(text).split())
+    for pattern in PERIOD_PATTERNS:
+        match = pattern.match(compact)
+        if match:
+            return match["kind"].upper(), int(match["year"])
+    return None

@@ -1,0 +1,283 @@
+"""The planner's pages of a plan: its structure (goals with their indicators and activities),
+the indicator form with its live band preview, the indicators list and the decided version.
+
+Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan`, is POST-only and
+is refused while the plan is decided (the services say so, the pages show it locked).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from goals.models import Goal
+from goals.selectors import plan_goals
+from goals.services import DOWN, UP
+from goals.views import structure_url
+from indicators.filters import IndicatorFilter
+from indicators.forms import IndicatorForm, ReuseForm, bands_preview
+from indicators.models import Indicator
+from indicators.selectors.plan import (
+    decided_version,
+    measure_copy,
+    plan_changes,
+    plan_decisions,
+    plan_indicators,
+    plan_structure,
+    reusable_measures,
+)
+from indicators.services import indicator_add, indicator_delete, indicator_move, indicator_update
+from indicators.tables import IndicatorTable
+from planning.models import Plan
+from planning.permissions import can_edit_plan
+from planning.selectors import deletion_summary
+from planning.services import EditConflict
+from planning.tables import PER_PAGE
+from planning.views import (
+    add_service_errors,
+    conflict_rebind,
+    is_locked,
+    plan_in_scope,
+    refuse_if_locked,
+    service_message,
+)
+
+FORM_PAGE = "indicators/planner/indicator_form.html"
+
+
+@login_required
+def plan_structure_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Every goal of the plan with its indicators (target, bands, unit, source) and activities.
+
+    Planners change them from here; everybody who may read the plan sees it. The number of
+    queries does not grow with the plan.
+    """
+    plan, scope = plan_in_scope(request, plan_pk)
+    can_edit = can_edit_plan(scope, plan)
+    locked = is_locked(plan)
+    return render(
+        request,
+        "indicators/planner/structure.html",
+        {
+            "plan": plan,
+            "goals": plan_structure(plan),
+            "can_edit": can_edit and not locked,
+            "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
+            "locked": locked,
+        },
+    )
+
+
+def indicator_in_scope(
+    request: HttpRequest, pk: int, *, edit: bool = False
+) -> tuple[Indicator, Plan]:
+    indicator = get_object_or_404(Indicator.objects.select_related("goal"), pk=pk)
+    plan, _scope = plan_in_scope(request, indicator.goal.plan_id, edit=edit)
+    indicator.goal.plan = plan
+    return indicator, plan
+
+
+def indicator_form_kwargs(plan: Plan) -> dict:
+    return {"goals": plan_goals(plan), "measures": reusable_measures(plan)}
+
+
+def form_page(request, form, plan, goal, indicator=None, conflict=None, reuse_form=None):
+    return render(
+        request,
+        FORM_PAGE,
+        {
+            "form": form,
+            "plan": plan,
+            "goal": goal,
+            "indicator": indicator,
+            "conflict": conflict,
+            "reuse_form": reuse_form,
+            "preview": bands_preview(preview_data(form)),
+        },
+    )
+
+
+def preview_data(form: IndicatorForm) -> dict:
+    """The band fields as the form shows them, for the preview rendered with the page."""
+    if form.is_bound:
+        return form.data
+    data = {"direction": form["direction"].value() or ""}
+    for name in ("green_bound", "red_bound", "target_value", "decimals"):
+        value = form[name].value()
+        data[name] = "" if value is None else form.fields[name].widget.format_value(value) or ""
+    for name in ("green_bound_inclusive", "red_bound_inclusive"):
+        if form[name].value():
+            data[name] = "on"
+    return data
+
+
+@login_required
+def indicator_create_view(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    """Add an indicator to a goal, from scratch or reusing a municipality-wide measure."""
+    goal = get_object_or_404(Goal, pk=goal_pk)
+    plan, _scope = plan_in_scope(request, goal.plan_id, edit=True)
+    goal.plan = plan
+    if refused := refuse_if_locked(request, plan):
+        return refused
+    kwargs = indicator_form_kwargs(plan)
+    reuse_form = ReuseForm(request.GET or None, measures=kwargs["measures"])
+    initial = {"goal": goal.pk}
+    if request.method == "GET" and reuse_form.is_bound and reuse_form.is_valid():
+        initial.update(measure_copy(reuse_form.cleaned_data["reuses"]))
+    form = IndicatorForm(
+        request.POST or None, instance=Indicator(goal=goal), initial=initial, **kwargs
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = indicator_add(
+                goal=form.cleaned_data["goal"],
+                reuses=form.cleaned_data["reuses"],
+                actor=request.user,
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was added."))
+            return redirect(structure_url(plan, f"indicator-{indicator.pk}"))
+    if not kwargs["measures"].exists():
+        reuse_form = None
+    return form_page(request, form, plan, goal, reuse_form=reuse_form)
+
+
+@login_required
+def indicator_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an indicator: what is measured, its target, its bands."""
+    indicator, plan = indicator_in_scope(request, pk, edit=True)
+    if refused := refuse_if_locked(request, plan):
+        return refused
+    kwargs = indicator_form_kwargs(plan)
+    form = IndicatorForm(request.POST or None, instance=indicator, **kwargs)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator_update(
+                indicator=indicator,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                goal=form.cleaned_data["goal"],
+                **form.service_fields(),
+            )
+        except EditConflict as edit_conflict:
+            form, conflict = conflict_rebind(
+                IndicatorForm, request, indicator, edit_conflict, **kwargs
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect(structure_url(plan, f"indicator-{indicator.pk}"))
+    return form_page(request, form, plan, indicator.goal, indicator=indicator, conflict=conflict)
+
+
+@login_required
+@require_POST
+def bands_preview_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """The bands the typed bounds give, for the indicator form (htmx fragment)."""
+    plan_in_scope(request, plan_pk, edit=True)
+    return render(request, f"{FORM_PAGE}#band_preview", {"preview": bands_preview(request.POST)})
+
+
+@login_required
+def indicator_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete an indicator with its values (restorable from the history)."""
+    indicator, plan = indicator_in_scope(request, pk, edit=True)
+    if refused := refuse_if_locked(request, plan):
+        return refused
+    if request.method == "POST":
+        try:
+            indicator_delete(indicator=indicator, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, service_message(error))
+        else:
+            messages.success(
+                request,
+                _("The indicator was deleted. You can restore it from the plan's history."),
+            )
+        return redirect(structure_url(plan, f"goal-{indicator.goal_id}"))
+    return render(
+        request,
+        "goals/confirm_delete.html",
+        {
+            "plan": plan,
+            "object": indicator,
+            "heading": _("Delete the indicator?"),
+            "button": _("Yes, delete the indicator"),
+            "also": deletion_summary(indicator),
+            "cancel_url": structure_url(plan, f"indicator-{indicator.pk}"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def indicator_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an indicator one place up or down within its goal."""
+    indicator, plan = indicator_in_scope(request, pk, edit=True)
+    direction = request.POST.get("direction")
+    if direction in (UP, DOWN):
+        try:
+            indicator_move(indicator=indicator, direction=direction, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, service_message(error))
+    return redirect(structure_url(plan, f"indicator-{indicator.pk}"))
+
+
+@login_required
+def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """All indicators of a plan: filter by goal, scope and latest colour; sort; page."""
+    plan, scope = plan_in_scope(request, plan_pk)
+    indicator_filter = IndicatorFilter(
+        request.GET or None, queryset=plan_indicators(plan), plan=plan
+    )
+    table = IndicatorTable(indicator_filter.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "indicators/planner/indicator_list.html",
+        {
+            "plan": plan,
+            "filter": indicator_filter,
+            "table": table,
+            "can_edit": can_edit_plan(scope, plan) and not is_locked(plan),
+        },
+    )
+
+
+@login_required
+def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """The plan exactly as decided, and what changed after the decision.
+
+    `?decision=N` shows an earlier decision of a plan that was reopened and decided again
+    (0 is the latest).
+    """
+    plan, _scope = plan_in_scope(request, plan_pk)
+    decisions = plan_decisions(plan)
+    if not decisions:
+        raise Http404
+    try:
+        index = int(request.GET.get("decision", 0))
+        at = decisions[index]
+    except (ValueError, IndexError):
+        raise Http404 from None
+    version = decided_version(plan, at)
+    return render(
+        request,
+        "indicators/planner/decided.html",
+        {
+            "plan": plan,
+            "version": version,
+            "decisions": decisions,
+            "index": index,
+            "changes": plan_changes(plan, since=at),
+        },
+    )

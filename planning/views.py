@@ -1,0 +1,378 @@
+"""The planner's pages for plans and follow-up periods, and what the other apps' pages share.
+
+Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan` (or
+`can_manage_periods`) and is POST-only; anything else answers 404.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from planning.filters import PlanFilter
+from planning.forms import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
+from planning.models import FollowUpPeriod, Organisation, Plan
+from planning.permissions import can_edit_plan, can_manage_periods, plan_or_404, require
+from planning.selectors import (
+    HistoryEntry,
+    Scope,
+    changes_since_version,
+    editor_organisation_ids,
+    organisations_editable_by,
+    period_years,
+    periods_of,
+    plans_visible_to,
+    scope_for,
+    units_editable_by,
+)
+from planning.services import (
+    LOCKED_STATUSES,
+    PLAN_TRANSITIONS,
+    EditConflict,
+    period_set_open,
+    periods_create_year,
+    plan_create,
+    plan_locked_error,
+    plan_set_status,
+    plan_update,
+)
+from planning.tables import PER_PAGE, PlanTable
+
+# --- Shared by the planner's views of every app ---------------------------------------------------
+
+
+def plan_in_scope(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[Plan, Scope]:
+    """The plan if the user may read it (and, with `edit`, change it); 404 otherwise."""
+    scope = scope_for(request.user)
+    plan = plan_or_404(request.user, pk, scope)
+    if edit:
+        require(can_edit_plan(scope, plan))
+    return plan, scope
+
+
+def is_locked(plan: Plan) -> bool:
+    return plan.status in LOCKED_STATUSES
+
+
+def refuse_if_locked(request: HttpRequest, plan: Plan) -> HttpResponse | None:
+    """A redirect to the plan with the reason, if the plan is locked; None otherwise."""
+    if not is_locked(plan):
+        return None
+    messages.warning(request, service_message(plan_locked_error()))
+    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def conflict_rebind(
+    form_class: type[BaseForm],
+    request: HttpRequest,
+    instance: Model,
+    conflict: EditConflict,
+    **form_kwargs: Any,
+) -> tuple[BaseForm, list[HistoryEntry]]:
+    """After an EditConflict: the user's typed values on top of the current version.
+
+    The form keeps what the user typed and now carries the current version, so that saving
+    again is based on it; the entries say what the others changed since the user's version.
+    """
+    current = type(instance)._default_manager.get(pk=instance.pk)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = form_class(data, instance=current, **form_kwargs)
+    return form, changes_since_version(current, conflict.expected_version)
+
+
+def service_message(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+# --- Plans ----------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The plans the user may read: filter, sort, page."""
+    scope = scope_for(request.user)
+    plans = plans_visible_to(request.user, scope)
+    plan_filter = PlanFilter(request.GET or None, queryset=plans)
+    table = PlanTable(plan_filter.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "planning/plan_list.html",
+        {
+            "filter": plan_filter,
+            "table": table,
+            "can_create": organisations_editable_by(scope).exists(),
+        },
+    )
+
+
+def plan_form_kwargs(request: HttpRequest, scope: Scope) -> dict[str, Any]:
+    organisation_wide = (
+        set(Organisation.objects.values_list("pk", flat=True))
+        if scope.is_superuser
+        else editor_organisation_ids(scope)
+    )
+    return {
+        "organisations": organisations_editable_by(scope).order_by("name"),
+        "units": units_editable_by(scope).order_by("organisation__name", "name"),
+        "parents": plans_visible_to(request.user, scope),
+        "organisation_wide": organisation_wide,
+    }
+
+
+def plan_fields(form: PlanForm) -> dict[str, Any]:
+    fields = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name not in {"version", "partner_organisations", "organisation"}
+    }
+    return fields
+
+
+@login_required
+def plan_create_view(request: HttpRequest) -> HttpResponse:
+    """A new plan, in draft."""
+    scope = scope_for(request.user)
+    kwargs = plan_form_kwargs(request, scope)
+    require(kwargs["organisations"].exists())
+    form = PlanForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(
+                organisation=form.cleaned_data["organisation"],
+                partner_organisations=list(form.cleaned_data["partner_organisations"]),
+                actor=request.user,
+                **plan_fields(form),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan was created as a draft."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "plan": None})
+
+
+@login_required
+def plan_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a plan's facts; refused while it is decided or archived."""
+    plan, scope = plan_in_scope(request, pk, edit=True)
+    if refused := refuse_if_locked(request, plan):
+        return refused
+    kwargs = plan_form_kwargs(request, scope)
+    form = PlanForm(request.POST or None, instance=plan, **kwargs)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_update(
+                plan=plan,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                partner_organisations=list(form.cleaned_data["partner_organisations"]),
+                **plan_fields(form),
+            )
+        except EditConflict as edit_conflict:
+            form, conflict = conflict_rebind(PlanForm, request, plan, edit_conflict, **kwargs)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(
+        request, "planning/plan_form.html", {"form": form, "plan": plan, "conflict": conflict}
+    )
+
+
+def transitions_for(plan: Plan) -> list[dict[str, str]]:
+    """The life-cycle steps offered on the plan's page, with their buttons' words."""
+    words = {
+        (Plan.Status.DRAFT, Plan.Status.CONSULTATION): _("Send out for consultation"),
+        (Plan.Status.DRAFT, Plan.Status.DECIDED): _("Mark as decided"),
+        (Plan.Status.CONSULTATION, Plan.Status.DRAFT): _("Take back to draft"),
+        (Plan.Status.CONSULTATION, Plan.Status.DECIDED): _("Mark as decided"),
+        (Plan.Status.DECIDED, Plan.Status.DRAFT): _("Reopen as draft"),
+        (Plan.Status.DECIDED, Plan.Status.ARCHIVED): _("Archive"),
+    }
+    return [
+        {"status": status, "label": words[(plan.status, status)]}
+        for status in PLAN_TRANSITIONS[plan.status]
+    ]
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan's facts, its life cycle and the way to its goals, measures and history."""
+    plan, scope = plan_in_scope(request, pk)
+    can_edit = can_edit_plan(scope, plan)
+    children = plans_visible_to(request.user, scope).filter(parent=plan).order_by("name")
+    return render(
+        request,
+        "planning/plan_detail.html",
+        {
+            "plan": plan,
+            "can_edit": can_edit,
+            "locked": is_locked(plan),
+            "transitions": transitions_for(plan) if can_edit else [],
+            "partners": list(plan.partner_organisations.order_by("name")),
+            "children": list(children),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+STATUS_MESSAGES = {
+    Plan.Status.DRAFT: gettext_lazy("The plan is a draft again and can be changed."),
+    Plan.Status.CONSULTATION: gettext_lazy("The plan is out for consultation."),
+    Plan.Status.DECIDED: gettext_lazy(
+        "The plan is decided and locked. What was decided stays retrievable."
+    ),
+    Plan.Status.ARCHIVED: gettext_lazy("The plan is archived."),
+}
+
+
+@login_required
+@require_POST
+def plan_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the plan to another step of its life cycle."""
+    plan, _scope = plan_in_scope(request, pk, edit=True)
+    form = PlanStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The change of status could not be read. Please try again."))
+        return redirect("planning:plan_detail", pk=plan.pk)
+    try:
+        plan_set_status(
+            plan=plan,
+            status=form.cleaned_data["status"],
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            decision_date=form.cleaned_data["decision_date"],
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _(
+                "Someone else changed the plan after you opened it. "
+                "Look at the plan as it is now, then try again."
+            ),
+        )
+    except ValidationError as error:
+        messages.error(request, service_message(error))
+    else:
+        messages.success(request, str(STATUS_MESSAGES[Plan.Status(plan.status)]))
+    return redirect("planning:plan_detail", pk=plan.pk)
+
+
+# --- Follow-up periods ----------------------------------------------------------------------------
+
+
+def managed_organisation(request: HttpRequest, scope: Scope, pk: Any) -> Organisation:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require(can_manage_periods(scope, organisation))
+    return organisation
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    """An organisation's follow-up periods of a year: create the year's, open and close them."""
+    scope = scope_for(request.user)
+    organisations = list(organisations_editable_by(scope).order_by("name"))
+    if not organisations:
+        raise Http404
+    chosen = request.GET.get("organisation")
+    if chosen:
+        organisation = next((o for o in organisations if str(o.pk) == chosen), None)
+        if organisation is None:
+            raise Http404
+    else:
+        organisation = organisations[0]
+    years = period_years(organisation)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        raise Http404 from None
+    return render(
+        request,
+        "planning/period_list.html",
+        {
+            "organisations": organisations,
+            "organisation": organisation,
+            "year": year,
+            "years": years,
+            "periods": list(periods_of(organisation, year)),
+            "year_form": PeriodYearForm(
+                initial={"year": years[0] + 1 if years else timezone.localdate().year}
+            ),
+        },
+    )
+
+
+def period_list_url(organisation: Organisation, year: int) -> str:
+    return f"{reverse('planning:period_list')}?organisation={organisation.pk}&year={year}"
+
+
+@login_required
+@require_POST
+def periods_create_view(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    """Create the follow-up periods of a year, by the organisation's scheme."""
+    scope = scope_for(request.user)
+    organisation = managed_organisation(request, scope, organisation_pk)
+    form = PeriodYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, service_message(ValidationError(list(form.errors["year"]))))
+        return redirect(f"{reverse('planning:period_list')}?organisation={organisation.pk}")
+    year = form.cleaned_data["year"]
+    _periods, created = periods_create_year(
+        organisation=organisation, year=year, actor=request.user
+    )
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d period of %(year)s was created.",
+                "%(count)d periods of %(year)s were created.",
+                created,
+            )
+            % {"count": created, "year": year},
+        )
+    else:
+        messages.info(request, _("The periods of %(year)s already exist.") % {"year": year})
+    return redirect(period_list_url(organisation, year))
+
+
+@login_required
+@require_POST
+def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a period for reporting, or close it."""
+    scope = scope_for(request.user)
+    period = get_object_or_404(FollowUpPeriod.objects.select_related("organisation"), pk=pk)
+    require(can_manage_periods(scope, period.organisation))
+    form = PeriodOpenForm(request.POST)
+    if form.is_valid():
+        is_open = form.cleaned_data["is_open"]
+        period_set_open(period=period, is_open=is_open, actor=request.user)
+        label = f"{period.get_kind_display()} {period.year}"
+        if is_open:
+            messages.success(request, _("%(period)s is open for reporting.") % {"period": label})
+        else:
+            messages.success(request, _("%(period)s is closed for reporting.") % {"period": label})
+    return redirect(period_list_url(period.organisation, period.year))

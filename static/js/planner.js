@@ -1,0 +1,31 @@
+// The planner's pages. No inline scripts are allowed (Content-Security-Policy): behaviour is
+// attached here. Everything works without it; this only makes the forms easier to use.
+(() => {
+  "use strict";
+
+  // A month field is disabled while "ongoing" is ticked (an ongoing activity has no month).
+  function linkDisabledBy(root) {
+    root.querySelectorAll("[data-disabled-by]").forEach((field) => {
+      const toggle = document.getElementById(field.dataset.disabledBy);
+      if (!toggle || field.dataset.linked) return;
+      field.dataset.linked = "true";
+      const update = () => {
+        field.disabled = toggle.checked;
+        if (toggle.checked) field.value = "";
+      };
+      toggle.addEventListener("change", update);
+      update();
+    });
+  }
+
+  // After a refused save, move the focus to the list of errors so that it is read out.
+  function focusErrorSummary(root) {
+    const summary = root.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    linkDisabledBy(document);
+    focusErrorSummary(document);
+  });
+})();

@@ -1,0 +1,491 @@
+"""The planner's structure page, the indicator form with its live band preview, the indicators
+list and the decided version: who may do what, what is shown, and query counts."""
+
+import datetime
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from goals.services import activity_add, activity_delete, goal_add, goal_update
+from indicators.models import Indicator
+from indicators.services import indicator_add, indicator_update, measurement_record
+from planning.models import Plan
+from planning.services import plan_create, plan_set_status
+
+pytest_plugins = ["tests.planner_roles"]
+
+D = Decimal
+
+
+def as_user(client, people, role):
+    client.force_login(getattr(people, role))
+    return client
+
+
+def indicator_data(goal, **changes):
+    data = {
+        "goal": str(goal.pk),
+        "scope": "operation_specific",
+        "subgoal": "Nöjda och friska medarbetare",
+        "name": "Total sjukfrånvaro",
+        "definition": "Sjukfrånvaro i procent av ordinarie arbetstid",
+        "unit": "percent",
+        "unit_label": "",
+        "decimals": "1",
+        "source": "Statistik från Previa",
+        "frequency": "every_period",
+        "scale_max": "",
+        "kolada_kpi": "N00090",
+        "target_value": "5,5",
+        "target_text": "Total sjukfrånvaro < 6 %",
+        "direction": "lower",
+        "green_bound": "6,0",
+        "red_bound": "7,0",
+        "red_bound_inclusive": "on",
+        "reuses": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def decide(plan):
+    plan.refresh_from_db()
+    return plan_set_status(
+        plan=plan,
+        status=Plan.Status.DECIDED,
+        actor=None,
+        expected_version=plan.version,
+        decision_date=datetime.date(2022, 11, 29),
+    )
+
+
+# --- Who may do what ----------------------------------------------------------------------------
+
+
+def read_urls(plan):
+    return [
+        reverse("indicators:plan_structure", args=[plan.pk]),
+        reverse("indicators:indicator_list", args=[plan.pk]),
+    ]
+
+
+def edit_pages(goal, indicator):
+    return [
+        reverse("indicators:indicator_create", args=[goal.pk]),
+        reverse("indicators:indicator_update", args=[indicator.pk]),
+        reverse("indicators:indicator_delete", args=[indicator.pk]),
+    ]
+
+
+def edit_posts(goal, indicator):
+    return [
+        (reverse("indicators:indicator_move", args=[indicator.pk]), {"direction": "down"}),
+        (reverse("indicators:bands_preview", args=[goal.plan_id]), {"direction": "higher"}),
+        (reverse("indicators:indicator_create", args=[goal.pk]), indicator_data(goal)),
+        (reverse("indicators:indicator_delete", args=[indicator.pk]), {}),
+    ]
+
+
+def test_anonymous_users_are_sent_to_log_in(client, plan, goal, indicator):
+    for url in [*read_urls(plan), *edit_pages(goal, indicator)]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    for url, data in edit_posts(goal, indicator):
+        assert client.post(url, data).status_code == 302
+    assert Indicator.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["committee", "own_manager"])
+def test_readers_read_but_change_nothing(client, people, plan, goal, indicator, role):
+    as_user(client, people, role)
+    for url in read_urls(plan):
+        assert client.get(url).status_code == 200, url
+    for url in edit_pages(goal, indicator):
+        assert client.get(url).status_code == 404, url
+    for url, data in edit_posts(goal, indicator):
+        assert client.post(url, data).status_code == 404, url
+    assert list(Indicator.objects.values_list("name", flat=True)) == ["HME-index"]
+    page = client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    assert reverse("indicators:indicator_update", args=[indicator.pk]) not in page
+
+
+def test_a_unit_manager_of_another_branch_gets_404(client, people, plan, goal, indicator):
+    as_user(client, people, "other_manager")
+    for url in [*read_urls(plan), *edit_pages(goal, indicator)]:
+        assert client.get(url).status_code == 404, url
+    for url, data in edit_posts(goal, indicator):
+        assert client.post(url, data).status_code == 404, url
+
+
+@pytest.mark.parametrize("role", ["planner", "administrator"])
+def test_planners_and_administrators_edit(client, people, plan, goal, indicator, role):
+    as_user(client, people, role)
+    for url in [*read_urls(plan), *edit_pages(goal, indicator)]:
+        assert client.get(url).status_code == 200, url
+    for url, data in edit_posts(goal, indicator):
+        assert client.post(url, data).status_code in (200, 302), url
+    assert list(Indicator.objects.values_list("name", flat=True)) == ["Total sjukfrånvaro"]
+
+
+def test_changes_are_post_only(client, people, plan, indicator):
+    as_user(client, people, "planner")
+    assert client.get(reverse("indicators:indicator_move", args=[indicator.pk])).status_code == 405
+    assert client.get(reverse("indicators:bands_preview", args=[plan.pk])).status_code == 405
+
+
+# --- The structure page -------------------------------------------------------------------------
+
+
+def test_the_structure_shows_goals_indicators_and_activities(
+    en_client, people, plan, goal, indicator, activity
+):
+    as_user(en_client, people, "planner")
+    page = en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    flat = " ".join(page.split())
+    assert "1. Nöjda och friska medarbetare" in flat
+    assert (
+        '<span class="colour colour--red">Red</span> <span class="band-text">&lt; 70</span>' in flat
+    )
+    assert (
+        '<span class="colour colour--yellow">Yellow</span> <span class="band-text">70–80</span>'
+        in flat
+    )
+    assert (
+        '<span class="colour colour--green">Green</span> <span class="band-text">≥ 80</span>'
+        in flat
+    )
+    assert "Vi utbildar medarbetare i MHFA" in flat and "Alla chefer" in flat and "June" in flat
+    assert '<th scope="row"' in page
+    for name in ("goals:goal_update", "goals:goal_delete", "goals:activity_create"):
+        assert reverse(name, args=[goal.pk]) in page
+    assert reverse("indicators:indicator_create", args=[goal.pk]) in page
+
+
+def test_the_structure_page_query_count_does_not_grow(
+    client, people, plan, goal, indicator, activity, units, django_assert_num_queries
+):
+    as_user(client, people, "planner")
+    url = reverse("indicators:plan_structure", args=[plan.pk])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(6):
+        more = goal_add(plan=plan, title=f"Mål {number}", actor=None)
+        for index in range(3):
+            indicator_add(
+                goal=more, name=f"Mått {index}", green_bound=D(5), red_bound=D(2), actor=None
+            )
+            activity_add(
+                goal=more, title=f"Akt {index}", ongoing=True, unit=units["unit_a"], actor=None
+            )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["goals"]) == 7
+
+
+def test_a_decided_plans_structure_is_locked(en_client, people, plan, goal, indicator):
+    decide(plan)
+    as_user(en_client, people, "planner")
+    page = en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    assert "Locked: this is what was decided" in page
+    assert "Reopen as draft" in page
+    assert reverse("indicators:indicator_update", args=[indicator.pk]) not in page
+    assert reverse("goals:goal_create", args=[plan.pk]) not in page
+    as_user(en_client, people, "committee")
+    assert (
+        "Reopen as draft"
+        not in en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    )
+
+
+# --- The indicator form ---------------------------------------------------------------------------
+
+
+def test_an_indicator_is_added_with_decimal_commas(client, people, plan, goal):
+    as_user(client, people, "planner")
+    response = client.post(
+        reverse("indicators:indicator_create", args=[goal.pk]), indicator_data(goal),
+        headers={"accept-language": "sv"},
+    )  # fmt: skip
+    created = Indicator.objects.get(name="Total sjukfrånvaro")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#indicator-{created.pk}")
+    assert (created.green_bound, created.red_bound, created.target_value) == (D(6), D(7), D("5.5"))
+    assert (created.direction, created.green_bound_inclusive, created.red_bound_inclusive) == (
+        "lower",
+        False,
+        True,
+    )
+    assert created.band_texts() == {"green": "< 6,0", "yellow": "6,0–7,0", "red": "≥ 7,0"}
+
+
+def test_the_form_shows_stored_numbers_with_a_decimal_comma(client, people, goal):
+    made = indicator_add(
+        goal=goal, name="Brukarnöjdhet", green_bound=D("8.5"), red_bound=D("7.25"), actor=None
+    )
+    as_user(client, people, "planner")
+    page = client.get(
+        reverse("indicators:indicator_update", args=[made.pk]), headers={"accept-language": "sv"}
+    ).text
+    assert 'name="green_bound" value="8,5"' in page
+    assert 'name="red_bound" value="7,25"' in page
+    assert 'inputmode="decimal"' in page
+
+
+def test_wrong_bands_are_refused_in_plain_words(en_client, people, goal):
+    as_user(en_client, people, "planner")
+    response = en_client.post(
+        reverse("indicators:indicator_create", args=[goal.pk]),
+        indicator_data(
+            goal, direction="higher", green_bound="6.0", red_bound="7.0", target_value=""
+        ),
+    )
+    assert response.status_code == 200
+    assert "When higher is better, the red bound must be below the green bound" in response.text
+    assert 'id="id_red_bound_error"' in response.text
+
+
+def test_an_indicator_edit_conflict_shows_the_diff_and_keeps_my_values(
+    en_client, people, indicator
+):
+    as_user(en_client, people, "planner")
+    url = reverse("indicators:indicator_update", args=[indicator.pk])
+    indicator_update(indicator=indicator, actor=people.administrator, green_bound=D("78.5"))
+    mine = indicator_data(
+        indicator.goal, name="HME-index (total)", direction="higher", green_bound="80",
+        green_bound_inclusive="on", red_bound="70", target_value="80", version="1",
+    )  # fmt: skip
+    response = en_client.post(url, mine)
+    text = " ".join(response.text.split())
+    assert "Someone else saved this while you were editing" in text
+    assert "Green from:</span> <del>80</del>" in text
+    assert "<ins>78.5</ins>" in text
+    assert response.context["form"]["name"].value() == "HME-index (total)"
+    indicator.refresh_from_db()
+    assert indicator.name == "HME-index"
+
+
+# --- The live band preview ------------------------------------------------------------------------
+
+
+def preview(client, plan, language, **data):
+    return client.post(
+        reverse("indicators:bands_preview", args=[plan.pk]), data,
+        headers={"accept-language": language, "hx-request": "true"},
+    )  # fmt: skip
+
+
+def test_the_preview_reads_a_decimal_comma_in_swedish(client, people, plan):
+    as_user(client, people, "planner")
+    response = preview(
+        client, plan, "sv", direction="lower", green_bound="6,5", green_bound_inclusive="on",
+        red_bound="7", red_bound_inclusive="on", decimals="1",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "<html" not in response.text  # only the fragment
+    items = re.findall(
+        r'<span class="colour colour--(\w+)">[^<]+</span> <span class="bands__text">(.+?)</span>',
+        html.unescape(response.text),
+    )
+    assert items == [("green", "≤ 6,5"), ("yellow", "6,5–7,0"), ("red", "≥ 7,0")]
+
+
+def test_the_preview_explains_a_red_bound_on_the_wrong_side(client, people, plan):
+    as_user(client, people, "planner")
+    response = preview(client, plan, "sv", direction="higher", green_bound="80", red_bound="90,5")
+    assert (
+        "När högre är bättre måste gränsen för rött ligga under gränsen för grönt" in response.text
+    )
+    assert "rött 90,5 ligger över grönt 80" in response.text
+    assert "bands__text" not in response.text
+
+
+def test_the_preview_in_english_and_with_two_bands(client, people, plan):
+    as_user(client, people, "planner")
+    response = preview(
+        client, plan, "en", direction="higher", green_bound="100", green_bound_inclusive="on"
+    )
+    texts = re.findall(r'<span class="bands__text">(.+?)</span>', html.unescape(response.text))
+    assert texts == ["≥ 100", "< 100"]
+    assert "Green" in response.text and "Red" in response.text
+
+
+def test_the_preview_waits_for_a_green_bound_and_names_bad_numbers(client, people, plan):
+    as_user(client, people, "planner")
+    waiting = preview(client, plan, "en", direction="higher", green_bound="")
+    assert "Write the green bound to see the bands." in waiting.text
+    bad = preview(client, plan, "en", direction="higher", green_bound="åtta")
+    assert "green from: Enter a number." in bad.text
+
+
+def test_the_preview_warns_about_a_target_outside_green(client, people, plan):
+    as_user(client, people, "planner")
+    response = preview(
+        client, plan, "en", direction="higher", green_bound="80", green_bound_inclusive="on",
+        target_value="75",
+    )  # fmt: skip
+    assert "The target 75 lies outside the green band (≥ 80)." in response.text
+
+
+# --- Reusing a municipality-wide measure ----------------------------------------------------------
+
+
+@pytest.fixture
+def council_measure(organisation, units):
+    council = plan_create(
+        organisation=organisation, kind="strategy", name="Kommunfullmäktiges mål",
+        start_year=2023, end_year=2026, actor=None,
+    )  # fmt: skip
+    goal = goal_add(plan=council, title="Växande kommun", actor=None)
+    return indicator_add(
+        goal=goal, name="Nöjd med kommunen som plats att bo på", scope="municipality_wide",
+        definition="SCB:s medborgarundersökning", unit="index", scale_max=D(10), decimals=1,
+        direction="higher", green_bound=D(8), red_bound=D(7), target_value=D(8), actor=None,
+    )  # fmt: skip
+
+
+def test_a_planner_reuses_a_municipality_wide_measure(client, people, goal, council_measure):
+    as_user(client, people, "planner")
+    url = reverse("indicators:indicator_create", args=[goal.pk])
+    page = client.get(url, {"reuses": council_measure.pk}, headers={"accept-language": "sv"})
+    form = page.context["form"]
+    assert form["name"].value() == council_measure.name
+    assert form["definition"].value() == "SCB:s medborgarundersökning"
+    assert str(form["reuses"].value()) == str(council_measure.pk)
+    assert 'name="green_bound" value="8"' in page.text
+    data = {
+        name: ("on" if value is True else "" if value in (None, False) else str(value))
+        for name, value in ((field.name, field.value()) for field in form)
+    }
+    data = {name: value for name, value in data.items() if value != ""}
+    data.update(goal=str(goal.pk), green_bound="8", red_bound="7", target_value="8", scale_max="10")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    reused = Indicator.objects.get(goal=goal, name=council_measure.name)
+    assert reused.reuses == council_measure
+    assert reused.scope == "municipality_wide"
+
+
+# --- The indicators list --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coloured(goal, indicator, periods, plan):
+    second = goal_add(plan=plan, title="Ökad kvalitet", actor=None)
+    waiting = indicator_add(goal=second, name="Väntetid", direction="lower", green_bound=D(9),
+                            green_bound_inclusive=False, red_bound=D(20), red_bound_inclusive=False,
+                            unit="days", actor=None)  # fmt: skip
+    nothing = indicator_add(goal=second, name="Utan värde", green_bound=D(1), actor=None)
+    measurement_record(indicator=indicator, period=periods[0], value=D(90), actor=None)
+    measurement_record(indicator=indicator, period=periods[1], value=D(65), actor=None)
+    measurement_record(indicator=waiting, period=periods[1], value=D(12), actor=None)
+    return {"red": indicator, "yellow": waiting, "none": nothing, "second": second}
+
+
+def names(client, plan, **query):
+    table = client.get(reverse("indicators:indicator_list", args=[plan.pk]), query).context["table"]
+    return [row.record.name for row in table.paginated_rows]
+
+
+def test_the_indicators_list_filters_by_goal_scope_and_colour(client, people, plan, coloured):
+    as_user(client, people, "committee")
+    assert names(client, plan) == ["HME-index", "Väntetid", "Utan värde"]
+    assert names(client, plan, latest_colour="red") == ["HME-index"]
+    assert names(client, plan, latest_colour="yellow") == ["Väntetid"]
+    assert names(client, plan, latest_colour="none") == ["Utan värde"]
+    assert names(client, plan, goal=coloured["second"].pk) == ["Väntetid", "Utan värde"]
+    assert names(client, plan, scope="municipality_wide") == []
+    assert names(client, plan, sort="latest_colour") == ["HME-index", "Väntetid", "Utan värde"]
+    assert names(client, plan, sort="-latest_colour") == ["Utan värde", "Väntetid", "HME-index"]
+
+
+def test_the_indicators_list_shows_colour_with_word_and_period(en_client, people, plan, coloured):
+    as_user(en_client, people, "planner")
+    page = " ".join(
+        en_client.get(reverse("indicators:indicator_list", args=[plan.pk])).text.split()
+    )
+    assert '<span class="colour colour--red">Red</span>' in page
+    assert '65 index <span class="period-label">(T2 2023)</span>' in page
+    assert '<span class="colour colour--none">No value</span>' in page
+
+
+def test_the_indicators_list_query_count_does_not_grow(
+    client, people, plan, goal, periods, django_assert_num_queries
+):
+    as_user(client, people, "planner")
+    url = reverse("indicators:indicator_list", args=[plan.pk])
+    first = indicator_add(goal=goal, name="Först", green_bound=D(5), actor=None)
+    measurement_record(indicator=first, period=periods[0], value=D(4), actor=None)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(15):
+        more = indicator_add(goal=goal, name=f"Mått {number}", green_bound=D(5), actor=None)
+        measurement_record(indicator=more, period=periods[0], value=D(number), actor=None)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["table"].paginated_rows) == 16
+
+
+# --- The decided version --------------------------------------------------------------------------
+
+
+def test_the_decided_version_shows_what_was_decided_and_what_changed_since(
+    en_client, people, plan, goal, indicator, activity
+):
+    decide(plan)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=people.planner, expected_version=plan.version)
+    goal_update(goal=goal, actor=people.planner, title="Friska medarbetare")
+    indicator_update(indicator=indicator, actor=people.planner, green_bound=D(75))
+    activity_delete(activity=activity, actor=people.planner)
+
+    as_user(en_client, people, "committee")
+    page = en_client.get(reverse("indicators:plan_decided", args=[plan.pk])).text
+    decided, changed = page.split('id="changed-since"')
+    assert "1. Nöjda och friska medarbetare" in decided
+    assert "Friska medarbetare</h2>" not in decided
+    assert '<span class="band-text">≥ 80</span>' in decided
+    assert "Vi utbildar medarbetare i MHFA" in decided
+    flat = " ".join(changed.split())
+    assert "Green from:</span> <del>80</del>" in flat and "<ins>75</ins>" in flat
+    assert "Title:</span> <del>Nöjda och friska medarbetare</del>" in flat
+    assert "deleted" in flat and "Anna Testsson" in flat
+
+
+def test_a_plan_never_decided_has_no_decided_version(client, people, plan):
+    as_user(client, people, "planner")
+    assert client.get(reverse("indicators:plan_decided", args=[plan.pk])).status_code == 404
+
+
+def test_the_decided_version_query_count_does_not_grow(
+    client, people, plan, goal, indicator, activity, units, django_assert_num_queries
+):
+    activity_add(goal=goal, title="Med enhet", ongoing=True, unit=units["unit_a"], actor=None)
+    decide(plan)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
+    goal_update(goal=goal, actor=None, title="Ändrad")
+    decide(plan)
+    as_user(client, people, "planner")
+    url = reverse("indicators:plan_decided", args=[plan.pk])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
+    for number in range(5):
+        more = goal_add(plan=plan, title=f"Mål {number}", actor=None)
+        indicator_add(goal=more, name="Mått", green_bound=D(5), actor=None)
+        activity_add(goal=more, title="Akt", ongoing=True, unit=units["unit_b"], actor=None)
+        goal_update(goal=more, actor=None, title=f"Mål {number} ändrat")
+    decide(plan)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
+    goal_update(goal=goal, actor=None, title="Ändrad igen")
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["version"].goals) == 6
