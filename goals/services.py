@@ -21,13 +21,16 @@ from planning.services import (
 
 @transaction.atomic
 def goal_create(*, plan: Plan, number: int, title: str, actor: Actor, **fields: Any) -> Goal:
-    """Add a numbered goal to a plan."""
+    """Add a numbered goal to a plan. Low level: pages use `goal_add`, which checks the lock."""
     return save_validated(Goal(plan=plan, number=number, title=title, **fields), actor=actor)
 
 
 @transaction.atomic
 def activity_create(*, goal: Goal, title: str, actor: Actor, **fields: Any) -> Activity:
-    """Add an activity to a goal, placed last unless a position is given."""
+    """Add an activity to a goal, placed last unless a position is given.
+
+    Low level (loaders, roll-over): pages use `activity_add`, which checks the plan's lock.
+    """
     if "position" not in fields:
         fields["position"] = next_position(goal.activities)
     return save_validated(Activity(goal=goal, title=title, **fields), actor=actor)

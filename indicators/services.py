@@ -32,7 +32,8 @@ def indicator_create(
 ) -> Indicator:
     """Add an indicator to a goal, placed last unless a position is given.
 
-    Bands and target are checked by the model: see `indicators.colour.problems`.
+    Bands and target are checked by the model: see `indicators.colour.problems`. Low level
+    (loaders, roll-over): pages use `indicator_add`, which checks the plan's lock.
     """
     if "position" not in fields:
         fields["position"] = next_position(goal.indicators)

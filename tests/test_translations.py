@@ -108,9 +108,16 @@ def test_every_message_is_translated_and_reviewed(language):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_translations_keep_the_placeholders(language):
     for entry in parse_po(po_path(language))[1:]:
-        expected = set(PLACEHOLDER.findall(entry.msgid))
-        for msgstr in entry.msgstrs:
-            assert set(PLACEHOLDER.findall(msgstr)) == expected, entry.msgid
+        singular = set(PLACEHOLDER.findall(entry.msgid))
+        if entry.msgid_plural is None:
+            assert set(PLACEHOLDER.findall(entry.msgstrs[0])) == singular, entry.msgid
+            continue
+        # The singular form may leave out the count ("once"); the plural forms keep them all.
+        plural = set(PLACEHOLDER.findall(entry.msgid_plural))
+        first, *others = entry.msgstrs
+        assert set(PLACEHOLDER.findall(first)) <= singular | plural, entry.msgid
+        for msgstr in others:
+            assert set(PLACEHOLDER.findall(msgstr)) == plural, entry.msgid_plural
 
 
 def test_source_language_catalog_exists_and_stays_empty():

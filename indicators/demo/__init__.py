@@ -55,6 +55,7 @@ from planning.services import (
     period_set_open,
     periods_ensure_year,
     plan_create,
+    plan_set_status,
     unit_create,
 )
 
@@ -310,6 +311,7 @@ def load_demo(*, stdout: TextIO | None = None) -> dict[str, int]:
     )
     units = _load_units(created, organisation, admin)
     _load_memberships(created, users, organisation, units, admin)
+    plans_before = created["plans"]
     plan = _ensure(
         created,
         "plans",
@@ -320,12 +322,18 @@ def load_demo(*, stdout: TextIO | None = None) -> dict[str, int]:
         organisation=organisation,
         owner_unit=units[PLAN_OWNER],
         actor=admin,
-        **PLAN,
+        # Written as a draft and decided once complete, as a planner would: the decision then
+        # locks the plan and its content as of then is the decided version.
+        **{**PLAN, "status": Plan.Status.DRAFT},
     )
     periods = _load_periods(created, organisation, admin)
     goals = _load_goals(created, plan, planner)
     indicators = _load_indicators(created, goals, planner)
     activities = _load_activities(created, goals, planner)
+    if created["plans"] > plans_before and PLAN["status"] == Plan.Status.DECIDED:
+        plan = plan_set_status(
+            plan=plan, status=Plan.Status.DECIDED, actor=admin, expected_version=None
+        )
     _load_statuses(created, activities, periods, planner)
     _load_measurements(created, indicators, periods, planner)
 

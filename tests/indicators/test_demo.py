@@ -93,6 +93,7 @@ def test_plan_as_decided(plan):
         "decided",
     )
     assert plan.decided_by == "Kommunstyrelsen"
+    assert plan.decided_at is not None
     assert plan.decision_date == datetime.date(2022, 11, 29)
     assert plan.decision_paragraph == "§ 190"
     assert plan.decision_label == "2022-11-29 § 190"
@@ -487,3 +488,15 @@ def test_a_failure_leaves_nothing_half_loaded(db, monkeypatch):
     for model in (Organisation, Unit, Plan, Goal, Indicator, Activity, ActivityStatus):
         assert not model.objects.exists(), model
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_decided_version_holds_the_whole_plan():
+    from indicators.models import Indicator
+
+    call_command("load_demo", stdout=io.StringIO())
+    plan = Plan.objects.get()
+    as_decided = Plan.history.as_of(plan.decided_at).get(pk=plan.pk)
+    assert as_decided.status == "decided"
+    assert Goal.history.as_of(plan.decided_at).filter(plan_id=plan.pk).count() == 6
+    assert Indicator.history.as_of(plan.decided_at).filter(goal__plan_id=plan.pk).count() == 12

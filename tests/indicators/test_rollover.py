@@ -19,16 +19,6 @@ from planning.services import plan_create
 @pytest.fixture
 def decided_plan(plan, goal, indicator, activity, periods):
     """The shared plan (2023), decided, with a goal, an indicator and activities in all states."""
-    Plan.objects.filter(pk=plan.pk).update(
-        status=Plan.Status.DECIDED,
-        decided_by="Kommunstyrelsen",
-        decision_date=datetime.date(2022, 11, 29),
-        decision_paragraph="§ 190",
-        registration_number="2022/455-012",
-        valid_from=datetime.date(2023, 1, 1),
-        vision="Den livskraftiga kommunen",
-        responsible="Omsorgschef",
-    )
     indicator.kolada_kpi = "U00200"
     indicator.save()
     t1, t2, t3 = periods
@@ -45,6 +35,16 @@ def decided_plan(plan, goal, indicator, activity, periods):
         )
         for period, status in reports:
             activity_status_set(activity=new, period=period, status=status, actor=None)
+    Plan.objects.filter(pk=plan.pk).update(
+        status=Plan.Status.DECIDED,
+        decided_by="Kommunstyrelsen",
+        decision_date=datetime.date(2022, 11, 29),
+        decision_paragraph="§ 190",
+        registration_number="2022/455-012",
+        valid_from=datetime.date(2023, 1, 1),
+        vision="Den livskraftiga kommunen",
+        responsible="Omsorgschef",
+    )
     plan.refresh_from_db()
     return plan
 
