@@ -1,0 +1,247 @@
+"""Charts drawn on the server as inline SVG: an indicator's history against its bands.
+
+No JavaScript and no styles: only SVG presentation attributes, so the same markup works in the
+browser under the Content-Security-Policy and in WeasyPrint. Bands are shaded regions with a
+pattern of their own (none, dots, hatching) and a written label, and every point has a shape
+of its own (circle, diamond, square), so the chart reads in greyscale too. The `<title>` is the
+alternative text: WeasyPrint writes it as the figure's /Alt, browsers read it out.
+
+Every piece of text is escaped here; the result is safe to put into a template as it is.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from indicators.colour import Bands, Colour, Direction, format_value
+from reports.selectors import IndicatorRow
+
+WIDTH, HEIGHT = 640, 176
+LEFT, RIGHT, TOP, BOTTOM = 56, 150, 14, 34
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+FONT = "DejaVu Sans, Inter, sans-serif"
+INK = "#1a1a1a"
+# Light fills that stay distinct in greyscale through their patterns.
+FILL = {Colour.GREEN: "#d5efdf", Colour.YELLOW: "#fbeec2", Colour.RED: "#f6d2cf"}
+MARKER_FILL = {
+    Colour.GREEN: "#0f9d58",
+    Colour.YELLOW: "#f2b600",
+    Colour.RED: "#d93025",
+    Colour.NO_VALUE: "#ffffff",
+}
+MAX_X_LABELS = 8
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps values to the plot's y coordinates."""
+
+    low: float
+    high: float
+
+    def y(self, value: float) -> float:
+        share = (value - self.low) / (self.high - self.low)
+        return TOP + PLOT_H * (1 - share)
+
+
+def nice_step(span: float, steps: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) dividing `span` into ~`steps`."""
+    raw = span / steps
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def _scale(row: IndicatorRow) -> Scale:
+    bands = row.band_spec
+    numbers = [float(p.value) for p in row.history if p.value is not None]
+    numbers.append(float(bands.green_bound))
+    if bands.red_bound is not None:
+        numbers.append(float(bands.red_bound))
+    low, high = min(numbers), max(numbers)
+    span = high - low or max(abs(high) * 0.2, 1.0)
+    low, high = low - span * 0.25, high + span * 0.25
+    if min(numbers) > 0 > low:
+        low = 0.0
+    if row.scale_max is not None and high > float(row.scale_max) >= max(numbers):
+        high = float(row.scale_max)
+    return Scale(low, high)
+
+
+def _band_ranges(bands: Bands, scale: Scale) -> list[tuple[Colour, float, float]]:
+    """(colour, from value, to value) of each band, clipped to the plot."""
+    green, red = float(bands.green_bound), bands.red_bound
+    inner = float(red) if red is not None else green
+    if bands.direction == Direction.HIGHER_IS_BETTER:
+        ranges = [(Colour.GREEN, green, scale.high), (Colour.RED, scale.low, inner)]
+    else:
+        ranges = [(Colour.GREEN, scale.low, green), (Colour.RED, inner, scale.high)]
+    if red is not None:
+        ranges.append((Colour.YELLOW, min(green, inner), max(green, inner)))
+    clipped = []
+    for colour, start, end in ranges:
+        start, end = max(start, scale.low), min(end, scale.high)
+        if end > start:
+            clipped.append((colour, start, end))
+    return clipped
+
+
+def _patterns(uid: str) -> str:
+    return (
+        "<defs>"
+        f'<pattern id="{uid}-dots" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="{FILL[Colour.YELLOW]}"/>'
+        f'<circle cx="4" cy="4" r="1.3" fill="{INK}" fill-opacity="0.45"/></pattern>'
+        f'<pattern id="{uid}-hatch" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<rect width="8" height="8" fill="{FILL[Colour.RED]}"/>'
+        f'<path d="M0 8 L8 0 M-2 2 L2 -2 M6 10 L10 6" stroke="{INK}" stroke-opacity="0.45" '
+        'stroke-width="1"/></pattern>'
+        "</defs>"
+    )
+
+
+def _band_fill(colour: Colour, uid: str) -> str:
+    if colour == Colour.YELLOW:
+        return f"url(#{uid}-dots)"
+    if colour == Colour.RED:
+        return f"url(#{uid}-hatch)"
+    return FILL[colour]
+
+
+def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 11) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
+        f'fill="{INK}" text-anchor="{anchor}">{escape(content)}</text>'
+    )
+
+
+def _bands_svg(row: IndicatorRow, scale: Scale, uid: str) -> list[str]:
+    texts = dict(row.bands)
+    parts = []
+    for colour, start, end in _band_ranges(row.band_spec, scale):
+        top, bottom = scale.y(end), scale.y(start)
+        parts.append(
+            f'<rect x="{LEFT}" y="{top:.1f}" width="{PLOT_W}" height="{bottom - top:.1f}" '
+            f'fill="{_band_fill(colour, uid)}" stroke="{INK}" stroke-width="0.4"/>'
+        )
+        label = f"{colour.label} {texts.get(colour, '')}".strip()
+        parts.append(_text(LEFT + PLOT_W + 8, (top + bottom) / 2 + 4, label))
+    return parts
+
+
+def _axis_svg(scale: Scale, decimals: int) -> list[str]:
+    step = nice_step(scale.high - scale.low)
+    parts = [
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + PLOT_H}" stroke="{INK}"/>',
+        f'<line x1="{LEFT}" y1="{TOP + PLOT_H}" x2="{LEFT + PLOT_W}" y2="{TOP + PLOT_H}" '
+        f'stroke="{INK}"/>',
+    ]
+    tick = math.ceil(scale.low / step) * step
+    while tick <= scale.high + 1e-9:
+        y = scale.y(tick)
+        label = format_value(Decimal(str(round(tick, 6))).normalize(), 0)
+        parts.append(
+            f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{LEFT}" y2="{y:.1f}" stroke="{INK}"/>'
+        )
+        parts.append(_text(LEFT - 7, y + 4, label, anchor="end", size=10))
+        tick += step
+    return parts
+
+
+def _marker(colour: Colour, x: float, y: float) -> str:
+    fill = MARKER_FILL[colour]
+    common = f'fill="{fill}" stroke="{INK}" stroke-width="1.2"'
+    if colour == Colour.GREEN:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" {common}/>'
+    if colour == Colour.YELLOW:
+        points = f"{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} {x - 6:.1f},{y:.1f}"
+        return f'<polygon points="{points}" {common}/>'
+    return f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" {common}/>'
+
+
+def _x_positions(count: int) -> list[float]:
+    if count == 1:
+        return [LEFT + PLOT_W / 2]
+    return [LEFT + 18 + (PLOT_W - 36) * i / (count - 1) for i in range(count)]
+
+
+def _series_svg(row: IndicatorRow, scale: Scale) -> list[str]:
+    points = row.history
+    xs = _x_positions(len(points))
+    every = math.ceil(len(points) / MAX_X_LABELS)
+    parts, segment = [], []
+    for index, (point, x) in enumerate(zip(points, xs, strict=True)):
+        if index % every == 0 or index == len(points) - 1:
+            parts.append(_text(x, TOP + PLOT_H + 16, point.period_label, anchor="middle", size=10))
+        if point.value is None:
+            segment = _flush(parts, segment)
+            continue
+        segment.append((x, scale.y(float(point.value))))
+    _flush(parts, segment)
+    for point, x in zip(points, xs, strict=True):
+        if point.value is not None:
+            y = scale.y(float(point.value))
+            parts.append(_marker(point.colour, x, y))
+            value = format_value(point.value, row.decimals)
+            parts.append(_text(x, y - 9, value, anchor="middle", size=10))
+    return parts
+
+
+def _flush(parts: list[str], segment: list[tuple[float, float]]) -> list:
+    if len(segment) > 1:
+        coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
+        parts.append(
+            f'<polyline points="{coordinates}" fill="none" stroke="{INK}" stroke-width="1.6"/>'
+        )
+    return []
+
+
+def alt_text(row: IndicatorRow) -> str:
+    """The chart in words: every value with its colour, then the bands."""
+    measured = [
+        f"{point.period_label}: {format_value(point.value, row.decimals)} ({point.colour.label})"
+        for point in row.history
+        if point.value is not None
+    ]
+    bands = "; ".join(f"{colour.label} {text}" for colour, text in row.bands)
+    if measured:
+        values = "; ".join(measured)
+        return _("History of %(name)s (%(unit)s): %(values)s. Bands: %(bands)s.") % {
+            "name": row.name,
+            "unit": row.unit_text,
+            "values": values,
+            "bands": bands,
+        }
+    return _("History of %(name)s: no measured values yet. Bands: %(bands)s.") % {
+        "name": row.name,
+        "bands": bands,
+    }
+
+
+def indicator_chart(row: IndicatorRow, uid: str) -> SafeString:
+    """The SVG chart of an indicator's history against its bands; `uid` makes ids unique."""
+    uid = "".join(char for char in uid if char.isalnum() or char == "-")
+    scale = _scale(row)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'aria-labelledby="{uid}-title">',
+        f'<title id="{uid}-title">{escape(alt_text(row))}</title>',
+        _patterns(uid),
+        *_bands_svg(row, scale, uid),
+        *_axis_svg(scale, row.decimals),
+    ]
+    if any(point.value is not None for point in row.history):
+        parts.extend(_series_svg(row, scale))
+    else:
+        parts.append(
+            _text(LEFT + PLOT_W / 2, TOP + PLOT_H / 2, _("No measured values yet"), anchor="middle")
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,211 @@
+"""A follow-up report as an Excel workbook, for people who continue in a spreadsheet.
+
+Two layouts: one sheet per goal (indicators, activities, analysis), or one flat sheet with a
+row per indicator and activity. Values are numbers (not text), so they can be calculated with.
+Text that people wrote is always stored as text: a comment starting with "=" never becomes a
+formula.
+"""
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.selectors import ActivityRow, GoalSection, IndicatorRow, Report
+
+PER_GOAL, FLAT = "goals", "flat"
+LAYOUTS = (PER_GOAL, FLAT)
+SHEET_NAME_MAX = 31
+FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (at most 31 characters, none of []:*?/\\)."""
+    cleaned = "".join(" " if char in FORBIDDEN_IN_SHEET_NAMES else char for char in text).strip()
+    name = cleaned[:SHEET_NAME_MAX] or "Sheet"
+    suffix = 2
+    while name.lower() in taken:
+        tail = f" ({suffix})"
+        name = cleaned[: SHEET_NAME_MAX - len(tail)] + tail
+        suffix += 1
+    taken.add(name.lower())
+    return name
+
+
+def _number_format(decimals: int) -> str:
+    return "0" if decimals == 0 else "0." + "0" * decimals
+
+
+def _put(sheet: Worksheet, row: int, column: int, value) -> Cell:
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        cell.value = "" if value is None else str(value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.alignment = WRAP
+    return cell
+
+
+def _write_row(sheet: Worksheet, row: int, values: Iterable, *, bold: bool = False) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = _put(sheet, row, column, value)
+        if bold:
+            cell.font = BOLD
+
+
+def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+INDICATOR_HEADERS = (
+    _lazy("Indicator"),
+    _lazy("Sub-goal"),
+    _lazy("Target"),
+    _lazy("Value"),
+    _lazy("Unit"),
+    _lazy("Colour"),
+    _lazy("Band"),
+    _lazy("Previous period"),
+    _lazy("Value then"),
+    _lazy("Change"),
+    _lazy("Same period last year"),
+    _lazy("Value last year"),
+    _lazy("Change against last year"),
+    _lazy("Source"),
+    _lazy("Comment"),
+)
+INDICATOR_NUMBER_COLUMNS = (4, 9, 12)
+ACTIVITY_HEADERS = (
+    _lazy("Activity"),
+    _lazy("Responsible"),
+    _lazy("When"),
+    _lazy("Status"),
+    _lazy("Comment"),
+)
+
+
+def _indicator_values(row: IndicatorRow) -> list:
+    return [
+        row.name,
+        row.subgoal,
+        row.target_text,
+        row.value,
+        row.unit_text,
+        row.colour_label,
+        row.band_text,
+        row.previous.period_label,
+        row.previous.value,
+        row.previous.label,
+        row.last_year.period_label,
+        row.last_year.value,
+        row.last_year.label,
+        row.source_text,
+        row.comment,
+    ]
+
+
+def _status_text(row: ActivityRow) -> str:
+    if row.status_period_label:
+        return f"{row.status_label} ({row.status_period_label})"
+    return row.status_label
+
+
+def _activity_values(row: ActivityRow) -> list:
+    return [row.title, row.responsible, row.timing, _status_text(row), row.comment]
+
+
+def _format_numbers(sheet: Worksheet, row: int, columns: Iterable[int], decimals: int) -> None:
+    for column in columns:
+        sheet.cell(row=row, column=column).number_format = _number_format(decimals)
+
+
+def _goal_sheet(sheet: Worksheet, report: Report, goal: GoalSection) -> None:
+    _write_row(sheet, 1, [f"{goal.number}. {goal.title}"], bold=True)
+    _write_row(sheet, 2, [report.title])
+    row = 4
+    _write_row(sheet, row, INDICATOR_HEADERS, bold=True)
+    for indicator in goal.indicators:
+        row += 1
+        _write_row(sheet, row, _indicator_values(indicator))
+        _format_numbers(sheet, row, INDICATOR_NUMBER_COLUMNS, indicator.decimals)
+    row += 2
+    _write_row(sheet, row, ACTIVITY_HEADERS, bold=True)
+    for activity in goal.activities:
+        row += 1
+        _write_row(sheet, row, _activity_values(activity))
+    row += 2
+    _write_row(sheet, row, [_("Assessment"), goal.assessment_label], bold=True)
+    _write_row(sheet, row + 1, [_("Analysis"), goal.analysis])
+    _widths(sheet, (40, 30, 18, 12, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30, 50))
+    sheet.freeze_panes = "B5"
+
+
+# The flat sheet: a row per indicator and activity, the goal's columns repeated on each.
+FLAT_LEAD = (_lazy("Goal number"), _lazy("Goal"), _lazy("Row"))
+FLAT_TAIL = (_lazy("Responsible"), _lazy("When"), _lazy("Status"), _lazy("Assessment"))
+FLAT_HEADERS = (*FLAT_LEAD, *INDICATOR_HEADERS, *FLAT_TAIL)
+
+
+def _flat_indicator(goal: GoalSection, row: IndicatorRow) -> list:
+    return [goal.number, goal.title, _("Indicator"), *_indicator_values(row), "", "", "",
+            goal.assessment_label]  # fmt: skip
+
+
+def _flat_activity(goal: GoalSection, row: ActivityRow) -> list:
+    middle = [""] * len(INDICATOR_HEADERS)
+    middle[0], middle[-1] = row.title, row.comment
+    return [goal.number, goal.title, _("Activity"), *middle, row.responsible, row.timing,
+            _status_text(row), goal.assessment_label]  # fmt: skip
+
+
+def _flat_sheet(sheet: Worksheet, report: Report) -> None:
+    _write_row(sheet, 1, FLAT_HEADERS, bold=True)
+    row = 1
+    number_columns = [len(FLAT_LEAD) + column for column in INDICATOR_NUMBER_COLUMNS]
+    for goal in report.goals:
+        for indicator in goal.indicators:
+            row += 1
+            _write_row(sheet, row, _flat_indicator(goal, indicator))
+            _format_numbers(sheet, row, number_columns, indicator.decimals)
+        for activity in goal.activities:
+            row += 1
+            _write_row(sheet, row, _flat_activity(goal, activity))
+    sheet.freeze_panes = "D2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_HEADERS))}{row}"
+    _widths(sheet, (8, 30, 10, 40, 30, 18, 12, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30, 50,
+                    20, 14, 16, 22))  # fmt: skip
+
+
+def report_workbook(report: Report, layout: str = PER_GOAL) -> bytes:
+    """The report as an .xlsx file's bytes, in the given layout (PER_GOAL or FLAT)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"Unknown layout {layout!r}")
+    workbook = Workbook()
+    first = workbook.active
+    taken: set[str] = set()
+    if layout == FLAT:
+        first.title = sheet_name(report.period_label, taken)
+        _flat_sheet(first, report)
+    else:
+        workbook.remove(first)
+        for goal in report.goals:
+            sheet = workbook.create_sheet(sheet_name(f"{goal.number}. {goal.title}", taken))
+            _goal_sheet(sheet, report, goal)
+        if not report.goals:
+            workbook.create_sheet(sheet_name(report.period_label, taken))
+    workbook.properties.title = report.title
+    workbook.properties.creator = "Styrkort"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,150 @@
+"""The one PDF renderer: a report's HTML through WeasyPrint, as tagged PDF/UA-1.
+
+WeasyPrint may fetch nothing but the app's own static files: `StaticOnlyFetcher` answers every
+other address (file:, http:, data:...) with an error before anything is opened, so text that
+users wrote can never make the server read a file or call an address, even if it ever reached
+the HTML unescaped.
+
+The print stylesheet is `static/css/report-print.css`; the words in the page margins ("page 3
+of 12") are translated, so they come as a small generated stylesheet.
+"""
+
+import logging
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports.selectors import Report
+
+logger = logging.getLogger(__name__)
+
+# The only base WeasyPrint resolves addresses against; nothing is ever fetched from it.
+STATIC_BASE = "https://styrkort.invalid/static/"
+PRINT_STYLESHEET = "css/report-print.css"
+# Reports estimated longer than this are rendered by the background worker, not in a request.
+IN_REQUEST_MAX_PAGES = 40
+# Tagged PDF/UA-1 (document language, title, structure tree, figure alt texts).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+class FetchRefused(ValueError):
+    """WeasyPrint asked for something that is not one of the app's static files."""
+
+
+def static_path(url: str) -> Path:
+    """The file behind an address below STATIC_BASE; FetchRefused for any other address."""
+    if not url.startswith(STATIC_BASE):
+        raise FetchRefused(f"Refused to fetch {url[:200]!r}: only the app's static files")
+    name = unquote(urlsplit(url).path).removeprefix(urlsplit(STATIC_BASE).path)
+    normal = posixpath.normpath(name)
+    if normal.startswith(("/", "..")) or "\\" in normal or "\x00" in normal:
+        raise FetchRefused(f"Refused to fetch {url[:200]!r}: outside the static files")
+    found = finders.find(normal)
+    if found is None and staticfiles_storage.exists(normal):
+        found = staticfiles_storage.path(normal)
+    if found is None or not Path(found).is_file():
+        raise FetchRefused(f"No static file {normal!r}")
+    return Path(found)
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves the app's static files and refuses everything else.
+
+    WeasyPrint logs a refusal (logger "weasyprint", level ERROR) and goes on without the
+    resource; nothing is opened, no address is called.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("https",), allow_redirects=False)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        path = static_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    def open(self, url, data=None, timeout=None):  # never lets urllib open anything
+        raise FetchRefused("Refused: the report renderer opens no addresses")
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+def margin_stylesheet() -> str:
+    """The translated words of the page margins: "Page 3 of 12"."""
+    return (
+        "@page { @bottom-right { content: "
+        f"{css_string(_('Page'))} ' ' counter(page) ' ' {css_string(_('of'))} ' ' counter(pages);"
+        " } }\n"
+    )
+
+
+def stylesheets(fetcher: URLFetcher) -> list[CSS]:
+    return [
+        CSS(url=STATIC_BASE + PRINT_STYLESHEET, url_fetcher=fetcher),
+        CSS(string=margin_stylesheet(), url_fetcher=fetcher),
+    ]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def html_to_pdf(html: str) -> RenderedPdf:
+    """Render report HTML to a tagged PDF/UA-1 document, fetching only static files."""
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+        stylesheets=stylesheets(fetcher), **PDF_OPTIONS
+    )
+    content = document.write_pdf(**PDF_OPTIONS)
+    return RenderedPdf(content, len(document.pages))
+
+
+def report_html(reports: list[Report], *, title: str, cover: Report | None = None) -> str:
+    """The print HTML of one or more plans' reports: cover, contents, then every report.
+
+    With one report the cover shows that plan's facts; with several (an organisation's whole
+    report) the cover names the organisation and period, and each plan starts a chapter.
+    """
+    return render_to_string(
+        "reports/pdf/document.html",
+        {
+            "reports": reports,
+            "single": len(reports) == 1,
+            "title": title,
+            "cover": cover or (reports[0] if reports else None),
+            "language": get_language(),
+        },
+    )
+
+
+def estimate_pages(reports: list[Report]) -> int:
+    """About how many pages the document gets (a goal starts a page; a chart is a third)."""
+    pages = 2
+    for report in reports:
+        pages += 1 + len(report.goals) + report.indicator_count // 3 + report.activity_count // 25
+    return pages
+
+
+def is_large(report: Report) -> bool:
+    """Whether the report is too long to render while the browser waits."""
+    return estimate_pages([report]) > IN_REQUEST_MAX_PAGES
+
+
+def report_pdf(report: Report) -> RenderedPdf:
+    """One plan's report as PDF."""
+    return html_to_pdf(report_html([report], title=report.title))

@@ -1,0 +1,176 @@
+"""The typed structure of a follow-up report: what every output (HTML, PDF, Excel, the published
+snapshot) renders. Plain frozen dataclasses, so a report serialises to JSON as it is."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.colour import Bands, Colour
+
+
+class Change:
+    """How a value moved against a comparison, judged by the indicator's direction."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    UNCHANGED = "unchanged"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A value to compare with: the previous period, or the same period a year earlier."""
+
+    period_label: str
+    value: Decimal | None
+    value_text: str
+    change: str
+    label: str
+    arrow: str
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One measured period of an indicator's history (for its chart)."""
+
+    period_label: str
+    value: Decimal | None
+    colour: Colour
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator as the report shows it for the period."""
+
+    pk: int
+    name: str
+    subgoal: str
+    definition: str
+    unit_text: str
+    decimals: int
+    target_text: str
+    value: Decimal | None
+    value_text: str
+    value_period_label: str
+    colour: Colour
+    colour_label: str
+    band_text: str
+    bands: tuple[tuple[Colour, str], ...]
+    band_spec: Bands
+    scale_max: Decimal | None
+    previous: Comparison
+    last_year: Comparison
+    source: str
+    source_text: str
+    comment: str
+    history: tuple[HistoryPoint, ...]
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity evaluated in the period, with how it stands."""
+
+    pk: int
+    title: str
+    responsible: str
+    timing: str
+    status: str
+    status_label: str
+    status_period_label: str
+    comment: str
+    is_done: bool
+    is_overdue: bool
+
+
+@dataclass(frozen=True)
+class ColourCount:
+    colour: Colour
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class GoalSection:
+    """A goal of the plan: its indicators, activities, analysis and assessment."""
+
+    pk: int
+    number: int
+    title: str
+    description: str
+    anchor: str
+    indicators: tuple[IndicatorRow, ...]
+    activities: tuple[ActivityRow, ...]
+    colour_counts: tuple[ColourCount, ...]
+    activities_done: int
+    activities_total: int
+    share_done_text: str
+    assessment: str
+    assessment_label: str
+    analysis: str
+    follow_up_version: int | None
+
+
+@dataclass(frozen=True)
+class UnitReadiness:
+    """Whether a unit has marked its part of the follow-up ready."""
+
+    pk: int
+    name: str
+    ready: bool
+    marked_by: str
+    marked_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class ReportDecision:
+    """The committee's decision on the report, printed on a published report's cover."""
+
+    decided_by: str
+    label: str
+    registration_number: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A plan's follow-up for one period: everything the report shows, nothing more."""
+
+    plan_id: int
+    plan_name: str
+    plan_kind: str
+    organisation: str
+    committee: str
+    owner_unit: str
+    responsible: str
+    plan_years: str
+    plan_decided_by: str
+    plan_decision: str
+    registration_number: str
+    period_id: int
+    period_kind: str
+    period_label: str
+    period_name: str
+    period_dates: str
+    is_year_end: bool
+    title: str
+    anchor: str
+    goals: tuple[GoalSection, ...]
+    colour_totals: tuple[ColourCount, ...]
+    activities_done: int
+    activities_total: int
+    share_done_text: str
+    readiness: tuple[UnitReadiness, ...]
+    language: str
+    generated_at: datetime.datetime
+    decision: ReportDecision | None = None
+
+    @property
+    def missing_units(self) -> list[UnitReadiness]:
+        return [unit for unit in self.readiness if not unit.ready]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(goal.indicators) for goal in self.goals)
+
+    @property
+    def activity_count(self) -> int:
+        return sum(len(goal.activities) for goal in self.goals)

@@ -1,0 +1,102 @@
+"""Background tasks (Django's tasks framework; `manage.py db_worker` runs them).
+
+`generate_report` renders a `ReportJob`: it assembles every plan's report (the first 30 % of
+the progress bar), lays the document out (up to 88 %, followed page by page through
+WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
+plans' have the organisation's, and a chapter per plan.
+"""
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.tasks import task
+from django.utils import translation
+from weasyprint.logger import PROGRESS_LOGGER
+
+from reports import services
+from reports.models import ReportJob
+from reports.pdf import estimate_pages, html_to_pdf, report_html
+from reports.selectors import follow_up_report
+
+logger = logging.getLogger(__name__)
+
+ASSEMBLED, LAID_OUT, WRITTEN = 30, 88, 97
+PAGE_MESSAGE = re.compile(r"Step 5 - Creating layout - Page")
+
+
+class _LayoutProgress(logging.Handler):
+    """Turns WeasyPrint's progress log of this thread into the job's progress."""
+
+    def __init__(self, report_progress: Callable[[int], None], expected_pages: int) -> None:
+        super().__init__(logging.INFO)
+        self.report_progress = report_progress
+        self.expected_pages = max(expected_pages, 1)
+        self.thread = threading.get_ident()
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
+        message = str(record.msg)
+        if PAGE_MESSAGE.match(message) and record.args:
+            self.pages = max(self.pages, int(record.args[0]))
+            share = min(self.pages / self.expected_pages, 0.98)
+            self.report_progress(ASSEMBLED + round((LAID_OUT - ASSEMBLED) * share))
+        elif message.startswith("Step 6"):
+            self.report_progress(LAID_OUT)
+        elif message.startswith("Step 7"):
+            self.report_progress(WRITTEN)
+
+
+@contextmanager
+def layout_progress(report_progress: Callable[[int], None], expected_pages: int) -> Iterator[None]:
+    """Follow WeasyPrint's progress while rendering, without echoing it to the log."""
+    handler = _LayoutProgress(report_progress, expected_pages)
+    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
+    PROGRESS_LOGGER.setLevel(logging.INFO)
+    PROGRESS_LOGGER.propagate = False
+    PROGRESS_LOGGER.addHandler(handler)
+    try:
+        yield
+    finally:
+        PROGRESS_LOGGER.removeHandler(handler)
+        PROGRESS_LOGGER.setLevel(level)
+        PROGRESS_LOGGER.propagate = propagate
+
+
+def render_job(job: ReportJob) -> None:
+    """Assemble, lay out and write the job's report, recording progress on the way."""
+
+    def progress(value: int) -> None:
+        services.report_job_progress(job=job, progress=value)
+
+    plans = list(job.plans.select_related("organisation", "owner_unit").order_by("name", "pk"))
+    reports = []
+    for index, plan in enumerate(plans, start=1):
+        reports.append(follow_up_report(plan, job.period))
+        progress(round(ASSEMBLED * index / len(plans)))
+    html = report_html(reports, title=job.title)
+    with layout_progress(progress, estimate_pages(reports)):
+        rendered = html_to_pdf(html)
+    services.report_job_finish(job=job, content=rendered.content, pages=rendered.pages)
+
+
+@task()
+def generate_report(job_id: int) -> int:
+    """Render a report job's PDF in the background; returns its number of pages.
+
+    A failure is recorded on the job with its reason (so the person who asked sees why and can
+    retry) and raised again, so that the task result is marked failed too.
+    """
+    job = ReportJob.objects.select_related("organisation", "period").get(pk=job_id)
+    with translation.override(job.language):
+        services.report_job_start(job=job)
+        try:
+            render_job(job)
+        except Exception as error:
+            services.report_job_fail(job=job, error=error)
+            raise
+    return job.pages or 0

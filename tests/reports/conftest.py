@@ -1,0 +1,173 @@
+"""Fixtures of the report tests: the seed 002 demo, one user per role, and reading PDFs back."""
+
+import io
+import logging
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from goals.services import activity_status_set, goal_follow_up_save
+from indicators.services import measurement_record
+from planning.models import FollowUpPeriod, Plan, Role
+from planning.services import membership_grant, organisation_create, unit_create
+
+# --- the seed 002 demo ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    """Seed 002 (Sorsele, Verksamhetsplan Omsorg 2023) with its T1 and T2 follow-up."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Plan.objects.select_related("organisation", "owner_unit").get(
+        name="Verksamhetsplan Omsorg 2023"
+    )
+
+
+def demo_period(kind: str) -> FollowUpPeriod:
+    return FollowUpPeriod.objects.get(organisation__name="Sorsele kommun", year=2023, kind=kind)
+
+
+# --- one user per role on the shared fixture organisation ----------------------------------------
+
+
+def _user(django_user_model, username: str, **names):
+    return django_user_model.objects.create_user(username, password="pw", **names)
+
+
+@pytest.fixture
+def committee_member(django_user_model, organisation, units):
+    user = _user(django_user_model, "ledamot", first_name="Karin", last_name="Öberg")
+    membership_grant(
+        user=user,
+        organisation=organisation,
+        unit=units["committee"],
+        role=Role.COMMITTEE_MEMBER,
+        actor=None,
+    )
+    return user
+
+
+@pytest.fixture
+def unit_manager(django_user_model, organisation, units):
+    user = _user(django_user_model, "enhetschef", first_name="Erik", last_name="Nilsson")
+    membership_grant(
+        user=user,
+        organisation=organisation,
+        unit=units["unit_a"],
+        role=Role.UNIT_MANAGER,
+        actor=None,
+    )
+    return user
+
+
+@pytest.fixture
+def planner(django_user_model, organisation, units):
+    user = _user(django_user_model, "planerare", first_name="Anna", last_name="Lindqvist")
+    membership_grant(
+        user=user, organisation=organisation, unit=units["operation"], role=Role.PLANNER, actor=None
+    )
+    return user
+
+
+@pytest.fixture
+def administrator(django_user_model, organisation):
+    """An administrator of the whole organisation (not a superuser)."""
+    user = _user(django_user_model, "administrator")
+    membership_grant(user=user, organisation=organisation, role=Role.ADMINISTRATOR, actor=None)
+    return user
+
+
+@pytest.fixture
+def outsider(django_user_model, db):
+    """A planner of another municipality: no role anywhere near the plan."""
+    user = _user(django_user_model, "utomstaende")
+    other = organisation_create(name="Annan kommun", actor=None)
+    unit = unit_create(organisation=other, name="Socialnämnden", kind="committee", actor=None)
+    membership_grant(user=user, organisation=other, unit=unit, role=Role.PLANNER, actor=None)
+    return user
+
+
+@pytest.fixture
+def users(committee_member, unit_manager, planner, administrator, outsider):
+    return {
+        "committee_member": committee_member,
+        "unit_manager": unit_manager,
+        "planner": planner,
+        "administrator": administrator,
+        "outsider": outsider,
+    }
+
+
+# --- a small plan with follow-up data ------------------------------------------------------------
+
+
+@pytest.fixture
+def followed_up(plan, periods, goal, indicator, activity, units):
+    """The fixture plan with a T1 value, an activity status and an analysis."""
+    t1 = periods[0]
+    measurement_record(indicator=indicator, period=t1, value=Decimal("76"), actor=None)
+    activity_status_set(
+        activity=activity, period=t1, status="in_progress", comment="Två av fem klara", actor=None
+    )
+    goal_follow_up_save(
+        goal=goal, period=t1, assessment="uncertain", analysis="Arbetet går framåt.", actor=None
+    )
+    return plan
+
+
+# --- reading PDFs back ----------------------------------------------------------------------------
+
+
+def _pdftotext(content: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: apt-get install poppler-utils (bin/test does)")
+    result = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode("utf-8")
+
+
+def squash(text: str) -> str:
+    """Text as one line, comparable whatever the line breaks: whitespace collapsed, none after
+    a hyphen (a line may break after "e-" in "e-tjänsten"), dot leaders reduced to a space.
+
+    Apply it to expected text too: `squash(title) in pdf_text(content)`.
+    """
+    text = re.sub(r"(?:\s*\.){3,}", " ", text)
+    text = " ".join(text.split())
+    return re.sub(r"-\s+", "-", text)
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text in drawing order (pdftotext -raw), squashed to one line.
+
+    Drawing order keeps a table cell's lines together, so long titles read as written.
+    """
+    return squash(_pdftotext(content))
+
+
+def page_texts(content: bytes) -> list[str]:
+    """The squashed text of every page (pdftotext ends each page with a form feed)."""
+    return [squash(page) for page in _pdftotext(content).split("\f")[:-1]]
+
+
+@pytest.fixture
+def weasyprint_log(caplog):
+    """WeasyPrint's warnings and errors while the test runs (it logs, it does not raise)."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+
+    def records(level: int = logging.WARNING) -> list[logging.LogRecord]:
+        return [
+            record
+            for record in caplog.records
+            if record.name.startswith("weasyprint") and record.levelno >= level
+        ]
+
+    return records

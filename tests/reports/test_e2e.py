@@ -1,0 +1,94 @@
+"""The report pages in real Chromium: the planner writes an analysis, marks parts ready,
+publishes; the committee member downloads; the organisation's report shows its progress.
+Every page passes axe and works at phone size."""
+
+import pytest
+from django.utils.translation import gettext as _
+from playwright.sync_api import expect
+
+from goals.models import GoalFollowUp
+from planning.models import Plan
+from reports.models import PublishedReport, ReportJob
+from tests.indicators import test_e2e_reporting as shared
+from tests.indicators.test_e2e_reporting import (
+    PHONE,
+    assert_no_axe_violations,
+    assert_no_sideways_scrolling,
+    log_in,
+    new_page,
+)
+from tests.reports.conftest import demo_period
+
+browser = shared.browser
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    shared.call_command("load_demo")
+
+
+def report_url(live_server, kind: str = "T1") -> str:
+    plan = Plan.objects.get(name="Verksamhetsplan Omsorg 2023")
+    return f"{live_server.url}/reports/plan/{plan.pk}/period/{demo_period(kind).pk}/"
+
+
+def test_planner_writes_analysis_marks_ready_and_publishes(browser, live_server, demo):
+    page = new_page(browser)
+    log_in(page, live_server, "planerare")
+    page.goto(report_url(live_server))
+    expect(page.locator("h1")).to_contain_text("T1 2023")
+    expect(page.locator(".report-goal")).to_have_count(6)
+    expect(page.locator("svg.report-chart")).to_have_count(12)
+    assert_no_axe_violations(page)
+
+    page.locator("a[href$='/analysis/']").nth(1).click()
+    assert_no_axe_violations(page)
+    page.get_by_label(_("Assessment")).select_option("not_expected")
+    page.locator("#id_analysis").fill("Sjukfrånvaron är för hög; åtgärder i maj.")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".report-goal").nth(1)).to_contain_text("åtgärder i maj")
+    assert page.url.endswith("-goal-2")
+    assert GoalFollowUp.objects.get(goal__number=2).assessment == "not_expected"
+
+    page.locator(".report-actions a[href$='/readiness/']").click()
+    assert_no_axe_violations(page)
+    mark = _("Mark %(unit)s ready") % {"unit": "Hemtjänst"}
+    withdraw = _("Withdraw the mark of %(unit)s") % {"unit": "Hemtjänst"}
+    page.get_by_role("button", name=mark).click()
+    expect(page.get_by_role("button", name=withdraw)).to_be_visible()
+
+    page.goto(report_url(live_server))
+    page.locator(".report-actions a[href$='/publish/']").click()
+    assert_no_axe_violations(page)
+    page.locator("#id_decision_date").fill("2023-05-30")
+    page.locator("#id_decision_paragraph").fill("§ 45")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text(_("Published reports"))
+    assert_no_axe_violations(page)
+    assert PublishedReport.objects.get().decision_label == "2023-05-30 § 45"
+
+
+def test_committee_member_reads_the_report_on_a_phone(browser, live_server, demo):
+    page = new_page(browser, PHONE)
+    log_in(page, live_server, "ledamot")
+    page.goto(report_url(live_server, "T2"))
+    expect(page.locator(".colour--red").first).to_be_visible()
+    assert_no_sideways_scrolling(page)
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        page.locator(".report-actions a[href$='layout=flat']").click()
+    assert download.value.suggested_filename.endswith("T2-2023-flat.xlsx")
+
+
+def test_organisation_report_shows_progress_and_the_file(browser, live_server, demo):
+    page = new_page(browser)
+    log_in(page, live_server, "ledamot")
+    page.goto(report_url(live_server))
+    page.locator(".report-actions a[href*='/organisation/']").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name=_("Generate the report")).click()
+    expect(page.locator("#job-progress-bar")).to_have_attribute("value", "100")
+    expect(page.get_by_role("link", name=_("Download the PDF"))).to_be_visible()
+    assert_no_axe_violations(page)
+    assert ReportJob.objects.get().status == "done"

@@ -1,0 +1,78 @@
+"""The Excel export, read back with openpyxl: one sheet per goal, or one flat sheet."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from goals.models import ActivityStatus, Goal
+from indicators.colour import Colour
+from indicators.models import Measurement
+from reports.excel import FLAT, FLAT_HEADERS, PER_GOAL, report_workbook, sheet_name
+from reports.selectors import follow_up_report
+from tests.reports.conftest import demo_period
+
+
+def workbook(plan, kind: str, layout: str):
+    content = report_workbook(follow_up_report(plan, demo_period(kind)), layout)
+    return load_workbook(io.BytesIO(content))
+
+
+def rows(sheet) -> list[list]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_a_sheet_per_goal_with_indicators_activities_and_analysis(demo):
+    book = workbook(demo, "T2", PER_GOAL)
+    assert len(book.sheetnames) == Goal.objects.filter(plan=demo).count() == 6
+    assert book.sheetnames[1] == "2. Nöjda och friska medarbetare"
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    sheet = book["2. Nöjda och friska medarbetare"]
+    table = rows(sheet)
+    sick_leave = next(row for row in table if row[0] == "Total sjukfrånvaro")
+    # The value is a number (with its decimals as the cell's format), not text.
+    assert sick_leave[3] == pytest.approx(6.4)
+    assert sheet.cell(row=table.index(sick_leave) + 1, column=4).number_format == "0.0"
+    assert sick_leave[5] == Colour.YELLOW.label and sick_leave[6] == "6,0–7,0"
+    assert sick_leave[7] == "T1 2023" and sick_leave[8] == pytest.approx(7.8)
+    activities = [row[0] for row in table]
+    assert "Vi utbildar medarbetare i MHFA, Mental Health First Aid" in activities
+    delayed = str(ActivityStatus.Status.DELAYED.label)
+    mhfa = next(row for row in table if str(row[0]).startswith("Vi utbildar medarbetare i MHFA"))
+    assert mhfa[3] == delayed
+
+
+def test_one_flat_sheet_with_a_row_per_indicator_and_activity(demo):
+    book = workbook(demo, "T3", FLAT)
+    assert len(book.sheetnames) == 1
+    table = rows(book.active)
+    header, body = table[0], table[1:]
+    assert header == [str(title) for title in FLAT_HEADERS]
+    assert len(body) == 12 + 23  # every indicator and, at year-end, every activity
+    assert {row[0] for row in body} == {1, 2, 3, 4, 5, 6}
+    budget = next(row for row in body if row[3] == "Budgetavvikelse")
+    assert budget[6] == pytest.approx(-1850)
+    assert book.active.auto_filter.ref.startswith("A1:")
+
+
+def test_values_keep_every_decimal(demo):
+    Measurement.objects.filter(indicator__name="Total sjukfrånvaro", period__kind="T2").update(
+        value=Decimal("6.4567")
+    )
+    table = rows(workbook(demo, "T2", FLAT).active)
+    assert next(row for row in table if row[3] == "Total sjukfrånvaro")[6] == pytest.approx(6.4567)
+
+
+def test_sheet_names_are_valid_and_unique():
+    taken: set[str] = set()
+    first = sheet_name("1. Mål: [A/B] * ? \\ med ett mycket långt namn som fortsätter", taken)
+    second = sheet_name("1. Mål: [A/B] * ? \\ med ett mycket långt namn som fortsätter", taken)
+    assert len(first) <= 31 and len(second) <= 31
+    assert not set("[]:*?/\\") & set(first + second)
+    assert first != second and second.endswith("(2)")
+
+
+def test_unknown_layout_is_refused(demo):
+    with pytest.raises(ValueError):
+        report_workbook(follow_up_report(demo, demo_period("T1")), "pie")
