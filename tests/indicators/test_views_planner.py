@@ -489,3 +489,19 @@ def test_the_decided_version_query_count_does_not_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["version"].goals) == 6
+
+
+def test_the_structure_links_to_follow_up_transfer_and_open_data(client, people, plan):
+    url = reverse("indicators:plan_structure", args=[plan.pk])
+    links = {
+        reverse("indicators:overview", args=[plan.pk]),
+        reverse("indicators:plan_transfer", args=[plan.pk]),
+        reverse("indicators:plan_sync_runs", args=[plan.pk]),
+    }
+    client.force_login(people.planner)
+    page = client.get(url).text
+    assert all(f'href="{link}"' in page for link in links)
+    client.force_login(people.committee)
+    page = client.get(url).text
+    assert f'href="{reverse("indicators:plan_transfer", args=[plan.pk])}"' not in page
+    assert f'href="{reverse("indicators:overview", args=[plan.pk])}"' in page
