@@ -24,6 +24,17 @@
     if (summary) summary.focus();
   }
 
+  // A KPI chosen in the Kolada search fills in the indicator's Kolada KPI field.
+  function chooseKoladaKpi(event) {
+    const button = event.target.closest("#kolada-kpi-results [data-kpi-id]");
+    const field = document.querySelector("input[name='kolada_kpi']");
+    if (!button || !field) return;
+    field.value = button.dataset.kpiId;
+    field.focus();
+  }
+
+  document.addEventListener("click", chooseKoladaKpi);
+
   document.addEventListener("DOMContentLoaded", () => {
     linkDisabledBy(document);
     focusErrorSummary(document);

@@ -184,3 +184,44 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     )
     assert errors == []
     context.close()
+
+
+def test_a_kolada_kpi_found_by_title_fills_the_indicator_form(
+    live_server, browser, planner, settings
+):
+    from django.urls import reverse
+
+    from goals.services import goal_create
+    from planning.services import plan_create
+    from tests.opendata_server import OpenDataServer, recorded_reply
+
+    operation = Unit.objects.get(name="Omsorgsverksamheten")
+    plan = plan_create(
+        organisation=operation.organisation,
+        owner_unit=operation,
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        name="Verksamhetsplan 2024",
+        start_year=2024,
+        end_year=2024,
+        actor=None,
+    )
+    goal = goal_create(plan=plan, number=1, title="Friska medarbetare", actor=None)
+    with OpenDataServer() as kolada:
+        kolada.route("/v3/kpi", recorded_reply("kolada_v3_kpi_selected_omsorg_indicators.json"))
+        settings.KOLADA_API_URL = kolada.url + "/v3/"
+        settings.KOLADA_REQUESTS_PER_SECOND = 0
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "planerare")
+        page.fill("#id_password", PASSWORD)
+        page.locator("main button[type=submit]").click()
+        page.goto(live_server.url + reverse("indicators:indicator_create", args=[goal.pk]))
+        page.fill("#kpi-finder", "sjukfrånvaro")
+        choice = page.locator('#kolada-kpi-results button[data-kpi-id="N00090"]')
+        expect(choice).to_be_visible()
+        choice.click()
+        expect(page.locator("input[name='kolada_kpi']")).to_have_value("N00090")
+        check_axe(page)
+        context.close()
