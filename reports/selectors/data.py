@@ -64,6 +64,10 @@ class IndicatorRow:
     source_text: str
     comment: str
     history: tuple[HistoryPoint, ...]
+    # Open-data comparison values of the period's year: (whom, value as text), e.g.
+    # ("Riket", "76,5"), with the credit of their source.
+    comparisons: tuple[tuple[str, str], ...] = ()
+    comparisons_credit: str = ""
 
 
 @dataclass(frozen=True)

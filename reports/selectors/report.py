@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from goals.models import Activity, ActivityStatus, GoalFollowUp
 from indicators.colour import Colour, Direction, format_value
-from indicators.models import Gender, Indicator, Measurement, Origin
+from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue
 from planning.models import FollowUpPeriod, Plan, ReportReadiness, Unit
 from planning.selectors import descendants_by_unit
 from reports.selectors.data import (
@@ -59,6 +59,7 @@ class _Context:
     last_year_period: FollowUpPeriod | None
     values: dict[int, dict[int, Measurement]] = field(default_factory=dict)
     statuses: dict[int, dict[int, ActivityStatus]] = field(default_factory=dict)
+    references: dict[int, list[ReferenceValue]] = field(default_factory=dict)
 
 
 # --- Labels ---------------------------------------------------------------------------------------
@@ -213,6 +214,23 @@ def _history(context: _Context, indicator: Indicator) -> tuple[HistoryPoint, ...
     )
 
 
+def _comparisons(
+    context: _Context, indicator: Indicator
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The national value and the comparison group's mean for the period's year, and the
+    credit of where they come from."""
+    rows, credits = [], set()
+    for reference in context.references.get(indicator.pk, []):
+        if reference.kind == ReferenceValue.Kind.NATIONAL:
+            whom = str(_("Whole country"))
+        else:
+            whom = str(_("Mean of group %(group)s") % {"group": reference.group})
+        rows.append((whom, value_text(reference.value, indicator)))
+        if reference.source:
+            credits.add(reference.source)
+    return tuple(rows), " · ".join(sorted(credits))
+
+
 def _indicator_row(context: _Context, indicator: Indicator) -> IndicatorRow:
     measurement = _reported_value(context, indicator)
     value = measurement.value if measurement is not None else None
@@ -223,6 +241,7 @@ def _indicator_row(context: _Context, indicator: Indicator) -> IndicatorRow:
         # A year-end value taken from an earlier period compares with the period before that.
         previous = _neighbour_periods(context.periods, measurement.period)[0]
     source, source_text = _source(indicator, measurement)
+    comparisons, comparisons_credit = _comparisons(context, indicator)
     return IndicatorRow(
         pk=indicator.pk,
         name=indicator.name,
@@ -259,6 +278,8 @@ def _indicator_row(context: _Context, indicator: Indicator) -> IndicatorRow:
         source_text=source_text,
         comment=measurement.comment if measurement is not None else "",
         history=_history(context, indicator),
+        comparisons=comparisons,
+        comparisons_credit=comparisons_credit,
     )
 
 
@@ -392,6 +413,16 @@ def _load_values(context: _Context, indicators: list[Indicator]) -> None:
         context.values.setdefault(measurement.indicator_id, {})[measurement.period_id] = measurement
 
 
+def _load_references(context: _Context, indicators: list[Indicator]) -> None:
+    references = ReferenceValue.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators],
+        year=context.period.year,
+        gender=Gender.TOTAL,
+    ).order_by("kind", "group")
+    for reference in references:
+        context.references.setdefault(reference.indicator_id, []).append(reference)
+
+
 def _load_statuses(context: _Context) -> None:
     period = context.period
     statuses = ActivityStatus.objects.filter(
@@ -427,7 +458,9 @@ def follow_up_report(
     previous, last_year = _neighbour_periods(periods, period)
     context = _Context(plan, period, periods, previous, last_year)
     goals = list(_goals(plan))
-    _load_values(context, [i for goal in goals for i in goal.indicators.all()])
+    indicators = [i for goal in goals for i in goal.indicators.all()]
+    _load_values(context, indicators)
+    _load_references(context, indicators)
     _load_statuses(context)
     follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
     sections = tuple(_goal_section(context, goal, follow_ups.get(goal.pk)) for goal in goals)

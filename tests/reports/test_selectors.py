@@ -238,3 +238,39 @@ def test_query_count_does_not_grow_with_goals(plan, periods, units):
         report = follow_up_report(plan, periods[0])
     assert len(report.goals) == 5 and report.indicator_count == 15
     assert len(five) == len(one) <= 10
+
+
+def test_national_and_group_values_stand_next_to_the_organisations_own(
+    followed_up, indicator, periods
+):
+    from django.utils import timezone, translation
+
+    from indicators.models import ReferenceValue
+
+    for kind, group, value in (("national", "", "77.5"), ("group_mean", "G33", "79")):
+        ReferenceValue.objects.create(
+            indicator=indicator,
+            kind=kind,
+            group=group,
+            year=2023,
+            value=Decimal(value),
+            source="Källa: Kolada",
+            fetched_at=timezone.now(),
+        )
+    ReferenceValue.objects.create(
+        indicator=indicator,
+        kind="national",
+        year=2022,
+        value=Decimal("1"),
+        fetched_at=timezone.now(),
+    )
+    with translation.override("sv"):
+        row = follow_up_report(followed_up, periods[0]).goals[0].indicators[0]
+    assert row.value_text == "76"
+    assert row.comparisons == (("Medelvärde för grupp G33", "79"), ("Hela landet", "77,5"))
+    assert row.comparisons_credit == "Källa: Kolada"
+
+
+def test_without_comparison_values_the_row_has_none(followed_up, periods):
+    row = follow_up_report(followed_up, periods[0]).goals[0].indicators[0]
+    assert (row.comparisons, row.comparisons_credit) == ((), "")
