@@ -25,6 +25,7 @@ urlpatterns: list = [
     path("plan/<int:plan_pk>/", planner.plan_structure_view, name="plan_structure"),
     path("plan/<int:plan_pk>/list/", planner.indicator_list, name="indicator_list"),
     path("plan/<int:plan_pk>/decided/", planner.plan_decided_view, name="plan_decided"),
+    path("plan/<int:plan_pk>/roll-over/", planner.plan_roll_over_view, name="plan_roll_over"),
     path("plan/<int:plan_pk>/bands/", planner.bands_preview_view, name="bands_preview"),
     path("goal/<int:goal_pk>/new/", planner.indicator_create_view, name="indicator_create"),
     path("<int:pk>/edit/", planner.indicator_update_view, name="indicator_update"),

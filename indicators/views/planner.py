@@ -21,6 +21,7 @@ from goals.views import structure_url
 from indicators.filters import IndicatorFilter
 from indicators.forms import IndicatorForm, ReuseForm, bands_preview
 from indicators.models import Indicator
+from indicators.rollover import plan_roll_over
 from indicators.selectors.plan import (
     decided_version,
     measure_copy,
@@ -281,3 +282,20 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "changes": plan_changes(plan, since=at),
         },
     )
+
+
+@login_required
+@require_POST
+def plan_roll_over_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Copy the plan to the next period as a draft (goals, indicators, unfinished activities)."""
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    try:
+        new = plan_roll_over(plan=plan, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, service_message(error))
+        return redirect(structure_url(plan))
+    messages.success(
+        request,
+        _("%(plan)s was created as a draft from %(source)s.") % {"plan": new, "source": plan},
+    )
+    return redirect(structure_url(new))

@@ -505,3 +505,25 @@ def test_the_structure_links_to_follow_up_transfer_and_open_data(client, people,
     page = client.get(url).text
     assert f'href="{reverse("indicators:plan_transfer", args=[plan.pk])}"' not in page
     assert f'href="{reverse("indicators:overview", args=[plan.pk])}"' in page
+
+
+def test_a_planner_copies_the_plan_to_the_next_period(client, people, plan, goal, indicator):
+    url = reverse("indicators:plan_roll_over", args=[plan.pk])
+    client.force_login(people.planner)
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    new = Plan.objects.get(start_year=2024)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:plan_structure", args=[new.pk])
+    assert (new.status, new.rolled_over_from) == ("draft", plan)
+    assert Indicator.objects.get(goal__plan=new).predecessor == indicator
+    again = client.post(url, follow=True)
+    assert Plan.objects.filter(start_year=2024).count() == 1
+    assert 'data-color="danger"' in again.text
+
+
+@pytest.mark.parametrize("role", ["committee", "own_manager", "other_manager"])
+def test_only_editors_copy_a_plan(client, people, plan, role):
+    client.force_login(getattr(people, role))
+    assert client.post(reverse("indicators:plan_roll_over", args=[plan.pk])).status_code == 404
+    assert not Plan.objects.filter(start_year=2024).exists()
