@@ -398,7 +398,7 @@ def test_applying_records_who_and_raises_versions(demo_plan, demo_planner):
     assert (latest.history_user, latest.value) == (demo_planner, D("6.2"))
 
 
-def test_a_change_after_the_preview_stops_the_import(measured, plan, planner, periods):
+def test_a_change_after_the_preview_stops_the_import(measured, plan, planner, periods, english):
     content = xlsx(MEASURED, rows={"Mätvärden": [[1, "HME-index", "T1 2023", "", "", 80, "Ny"]]})
     preview = run(plan, content, actor=planner, apply=False)
     assert preview.ok and preview.count("update") == 1

@@ -370,7 +370,9 @@ def test_htmx_post_answers_with_the_row_only(client, manager, t2, own, whole):
 
 def test_post_without_javascript_redirects_back_to_the_row(client, manager, t2, own):
     client.force_login(manager)
-    response = client.post(status_url(t2, own), {"status": "done", "expected_version": 0})
+    response = client.post(
+        status_url(t2, own), {"status": "done", "expected_version": 0}, headers=ENGLISH
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('indicators:reporting')}#activity-{t2.pk}-{own.pk}"
     page = client.get(response["Location"], headers=ENGLISH).text
@@ -424,7 +426,9 @@ def test_closed_period_refuses_reports_with_a_message(client, manager, periods, 
     assert response.status_code == 200
     assert "T2 2023 is closed for reporting: nothing was saved." in response.text
     assert "<form" not in response.text
-    response = client.post(value_url(t2, sick_leave), {"value": "6", "expected_version": 0})
+    response = client.post(
+        value_url(t2, sick_leave), {"value": "6", "expected_version": 0}, headers=ENGLISH
+    )
     assert response.status_code == 302
     assert not ActivityStatus.objects.exists()
     assert not Measurement.objects.exists()

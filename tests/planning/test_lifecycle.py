@@ -229,7 +229,7 @@ def test_deciding_again_keeps_every_decision(plan, goal):
     assert decided_version(plan, plan.decided_at).goals[0].title == "Andra versionen"
 
 
-def test_restoring_is_refused_while_the_plan_is_decided(plan, goal, activity):
+def test_restoring_is_refused_while_the_plan_is_decided(plan, goal, activity, english):
     pk = activity.pk
     activity_delete(activity=activity, actor=None)
     record = Activity.history.get(id=pk, history_type="-")
