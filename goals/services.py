@@ -241,20 +241,26 @@ def activity_update(
 
 
 @transaction.atomic
-def activity_move(*, activity: Activity, direction: str, actor: Actor) -> Activity:
-    """Move an activity one place up or down among its goal's activities."""
-    ensure_plan_unlocked(activity.goal.plan)
+def goal_item_move(*, item: Any, direction: str, actor: Actor) -> Any:
+    """Move an activity or an indicator one place up or down among its goal's items."""
+    ensure_plan_unlocked(item.goal.plan)
     siblings = list(
-        Activity.objects.select_for_update()
-        .filter(goal_id=activity.goal_id)
+        type(item)
+        .objects.select_for_update()
+        .filter(goal_id=item.goal_id)
         .order_by("position", "pk")
     )
-    order = moved([item.pk for item in siblings], activity.pk, direction)
+    order = moved([sibling.pk for sibling in siblings], item.pk, direction)
     if order is not None:
-        by_pk = {item.pk: item for item in siblings}
+        by_pk = {sibling.pk: sibling for sibling in siblings}
         positions_save([by_pk[pk] for pk in order], actor=actor)
-    activity.refresh_from_db()
-    return activity
+    item.refresh_from_db()
+    return item
+
+
+def activity_move(*, activity: Activity, direction: str, actor: Actor) -> Activity:
+    """Move an activity one place up or down among its goal's activities."""
+    return goal_item_move(item=activity, direction=direction, actor=actor)
 
 
 @transaction.atomic

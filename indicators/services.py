@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, Scope
-from goals.services import goals_renumber, moved, positions_save
+from goals.services import goal_item_move, goals_renumber, positions_save
 from indicators.models import Gender, Indicator, Measurement, Origin
 from planning.models import FollowUpPeriod, Plan, Unit
 from planning.selectors import RESTORED_REASON
@@ -172,21 +172,9 @@ def indicator_update(
     return save_validated(indicator, actor=actor, expected_version=expected_version)
 
 
-@transaction.atomic
 def indicator_move(*, indicator: Indicator, direction: str, actor: Actor) -> Indicator:
     """Move an indicator one place up or down among its goal's indicators."""
-    ensure_plan_unlocked(indicator.goal.plan)
-    siblings = list(
-        Indicator.objects.select_for_update()
-        .filter(goal_id=indicator.goal_id)
-        .order_by("position", "pk")
-    )
-    order = moved([item.pk for item in siblings], indicator.pk, direction)
-    if order is not None:
-        by_pk = {item.pk: item for item in siblings}
-        positions_save([by_pk[pk] for pk in order], actor=actor)
-    indicator.refresh_from_db()
-    return indicator
+    return goal_item_move(item=indicator, direction=direction, actor=actor)
 
 
 @transaction.atomic
