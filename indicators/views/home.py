@@ -8,26 +8,13 @@ A user with several roles sees each part.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from indicators.selectors.overview import home_plans
 from indicators.selectors.reporting import is_unit_manager, reporting_periods
 from indicators.views.overview import optional_url
 from planning.models import Plan
 from planning.selectors import scope_for
-
-# The planner's page of a plan (its structure), by the names it has had; else the overview.
-PLAN_PAGES = ("indicators:plan", "indicators:plan_structure")
-
-
-def _plan_page(plan_id: int) -> str:
-    """The plan's own page (its structure) where it exists, else its overview."""
-    for name in PLAN_PAGES:
-        try:
-            return reverse(name, args=[plan_id])
-        except NoReverseMatch:
-            continue
-    return reverse("indicators:overview", args=[plan_id])
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     plans = home_plans(request.user, scope)
     for plan in plans.planned:
-        plan.page_url = _plan_page(plan.pk)
+        plan.page_url = reverse("indicators:plan_structure", args=[plan.pk])
         plan.overview_url = reverse("indicators:overview", args=[plan.pk])
         plan.report_now = plan.has_open_period and plan.status == Plan.Status.DECIDED
     return render(

@@ -1,0 +1,348 @@
+"""Every URL name of the site, what each role gets from it, and the data it is asked about.
+
+The table `CASES` is the permission model written out: one row per URL name with what each of
+the six people gets for GET and, where the view takes one, for POST. `tests/test_url_matrix.py`
+checks every answer; `tests/test_accessibility.py` runs axe on every page the table names.
+
+The people (see `tests.planner_roles.people`) stand around the plans of the operation
+"Omsorgsverksamheten":
+
+    committee      committee member of the committee above the plans' owner (reads)
+    own_manager    unit manager of "Hemtjänst", a unit below the owner (reports for it)
+    other_manager  unit manager of an operation in another branch (may not even see the plans)
+    planner        planner of the plans' owner unit (edits them)
+    administrator  administrator of the whole organisation
+
+Readers (the committee member and the unit manager below) may read everything about a plan:
+its pages, history, exports, overview and reports. Only its planners and administrators change
+it; unit managers report for their units; a background report job is its requester's own.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from goals.services import (
+    activity_create,
+    activity_status_set,
+    goal_add,
+    goal_create,
+    goal_delete,
+)
+from indicators.models import Indicator, SyncRun
+from indicators.services import indicator_create, measurement_record
+from indicators.transfer.exporting import plan_export_xlsx
+from planning.models import Plan
+from planning.services import period_set_open, plan_create, plan_set_status
+from reports.models import ReportJob
+from reports.services import (
+    report_job_fail,
+    report_job_finish,
+    report_job_request,
+    report_publish,
+)
+from tests.goals.test_views import activity_data
+from tests.indicators.test_views_planner import indicator_data
+from tests.planning.test_views import plan_form_data
+
+ROLES = ("anonymous", "committee", "own_manager", "other_manager", "planner", "administrator")
+
+# Expected answers, one word per role in the order of ROLES:
+#   login  a redirect to the login page       redirect  any other redirect (302)
+#   200, 204, 404, 405  that status code
+EVERYONE_READS = "login 200 200 404 200 200"  # the plan's readers; the other branch gets 404
+EDITORS_ONLY = "login 404 404 404 200 200"
+EDITORS_CHANGE = "login 404 404 404 redirect redirect"
+REPORTERS_CHANGE = "login 404 redirect 404 redirect redirect"
+READERS_ASK = "login redirect redirect 404 redirect redirect"  # a report made in the background
+LOGGED_IN = "login 200 200 200 200 200"
+POST_ONLY = "login 405 405 405 405 405"
+ADMIN_SITE = "admin admin admin admin admin admin"  # none of the six is staff
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL name: its arguments, the answers to GET and POST, and the POST's data."""
+
+    name: str
+    args: Callable[[SimpleNamespace], list] = lambda world: []
+    get: str = ""
+    post: str = ""
+    data: Callable[[SimpleNamespace], dict] = lambda world: {}
+    writes: bool = False
+    query: str = ""
+
+
+def plan(world):
+    return [world.plan.pk]
+
+
+def decided_t1(world):
+    return [world.decided.pk, world.t1.pk]
+
+
+def decided_t2(world):
+    return [world.decided.pk, world.t2.pk]
+
+
+CASES = [
+    # --- site -----------------------------------------------------------------------------------
+    Case("home", get="200 200 200 200 200 200"),  # anonymous: a way to log in
+    Case("login", get="200 200 200 200 200 200", post="redirect " * 6,
+         data=lambda world: {"username": "planerare", "password": "pw"}),
+    Case("logout", get="405 405 405 405 405 405", post="login " * 6),
+    Case("set_language", get="redirect " * 6, post="redirect " * 6,
+         data=lambda world: {"language": "en", "next": "/"}, query="next=/"),
+    Case("admin:index", get=ADMIN_SITE),
+    # --- planning -------------------------------------------------------------------------------
+    Case("planning:plan_list", get=LOGGED_IN),
+    Case("planning:plan_create", get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True,
+         data=lambda world: plan_form_data(organisation=str(world.organisation.pk),
+                                           owner_unit=str(world.units["unit_a"].pk))),
+    Case("planning:plan_detail", plan, get=EVERYONE_READS),
+    Case("planning:plan_update", plan, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {**plan_form_data(world.plan, vision="Ny vision"),
+                             "version": world.plan.version}),
+    Case("planning:plan_set_status", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"status": "consultation", "version": world.plan.version}),
+    Case("planning:period_list", get="login 404 404 404 200 200"),
+    Case("planning:periods_create", lambda world: [world.organisation.pk], get=POST_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
+    Case("planning:period_set_open", lambda world: [world.t2.pk], get=POST_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
+    # --- goals ----------------------------------------------------------------------------------
+    Case("goals:goal_create", plan, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"title": "Nytt mål", "scope": "operation_specific"}),
+    Case("goals:activity_list", plan, get=EVERYONE_READS),
+    Case("goals:goal_update", lambda world: [world.goal.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"title": "Friska medarbetare", "scope": "operation_specific",
+                             "version": world.goal.version}),
+    Case("goals:goal_delete", lambda world: [world.goal.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True),
+    Case("goals:goal_move", lambda world: [world.goal.pk], get=POST_ONLY, post=EDITORS_CHANGE,
+         writes=True, data=lambda world: {"direction": "down"}),
+    Case("goals:activity_create", lambda world: [world.goal.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: activity_data(world.goal)),
+    Case("goals:activity_update", lambda world: [world.activity.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True,
+         data=lambda world: activity_data(world.goal, version=world.activity.version)),
+    Case("goals:activity_delete", lambda world: [world.activity.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True),
+    Case("goals:activity_move", lambda world: [world.activity.pk], get=POST_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: {"direction": "down"}),
+    # --- indicators: reporting ------------------------------------------------------------------
+    Case("indicators:reporting", get=LOGGED_IN),
+    Case("indicators:activity_status",
+         lambda world: [world.t1.pk, world.decided_activity.pk],
+         get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
+         data=lambda world: {"status": "done", "comment": "Alla utbildade",
+                             "expected_version": world.status.version}),
+    Case("indicators:measurement", lambda world: [world.t1.pk, world.decided_indicator.pk],
+         get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
+         data=lambda world: {"value": "82", "expected_version": world.value.version}),
+    Case("indicators:band_preview", lambda world: [world.decided_indicator.pk], get=POST_ONLY,
+         post="login 200 200 404 200 200", data=lambda world: {"value": "75"}),
+    # --- indicators: the committee's overview ---------------------------------------------------
+    Case("indicators:overview", plan, get=EVERYONE_READS),
+    Case("indicators:overview", decided_t1, get=EVERYONE_READS),
+    # --- indicators: the planner's pages --------------------------------------------------------
+    Case("indicators:plan_structure", plan, get=EVERYONE_READS),
+    Case("indicators:indicator_list", plan, get=EVERYONE_READS),
+    Case("indicators:plan_decided", lambda world: [world.decided.pk], get=EVERYONE_READS),
+    Case("indicators:plan_roll_over", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
+    Case("indicators:bands_preview", plan, get=POST_ONLY, post="login 404 404 404 200 200",
+         data=lambda world: indicator_data(world.goal)),
+    Case("indicators:indicator_create", lambda world: [world.goal.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: indicator_data(world.goal)),
+    Case("indicators:indicator_update", lambda world: [world.indicator.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True,
+         data=lambda world: indicator_data(world.goal, version=world.indicator.version)),
+    Case("indicators:indicator_delete", lambda world: [world.indicator.pk], get=EDITORS_ONLY,
+         post=EDITORS_CHANGE, writes=True),
+    Case("indicators:indicator_move", lambda world: [world.indicator.pk], get=POST_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: {"direction": "down"}),
+    Case("indicators:plan_history", plan, get=EVERYONE_READS),
+    Case("indicators:history_restore", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"kind": "goal", "history_id": world.deleted_goal_history}),
+    Case("indicators:object_history", lambda world: ["goal", world.goal.pk], get=EVERYONE_READS),
+    # --- indicators: files ----------------------------------------------------------------------
+    Case("indicators:plan_transfer", plan, get=EVERYONE_READS),
+    Case("indicators:plan_export_xlsx", plan, get=EVERYONE_READS),
+    Case("indicators:plan_export_csv", lambda world: [world.plan.pk, "indicators"],
+         get=EVERYONE_READS),
+    Case("indicators:plan_export_zip", plan, get=EVERYONE_READS),
+    Case("indicators:plan_import", plan, get=POST_ONLY, post="login 404 404 404 200 200",
+         data=lambda world: {"files": SimpleUploadedFile("plan.xlsx", world.workbook)}),
+    Case("indicators:plan_import_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE,
+         data=lambda world: {"token": "x" * 32}),
+    Case("indicators:plan_import_cancel", plan, get=POST_ONLY, post=EDITORS_CHANGE,
+         data=lambda world: {"token": "x" * 32}),
+    # --- indicators: open data ------------------------------------------------------------------
+    Case("indicators:kolada_kpi_search", get=LOGGED_IN),
+    Case("indicators:plan_sync_runs", plan, get=EVERYONE_READS),
+    Case("indicators:plan_sync", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
+    Case("indicators:indicator_comparison", lambda world: [world.indicator.pk],
+         get=EVERYONE_READS),
+    # --- reports --------------------------------------------------------------------------------
+    Case("reports:report", decided_t1, get=EVERYONE_READS),
+    Case("reports:pdf", decided_t1, get=EVERYONE_READS),
+    Case("reports:pdf_job", decided_t1, get=POST_ONLY, post=READERS_ASK, writes=True),
+    Case("reports:excel", decided_t1, get=EVERYONE_READS),
+    Case("reports:analysis", lambda world: [*decided_t1(world), world.decided_goal.pk],
+         get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"assessment": "uncertain", "analysis": "Arbetet går framåt."}),
+    Case("reports:readiness", decided_t1, get=EVERYONE_READS, post=REPORTERS_CHANGE, writes=True,
+         data=lambda world: {"unit": world.units["unit_a"].pk, "ready": "on"}),
+    Case("reports:publish", decided_t2, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"decided_by": "Kommunstyrelsen", "decision_date": "2023-10-10"}),
+    Case("reports:published", get=LOGGED_IN),
+    Case("reports:published_pdf", lambda world: [world.published.pk], get=EVERYONE_READS),
+    Case("reports:published_data", lambda world: [world.published.pk], get=EVERYONE_READS),
+    Case("reports:organisation", lambda world: [world.organisation.pk, world.t1.pk],
+         get=EVERYONE_READS, post=READERS_ASK, writes=True),
+    # A background job is its requester's own (here the planner's).
+    Case("reports:job", lambda world: [world.finished_job.pk], get="login 404 404 404 200 404"),
+    Case("reports:job_pdf", lambda world: [world.finished_job.pk],
+         get="login 404 404 404 200 404"),
+    Case("reports:job_retry", lambda world: [world.failed_job.pk], get=POST_ONLY,
+         post="login 404 404 404 redirect 404", writes=True),
+]  # fmt: skip
+
+
+def build_world(people, organisation, units, plan, periods, goal, indicator) -> SimpleNamespace:
+    """From the shared fixtures (see `tests.conftest`), two plans of the operation.
+
+    The draft `plan` is what the planner edits: two goals, two indicators (one linked to
+    Kolada) and two activities of Hemtjänst, a deleted goal to restore and a sync run. The
+    `decided` plan is what is followed up in the open T1: a goal with an indicator and an
+    activity of Hemtjänst, a value, a status, a published T1 report, and a finished and a
+    failed background job of the planner's.
+    """
+    t1, t2, _t3 = periods
+    period_set_open(period=t1, is_open=True, actor=None)
+    Indicator.objects.filter(pk=indicator.pk).update(kolada_kpi="N00090")
+    second_goal = goal_add(plan=plan, title="Ökad kvalitet", actor=None)
+    indicator_create(
+        goal=goal,
+        name="Sjukfrånvaro",
+        direction="lower",
+        green_bound=Decimal(6),
+        green_bound_inclusive=False,
+        red_bound=Decimal(7),
+        red_bound_inclusive=True,
+        actor=None,
+    )
+    activity, _second = (
+        activity_create(goal=goal, title=title, unit=units["unit_a"], due_month=4, actor=None)
+        for title in ("Vi utbildar i MHFA", "Vi genomför RUS-samtal")
+    )
+    removed = goal_add(plan=plan, title="Ett borttaget mål", actor=None)
+    goal_delete(goal=removed, actor=None)
+
+    decided = plan_create(
+        organisation=organisation,
+        owner_unit=units["operation"],
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        name="Verksamhetsplan Omsorg 2023 (beslutad)",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    decided_goal = goal_create(plan=decided, number=1, title="Trygg omsorg", actor=None)
+    decided_indicator = indicator_create(
+        goal=decided_goal,
+        name="Nöjdhet",
+        direction="higher",
+        green_bound=Decimal(80),
+        green_bound_inclusive=True,
+        red_bound=Decimal(70),
+        red_bound_inclusive=False,
+        actor=None,
+    )
+    decided_activity = activity_create(
+        goal=decided_goal,
+        title="Vi inför trygghetsringning",
+        unit=units["unit_a"],
+        due_month=3,
+        evaluated_t1=True,
+        actor=None,
+    )
+    plan_set_status(
+        plan=decided,
+        status="decided",
+        decision_date=datetime.date(2022, 11, 29),
+        expected_version=None,
+        actor=None,
+    )
+    value = measurement_record(
+        indicator=decided_indicator, period=t1, value=Decimal(76), actor=None
+    )
+    status = activity_status_set(
+        activity=decided_activity, period=t1, status="in_progress", actor=None
+    )
+    published = report_publish(
+        plan=decided,
+        period=t1,
+        decided_by="Kommunstyrelsen",
+        decision_date=datetime.date(2023, 6, 1),
+        actor=people.planner,
+    )
+    finished, failed = (
+        report_job_request(
+            organisation=organisation,
+            period=t1,
+            plans=[decided],
+            language="sv",
+            actor=people.planner,
+        )
+        for _ in range(2)
+    )
+    report_job_finish(job=finished, content=published.pdf, pages=1)
+    report_job_fail(job=failed, error=RuntimeError("Tog slut på minne"))
+    now = timezone.now()
+    SyncRun.objects.create(
+        source="kolada",
+        organisation=organisation,
+        plan=plan,
+        started_by=people.planner,
+        started_at=now,
+        finished_at=now,
+        status="ok",
+        created=1,
+    )
+    return SimpleNamespace(
+        organisation=organisation,
+        units=units,
+        plan=plan,
+        t1=t1,
+        t2=t2,
+        goal=goal,
+        second_goal=second_goal,
+        indicator=indicator,
+        activity=activity,
+        decided=decided,
+        decided_goal=decided_goal,
+        decided_indicator=decided_indicator,
+        decided_activity=decided_activity,
+        value=value,
+        status=status,
+        published=published,
+        finished_job=ReportJob.objects.get(pk=finished.pk),
+        failed_job=ReportJob.objects.get(pk=failed.pk),
+        deleted_goal_history=removed.history.latest().history_id,
+        workbook=plan_export_xlsx(plan=plan),
+    )
+
+
+def url_of(case: Case, world: SimpleNamespace) -> str:
+    """The case's URL for the world's objects, with its query string."""
+    url = reverse(case.name, args=case.args(world))
+    return f"{url}?{case.query}" if case.query else url

@@ -1,0 +1,101 @@
+"""Every URL name against every role: the answer each person gets (the table is
+`tests.site_map.CASES`), and that a refused change changes nothing.
+
+Every POST a role is refused (a 404, a 405 or a login redirect) must leave every row of every
+table of the four apps and of the task queue exactly as it was; a POST marked `writes` must
+change something when it is allowed. Each request runs in a savepoint that is rolled back, so
+every request starts from the same data.
+"""
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.site_map import CASES, ROLES, Case, build_world, url_of
+
+pytest_plugins = ["tests.planner_roles"]
+
+
+@pytest.fixture
+def world(people, organisation, units, plan, periods, goal, indicator):
+    return build_world(people, organisation, units, plan, periods, goal, indicator)
+
+
+REFUSED = {"login", "404", "405", "admin"}
+
+
+def database_contents() -> dict:
+    """Every row of every table of the four apps (history included) and the task queue."""
+    contents = {}
+    for label in ("planning", "goals", "indicators", "reports", "django_tasks_database"):
+        for model in apps.get_app_config(label).get_models():
+            contents[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return contents
+
+
+def answer_word(response) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return "admin"
+        return "login" if location.startswith(reverse("login")) else "redirect"
+    return str(response.status_code)
+
+
+def ask(client, user, case: Case, world, method: str) -> tuple[str, bool]:
+    """The answer to one request by `user` (None: anonymous), and whether it changed the
+    database; rolled back after."""
+    url = url_of(case, world)
+    with transaction.atomic():
+        client.logout()  # the login and logout rows change who the client is
+        if user is not None:
+            client.force_login(user)
+        before = database_contents()
+        response = client.get(url) if method == "GET" else client.post(url, case.data(world))
+        changed = database_contents() != before
+        transaction.set_rollback(True)
+    return answer_word(response), changed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_the_permission_model_says(client, world, people, role):
+    user = getattr(people, role, None)
+    index = ROLES.index(role)
+    wrong = []
+    for case in CASES:
+        for method, expected_row in (("GET", case.get), ("POST", case.post)):
+            if not expected_row:
+                continue
+            expected = expected_row.split()[index]
+            answer, changed = ask(client, user, case, world, method)
+            if answer != expected:
+                wrong.append(f"{method} {case.name}: expected {expected}, got {answer}")
+            if method == "POST" and expected in REFUSED and changed:
+                wrong.append(f"POST {case.name} was refused but changed the database")
+            if method == "POST" and case.writes and expected not in REFUSED and not changed:
+                wrong.append(f"POST {case.name} was allowed but changed nothing")
+    assert not wrong, "\n".join(wrong)
+
+
+def url_names(resolvers=None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_the_table_covers_every_url_name():
+    # The admin site is Django's own, for staff only; its index stands for all of its pages.
+    ours = {name for name in url_names() if not name.startswith("admin:")}
+    assert ours - {case.name for case in CASES} == set()
+
+
+def test_every_row_gives_an_answer_for_each_role():
+    for case in CASES:
+        for row in (case.get, case.post):
+            assert not row or len(row.split()) == len(ROLES), case.name
