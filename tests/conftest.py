@@ -9,6 +9,14 @@ from goals.services import activity_create, goal_create
 from indicators.services import indicator_create
 from planning.models import Plan, Unit
 from planning.services import organisation_create, periods_ensure_year, plan_create, unit_create
+from tests.browser import browser  # noqa: F401 (Chromium, a fixture of every test module)
+
+
+def pytest_collection_modifyitems(items):
+    # bin/test runs the browser tests on PostgreSQL only: they check pages, not databases.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)

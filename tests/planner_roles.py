@@ -41,6 +41,7 @@ def people(django_user_model, organisation, units):
         own_manager=make("enhetschef", "Erik", Role.UNIT_MANAGER, units["unit_a"]),
         other_manager=make("teknikchef", "Tove", Role.UNIT_MANAGER, other_operation),
         other_operation=other_operation,
+        password=PASSWORD,
     )
 
 

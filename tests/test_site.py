@@ -80,3 +80,32 @@ def test_logout_is_post_only(client, planner):
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+def test_a_missing_page_says_so_in_the_users_language(client, planner):
+    client.force_login(planner)
+    response = client.get("/plans/999999/")
+    assert response.status_code == 404
+    assert "<h1" in response.text and "Sidan finns inte" in response.text
+    english = client.get("/no-such-page/", headers={"accept-language": "en"})
+    assert english.status_code == 404 and "Page not found" in english.text
+
+
+def test_a_server_error_page_needs_no_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Något gick fel" in response.content.decode()
+
+
+def test_an_expired_form_explains_that_nothing_was_saved(planner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(planner)
+    response = client.post(reverse("planning:plan_create"), {"name": "Ny plan"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Formuläret har gått ut" in text and "Inget sparades." in text
+    assert not Plan.objects.filter(name="Ny plan").exists()

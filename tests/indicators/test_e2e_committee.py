@@ -15,7 +15,6 @@ from tests.indicators.test_e2e_reporting import (
 )
 
 # Fixtures shared with test_e2e_reporting (pytest finds them by name in this module).
-browser = shared.browser
 demo = shared.demo
 
 # Seed 002's made-up T2 2023 values (indicators.demo.seed_002.MEASUREMENTS), as the committee

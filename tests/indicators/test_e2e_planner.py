@@ -3,39 +3,16 @@
 Every page on the way passes axe-core; the structure page also works at phone size.
 """
 
-from pathlib import Path
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from planning.models import Plan, Role, Unit
 from planning.services import membership_grant, organisation_create, unit_create
+from tests.browser import assert_no_axe_violations
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "planner-e2e-pw"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture
@@ -56,12 +33,6 @@ def planner(transactional_db, django_user_model):
     )
     membership_grant(user=user, organisation=sorsele, unit=operation, role=Role.PLANNER, actor=None)
     return user
-
-
-def check_axe(page: Page) -> None:
-    axe = Axe.from_file(AXE_JS) if AXE_JS.exists() else Axe()
-    results = axe.run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def preview_texts(page: Page) -> list[str]:
@@ -85,7 +56,7 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
 
     # Log in.
     page.goto(f"{live_server.url}/login/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.fill("#id_username", "planerare")
     page.fill("#id_password", PASSWORD)
     page.locator("main button[type=submit]").click()
@@ -93,10 +64,10 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
 
     # The plans list, then a new plan.
     page.goto(f"{live_server.url}/plans/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.locator('a[href="/plans/new/"]').first.click()
     page.wait_for_url("**/plans/new/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.select_option("#id_kind", "activity_plan")
     page.fill("#id_name", "Aktivitetsplan Hemtjänst 2024")
     page.fill("#id_start_year", "2024")
@@ -107,14 +78,14 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     plan = Plan.objects.get(name="Aktivitetsplan Hemtjänst 2024")
     page.wait_for_url(f"**/plans/{plan.pk}/")
     expect(page.locator("h1")).to_have_text("Aktivitetsplan Hemtjänst 2024")
-    check_axe(page)
+    assert_no_axe_violations(page)
 
     # Its structure, and a goal.
     page.locator(f'a[href="/indicators/plan/{plan.pk}/"]').first.click()
     page.wait_for_url(f"**/indicators/plan/{plan.pk}/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.locator(f'a[href="/goals/plan/{plan.pk}/new/"]').click()
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.fill("#id_title", "Nöjda och friska medarbetare")
     page.locator("form.planner-form button[type=submit]").click()
     goal = Goal.objects.get(plan=plan)
@@ -124,7 +95,7 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     # An indicator: the bands follow the typing.
     page.locator(f'a[href="/indicators/goal/{goal.pk}/new/"]').click()
     page.wait_for_url(f"**/indicators/goal/{goal.pk}/new/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.fill("#id_name", "Total sjukfrånvaro")
     page.select_option("#id_unit", "percent")
     page.fill("#id_decimals", "1")
@@ -136,7 +107,7 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     expect(page.locator("#band-preview .band-problems")).to_contain_text(
         "När lägre är bättre måste gränsen för rött ligga över gränsen för grönt"
     )
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.locator("#id_red_bound").fill("")
     page.locator("#id_red_bound").press_sequentially("7,0")
     expect(page.locator("#band-preview .band-problems")).to_have_count(0)
@@ -156,7 +127,7 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     # An activity.
     page.locator(f'a[href="/goals/{goal.pk}/activities/new/"]').click()
     page.wait_for_url(f"**/goals/{goal.pk}/activities/new/")
-    check_axe(page)
+    assert_no_axe_violations(page)
     page.fill("#id_title", "Vi utbildar medarbetare i MHFA")
     page.fill("#id_responsible_role", "Alla chefer")
     page.locator("#id_ongoing").check()
@@ -168,14 +139,14 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     activity = Activity.objects.get(goal=goal)
     page.wait_for_url(f"**/indicators/plan/{plan.pk}/#activity-{activity.pk}")
     expect(page.locator(f"#activity-{activity.pk}")).to_contain_text("Alla chefer")
-    check_axe(page)
+    assert_no_axe_violations(page)
 
     # The same page on a phone: only the tables scroll sideways, not the page.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide"
-    check_axe(page)
+    assert_no_axe_violations(page)
 
     assert (activity.due_month, activity.evaluated_t1, activity.evaluated_year_end) == (
         6,
@@ -223,5 +194,5 @@ def test_a_kolada_kpi_found_by_title_fills_the_indicator_form(
         expect(choice).to_be_visible()
         choice.click()
         expect(page.locator("input[name='kolada_kpi']")).to_have_value("N00090")
-        check_axe(page)
+        assert_no_axe_violations(page)
         context.close()

@@ -5,41 +5,23 @@ Runs on the demo (seed 002, Sorsele): the unit manager of Hemtjänst reports T2 
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.core.management import call_command
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from goals.models import Activity, ActivityStatus
 from indicators.demo.seed_002 import DEMO_PASSWORD
 from indicators.models import Indicator, Measurement
 from planning.models import FollowUpPeriod
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+from tests.browser import (
+    DESKTOP,
+    PHONE,
+    assert_no_axe_violations,
+    assert_no_sideways_scrolling,
+    new_page,
+)
+from tests.browser import log_in as browser_log_in
 
 
 @pytest.fixture
@@ -47,29 +29,9 @@ def demo(transactional_db):
     call_command("load_demo")
 
 
-def new_page(browser, viewport=DESKTOP, **options) -> Page:
-    context = browser.new_context(viewport=viewport, locale="sv-SE", **options)
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
 def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def assert_no_axe_violations(page: Page) -> None:
-    axe = Axe.from_file(AXE_JS) if AXE_JS.exists() else Axe()
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def assert_no_sideways_scrolling(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+    """Log in as one of the demo's users."""
+    browser_log_in(page, live_server, username, DEMO_PASSWORD)
 
 
 def t2() -> FollowUpPeriod:

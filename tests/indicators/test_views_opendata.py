@@ -22,7 +22,6 @@ ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true"}
 DATA = "/v3/data/kpi/N00090/municipality/2422,0000/year/2023"
 
-browser = shared.browser
 demo = shared.demo
 
 

@@ -24,7 +24,6 @@ MEASURED = ["Mål nr", "Indikator", "Period", "Enhet", "Kön", "Värde", "Kommen
 ENGLISH = {"accept-language": "en"}  # messages in the source language, whatever the catalogues
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-browser = shared.browser
 demo = shared.demo
 
 

@@ -19,8 +19,6 @@ from tests.indicators.test_e2e_reporting import (
 )
 from tests.reports.conftest import demo_period
 
-browser = shared.browser
-
 
 @pytest.fixture
 def demo(transactional_db, settings):

@@ -1,0 +1,145 @@
+"""axe-core on every page of the site, in real Chromium, with zero violations allowed.
+
+The pages are those of `tests.site_map.CASES`: every URL name a role may GET. The planner opens
+each one (they see the most: forms, buttons and tables the readers do not get); the other roles
+open each page they may read, since it is built differently for them. Pages in a state of their
+own are opened too: a form with errors, an import's preview, an edit conflict, the error pages.
+Downloads (PDF, Excel, CSV, zip) are not pages; the test checks that exactly those were skipped.
+"""
+
+import pytest
+from playwright.sync_api import Page
+
+from goals.models import Goal
+from indicators.models import Indicator
+from indicators.services import indicator_update
+from tests.browser import axe_violations, log_in, new_page
+from tests.site_map import CASES, ROLES, build_world, url_of
+
+pytest_plugins = ["tests.planner_roles"]
+
+DOWNLOADS = {
+    "indicators:plan_export_xlsx",
+    "indicators:plan_export_csv",
+    "indicators:plan_export_zip",
+    "reports:pdf",
+    "reports:excel",
+    "reports:published_pdf",
+    "reports:published_data",
+    "reports:job_pdf",
+}
+# Django's own admin site, for staff: not part of Styrkort's design.
+NOT_OURS = {"admin:index"}
+
+
+@pytest.fixture
+def world(transactional_db, people, organisation, units, plan, periods, goal, indicator):
+    return build_world(people, organisation, units, plan, periods, goal, indicator)
+
+
+def readable_cases(role: str):
+    """The cases whose GET gives `role` a 200."""
+    index = ROLES.index(role)
+    return [
+        case
+        for case in CASES
+        if case.get and case.get.split()[index] == "200" and case.name not in NOT_OURS
+    ]
+
+
+def open_as(browser, live_server, people, role: str) -> Page:
+    page = new_page(browser)
+    if role != "anonymous":
+        log_in(page, live_server, getattr(people, role).username, people.password)
+    return page
+
+
+def walk(page: Page, live_server, world, cases) -> tuple[list[str], set[str]]:
+    """Open each case's page and run axe on it: the violations found, and the downloads met."""
+    violations, downloads = [], set()
+    for case in cases:
+        url = live_server.url + url_of(case, world)
+        fetched = page.request.get(url)
+        assert fetched.status == 200, f"{case.name}: {fetched.status}"
+        if not fetched.headers["content-type"].startswith("text/html"):
+            downloads.add(case.name)
+            continue
+        page.goto(url)
+        report = axe_violations(page)
+        if report:
+            violations.append(f"{case.name} ({url})\n{report}")
+    return violations, downloads
+
+
+def test_every_page_passes_axe_for_each_role(live_server, browser, world, people):
+    # One test for all roles: the world is built once (it renders a PDF). The administrator's
+    # pages are the planner's: the same templates with the same controls (both edit).
+    violations = []
+    for role in ("planner", "committee", "own_manager", "other_manager", "anonymous"):
+        page = open_as(browser, live_server, people, role)
+        cases = readable_cases(role)
+        if role == "anonymous":
+            cases += [case for case in CASES if case.name == "login"]
+        found, downloads = walk(page, live_server, world, cases)
+        violations += [f"{role}: {violation}" for violation in found]
+        if role == "planner":
+            assert downloads == DOWNLOADS
+        page.context.close()
+    assert not violations, "\n\n".join(violations)
+
+
+def assert_axe_clean(page: Page) -> None:
+    report = axe_violations(page)
+    assert not report, f"{page.url}\n{report}"
+
+
+def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people):
+    page = open_as(browser, live_server, people, "planner")
+
+    # A form with errors.
+    page.goto(f"{live_server.url}/goals/plan/{world.plan.pk}/new/")
+    page.fill("#id_title", "")
+    page.locator("form.planner-form button[type=submit]").click()
+    page.wait_for_selector(".ds-validation-message")
+    assert Goal.objects.filter(plan=world.plan).count() == 2
+    assert_axe_clean(page)
+
+    # An import's preview.
+    page.goto(f"{live_server.url}/indicators/plans/{world.plan.pk}/transfer/")
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "plan.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": world.workbook,
+            }
+        ],
+    )
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_url("**/import/")
+    page.wait_for_selector("table")
+    assert_axe_clean(page)
+
+    # An edit conflict: someone else saved the indicator after the planner opened it.
+    page.goto(f"{live_server.url}/indicators/{world.indicator.pk}/edit/")
+    indicator_update(
+        indicator=Indicator.objects.get(pk=world.indicator.pk),
+        expected_version=world.indicator.version,
+        actor=people.administrator,
+        name="HME-index (ändrat av någon annan)",
+    )
+    page.fill("#id_name", "HME-index, totalt")
+    page.locator("form.planner-form button[type=submit]").click()
+    page.wait_for_selector(".conflict")
+    assert_axe_clean(page)
+
+    # The error page, logged in and not.
+    response = page.goto(f"{live_server.url}/plans/999999/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Sidan finns inte"
+    assert_axe_clean(page)
+    anonymous = open_as(browser, live_server, people, "anonymous")
+    response = anonymous.goto(f"{live_server.url}/no-such-page/")
+    assert response.status == 404
+    assert_axe_clean(anonymous)
