@@ -6,6 +6,7 @@ and records who made the change in the object's history.
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -43,13 +44,22 @@ class EditConflict(Exception):
 
 
 def save_validated(
-    instance: models.Model, *, actor: Actor, expected_version: int | None = None
+    instance: models.Model,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+    checked: Iterable[str] = (),
 ) -> models.Model:
     """Validate an instance against its model's rules and save it, recording the actor.
 
     For a versioned model (see `planning.models.Versioned`) an update raises the version;
     with `expected_version`, an update based on another version raises `EditConflict`.
     Call it inside a transaction. Raises ValidationError with per-field messages.
+
+    `checked` names related fields the caller has already checked: their objects exist, are
+    in scope and, with the other fields of a unique constraint, not taken (an import that
+    matched every row against objects it loaded in one query). Their per-row queries and the
+    constraints they are part of are skipped; `clean()` and the database constraints remain.
     """
     if isinstance(instance, Versioned) and instance.pk is not None:
         current = (
@@ -62,7 +72,7 @@ def save_validated(
         if expected_version is not None and expected_version != current:
             raise EditConflict(instance, expected_version=expected_version, current_version=current)
         instance.version = current + 1
-    instance.full_clean()
+    instance.full_clean(exclude=checked)
     if actor is not None and getattr(actor, "is_authenticated", False):
         instance._history_user = actor
     instance.save()

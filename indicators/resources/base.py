@@ -152,6 +152,10 @@ class PlanResource(resources.ModelResource):
     structure: ClassVar[bool] = False
     # Fields an import never compares (set when a row is saved).
     untracked_fields: ClassVar[frozenset[str]] = frozenset({"id", "version"})
+    # Related fields whose objects the lookups found (in the plan's scope, loaded in one query)
+    # or that hold the importing person, and whose natural key the lookups keep unique: not
+    # checked again row by row when saving (see `save_validated`).
+    found_by_lookups: ClassVar[frozenset[str]] = frozenset()
 
     class Meta:
         skip_unchanged = True
@@ -323,7 +327,9 @@ class PlanResource(resources.ModelResource):
         self.before_save(instance, is_create)
         # The version the lookups loaded: a change by someone else since is an EditConflict.
         expected = None if is_create else instance.version
-        save_validated(instance, actor=self.actor, expected_version=expected)
+        save_validated(
+            instance, actor=self.actor, expected_version=expected, checked=self.found_by_lookups
+        )
         if is_create:
             self.register(instance)
 

@@ -239,6 +239,7 @@ class ActivityStatusResource(PlanResource):
     key_columns = ("goal_number", "activity", "period")
     required_columns = ("goal_number", "activity", "period", "status")
     untracked_fields = frozenset({"id", "version", "reported_by", "reported_at"})
+    found_by_lookups = frozenset({"activity", "period", "reported_by"})
 
     goal_number = Field(
         attribute="_goal_number",

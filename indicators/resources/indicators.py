@@ -252,6 +252,7 @@ class MeasurementResource(PlanResource):
     untracked_fields = frozenset(
         {"id", "version", "origin", "fetched_at", "entered_by", "entered_at"}
     )
+    found_by_lookups = frozenset({"indicator", "period", "unit", "entered_by"})
 
     goal_number = Field(
         attribute="_goal_number",
