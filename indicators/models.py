@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from goals.models import Goal, Scope
@@ -423,7 +424,7 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"))
     status = models.CharField(_("status"), max_length=10, choices=Status)
     message = models.TextField(_("message"), blank=True)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("number of values", "created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     skipped_manual = models.PositiveIntegerField(_("kept (entered by a person)"), default=0)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role, Unit, Versioned
 
@@ -149,7 +150,7 @@ def history_action(record: Any) -> str:
     if record.history_type == "+":
         if record.history_change_reason == RESTORED_REASON:
             return str(_("restored"))
-        return str(_("created"))
+        return str(pgettext("history action", "created"))
     if record.history_type == "-":
         return str(_("deleted"))
     return str(_("changed"))

@@ -242,3 +242,13 @@ def test_english_stays_the_source_text(compiled_catalogs):
         assert str(Plan.Kind.OPERATIONAL_PLAN.label) == "Operational plan"
         assert Colour.NO_VALUE.label == "No value"
         assert opened(2) == "2 periods opened."
+
+
+def test_words_with_two_meanings_have_a_translation_for_each():
+    from django.utils.translation import gettext, override, pgettext
+
+    with override("sv"):
+        assert gettext("Report") == "Rapport"  # a column of reports
+        assert pgettext("action: report values", "Report") == "Rapportera"
+        assert pgettext("history action", "created") == "skapades"
+        assert pgettext("number of values", "created") == "skapade"
