@@ -4,9 +4,14 @@ The goals and activities are shown on the plan's structure page (`indicators:pla
 which also shows the indicators); the changes made here return there.
 """
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,14 +45,13 @@ from goals.tables import ActivityTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
 from planning.selectors import deletion_summary
-from planning.services import EditConflict
 from planning.tables import PER_PAGE
 from planning.views import (
     add_service_errors,
-    conflict_rebind,
     is_locked,
     plan_in_scope,
     refuse_if_locked,
+    save_edit,
     service_message,
 )
 
@@ -113,18 +117,9 @@ def goal_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            goal_update(
-                goal=goal,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                **fields,
-            )
-        except EditConflict as edit_conflict:
-            form, conflict = conflict_rebind(GoalForm, request, goal, edit_conflict, **kwargs)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        update = partial(goal_update, goal=goal, **fields)
+        form, conflict, saved = save_edit(request, form, goal, update, kwargs)
+        if saved:
             messages.success(request, _("The goal was saved."))
             return redirect(structure_url(plan, f"goal-{goal.pk}"))
     return goal_form_page(request, form, plan, goal, conflict)
@@ -136,32 +131,20 @@ def goal_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     goal, plan = goal_in_scope(request, pk, edit=True)
     if refused := refuse_if_locked(request, plan):
         return refused
-    if request.method == "POST":
-        try:
-            goal_delete(goal=goal, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The goal “%(title)s” was deleted. You can restore it, with everything "
-                    "under it, from the plan's history."
-                )
-                % {"title": goal.title},
-            )
-        return redirect(structure_url(plan))
-    return render(
+    return delete_page(
         request,
-        "goals/confirm_delete.html",
-        {
-            "plan": plan,
-            "object": goal,
-            "heading": _("Delete the goal?"),
-            "button": _("Yes, delete the goal"),
-            "also": deletion_summary(goal),
-            "cancel_url": structure_url(plan, f"goal-{goal.pk}"),
-        },
+        plan=plan,
+        instance=goal,
+        delete=partial(goal_delete, goal=goal, actor=request.user),
+        deleted=_(
+            "The goal “%(title)s” was deleted. You can restore it, with everything under it, "
+            "from the plan's history."
+        )
+        % {"title": goal.title},
+        heading=_("Delete the goal?"),
+        button=_("Yes, delete the goal"),
+        back_anchor="",
+        cancel_anchor=f"goal-{goal.pk}",
     )
 
 
@@ -188,6 +171,39 @@ def goal_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("“%(title)s” is now goal %(number)s.") % {"title": goal.title, "number": goal.number},
         )
     return redirect(structure_url(plan, f"goal-{goal.pk}"))
+
+
+def delete_page(
+    request: HttpRequest,
+    *,
+    plan: Plan,
+    instance: Model,
+    delete: Callable[[], Any],
+    deleted: str,
+    heading: str,
+    button: str,
+    back_anchor: str,
+    cancel_anchor: str,
+) -> HttpResponse:
+    """A deletion of a goal, an indicator or an activity: the question with what goes with it
+    (GET), or the deletion through the service `delete` (POST), back to the plan's structure."""
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as error:
+            messages.error(request, service_message(error))
+        else:
+            messages.success(request, deleted)
+        return redirect(structure_url(plan, back_anchor))
+    context = {
+        "plan": plan,
+        "object": instance,
+        "heading": heading,
+        "button": button,
+        "also": deletion_summary(instance),
+        "cancel_url": structure_url(plan, cancel_anchor),
+    }
+    return render(request, "goals/confirm_delete.html", context)
 
 
 # --- Activities -----------------------------------------------------------------------------------
@@ -244,21 +260,14 @@ def activity_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST or None, instance=activity, **kwargs)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            activity_update(
-                activity=activity,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                goal=form.cleaned_data["goal"],
-                **activity_fields(form),
-            )
-        except EditConflict as edit_conflict:
-            form, conflict = conflict_rebind(
-                ActivityForm, request, activity, edit_conflict, **kwargs
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        update = partial(
+            activity_update,
+            activity=activity,
+            goal=form.cleaned_data["goal"],
+            **activity_fields(form),
+        )
+        form, conflict, saved = save_edit(request, form, activity, update, kwargs)
+        if saved:
             messages.success(request, _("The activity was saved."))
             return redirect(structure_url(plan, f"activity-{activity.pk}"))
     return render(
@@ -280,28 +289,16 @@ def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity, plan = activity_in_scope(request, pk, edit=True)
     if refused := refuse_if_locked(request, plan):
         return refused
-    if request.method == "POST":
-        try:
-            activity_delete(activity=activity, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-        else:
-            messages.success(
-                request,
-                _("The activity was deleted. You can restore it from the plan's history."),
-            )
-        return redirect(structure_url(plan, f"goal-{activity.goal_id}"))
-    return render(
+    return delete_page(
         request,
-        "goals/confirm_delete.html",
-        {
-            "plan": plan,
-            "object": activity,
-            "heading": _("Delete the activity?"),
-            "button": _("Yes, delete the activity"),
-            "also": deletion_summary(activity),
-            "cancel_url": structure_url(plan, f"activity-{activity.pk}"),
-        },
+        plan=plan,
+        instance=activity,
+        delete=partial(activity_delete, activity=activity, actor=request.user),
+        deleted=_("The activity was deleted. You can restore it from the plan's history."),
+        heading=_("Delete the activity?"),
+        button=_("Yes, delete the activity"),
+        back_anchor=f"goal-{activity.goal_id}",
+        cancel_anchor=f"activity-{activity.pk}",
     )
 
 

@@ -4,6 +4,8 @@ Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan` (or
 `can_manage_periods`) and is POST-only; anything else answers 404.
 """
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -101,6 +103,32 @@ def conflict_rebind(
     return form, changes_since_version(current, conflict.expected_version)
 
 
+def save_edit(
+    request: HttpRequest,
+    form: BaseForm,
+    instance: Model,
+    update: Callable[..., Any],
+    form_kwargs: dict[str, Any],
+) -> tuple[BaseForm, list[HistoryEntry] | None, bool]:
+    """Run an update service with the version the form was based on.
+
+    Returns the form to show, the other people's changes after an edit conflict (the form is
+    then rebound on the current version, keeping what the user typed), and whether it saved.
+    A rule the service enforces puts its errors on the form.
+    """
+    try:
+        update(actor=request.user, expected_version=form.cleaned_data["version"])
+    except EditConflict as edit_conflict:
+        rebound, conflict = conflict_rebind(
+            type(form), request, instance, edit_conflict, **form_kwargs
+        )
+        return rebound, conflict, False
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return form, None, False
+    return form, None, True
+
+
 def service_message(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
@@ -183,19 +211,14 @@ def plan_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan, **kwargs)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            plan_update(
-                plan=plan,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                partner_organisations=list(form.cleaned_data["partner_organisations"]),
-                **plan_fields(form),
-            )
-        except EditConflict as edit_conflict:
-            form, conflict = conflict_rebind(PlanForm, request, plan, edit_conflict, **kwargs)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        update = partial(
+            plan_update,
+            plan=plan,
+            partner_organisations=list(form.cleaned_data["partner_organisations"]),
+            **plan_fields(form),
+        )
+        form, conflict, saved = save_edit(request, form, plan, update, kwargs)
+        if saved:
             messages.success(request, _("The plan was saved."))
             return redirect("planning:plan_detail", pk=plan.pk)
     return render(

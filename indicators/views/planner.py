@@ -5,6 +5,8 @@ Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan`, is
 is refused while the plan is decided (the services say so, the pages show it locked).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django_tables2 import RequestConfig
 from goals.models import Goal
 from goals.selectors import plan_goals
 from goals.services import DOWN, UP
-from goals.views import structure_url
+from goals.views import delete_page, structure_url
 from indicators.filters import IndicatorFilter
 from indicators.forms import IndicatorForm, ReuseForm, bands_preview
 from indicators.models import Indicator
@@ -35,15 +37,13 @@ from indicators.services import indicator_add, indicator_delete, indicator_move,
 from indicators.tables import IndicatorTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
-from planning.selectors import deletion_summary
-from planning.services import EditConflict
 from planning.tables import PER_PAGE
 from planning.views import (
     add_service_errors,
-    conflict_rebind,
     is_locked,
     plan_in_scope,
     refuse_if_locked,
+    save_edit,
     service_message,
 )
 
@@ -160,21 +160,14 @@ def indicator_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, **kwargs)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            indicator_update(
-                indicator=indicator,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                goal=form.cleaned_data["goal"],
-                **form.service_fields(),
-            )
-        except EditConflict as edit_conflict:
-            form, conflict = conflict_rebind(
-                IndicatorForm, request, indicator, edit_conflict, **kwargs
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        update = partial(
+            indicator_update,
+            indicator=indicator,
+            goal=form.cleaned_data["goal"],
+            **form.service_fields(),
+        )
+        form, conflict, saved = save_edit(request, form, indicator, update, kwargs)
+        if saved:
             messages.success(request, _("The indicator was saved."))
             return redirect(structure_url(plan, f"indicator-{indicator.pk}"))
     return form_page(request, form, plan, indicator.goal, indicator=indicator, conflict=conflict)
@@ -194,28 +187,16 @@ def indicator_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     indicator, plan = indicator_in_scope(request, pk, edit=True)
     if refused := refuse_if_locked(request, plan):
         return refused
-    if request.method == "POST":
-        try:
-            indicator_delete(indicator=indicator, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-        else:
-            messages.success(
-                request,
-                _("The indicator was deleted. You can restore it from the plan's history."),
-            )
-        return redirect(structure_url(plan, f"goal-{indicator.goal_id}"))
-    return render(
+    return delete_page(
         request,
-        "goals/confirm_delete.html",
-        {
-            "plan": plan,
-            "object": indicator,
-            "heading": _("Delete the indicator?"),
-            "button": _("Yes, delete the indicator"),
-            "also": deletion_summary(indicator),
-            "cancel_url": structure_url(plan, f"indicator-{indicator.pk}"),
-        },
+        plan=plan,
+        instance=indicator,
+        delete=partial(indicator_delete, indicator=indicator, actor=request.user),
+        deleted=_("The indicator was deleted. You can restore it from the plan's history."),
+        heading=_("Delete the indicator?"),
+        button=_("Yes, delete the indicator"),
+        back_anchor=f"goal-{indicator.goal_id}",
+        cancel_anchor=f"indicator-{indicator.pk}",
     )
 
 
