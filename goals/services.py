@@ -258,11 +258,6 @@ def goal_item_move(*, item: Any, direction: str, actor: Actor) -> Any:
     return item
 
 
-def activity_move(*, activity: Activity, direction: str, actor: Actor) -> Activity:
-    """Move an activity one place up or down among its goal's activities."""
-    return goal_item_move(item=activity, direction=direction, actor=actor)
-
-
 @transaction.atomic
 def activity_delete(*, activity: Activity, actor: Actor) -> str:
     """Delete an activity with its reported statuses; returns the history mark."""

@@ -34,10 +34,10 @@ from goals.services import (
     UP,
     activity_add,
     activity_delete,
-    activity_move,
     activity_update,
     goal_add,
     goal_delete,
+    goal_item_move,
     goal_move,
     goal_update,
 )
@@ -129,8 +129,6 @@ def goal_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete a goal with everything under it (restorable from the history)."""
     goal, plan = goal_in_scope(request, pk, edit=True)
-    if refused := refuse_if_locked(request, plan):
-        return refused
     return delete_page(
         request,
         plan=plan,
@@ -186,7 +184,10 @@ def delete_page(
     cancel_anchor: str,
 ) -> HttpResponse:
     """A deletion of a goal, an indicator or an activity: the question with what goes with it
-    (GET), or the deletion through the service `delete` (POST), back to the plan's structure."""
+    (GET), or the deletion through the service `delete` (POST), back to the plan's structure.
+    A locked plan refuses both."""
+    if refused := refuse_if_locked(request, plan):
+        return refused
     if request.method == "POST":
         try:
             delete()
@@ -204,6 +205,18 @@ def delete_page(
         "cancel_url": structure_url(plan, cancel_anchor),
     }
     return render(request, "goals/confirm_delete.html", context)
+
+
+def move_item(request: HttpRequest, *, plan: Plan, item: Model, anchor: str) -> HttpResponse:
+    """Move an activity or an indicator one place up or down within its goal (POST), back to
+    the plan's structure."""
+    direction = move_direction(request)
+    if direction is not None:
+        try:
+            goal_item_move(item=item, direction=direction, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, service_message(error))
+    return redirect(structure_url(plan, anchor))
 
 
 # --- Activities -----------------------------------------------------------------------------------
@@ -287,8 +300,6 @@ def activity_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete an activity with its reported statuses (restorable)."""
     activity, plan = activity_in_scope(request, pk, edit=True)
-    if refused := refuse_if_locked(request, plan):
-        return refused
     return delete_page(
         request,
         plan=plan,
@@ -307,13 +318,7 @@ def activity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an activity one place up or down within its goal."""
     activity, plan = activity_in_scope(request, pk, edit=True)
-    direction = move_direction(request)
-    if direction is not None:
-        try:
-            activity_move(activity=activity, direction=direction, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-    return redirect(structure_url(plan, f"activity-{activity.pk}"))
+    return move_item(request, plan=plan, item=activity, anchor=f"activity-{activity.pk}")
 
 
 @login_required

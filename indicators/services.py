@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, Scope
-from goals.services import goal_item_move, goals_renumber, positions_save
+from goals.services import goals_renumber, positions_save
 from indicators.models import Gender, Indicator, Measurement, Origin
 from planning.models import FollowUpPeriod, Plan, Unit
 from planning.selectors import RESTORED_REASON
@@ -170,11 +170,6 @@ def indicator_update(
     for name, value in fields.items():
         setattr(indicator, name, value)
     return save_validated(indicator, actor=actor, expected_version=expected_version)
-
-
-def indicator_move(*, indicator: Indicator, direction: str, actor: Actor) -> Indicator:
-    """Move an indicator one place up or down among its goal's indicators."""
-    return goal_item_move(item=indicator, direction=direction, actor=actor)
 
 
 @transaction.atomic

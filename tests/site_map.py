@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -217,8 +218,12 @@ CASES = [
 ]  # fmt: skip
 
 
-def build_world(people, organisation, units, plan, periods, goal, indicator) -> SimpleNamespace:
+@pytest.fixture
+def world(people, organisation, units, plan, periods, goal, indicator) -> SimpleNamespace:
     """From the shared fixtures (see `tests.conftest`), two plans of the operation.
+
+    Use it by assigning it in a test module (`world = site_map.world`) that also has
+    `pytest_plugins = ["tests.planner_roles"]` for `people`.
 
     The draft `plan` is what the planner edits: two goals, two indicators (one linked to
     Kolada) and two activities of Hemtjänst, a deleted goal to restore and a sync run. The
@@ -346,3 +351,13 @@ def url_of(case: Case, world: SimpleNamespace) -> str:
     """The case's URL for the world's objects, with its query string."""
     url = reverse(case.name, args=case.args(world))
     return f"{url}?{case.query}" if case.query else url
+
+
+def readable_by(role: str, leave_out: frozenset[str] = frozenset()) -> list[Case]:
+    """The cases whose GET gives `role` a 200, but those named in `leave_out`."""
+    index = ROLES.index(role)
+    return [
+        case
+        for case in CASES
+        if case.get and case.get.split()[index] == "200" and case.name not in leave_out
+    ]

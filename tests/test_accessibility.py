@@ -7,14 +7,14 @@ own are opened too: a form with errors, an import's preview, an edit conflict, t
 Downloads (PDF, Excel, CSV, zip) are not pages; the test checks that exactly those were skipped.
 """
 
-import pytest
 from playwright.sync_api import Page
 
 from goals.models import Goal
 from indicators.models import Indicator
 from indicators.services import indicator_update
-from tests.browser import axe_violations, log_in, new_page
-from tests.site_map import CASES, ROLES, build_world, url_of
+from tests import site_map
+from tests.browser import assert_no_axe_violations, axe_violations, log_in, new_page
+from tests.site_map import CASES, readable_by, url_of
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -29,22 +29,10 @@ DOWNLOADS = {
     "reports:job_pdf",
 }
 # Django's own admin site, for staff: not part of Styrkort's design.
-NOT_OURS = {"admin:index"}
+NOT_OURS = frozenset({"admin:index"})
 
 
-@pytest.fixture
-def world(transactional_db, people, organisation, units, plan, periods, goal, indicator):
-    return build_world(people, organisation, units, plan, periods, goal, indicator)
-
-
-def readable_cases(role: str):
-    """The cases whose GET gives `role` a 200."""
-    index = ROLES.index(role)
-    return [
-        case
-        for case in CASES
-        if case.get and case.get.split()[index] == "200" and case.name not in NOT_OURS
-    ]
+world = site_map.world  # transactional, as live_server needs
 
 
 def open_as(browser, live_server, people, role: str) -> Page:
@@ -77,7 +65,7 @@ def test_every_page_passes_axe_for_each_role(live_server, browser, world, people
     violations = []
     for role in ("planner", "committee", "own_manager", "other_manager", "anonymous"):
         page = open_as(browser, live_server, people, role)
-        cases = readable_cases(role)
+        cases = readable_by(role, NOT_OURS)
         if role == "anonymous":
             cases += [case for case in CASES if case.name == "login"]
         found, downloads = walk(page, live_server, world, cases)
@@ -86,11 +74,6 @@ def test_every_page_passes_axe_for_each_role(live_server, browser, world, people
             assert downloads == DOWNLOADS
         page.context.close()
     assert not violations, "\n\n".join(violations)
-
-
-def assert_axe_clean(page: Page) -> None:
-    report = axe_violations(page)
-    assert not report, f"{page.url}\n{report}"
 
 
 def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people):
@@ -102,7 +85,7 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     page.locator("form.planner-form button[type=submit]").click()
     page.wait_for_selector(".ds-validation-message")
     assert Goal.objects.filter(plan=world.plan).count() == 2
-    assert_axe_clean(page)
+    assert_no_axe_violations(page)
 
     # An import's preview.
     page.goto(f"{live_server.url}/indicators/plans/{world.plan.pk}/transfer/")
@@ -119,7 +102,7 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     page.locator("form[enctype] button[type=submit]").click()
     page.wait_for_url("**/import/")
     page.wait_for_selector("table")
-    assert_axe_clean(page)
+    assert_no_axe_violations(page)
 
     # An edit conflict: someone else saved the indicator after the planner opened it.
     page.goto(f"{live_server.url}/indicators/{world.indicator.pk}/edit/")
@@ -132,14 +115,14 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     page.fill("#id_name", "HME-index, totalt")
     page.locator("form.planner-form button[type=submit]").click()
     page.wait_for_selector(".conflict")
-    assert_axe_clean(page)
+    assert_no_axe_violations(page)
 
     # The error page, logged in and not.
     response = page.goto(f"{live_server.url}/plans/999999/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Sidan finns inte"
-    assert_axe_clean(page)
+    assert_no_axe_violations(page)
     anonymous = open_as(browser, live_server, people, "anonymous")
     response = anonymous.goto(f"{live_server.url}/no-such-page/")
     assert response.status == 404
-    assert_axe_clean(anonymous)
+    assert_no_axe_violations(anonymous)

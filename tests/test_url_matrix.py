@@ -7,19 +7,16 @@ change something when it is allowed. Each request runs in a savepoint that is ro
 every request starts from the same data.
 """
 
-import pytest
 from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.site_map import CASES, ROLES, Case, build_world, url_of
+from tests import site_map
+from tests.site_map import CASES, ROLES, Case, url_of
 
 pytest_plugins = ["tests.planner_roles"]
 
-
-@pytest.fixture
-def world(people, organisation, units, plan, periods, goal, indicator):
-    return build_world(people, organisation, units, plan, periods, goal, indicator)
+world = site_map.world
 
 
 REFUSED = {"login", "404", "405", "admin"}

@@ -18,8 +18,7 @@ from django_tables2 import RequestConfig
 
 from goals.models import Goal
 from goals.selectors import plan_goals
-from goals.services import DOWN, UP
-from goals.views import delete_page, structure_url
+from goals.views import delete_page, move_item, structure_url
 from indicators.filters import IndicatorFilter
 from indicators.forms import IndicatorForm, ReuseForm, bands_preview
 from indicators.models import Indicator
@@ -33,7 +32,7 @@ from indicators.selectors.plan import (
     plan_structure,
     reusable_measures,
 )
-from indicators.services import indicator_add, indicator_delete, indicator_move, indicator_update
+from indicators.services import indicator_add, indicator_delete, indicator_update
 from indicators.tables import IndicatorTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
@@ -185,8 +184,6 @@ def bands_preview_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def indicator_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete an indicator with its values (restorable from the history)."""
     indicator, plan = indicator_in_scope(request, pk, edit=True)
-    if refused := refuse_if_locked(request, plan):
-        return refused
     return delete_page(
         request,
         plan=plan,
@@ -205,13 +202,7 @@ def indicator_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an indicator one place up or down within its goal."""
     indicator, plan = indicator_in_scope(request, pk, edit=True)
-    direction = request.POST.get("direction")
-    if direction in (UP, DOWN):
-        try:
-            indicator_move(indicator=indicator, direction=direction, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-    return redirect(structure_url(plan, f"indicator-{indicator.pk}"))
+    return move_item(request, plan=plan, item=indicator, anchor=f"indicator-{indicator.pk}")
 
 
 @login_required

@@ -7,10 +7,10 @@ from goals.models import Activity, Goal
 from goals.services import (
     activity_add,
     activity_delete,
-    activity_move,
     activity_update,
     goal_add,
     goal_delete,
+    goal_item_move,
     goal_move,
     goal_update,
     goals_renumber,
@@ -112,7 +112,7 @@ def test_goal_update_changes_only_words(goal):
 
 def test_activities_move_within_their_goal(goal):
     _a, _b, c = (activity_add(goal=goal, title=title, ongoing=True, actor=None) for title in "ABC")
-    activity_move(activity=c, direction="up", actor=None)
+    goal_item_move(item=c, direction="up", actor=None)
     assert list(goal.activities.order_by("position").values_list("title", flat=True)) == [
         "A", "C", "B",
     ]  # fmt: skip

@@ -4,15 +4,15 @@ as a word and an icon, never colour alone; every role's start page passes axe.""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.indicators import test_e2e_reporting as shared
-from tests.indicators.test_e2e_reporting import (
+from tests.browser import (
     DESKTOP,
     PHONE,
     assert_no_axe_violations,
     assert_no_sideways_scrolling,
-    log_in,
     new_page,
 )
+from tests.indicators import test_e2e_reporting as shared
+from tests.indicators.test_e2e_reporting import log_in
 
 # Fixtures shared with test_e2e_reporting (pytest finds them by name in this module).
 demo = shared.demo

@@ -14,6 +14,7 @@ from goals.services import (
     goal_add,
     goal_delete,
     goal_follow_up_save,
+    goal_item_move,
 )
 from indicators.colour import evaluate
 from indicators.models import Indicator, Measurement
@@ -22,7 +23,6 @@ from indicators.services import (
     history_restore,
     indicator_add,
     indicator_delete,
-    indicator_move,
     indicator_update,
     measurement_record,
 )
@@ -42,7 +42,7 @@ def add(goal, name, **fields):
 
 def test_indicators_move_within_their_goal(goal):
     a, _b, _c = (add(goal, name) for name in "ABC")
-    indicator_move(indicator=a, direction="down", actor=None)
+    goal_item_move(item=a, direction="down", actor=None)
     assert list(goal.indicators.order_by("position").values_list("name", flat=True)) == [
         "B",
         "A",
@@ -204,7 +204,7 @@ def test_what_was_deleted_before_the_goal_stays_deleted(full_goal, activity, pla
 
 def test_a_deleted_indicator_comes_back_in_its_place_with_its_values(full_goal, indicator, english):
     first = add(full_goal, "Först")
-    indicator_move(indicator=first, direction="up", actor=None)
+    goal_item_move(item=first, direction="up", actor=None)
     last = add(full_goal, "Sist")
     pk = indicator.pk
     indicator_delete(indicator=indicator, actor=None)

@@ -14,8 +14,9 @@ from indicators.models import Measurement, Origin, ReferenceValue, SyncRun
 from indicators.services import measurement_record
 from planning.models import Role
 from planning.services import membership_grant
+from tests.browser import assert_no_axe_violations, new_page
 from tests.indicators import test_e2e_reporting as shared
-from tests.indicators.test_e2e_reporting import assert_no_axe_violations, log_in, new_page
+from tests.indicators.test_e2e_reporting import log_in
 from tests.opendata_server import OpenDataServer, json_reply, recorded_reply
 
 ENGLISH = {"accept-language": "en"}

@@ -17,8 +17,9 @@ from indicators.services import measurement_record
 from indicators.transfer import PENDING_DIR
 from planning.models import Role
 from planning.services import membership_grant
+from tests.browser import assert_no_axe_violations, new_page
 from tests.indicators import test_e2e_reporting as shared
-from tests.indicators.test_e2e_reporting import assert_no_axe_violations, log_in, new_page
+from tests.indicators.test_e2e_reporting import log_in
 
 MEASURED = ["Mål nr", "Indikator", "Period", "Enhet", "Kön", "Värde", "Kommentar"]
 ENGLISH = {"accept-language": "en"}  # messages in the source language, whatever the catalogues

@@ -12,11 +12,11 @@ from goals.models import Activity
 from goals.services import (
     activity_add,
     activity_delete,
-    activity_move,
     activity_status_set,
     activity_update,
     goal_add,
     goal_delete,
+    goal_item_move,
     goal_move,
     goal_update,
 )
@@ -25,7 +25,6 @@ from indicators.services import (
     history_restore,
     indicator_add,
     indicator_delete,
-    indicator_move,
     indicator_update,
     measurement_record,
 )
@@ -140,7 +139,10 @@ def locked_changes(plan, goal, indicator, activity):
             lambda: activity_add(goal=goal, title="Ny", ongoing=True, actor=None),
         ),
         ("activity_update", lambda: activity_update(activity=activity, actor=None, title="Ä")),
-        ("activity_move", lambda: activity_move(activity=activity, direction="up", actor=None)),
+        (
+            "goal_item_move (activity)",
+            lambda: goal_item_move(item=activity, direction="up", actor=None),
+        ),
         ("activity_delete", lambda: activity_delete(activity=activity, actor=None)),
         (
             "indicator_add",
@@ -148,8 +150,8 @@ def locked_changes(plan, goal, indicator, activity):
         ),
         ("indicator_update", lambda: indicator_update(indicator=indicator, actor=None, name="Ä")),
         (
-            "indicator_move",
-            lambda: indicator_move(indicator=indicator, direction="up", actor=None),
+            "goal_item_move (indicator)",
+            lambda: goal_item_move(item=indicator, direction="up", actor=None),
         ),
         ("indicator_delete", lambda: indicator_delete(indicator=indicator, actor=None)),
     ]
