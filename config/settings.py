@@ -79,7 +79,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-FORM_RENDERER = "planning.forms.FormRenderer"
+FORM_RENDERER = "core.forms.FormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

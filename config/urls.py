@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.forms import LoginForm
 from indicators.views.home import home
-from planning.forms import LoginForm
 
 urlpatterns = [
     path(

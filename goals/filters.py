@@ -4,9 +4,9 @@ import django_filters as filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus
 from goals.selectors import NO_REPORT, organisation_units, plan_goals
-from planning.forms import StyledForm
 from planning.models import Plan
 
 ALL = _("All")

@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionedModelForm, text_area
 from goals.models import Activity, Goal
-from planning.forms import VersionedModelForm, text_area
 from planning.models import Unit
 
 

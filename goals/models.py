@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from planning.models import FollowUpPeriod, Plan, Unit, Versioned
+from core.versioning import Versioned
+from planning.models import FollowUpPeriod, Plan, Unit
 
 
 class Scope(models.TextChoices):

@@ -8,15 +8,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import Actor, delete_recorded, next_position, save_validated
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from planning.models import FollowUpPeriod, Plan
-from planning.services import (
-    Actor,
-    delete_recorded,
-    ensure_plan_unlocked,
-    next_position,
-    save_validated,
-)
+from planning.services import ensure_plan_unlocked
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.history import deletion_summary
+from core.views import add_service_errors, save_edit, service_message
 from goals.filters import ActivityFilter
 from goals.forms import ActivityForm, GoalForm
 from goals.models import Activity, Goal
@@ -44,16 +46,8 @@ from goals.services import (
 from goals.tables import ActivityTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
-from planning.selectors import deletion_summary
+from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked
 from planning.tables import PER_PAGE
-from planning.views import (
-    add_service_errors,
-    is_locked,
-    plan_in_scope,
-    refuse_if_locked,
-    save_edit,
-    service_message,
-)
 
 
 def structure_url(plan: Plan, anchor: str = "") -> str:

@@ -3,11 +3,11 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledForm
 from goals.models import Scope
 from goals.selectors import plan_goals
 from indicators.colour import COLOUR_LABELS, Colour
 from indicators.models import Indicator
-from planning.forms import StyledForm
 from planning.models import Plan
 
 ALL = _("All")

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import FieldSetupMixin, StyledForm, VersionedModelForm, text_area
 from goals.models import Goal
 from indicators.colour import Bands, Colour, Direction, band_texts, problems
 from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator
-from planning.forms import FieldSetupMixin, StyledForm, VersionedModelForm, text_area
 
 DECIMAL_FIELDS = ("scale_max", "target_value", "green_bound", "red_bound")
 

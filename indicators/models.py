@@ -11,16 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
 from goals.models import Goal, Scope
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
-from planning.models import (
-    FollowUpPeriod,
-    Organisation,
-    Plan,
-    Unit,
-    Versioned,
-    year_validators,
-)
+from planning.models import FollowUpPeriod, Organisation, Plan, Unit, year_validators
 
 VALUE_DIGITS = 18
 VALUE_PLACES = 4

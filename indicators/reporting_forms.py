@@ -9,9 +9,9 @@ from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus
 from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator
-from planning.forms import StyledForm
 from planning.models import FollowUpPeriod
 
 # Spaces people and number formatting put between thousands: space, no-break and narrow ones.

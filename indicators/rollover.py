@@ -17,12 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.versioning import Actor
 from goals.models import Activity, ActivityStatus, Goal
 from goals.services import activity_create, goal_create
 from indicators.models import Indicator
 from indicators.services import indicator_create
 from planning.models import Plan
-from planning.services import Actor, plan_create
+from planning.services import plan_create
 
 PLAN_FIELDS = (
     "kind",

@@ -12,18 +12,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.history import RESTORED_REASON
+from core.versioning import Actor, delete_recorded, next_position, save_validated
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, Scope
 from goals.services import goals_renumber, positions_save
 from indicators.models import Gender, Indicator, Measurement, Origin
 from planning.models import FollowUpPeriod, Plan, Unit
-from planning.selectors import RESTORED_REASON
-from planning.services import (
-    Actor,
-    delete_recorded,
-    ensure_plan_unlocked,
-    next_position,
-    save_validated,
-)
+from planning.services import ensure_plan_unlocked
 
 
 @transaction.atomic

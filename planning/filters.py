@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from planning.forms import StyledForm
+from core.forms import StyledForm
 from planning.models import MAX_YEAR, MIN_YEAR, Organisation, Plan, Unit
 
 ALL = _("All")

@@ -10,22 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.versioning import Versioned
+
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
-
-
-class Versioned(models.Model):
-    """An object several people edit: `version` grows with every saved change.
-
-    A save based on an older version is refused (see `planning.services.save_versioned`), so
-    that nobody overwrites a change they have not seen.
-    """
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class FollowUpScheme(models.TextChoices):

@@ -4,15 +4,12 @@ Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan` (or
 `can_manage_periods`) and is POST-only; anything else answers 404.
 """
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,14 +19,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.versioning import EditConflict
+from core.views import add_service_errors, save_edit, service_message
 from planning.filters import PlanFilter
 from planning.forms import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
 from planning.models import FollowUpPeriod, Organisation, Plan
-from planning.permissions import can_edit_plan, can_manage_periods, plan_or_404, require
+from planning.permissions import can_edit_plan, can_manage_periods, require
 from planning.selectors import (
-    HistoryEntry,
     Scope,
-    changes_since_version,
     editor_organisation_ids,
     organisations_editable_by,
     period_years,
@@ -39,99 +36,15 @@ from planning.selectors import (
     units_editable_by,
 )
 from planning.services import (
-    LOCKED_STATUSES,
     PLAN_TRANSITIONS,
-    EditConflict,
     period_set_open,
     periods_create_year,
     plan_create,
-    plan_locked_error,
     plan_set_status,
     plan_update,
 )
+from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked
 from planning.tables import PER_PAGE, PlanTable
-
-# --- Shared by the planner's views of every app ---------------------------------------------------
-
-
-def plan_in_scope(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[Plan, Scope]:
-    """The plan if the user may read it (and, with `edit`, change it); 404 otherwise."""
-    scope = scope_for(request.user)
-    plan = plan_or_404(request.user, pk, scope)
-    if edit:
-        require(can_edit_plan(scope, plan))
-    return plan, scope
-
-
-def is_locked(plan: Plan) -> bool:
-    return plan.status in LOCKED_STATUSES
-
-
-def refuse_if_locked(request: HttpRequest, plan: Plan) -> HttpResponse | None:
-    """A redirect to the plan with the reason, if the plan is locked; None otherwise."""
-    if not is_locked(plan):
-        return None
-    messages.warning(request, service_message(plan_locked_error()))
-    return redirect("planning:plan_detail", pk=plan.pk)
-
-
-def add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def conflict_rebind(
-    form_class: type[BaseForm],
-    request: HttpRequest,
-    instance: Model,
-    conflict: EditConflict,
-    **form_kwargs: Any,
-) -> tuple[BaseForm, list[HistoryEntry]]:
-    """After an EditConflict: the user's typed values on top of the current version.
-
-    The form keeps what the user typed and now carries the current version, so that saving
-    again is based on it; the entries say what the others changed since the user's version.
-    """
-    current = type(instance)._default_manager.get(pk=instance.pk)
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = form_class(data, instance=current, **form_kwargs)
-    return form, changes_since_version(current, conflict.expected_version)
-
-
-def save_edit(
-    request: HttpRequest,
-    form: BaseForm,
-    instance: Model,
-    update: Callable[..., Any],
-    form_kwargs: dict[str, Any],
-) -> tuple[BaseForm, list[HistoryEntry] | None, bool]:
-    """Run an update service with the version the form was based on.
-
-    Returns the form to show, the other people's changes after an edit conflict (the form is
-    then rebound on the current version, keeping what the user typed), and whether it saved.
-    A rule the service enforces puts its errors on the form.
-    """
-    try:
-        update(actor=request.user, expected_version=form.cleaned_data["version"])
-    except EditConflict as edit_conflict:
-        rebound, conflict = conflict_rebind(
-            type(form), request, instance, edit_conflict, **form_kwargs
-        )
-        return rebound, conflict, False
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return form, None, False
-    return form, None, True
-
-
-def service_message(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
-
 
 # --- Plans ----------------------------------------------------------------------------------------
 

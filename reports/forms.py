@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import StyledForm
 from goals.models import GoalFollowUp
-from planning.forms import StyledForm
 
 
 class GoalFollowUpForm(StyledForm):

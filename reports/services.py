@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.versioning import Actor, save_validated
 from planning.models import FollowUpPeriod, Organisation, Plan
-from planning.services import Actor, save_validated
 from reports.models import PublishedReport, ReportJob, sha256_of
 from reports.pdf import report_pdf
 from reports.selectors import (

@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.versioning import EditConflict
 from goals.models import Goal, GoalFollowUp
 from goals.services import goal_follow_up_save
 from planning.models import FollowUpPeriod, Plan
 from planning.permissions import can_edit_plan, can_report, plan_or_404, require
 from planning.selectors import Scope, scope_for
-from planning.services import EditConflict, readiness_mark
+from planning.services import readiness_mark
 from reports import excel
 from reports.forms import GoalFollowUpForm, PublishForm, ReadinessForm
 from reports.models import ReportJob, report_filename

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.versioning import Actor, save_validated
 from indicators.models import (
     VALUE_PLACES,
     Gender,
@@ -46,7 +47,7 @@ from indicators.models import (
 from indicators.opendata import OpenDataError, kolada, ssb
 from planning.models import FollowUpPeriod, Organisation, Plan, Unit
 from planning.selectors import descendants_by_unit
-from planning.services import Actor, periods_ensure_year, save_validated
+from planning.services import periods_ensure_year
 
 ENTERED_BY_PERSON = frozenset({Origin.MANUAL, Origin.IMPORT})
 STORED_PLACES = Decimal(1).scaleb(-VALUE_PLACES)

@@ -20,12 +20,13 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export import resources
 
+from core.versioning import Actor, EditConflict, save_validated
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.models import Indicator, Measurement
 from indicators.resources import vocabulary as words
 from indicators.resources.widgets import BoundWidget
 from planning.models import FollowUpPeriod, Plan
-from planning.services import Actor, EditConflict, ensure_plan_unlocked, save_validated
+from planning.services import ensure_plan_unlocked
 
 
 class Lookups:

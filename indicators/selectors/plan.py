@@ -21,11 +21,11 @@ from django.db.models import (
     When,
 )
 
+from core.history import HistoryEntry, describe_history, user_label, with_previous
 from goals.models import Activity, Goal, Scope
 from indicators.colour import Colour, Direction, format_value
 from indicators.models import VALUE_DIGITS, VALUE_PLACES, Gender, Indicator, Measurement
 from planning.models import Plan, Unit
-from planning.selectors import HistoryEntry, describe_history, user_label, with_previous
 
 # --- The structure page ---------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from core.versioning import Actor
 from indicators.resources import KINDS, RESOURCES, Lookups
 from indicators.resources import vocabulary as words
 from indicators.resources.files import FileRefused, Table, UploadedFile, read_files
 from indicators.transfer.report import ImportReport, sheet_report
 from planning.models import Plan
-from planning.services import Actor
 
 
 def plan_import(

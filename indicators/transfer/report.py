@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
+from core.versioning import EditConflict
 from indicators.colour import format_value
 from indicators.resources import PlanResource
 from indicators.resources import vocabulary as words
 from indicators.resources.files import Table
 from indicators.resources.indicators import BANDS
-from planning.services import EditConflict
 
 NEW, UPDATE, SKIP = (
     RowResult.IMPORT_TYPE_NEW,

@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.history import HistoryEntry, describe_history, object_history, with_previous
+from core.views import service_message
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from indicators.models import Indicator, Measurement
 from indicators.selectors.plan import deleted_items, plan_changes
 from indicators.services import RESTORABLE, history_restore
 from planning.models import Plan
 from planning.permissions import can_edit_plan
-from planning.selectors import HistoryEntry, describe_history, object_history, with_previous
-from planning.views import is_locked, plan_in_scope, service_message
+from planning.shortcuts import is_locked, plan_in_scope
 
 HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity": Activity}
 # The follow-up recorded under an object, shown on its history page.

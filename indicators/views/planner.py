@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from core.views import add_service_errors, save_edit, service_message
 from goals.models import Goal
 from goals.selectors import plan_goals
 from goals.views import delete_page, move_item, structure_url
@@ -36,15 +37,8 @@ from indicators.services import indicator_add, indicator_delete, indicator_updat
 from indicators.tables import IndicatorTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
+from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked
 from planning.tables import PER_PAGE
-from planning.views import (
-    add_service_errors,
-    is_locked,
-    plan_in_scope,
-    refuse_if_locked,
-    save_edit,
-    service_message,
-)
 
 FORM_PAGE = "indicators/planner/indicator_form.html"
 

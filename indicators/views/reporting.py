@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.versioning import EditConflict
 from goals.models import ActivityStatus
 from goals.services import activity_status_set
 from indicators.colour import format_value
@@ -43,7 +44,6 @@ from indicators.selectors.reporting import (
 from indicators.services import measurement_record
 from planning.permissions import require
 from planning.selectors import scope_for
-from planning.services import EditConflict
 
 PAGE = "indicators/reporting/page.html"
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import StyledForm
 from indicators.resources import KINDS, RESOURCES
 from indicators.resources import vocabulary as words
 from indicators.resources.files import (
@@ -38,7 +39,6 @@ from indicators.transfer import (
     plan_export_xlsx,
     plan_import,
 )
-from planning.forms import StyledForm
 from planning.models import Plan
 from planning.permissions import can_edit_plan, plan_or_404, require
 from planning.selectors import scope_for

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.versioning import EditConflict
 from goals.models import GoalFollowUp
 from goals.services import activity_status_set, goal_follow_up_save
-from planning.services import EditConflict
 
 
 def test_follow_up_written_once_per_goal_and_period(goal, periods, django_user_model):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.versioning import EditConflict
 from goals.models import Activity, Goal
 from goals.services import (
     activity_add,
@@ -16,7 +17,7 @@ from goals.services import (
     goals_renumber,
 )
 from planning.models import Plan
-from planning.services import EditConflict, plan_create
+from planning.services import plan_create
 
 
 def numbered(plan: Plan) -> list[tuple[int, str]]:

@@ -226,7 +226,7 @@ def test_values_per_gender_beside_the_total(indicator, periods):
 
 
 def test_measurement_refuses_to_overwrite_a_value_changed_meanwhile(indicator, periods):
-    from planning.services import EditConflict
+    from core.versioning import EditConflict
 
     loaded = measurement_record(indicator=indicator, period=periods[0], value=D("75"), actor=None)
     measurement_record(indicator=indicator, period=periods[0], value=D("78"), actor=None)

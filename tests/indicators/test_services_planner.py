@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.versioning import EditConflict
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from goals.services import (
     activity_add,
@@ -27,7 +28,7 @@ from indicators.services import (
     measurement_record,
 )
 from planning.models import FollowUpPeriod
-from planning.services import EditConflict, organisation_create, plan_create
+from planning.services import organisation_create, plan_create
 
 D = Decimal
 

@@ -8,12 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core.versioning import save_validated
 from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.models import Measurement
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan, Role
-from planning.services import membership_grant, period_set_open, save_validated
+from planning.services import membership_grant, period_set_open
 
 ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true", "accept-language": "en"}

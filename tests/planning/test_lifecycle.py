@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.versioning import EditConflict
 from goals.models import Activity
 from goals.services import (
     activity_add,
@@ -29,7 +30,7 @@ from indicators.services import (
     measurement_record,
 )
 from planning.models import Plan
-from planning.services import EditConflict, plan_set_status, plan_update
+from planning.services import plan_set_status, plan_update
 
 DECISION_DAY = datetime.date(2022, 11, 29)
 

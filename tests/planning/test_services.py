@@ -1,15 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.versioning import EditConflict, save_validated
 from planning.models import ReportReadiness
-from planning.services import (
-    EditConflict,
-    organisation_create,
-    periods_ensure_year,
-    readiness_mark,
-    save_validated,
-    unit_create,
-)
+from planning.services import organisation_create, periods_ensure_year, readiness_mark, unit_create
 
 
 def test_every_update_raises_the_version(plan):

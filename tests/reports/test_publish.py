@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.versioning import save_validated
 from goals.models import Goal
 from goals.services import activity_status_set, goal_follow_up_save
 from indicators.models import Indicator
 from indicators.services import measurement_record
-from planning.services import save_validated
 from reports.models import PublishedReport
 from reports.pdf import report_pdf
 from reports.selectors import follow_up_report

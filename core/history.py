@@ -1,0 +1,232 @@
+"""The history of objects in words: who changed what, when, old -> new; what a deletion
+takes with it. Reads django-simple-history records of any model."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, router
+from django.db.models.deletion import Collector
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from core.versioning import Versioned
+
+# --- History: who changed what, in words --------------------------------------------------------
+
+
+@dataclass
+class FieldChange:
+    """One field's change: its label and the old and new values as text."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    """One history record in words: what happened to which object, who did it and when."""
+
+    record: Any
+    model_label: str
+    object_label: str
+    action: str
+    who: str
+    when: datetime.datetime
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def object_id(self) -> int:
+        return self.record.instance_type._meta.pk.value_from_object(self.record)
+
+    @property
+    def history_id(self) -> int:
+        return self.record.history_id
+
+    @property
+    def model_name(self) -> str:
+        return self.record.instance_type._meta.model_name
+
+
+RESTORED_REASON = "restored"
+
+
+def history_action(record: Any) -> str:
+    """What a history record says happened, in words."""
+    if record.history_type == "+":
+        if record.history_change_reason == RESTORED_REASON:
+            return str(_("restored"))
+        return str(pgettext("history action", "created"))
+    if record.history_type == "-":
+        return str(_("deleted"))
+    return str(_("changed"))
+
+
+def user_label(user: Any) -> str:
+    if user is None:
+        return str(_("unknown (set up by the system)"))
+    return user.get_full_name() or user.get_username()
+
+
+def _decimal_text(value: Decimal) -> str:
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def value_text(model_field: Any, value: Any, related: dict[tuple[type, Any], Any]) -> str:
+    """A stored value as a person would read it: choice labels, names, local numbers."""
+    if value is None or value == "":
+        return str(_("(empty)"))
+    if model_field.is_relation:
+        target = related.get((model_field.related_model, value))
+        if target is None:
+            return str(_("(removed, id %(id)s)") % {"id": value})
+        return str(target)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def describe_history(
+    pairs: list[tuple[Any, Any | None]],
+    *,
+    excluded: Iterable[str] = (),
+    label: Callable[[Any], str] | None = None,
+) -> list[HistoryEntry]:
+    """Each (record, previous record of the same object) in words, in the order given.
+
+    Related objects named in the changes are fetched once per model, whatever the number of
+    records. Changes use simple-history's `diff_against` over the fields people edit.
+    `label` names the object of a record (default: the object as it was then, as text).
+    """
+    deltas = []
+    wanted: dict[type, set] = defaultdict(set)
+    for record, previous in pairs:
+        delta = None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=set(excluded))
+            for change in delta.changes:
+                model_field = record.instance_type._meta.get_field(change.field)
+                if model_field.is_relation:
+                    for value in (change.old, change.new):
+                        if value is not None:
+                            wanted[model_field.related_model].add(value)
+        deltas.append(delta)
+    related: dict[tuple[type, Any], Any] = {}
+    for model, ids in wanted.items():
+        for target in model._default_manager.filter(pk__in=ids):
+            related[(model, target.pk)] = target
+    entries = []
+    for (record, _previous), delta in zip(pairs, deltas, strict=True):
+        meta = record.instance_type._meta
+        changes = []
+        if delta is not None:
+            for change in delta.changes:
+                model_field = meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        label=capfirst(str(model_field.verbose_name)),
+                        old=value_text(model_field, change.old, related),
+                        new=value_text(model_field, change.new, related),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                record=record,
+                model_label=capfirst(str(meta.verbose_name)),
+                object_label=label(record) if label else str(record.instance),
+                action=history_action(record),
+                who=user_label(record.history_user),
+                when=record.history_date,
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def with_previous(records: Iterable[Any]) -> list[tuple[Any, Any | None]]:
+    """Pair each history record with the record before it of the same object.
+
+    `records` must be ordered by object and then by time (oldest first).
+    """
+    pairs = []
+    previous = None
+    for record in records:
+        same = previous is not None and previous.instance_type._meta.pk.value_from_object(
+            previous
+        ) == record.instance_type._meta.pk.value_from_object(record)
+        pairs.append((record, previous if same else None))
+        previous = record
+    return pairs
+
+
+def object_history(model: type[models.Model], pk: int) -> list[HistoryEntry]:
+    """An object's history in words, newest first (also for an object that was deleted)."""
+    records = (
+        model.history.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return list(reversed(describe_history(with_previous(records))))
+
+
+def changes_since_version(instance: Versioned, version: int) -> list[HistoryEntry]:
+    """What others saved after `version` of a versioned object, oldest first.
+
+    For the message shown when an edit is refused with `EditConflict`: each later save with
+    who made it, when, and the fields it changed, old -> new.
+    """
+    records = list(
+        type(instance)
+        .history.filter(**{type(instance)._meta.pk.attname: instance.pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    pairs = with_previous(records)
+    start = next(
+        (
+            index + 1
+            for index in range(len(records) - 1, -1, -1)
+            if records[index].version == version
+        ),
+        None,
+    )
+    if start is None:
+        pairs = [(record, previous) for record, previous in pairs if record.version > version]
+    else:
+        pairs = pairs[start:]
+    return describe_history(pairs)
+
+
+def deletion_summary(instance: models.Model) -> list[tuple[str, int]]:
+    """What deleting `instance` would delete with it: (verbose plural name, count) per model.
+
+    Found the way the deletion itself finds it (Django's collector), so the confirmation says
+    exactly what will go. The object itself is left out.
+    """
+    collector = Collector(using=router.db_for_write(type(instance), instance=instance))
+    collector.collect([instance])
+    summary = []
+    for model, objects in collector.data.items():
+        count = len(
+            [obj for obj in objects if not (model is type(instance) and obj.pk == instance.pk)]
+        )
+        if count:
+            summary.append((str(model._meta.verbose_name_plural), count))
+    return sorted(summary)

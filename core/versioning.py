@@ -1,0 +1,103 @@
+"""Versioning and saving with validation: no lost updates, every write checked and
+recorded with its actor, deletions recorded so that they can be restored together."""
+
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, router
+from django.db.models.deletion import Collector
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    """An object several people edit: `version` grows with every saved change.
+
+    A save based on an older version is refused (see `save_validated`), so
+    that nobody overwrites a change they have not seen.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+Actor = AbstractBaseUser | None
+
+
+class EditConflict(Exception):
+    """Someone saved the object after the editor loaded it: the edit would overwrite theirs."""
+
+    def __init__(self, instance: models.Model, *, expected_version: int, current_version: int):
+        self.instance = instance
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            f"{type(instance).__name__} {instance.pk} is at version {current_version}, "
+            f"the edit was based on version {expected_version}"
+        )
+
+
+def save_validated(
+    instance: models.Model,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+    checked: Iterable[str] = (),
+) -> models.Model:
+    """Validate an instance against its model's rules and save it, recording the actor.
+
+    For a versioned model (see `planning.models.Versioned`) an update raises the version;
+    with `expected_version`, an update based on another version raises `EditConflict`.
+    Call it inside a transaction. Raises ValidationError with per-field messages.
+
+    `checked` names related fields the caller has already checked: their objects exist, are
+    in scope and, with the other fields of a unique constraint, not taken (an import that
+    matched every row against objects it loaded in one query). Their per-row queries and the
+    constraints they are part of are skipped; `clean()` and the database constraints remain.
+    """
+    if isinstance(instance, Versioned) and instance.pk is not None:
+        current = (
+            type(instance)
+            ._default_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .get()
+        )
+        if expected_version is not None and expected_version != current:
+            raise EditConflict(instance, expected_version=expected_version, current_version=current)
+        instance.version = current + 1
+    instance.full_clean(exclude=checked)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    instance.save()
+    return instance
+
+
+def next_position(siblings: models.QuerySet) -> int:
+    """The position after the last of `siblings` (0 for the first)."""
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
+    """Delete an object and whatever the deletion cascades to, marking every deletion record.
+
+    Each history record of the deletion carries the same change reason (returned), so that
+    what was deleted together can be restored together. Call it inside a transaction.
+    """
+    mark = f"deleted:{instance._meta.label_lower}:{instance.pk}:{uuid.uuid4().hex[:12]}"
+    # The deletion record keeps the object's last values: read them as stored, not from a
+    # copy that may be older.
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    collector = Collector(using=router.db_for_write(type(stored), instance=stored))
+    collector.collect([stored])
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    for objects in collector.data.values():
+        for obj in objects:
+            obj._change_reason = mark
+            if authenticated:
+                obj._history_user = actor
+    collector.delete()
+    return mark
