@@ -90,9 +90,9 @@ def rows(count: int, periods) -> list[tuple[str, str, str, Decimal]]:
 
 
 def workbook(values) -> bytes:
-    from indicators.resources import MeasurementResource
-    from indicators.resources.files import OutTable, write_xlsx
-    from indicators.resources.vocabulary import MEASUREMENTS, column_label, sheet_label
+    from transfer.resources import MeasurementResource
+    from transfer.resources.files import OutTable, write_xlsx
+    from transfer.resources.vocabulary import MEASUREMENTS, column_label, sheet_label
 
     labels = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
     headers = [column_label(key, "sv") for key in MeasurementResource.column_keys()]
@@ -124,8 +124,8 @@ class Timer:
 
 def time_import(content: bytes, plan, actor) -> tuple[Timer, Timer, int]:
     """The time to read the workbook alone, the time of the whole import, rows created."""
-    from indicators.resources.files import UploadedFile, read_files
-    from indicators.transfer import plan_import
+    from transfer.resources.files import UploadedFile, read_files
+    from transfer.services import plan_import
 
     upload = UploadedFile("bench.xlsx", content)
     with Timer() as reading:

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "goals",
     "indicators",
     "reports",
+    "authoring",
+    "transfer",
+    "opendata",
+    "demo",
 ]
 
 MIDDLEWARE = [

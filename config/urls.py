@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.forms import LoginForm
-from indicators.views.home import home
+from reports.views.home import home
 
 urlpatterns = [
     path(
@@ -16,9 +16,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("plans/", include("planning.urls")),
+    path("plans/", include("authoring.urls")),
     path("goals/", include("goals.urls")),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
-    path("plans/", include("planning.urls")),
+    path("transfer/", include("transfer.urls")),
+    path("opendata/", include("opendata.urls")),
     path("", home, name="home"),
 ]

@@ -1,25 +1,20 @@
 """The planner's pages for a plan's goals and activities.
 
-The goals and activities are shown on the plan's structure page (`indicators:plan_structure`,
+The goals and activities are shown on the plan's structure page (`authoring:plan_structure`,
 which also shows the indicators); the changes made here return there.
 """
 
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.history import deletion_summary
 from core.views import add_service_errors, save_edit, service_message
 from goals.filters import ActivityFilter
 from goals.forms import ActivityForm, GoalForm
@@ -32,27 +27,20 @@ from goals.selectors import (
     plan_goals,
 )
 from goals.services import (
-    DOWN,
-    UP,
     activity_add,
     activity_delete,
     activity_update,
     goal_add,
     goal_delete,
-    goal_item_move,
     goal_move,
     goal_update,
 )
+from goals.shortcuts import delete_page, move_direction, move_item
 from goals.tables import ActivityTable
 from planning.models import Plan
 from planning.permissions import can_edit_plan
-from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked
+from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked, structure_url
 from planning.tables import PER_PAGE
-
-
-def structure_url(plan: Plan, anchor: str = "") -> str:
-    url = reverse("indicators:plan_structure", args=[plan.pk])
-    return f"{url}#{anchor}" if anchor else url
 
 
 def goal_in_scope(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[Goal, Plan]:
@@ -140,11 +128,6 @@ def goal_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def move_direction(request: HttpRequest) -> str | None:
-    direction = request.POST.get("direction")
-    return direction if direction in (UP, DOWN) else None
-
-
 @login_required
 @require_POST
 def goal_move_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,54 +146,6 @@ def goal_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("“%(title)s” is now goal %(number)s.") % {"title": goal.title, "number": goal.number},
         )
     return redirect(structure_url(plan, f"goal-{goal.pk}"))
-
-
-def delete_page(
-    request: HttpRequest,
-    *,
-    plan: Plan,
-    instance: Model,
-    delete: Callable[[], Any],
-    deleted: str,
-    heading: str,
-    button: str,
-    back_anchor: str,
-    cancel_anchor: str,
-) -> HttpResponse:
-    """A deletion of a goal, an indicator or an activity: the question with what goes with it
-    (GET), or the deletion through the service `delete` (POST), back to the plan's structure.
-    A locked plan refuses both."""
-    if refused := refuse_if_locked(request, plan):
-        return refused
-    if request.method == "POST":
-        try:
-            delete()
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-        else:
-            messages.success(request, deleted)
-        return redirect(structure_url(plan, back_anchor))
-    context = {
-        "plan": plan,
-        "object": instance,
-        "heading": heading,
-        "button": button,
-        "also": deletion_summary(instance),
-        "cancel_url": structure_url(plan, cancel_anchor),
-    }
-    return render(request, "goals/confirm_delete.html", context)
-
-
-def move_item(request: HttpRequest, *, plan: Plan, item: Model, anchor: str) -> HttpResponse:
-    """Move an activity or an indicator one place up or down within its goal (POST), back to
-    the plan's structure."""
-    direction = move_direction(request)
-    if direction is not None:
-        try:
-            goal_item_move(item=item, direction=direction, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, service_message(error))
-    return redirect(structure_url(plan, anchor))
 
 
 # --- Activities -----------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ class IndicatorTable(tables.Table):
     latest_value = tables.Column(verbose_name=_("Latest value"))
     latest_colour = tables.Column(verbose_name=_("Colour"), order_by=("colour_rank", "pk"))
     actions = tables.TemplateColumn(
-        template_name="indicators/planner/includes/indicator_actions.html",
+        template_name="indicators/includes/indicator_actions.html",
         verbose_name=_("Actions"),
         orderable=False,
         empty_values=(),

@@ -4,6 +4,7 @@ to a locked plan. Anything outside the user's scope is a 404."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from core.views import service_message
 from planning.models import Plan
@@ -31,3 +32,8 @@ def refuse_if_locked(request: HttpRequest, plan: Plan) -> HttpResponse | None:
         return None
     messages.warning(request, service_message(plan_locked_error()))
     return redirect("planning:plan_detail", pk=plan.pk)
+
+
+def structure_url(plan: Plan, anchor: str = "") -> str:
+    url = reverse("authoring:plan_structure", args=[plan.pk])
+    return f"{url}#{anchor}" if anchor else url

@@ -1,11 +1,11 @@
-"""Tables of plans (django-tables2), rendered with `templates/planning/table.html`."""
+"""Tables of plans (django-tables2), rendered with `templates/includes/table.html`."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from planning.models import Plan
 
-TABLE_TEMPLATE = "planning/table.html"
+TABLE_TEMPLATE = "includes/table.html"
 TABLE_ATTRS = {"class": "ds-table", "data-border": "true", "data-size": "sm"}
 PER_PAGE = 25
 

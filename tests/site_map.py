@@ -38,7 +38,6 @@ from goals.services import (
 )
 from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
-from indicators.transfer.exporting import plan_export_xlsx
 from planning.models import Plan
 from planning.services import period_set_open, plan_create, plan_set_status
 from reports.models import ReportJob
@@ -51,6 +50,7 @@ from reports.services import (
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
 from tests.planning.test_views import plan_form_data
+from transfer.exporting import plan_export_xlsx
 
 ROLES = ("anonymous", "committee", "own_manager", "other_manager", "planner", "administrator")
 
@@ -140,25 +140,25 @@ CASES = [
     Case("goals:activity_move", lambda world: [world.activity.pk], get=POST_ONLY,
          post=EDITORS_CHANGE, writes=True, data=lambda world: {"direction": "down"}),
     # --- indicators: reporting ------------------------------------------------------------------
-    Case("indicators:reporting", get=LOGGED_IN),
-    Case("indicators:activity_status",
+    Case("reports:reporting", get=LOGGED_IN),
+    Case("reports:activity_status",
          lambda world: [world.t1.pk, world.decided_activity.pk],
          get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
          data=lambda world: {"status": "done", "comment": "Alla utbildade",
                              "expected_version": world.status.version}),
-    Case("indicators:measurement", lambda world: [world.t1.pk, world.decided_indicator.pk],
+    Case("reports:measurement", lambda world: [world.t1.pk, world.decided_indicator.pk],
          get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
          data=lambda world: {"value": "82", "expected_version": world.value.version}),
-    Case("indicators:band_preview", lambda world: [world.decided_indicator.pk], get=POST_ONLY,
+    Case("reports:band_preview", lambda world: [world.decided_indicator.pk], get=POST_ONLY,
          post="login 200 200 404 200 200", data=lambda world: {"value": "75"}),
     # --- indicators: the committee's overview ---------------------------------------------------
-    Case("indicators:overview", plan, get=EVERYONE_READS),
-    Case("indicators:overview", decided_t1, get=EVERYONE_READS),
+    Case("reports:overview", plan, get=EVERYONE_READS),
+    Case("reports:overview", decided_t1, get=EVERYONE_READS),
     # --- indicators: the planner's pages --------------------------------------------------------
-    Case("indicators:plan_structure", plan, get=EVERYONE_READS),
+    Case("authoring:plan_structure", plan, get=EVERYONE_READS),
     Case("indicators:indicator_list", plan, get=EVERYONE_READS),
-    Case("indicators:plan_decided", lambda world: [world.decided.pk], get=EVERYONE_READS),
-    Case("indicators:plan_roll_over", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
+    Case("authoring:plan_decided", lambda world: [world.decided.pk], get=EVERYONE_READS),
+    Case("authoring:plan_roll_over", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
     Case("indicators:bands_preview", plan, get=POST_ONLY, post="login 404 404 404 200 200",
          data=lambda world: indicator_data(world.goal)),
     Case("indicators:indicator_create", lambda world: [world.goal.pk], get=EDITORS_ONLY,
@@ -170,27 +170,27 @@ CASES = [
          post=EDITORS_CHANGE, writes=True),
     Case("indicators:indicator_move", lambda world: [world.indicator.pk], get=POST_ONLY,
          post=EDITORS_CHANGE, writes=True, data=lambda world: {"direction": "down"}),
-    Case("indicators:plan_history", plan, get=EVERYONE_READS),
-    Case("indicators:history_restore", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+    Case("authoring:plan_history", plan, get=EVERYONE_READS),
+    Case("authoring:history_restore", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"kind": "goal", "history_id": world.deleted_goal_history}),
-    Case("indicators:object_history", lambda world: ["goal", world.goal.pk], get=EVERYONE_READS),
+    Case("authoring:object_history", lambda world: ["goal", world.goal.pk], get=EVERYONE_READS),
     # --- indicators: files ----------------------------------------------------------------------
-    Case("indicators:plan_transfer", plan, get=EVERYONE_READS),
-    Case("indicators:plan_export_xlsx", plan, get=EVERYONE_READS),
-    Case("indicators:plan_export_csv", lambda world: [world.plan.pk, "indicators"],
+    Case("transfer:plan_transfer", plan, get=EVERYONE_READS),
+    Case("transfer:plan_export_xlsx", plan, get=EVERYONE_READS),
+    Case("transfer:plan_export_csv", lambda world: [world.plan.pk, "indicators"],
          get=EVERYONE_READS),
-    Case("indicators:plan_export_zip", plan, get=EVERYONE_READS),
-    Case("indicators:plan_import", plan, get=POST_ONLY, post="login 404 404 404 200 200",
+    Case("transfer:plan_export_zip", plan, get=EVERYONE_READS),
+    Case("transfer:plan_import", plan, get=POST_ONLY, post="login 404 404 404 200 200",
          data=lambda world: {"files": SimpleUploadedFile("plan.xlsx", world.workbook)}),
-    Case("indicators:plan_import_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE,
+    Case("transfer:plan_import_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE,
          data=lambda world: {"token": "x" * 32}),
-    Case("indicators:plan_import_cancel", plan, get=POST_ONLY, post=EDITORS_CHANGE,
+    Case("transfer:plan_import_cancel", plan, get=POST_ONLY, post=EDITORS_CHANGE,
          data=lambda world: {"token": "x" * 32}),
     # --- indicators: open data ------------------------------------------------------------------
-    Case("indicators:kolada_kpi_search", get=LOGGED_IN),
-    Case("indicators:plan_sync_runs", plan, get=EVERYONE_READS),
-    Case("indicators:plan_sync", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
-    Case("indicators:indicator_comparison", lambda world: [world.indicator.pk],
+    Case("opendata:kolada_kpi_search", get=LOGGED_IN),
+    Case("opendata:plan_sync_runs", plan, get=EVERYONE_READS),
+    Case("opendata:plan_sync", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
+    Case("opendata:indicator_comparison", lambda world: [world.indicator.pk],
          get=EVERYONE_READS),
     # --- reports --------------------------------------------------------------------------------
     Case("reports:report", decided_t1, get=EVERYONE_READS),

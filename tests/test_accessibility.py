@@ -19,9 +19,9 @@ from tests.site_map import CASES, readable_by, url_of
 pytest_plugins = ["tests.planner_roles"]
 
 DOWNLOADS = {
-    "indicators:plan_export_xlsx",
-    "indicators:plan_export_csv",
-    "indicators:plan_export_zip",
+    "transfer:plan_export_xlsx",
+    "transfer:plan_export_csv",
+    "transfer:plan_export_zip",
     "reports:pdf",
     "reports:excel",
     "reports:published_pdf",
@@ -88,7 +88,7 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     assert_no_axe_violations(page)
 
     # An import's preview.
-    page.goto(f"{live_server.url}/indicators/plans/{world.plan.pk}/transfer/")
+    page.goto(f"{live_server.url}/transfer/plans/{world.plan.pk}/")
     page.set_input_files(
         "input[type=file]",
         files=[

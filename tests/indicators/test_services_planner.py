@@ -5,7 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from indicators.selectors import plan_indicators
 
+from authoring.selectors import deleted_items
+from authoring.services import history_restore
 from core.versioning import EditConflict
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from goals.services import (
@@ -19,9 +22,7 @@ from goals.services import (
 )
 from indicators.colour import evaluate
 from indicators.models import Indicator, Measurement
-from indicators.selectors.plan import deleted_items, plan_indicators
 from indicators.services import (
-    history_restore,
     indicator_add,
     indicator_delete,
     indicator_update,

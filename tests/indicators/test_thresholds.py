@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from demo.seed_002 import INDICATORS
 from indicators.colour import Bands, Colour, Direction, evaluate, problems
-from indicators.demo.seed_002 import INDICATORS
 from indicators.models import Indicator
 from indicators.thresholds import FindingCode, UnitHint, thresholds_read
 

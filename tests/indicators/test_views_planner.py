@@ -69,7 +69,7 @@ def decide(plan):
 
 def read_urls(plan):
     return [
-        reverse("indicators:plan_structure", args=[plan.pk]),
+        reverse("authoring:plan_structure", args=[plan.pk]),
         reverse("indicators:indicator_list", args=[plan.pk]),
     ]
 
@@ -111,7 +111,7 @@ def test_readers_read_but_change_nothing(client, people, plan, goal, indicator, 
     for url, data in edit_posts(goal, indicator):
         assert client.post(url, data).status_code == 404, url
     assert list(Indicator.objects.values_list("name", flat=True)) == ["HME-index"]
-    page = client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    page = client.get(reverse("authoring:plan_structure", args=[plan.pk])).text
     assert reverse("indicators:indicator_update", args=[indicator.pk]) not in page
 
 
@@ -146,7 +146,7 @@ def test_the_structure_shows_goals_indicators_and_activities(
     en_client, people, plan, goal, indicator, activity
 ):
     as_user(en_client, people, "planner")
-    page = en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    page = en_client.get(reverse("authoring:plan_structure", args=[plan.pk])).text
     flat = " ".join(page.split())
     assert "1. Nöjda och friska medarbetare" in flat
     assert (
@@ -171,7 +171,7 @@ def test_the_structure_page_query_count_does_not_grow(
     client, people, plan, goal, indicator, activity, units, django_assert_num_queries
 ):
     as_user(client, people, "planner")
-    url = reverse("indicators:plan_structure", args=[plan.pk])
+    url = reverse("authoring:plan_structure", args=[plan.pk])
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for number in range(6):
@@ -191,7 +191,7 @@ def test_the_structure_page_query_count_does_not_grow(
 def test_a_decided_plans_structure_is_locked(en_client, people, plan, goal, indicator):
     decide(plan)
     as_user(en_client, people, "planner")
-    page = en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+    page = en_client.get(reverse("authoring:plan_structure", args=[plan.pk])).text
     assert "Locked: this is what was decided" in page
     assert "Reopen as draft" in page
     assert reverse("indicators:indicator_update", args=[indicator.pk]) not in page
@@ -199,7 +199,7 @@ def test_a_decided_plans_structure_is_locked(en_client, people, plan, goal, indi
     as_user(en_client, people, "committee")
     assert (
         "Reopen as draft"
-        not in en_client.get(reverse("indicators:plan_structure", args=[plan.pk])).text
+        not in en_client.get(reverse("authoring:plan_structure", args=[plan.pk])).text
     )
 
 
@@ -445,7 +445,7 @@ def test_the_decided_version_shows_what_was_decided_and_what_changed_since(
     activity_delete(activity=activity, actor=people.planner)
 
     as_user(en_client, people, "committee")
-    page = en_client.get(reverse("indicators:plan_decided", args=[plan.pk])).text
+    page = en_client.get(reverse("authoring:plan_decided", args=[plan.pk])).text
     decided, changed = page.split('id="changed-since"')
     assert "1. Nöjda och friska medarbetare" in decided
     assert "Friska medarbetare</h2>" not in decided
@@ -459,7 +459,7 @@ def test_the_decided_version_shows_what_was_decided_and_what_changed_since(
 
 def test_a_plan_never_decided_has_no_decided_version(client, people, plan):
     as_user(client, people, "planner")
-    assert client.get(reverse("indicators:plan_decided", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("authoring:plan_decided", args=[plan.pk])).status_code == 404
 
 
 def test_the_decided_version_query_count_does_not_grow(
@@ -472,7 +472,7 @@ def test_the_decided_version_query_count_does_not_grow(
     goal_update(goal=goal, actor=None, title="Ändrad")
     decide(plan)
     as_user(client, people, "planner")
-    url = reverse("indicators:plan_decided", args=[plan.pk])
+    url = reverse("authoring:plan_decided", args=[plan.pk])
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     plan.refresh_from_db()
@@ -492,29 +492,29 @@ def test_the_decided_version_query_count_does_not_grow(
 
 
 def test_the_structure_links_to_follow_up_transfer_and_open_data(client, people, plan):
-    url = reverse("indicators:plan_structure", args=[plan.pk])
+    url = reverse("authoring:plan_structure", args=[plan.pk])
     links = {
-        reverse("indicators:overview", args=[plan.pk]),
-        reverse("indicators:plan_transfer", args=[plan.pk]),
-        reverse("indicators:plan_sync_runs", args=[plan.pk]),
+        reverse("reports:overview", args=[plan.pk]),
+        reverse("transfer:plan_transfer", args=[plan.pk]),
+        reverse("opendata:plan_sync_runs", args=[plan.pk]),
     }
     client.force_login(people.planner)
     page = client.get(url).text
     assert all(f'href="{link}"' in page for link in links)
     client.force_login(people.committee)
     page = client.get(url).text
-    assert f'href="{reverse("indicators:plan_transfer", args=[plan.pk])}"' not in page
-    assert f'href="{reverse("indicators:overview", args=[plan.pk])}"' in page
+    assert f'href="{reverse("transfer:plan_transfer", args=[plan.pk])}"' not in page
+    assert f'href="{reverse("reports:overview", args=[plan.pk])}"' in page
 
 
 def test_a_planner_copies_the_plan_to_the_next_period(client, people, plan, goal, indicator):
-    url = reverse("indicators:plan_roll_over", args=[plan.pk])
+    url = reverse("authoring:plan_roll_over", args=[plan.pk])
     client.force_login(people.planner)
     assert client.get(url).status_code == 405
     response = client.post(url)
     new = Plan.objects.get(start_year=2024)
     assert response.status_code == 302
-    assert response["Location"] == reverse("indicators:plan_structure", args=[new.pk])
+    assert response["Location"] == reverse("authoring:plan_structure", args=[new.pk])
     assert (new.status, new.rolled_over_from) == ("draft", plan)
     assert Indicator.objects.get(goal__plan=new).predecessor == indicator
     again = client.post(url, follow=True)
@@ -525,5 +525,5 @@ def test_a_planner_copies_the_plan_to_the_next_period(client, people, plan, goal
 @pytest.mark.parametrize("role", ["committee", "own_manager", "other_manager"])
 def test_only_editors_copy_a_plan(client, people, plan, role):
     client.force_login(getattr(people, role))
-    assert client.post(reverse("indicators:plan_roll_over", args=[plan.pk])).status_code == 404
+    assert client.post(reverse("authoring:plan_roll_over", args=[plan.pk])).status_code == 404
     assert not Plan.objects.filter(start_year=2024).exists()

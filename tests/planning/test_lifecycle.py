@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from authoring.selectors import decided_version, plan_changes, plan_decisions
+from authoring.services import history_restore
 from core.versioning import EditConflict
 from goals.models import Activity
 from goals.services import (
@@ -21,9 +23,7 @@ from goals.services import (
     goal_move,
     goal_update,
 )
-from indicators.selectors.plan import decided_version, plan_changes, plan_decisions
 from indicators.services import (
-    history_restore,
     indicator_add,
     indicator_delete,
     indicator_update,

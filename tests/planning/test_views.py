@@ -383,7 +383,7 @@ def test_deciding_from_the_plan_page(en_client, people, plan):
     assert plan.status == "decided"
     assert plan.decided_at is not None
     assert "The plan is decided and locked." in decided.text
-    assert reverse("indicators:plan_decided", args=[plan.pk]) in decided.text
+    assert reverse("authoring:plan_decided", args=[plan.pk]) in decided.text
 
 
 def test_a_stale_status_change_says_so(en_client, people, plan):

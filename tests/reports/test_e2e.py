@@ -10,8 +10,8 @@ from goals.models import GoalFollowUp
 from planning.models import Plan
 from reports.models import PublishedReport, ReportJob
 from tests.browser import PHONE, assert_no_axe_violations, assert_no_sideways_scrolling, new_page
-from tests.indicators import test_e2e_reporting as shared
-from tests.indicators.test_e2e_reporting import log_in
+from tests.reports import test_e2e_reporting as shared
+from tests.reports.test_e2e_reporting import log_in
 from tests.reports.conftest import demo_period
 
 

@@ -1,0 +1,225 @@
+"""Reads for the planner's pages of a plan: its structure, its indicators, its decided version,
+its history and what was deleted from it. The plan is already narrowed to the user."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Prefetch,
+    QuerySet,
+)
+
+from core.history import HistoryEntry, describe_history, user_label, with_previous
+from goals.models import Activity, Goal
+from indicators.models import Indicator
+from indicators.selectors import with_display
+from planning.models import Plan, Unit
+
+# --- The structure page ---------------------------------------------------------------------------
+
+
+def plan_structure(plan: Plan) -> list[Goal]:
+    """The plan's goals in order, each with its indicators and activities in order
+    (`indicator_list`, `activity_list`).
+
+    Four queries, whatever the number of goals, indicators and activities.
+    """
+    goals = list(
+        Goal.objects.filter(plan=plan)
+        .select_related("contributes_to")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("reuses").order_by("position", "pk"),
+                to_attr="indicator_list",
+            ),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("unit", "responsible_user").order_by(
+                    "position", "pk"
+                ),
+                to_attr="activity_list",
+            ),
+        )
+        .order_by("number")
+    )
+    for goal in goals:
+        with_display(goal.indicator_list)
+        for activity in goal.activity_list:
+            activity.unit_name = activity.unit.name if activity.unit else ""
+            person = activity.responsible_user
+            activity.person_name = (person.get_full_name() or person.username) if person else ""
+    return goals
+
+
+# --- The decided version --------------------------------------------------------------------------
+
+
+@dataclass
+class DecidedVersion:
+    """The plan as it was when it was decided: its facts, goals, indicators and activities."""
+
+    at: datetime.datetime
+    plan: Plan
+    goals: list[Goal]
+    units: dict[int, Unit]
+
+
+def plan_decisions(plan: Plan) -> list[datetime.datetime]:
+    """Every moment the plan was marked decided, newest first (a reopened plan has several)."""
+    return sorted(
+        {
+            moment
+            for moment in plan.history.filter(status=Plan.Status.DECIDED)
+            .exclude(decided_at=None)
+            .values_list("decided_at", flat=True)
+        },
+        reverse=True,
+    )
+
+
+def decided_version(plan: Plan, at: datetime.datetime) -> DecidedVersion:
+    """The plan with its goals, indicators and activities as of `at`, from their history.
+
+    Six queries, whatever the size of the plan.
+    """
+    plan_then = plan.history.as_of(at)
+    goals = list(Goal.history.as_of(at).filter(plan_id=plan.pk).order_by("number"))
+    goal_ids = [goal.pk for goal in goals]
+    indicators = Indicator.history.as_of(at).filter(goal_id__in=goal_ids)
+    activities = Activity.history.as_of(at).filter(goal_id__in=goal_ids)
+    by_goal: dict[int, dict[str, list]] = {
+        pk: {"indicators": [], "activities": []} for pk in goal_ids
+    }
+    for indicator in sorted(indicators, key=lambda item: (item.position, item.pk)):
+        by_goal[indicator.goal_id]["indicators"].append(indicator)
+    activity_list = sorted(activities, key=lambda item: (item.position, item.pk))
+    for activity in activity_list:
+        by_goal[activity.goal_id]["activities"].append(activity)
+    for goal in goals:
+        goal.decided_indicators = with_display(by_goal[goal.pk]["indicators"])
+        goal.decided_activities = by_goal[goal.pk]["activities"]
+    units = Unit.objects.in_bulk({a.unit_id for a in activity_list if a.unit_id})
+    people = get_user_model().objects.in_bulk(
+        {a.responsible_user_id for a in activity_list if a.responsible_user_id}
+    )
+    for activity in activity_list:
+        unit = units.get(activity.unit_id)
+        activity.unit_name = unit.name if unit else ""
+        person = people.get(activity.responsible_user_id)
+        activity.person_name = (person.get_full_name() or person.username) if person else ""
+    return DecidedVersion(at=at, plan=plan_then, goals=goals, units=units)
+
+
+# --- History of a plan's content ------------------------------------------------------------------
+
+
+def goal_ids_ever(plan: Plan) -> set[int]:
+    """Every goal the plan has had, deleted ones too."""
+    return set(Goal.history.filter(plan_id=plan.pk).values_list("id", flat=True).distinct())
+
+
+def plan_changes(
+    plan: Plan, *, since: datetime.datetime | None = None, limit: int | None = None
+) -> list[HistoryEntry]:
+    """Changes to the plan's facts, goals, indicators and activities, newest first.
+
+    With `since`, only those after it (what changed after the decision). The same number of
+    queries whatever the number of changes.
+    """
+    goal_ids = goal_ids_ever(plan)
+    sources = [
+        Plan.history.filter(id=plan.pk),
+        Goal.history.filter(plan_id=plan.pk),
+        Indicator.history.filter(goal_id__in=goal_ids),
+        Activity.history.filter(goal_id__in=goal_ids),
+    ]
+    pairs = []
+    for records in sources:
+        ordered = records.select_related("history_user").order_by("id", "history_date")
+        for record, previous in with_previous(ordered):
+            if since is None or record.history_date > since:
+                pairs.append((record, previous))
+    pairs.sort(key=lambda pair: pair[0].history_date, reverse=True)
+    if limit is not None:
+        pairs = pairs[:limit]
+    return describe_history(pairs, excluded=("version",))
+
+
+# --- What was deleted, and can be restored --------------------------------------------------------
+
+
+@dataclass
+class DeletedItem:
+    """A deleted goal, indicator or activity that can be restored, with what goes with it."""
+
+    kind: str
+    history_id: int
+    object_id: int
+    label: str
+    when: datetime.datetime
+    who: str
+    goal_label: str = ""
+    with_it: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _latest_deletions(records: QuerySet, existing: set[int]) -> list[Any]:
+    latest: dict[int, Any] = {}
+    for record in records.select_related("history_user").order_by("history_date"):
+        latest[record.id] = record
+    return [record for pk, record in latest.items() if pk not in existing]
+
+
+def deleted_items(plan: Plan) -> list[DeletedItem]:
+    """The plan's goals, indicators and activities that are deleted now, newest first.
+
+    An indicator or activity deleted with its goal comes back with the goal and is not listed
+    on its own. The same number of queries, whatever was deleted.
+    """
+    goals_now = dict(Goal.objects.filter(plan=plan).values_list("pk", "number"))
+    goal_titles = dict(Goal.objects.filter(plan=plan).values_list("pk", "title"))
+    items = []
+    goal_records = _latest_deletions(
+        Goal.history.filter(plan_id=plan.pk, history_type="-"), set(goals_now)
+    )
+    marks = [record.history_change_reason for record in goal_records]
+    marks = [mark for mark in marks if mark]
+    children: dict[str, dict[str, int]] = {mark: {} for mark in marks}
+    for model in (Indicator, Activity):
+        name = str(model._meta.verbose_name_plural)
+        for mark in model.history.filter(
+            history_type="-", history_change_reason__in=marks
+        ).values_list("history_change_reason", flat=True):
+            children[mark][name] = children[mark].get(name, 0) + 1
+    for record in goal_records:
+        items.append(
+            DeletedItem(
+                kind="goal",
+                history_id=record.history_id,
+                object_id=record.id,
+                label=f"{record.number}. {record.title}",
+                when=record.history_date,
+                who=user_label(record.history_user),
+                with_it=sorted(children.get(record.history_change_reason or "", {}).items()),
+            )
+        )
+    for kind, model in (("indicator", Indicator), ("activity", Activity)):
+        existing = set(model.objects.filter(goal__plan=plan).values_list("pk", flat=True))
+        for record in _latest_deletions(
+            model.history.filter(goal_id__in=list(goals_now), history_type="-"), existing
+        ):
+            items.append(
+                DeletedItem(
+                    kind=kind,
+                    history_id=record.history_id,
+                    object_id=record.id,
+                    label=str(record.instance),
+                    when=record.history_date,
+                    who=user_label(record.history_user),
+                    goal_label=f"{goals_now[record.goal_id]}. {goal_titles[record.goal_id]}",
+                )
+            )
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items

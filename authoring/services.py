@@ -1,0 +1,335 @@
+"""Writes that concern a whole plan: restoring what was deleted from it (with everything
+deleted together), and rolling it over to the next period as a draft."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Max, Model
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from core.history import RESTORED_REASON
+from core.versioning import Actor
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from goals.services import activity_create, goal_create, goals_renumber, positions_save
+from indicators.models import Indicator, Measurement
+from indicators.services import indicator_create
+from planning.models import Plan
+from planning.services import ensure_plan_unlocked, plan_create
+
+PLAN_FIELDS = (
+    "kind",
+    "owner_unit",
+    "responsible",
+    "vision",
+    "core_values",
+    "steering_documents",
+    "gender_equality",
+    "child_rights",
+    "sustainability",
+)
+GOAL_FIELDS = ("description", "scope")
+INDICATOR_FIELDS = (
+    "position",
+    "scope",
+    "subgoal",
+    "definition",
+    "unit",
+    "unit_label",
+    "decimals",
+    "source",
+    "frequency",
+    "scale_max",
+    "target_value",
+    "target_text",
+    "direction",
+    "green_bound_inclusive",
+    "red_bound",
+    "red_bound_inclusive",
+    "reuses",
+    "kolada_kpi",
+    "ssb_table",
+    "ssb_selection",
+)
+ACTIVITY_FIELDS = (
+    "position",
+    "responsible_role",
+    "unit",
+    "responsible_user",
+    "ongoing",
+    "due_month",
+    "evaluated_t1",
+    "evaluated_t2",
+    "evaluated_year_end",
+)
+FINISHED = frozenset({ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED})
+
+
+@transaction.atomic
+def plan_roll_over(*, plan: Plan, actor: Actor, name: str | None = None) -> Plan:
+    """Copy a plan to the next period as a draft; refuse if that plan exists already.
+
+    The new plan is named `name`, or the old name with its years moved on ("Verksamhetsplan
+    Omsorg 2023" becomes "... 2024"). Raises ValidationError if the organisation has a plan of
+    that name starting in the new first year.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    length = len(plan.years)
+    start_year, end_year = plan.start_year + length, plan.end_year + length
+    name = name or next_name(plan, start_year, end_year)
+    if Plan.objects.filter(
+        organisation_id=plan.organisation_id, name=name, start_year=start_year
+    ).exists():
+        raise ValidationError(
+            {
+                "name": _('The plan "%(name)s" starting %(year)d already exists.')
+                % {"name": name, "year": start_year}
+            }
+        )
+    parent = plan.parent
+    if parent is not None and not (parent.start_year <= start_year and end_year <= parent.end_year):
+        parent = None
+    new_plan = plan_create(
+        organisation=plan.organisation,
+        name=name,
+        start_year=start_year,
+        end_year=end_year,
+        partner_organisations=list(plan.partner_organisations.all()),
+        parent=parent,
+        rolled_over_from=plan,
+        actor=actor,
+        **{field: getattr(plan, field) for field in PLAN_FIELDS},
+    )
+    goals = plan.goals.order_by("number").prefetch_related(
+        "indicators", "activities__statuses__period"
+    )
+    for goal in goals:
+        _goal_copy(goal, new_plan, keep_contribution=parent is not None, actor=actor)
+    return new_plan
+
+
+def next_name(plan: Plan, start_year: int, end_year: int) -> str:
+    """The plan's name with its years moved on, or the same name if it names no years."""
+    if plan.start_year == plan.end_year:
+        return re.sub(rf"\b{plan.start_year}\b", str(start_year), plan.name)
+    return re.sub(
+        rf"\b{plan.start_year}(\s*[-–]\s*){plan.end_year}\b",
+        lambda match: f"{start_year}{match[1]}{end_year}",
+        plan.name,
+    )
+
+
+def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor) -> Goal:
+    copy = goal_create(
+        plan=plan,
+        number=goal.number,
+        title=goal.title,
+        contributes_to=goal.contributes_to if keep_contribution else None,
+        actor=actor,
+        **{field: getattr(goal, field) for field in GOAL_FIELDS},
+    )
+    for indicator in goal.indicators.all():
+        _indicator_copy(indicator, copy, actor)
+    for activity in goal.activities.all():
+        if not is_finished(activity):
+            activity_create(
+                goal=copy,
+                title=activity.title,
+                actor=actor,
+                **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
+            )
+    return copy
+
+
+def _indicator_copy(indicator: Indicator, goal: Goal, actor: Actor) -> Indicator:
+    return indicator_create(
+        goal=goal,
+        name=indicator.name,
+        green_bound=indicator.green_bound,
+        predecessor=indicator,
+        actor=actor,
+        **{field: getattr(indicator, field) for field in INDICATOR_FIELDS},
+    )
+
+
+def is_finished(activity: Activity) -> bool:
+    """Whether the activity's latest status (by period) is done or cancelled."""
+    latest = max(
+        activity.statuses.all(),
+        key=lambda status: (status.period.starts_on, status.reported_at),
+        default=None,
+    )
+    return latest is not None and latest.status in FINISHED
+
+
+# --- Restoring what was deleted -----------------------------------------------------------------
+
+# Parents before children, so that every restored object finds what it points at.
+RESTORE_ORDER: tuple[type[Model], ...] = (
+    Goal,
+    Indicator,
+    Activity,
+    Measurement,
+    ActivityStatus,
+    GoalFollowUp,
+)
+RESTORABLE: dict[str, type[Model]] = {"goal": Goal, "indicator": Indicator, "activity": Activity}
+
+
+def restore_order() -> list[type[Model]]:
+    """Every model with a history, parents first: the known ones, then any other (which can
+    only hang below them, e.g. values kept per indicator)."""
+    tracked = [
+        model
+        for model in apps.get_models()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+    ]
+    return [*RESTORE_ORDER, *(model for model in tracked if model not in RESTORE_ORDER)]
+
+
+@dataclass
+class RestoreResult:
+    """What a restore brought back, and what it could not (with the reason)."""
+
+    restored: Model
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _restore_record(record: Any, actor: Actor, **overrides: Any) -> Model:
+    """Recreate an object from its deletion record, with its old id; its history goes on.
+
+    A link to something that is gone is emptied if it may be empty; otherwise the object
+    cannot come back (ValidationError). The model's rules are checked as on every save.
+    """
+    instance = record.instance
+    for name, value in overrides.items():
+        setattr(instance, name, value)
+    for model_field in instance._meta.concrete_fields:
+        if not model_field.many_to_one:
+            continue
+        value = getattr(instance, model_field.attname)
+        if value is None or model_field.related_model._default_manager.filter(pk=value).exists():
+            continue
+        if not model_field.null:
+            raise ValidationError(
+                _("%(field)s no longer exists.")
+                % {"field": capfirst(str(model_field.verbose_name))}
+            )
+        setattr(instance, model_field.attname, None)
+    instance.version = (record.version or 0) + 1
+    instance.full_clean()
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    instance._change_reason = RESTORED_REASON
+    instance.save(force_insert=True)
+    return instance
+
+
+def record_label(model: type[Model], record: Any) -> str:
+    """A deleted object as text, even when what its text names is gone too."""
+    try:
+        return str(record.instance)
+    except ObjectDoesNotExist:
+        return f"{capfirst(str(model._meta.verbose_name))} {record.id}"
+
+
+def deletion_record(model: type[Model], history_id: int) -> Any:
+    """The history record of a deletion, if the object is still deleted; None otherwise."""
+    record = model.history.filter(history_id=history_id, history_type="-").first()
+    if record is None or model._default_manager.filter(pk=record.id).exists():
+        return None
+    return record
+
+
+def plan_of_deleted(model: type[Model], record: Any) -> Plan:
+    """The plan a deleted goal, indicator or activity belonged to (its goal must exist)."""
+    if model is Goal:
+        return Plan.objects.get(pk=record.plan_id)
+    goal = Goal.objects.select_related("plan").filter(pk=record.goal_id).first()
+    if goal is None:
+        raise ValidationError(
+            _("Its goal was deleted too: restore the goal, and it comes back with it.")
+        )
+    return goal.plan
+
+
+@transaction.atomic
+def history_restore(*, model_name: str, history_id: int, actor: Actor) -> RestoreResult:
+    """Restore a deleted goal, indicator or activity with what was deleted with it.
+
+    A goal comes back with its indicators, activities, their statuses, measured values and
+    analyses; an indicator with its values; an activity with its statuses: everything the
+    deletion marked in the history (see `planning.services.delete_recorded`). Each object gets
+    its old id back, so its history continues. A goal takes its old number again (the others
+    move down). What no longer fits (e.g. a value of a period that is gone) is left out and
+    reported. All or nothing for the object itself; one transaction.
+    """
+    model = RESTORABLE[model_name]
+    record = deletion_record(model, history_id)
+    if record is None:
+        raise ValidationError(_("There is nothing to restore: it exists already."))
+    plan = plan_of_deleted(model, record)
+    ensure_plan_unlocked(plan)
+    mark = record.history_change_reason or ""
+    batches: list[tuple[type[Model], list[Any]]] = []
+    if mark.startswith("deleted:"):
+        for each in restore_order():
+            records = list(
+                each.history.filter(history_type="-", history_change_reason=mark).order_by(
+                    "history_date"
+                )
+            )
+            existing = set(
+                each._default_manager.filter(pk__in=[r.id for r in records]).values_list(
+                    "pk", flat=True
+                )
+            )
+            batches.append((each, [r for r in records if r.id not in existing]))
+    else:
+        batches.append((model, [record]))
+
+    result = None
+    counts: dict[str, int] = {}
+    skipped: list[str] = []
+    for each, records in batches:
+        for item in records:
+            overrides = {}
+            if each is Goal:
+                last = Goal.objects.filter(plan=plan).aggregate(last=Max("number"))["last"]
+                overrides["number"] = (last or 0) + 1
+            if each is model and item.history_id == record.history_id:
+                result = _restore_record(item, actor, **overrides)
+                continue
+            try:
+                with transaction.atomic():
+                    _restore_record(item, actor, **overrides)
+            except ValidationError as error:
+                skipped.append(f"{record_label(each, item)}: {' '.join(error.messages)}")
+                continue
+            label = str(each._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + 1
+    if result is None:  # pragma: no cover - the record is always among the batches
+        raise ValidationError(_("There is nothing to restore."))
+
+    if isinstance(result, Goal):
+        others = list(Goal.objects.filter(plan=plan).exclude(pk=result.pk).order_by("number", "pk"))
+        order = [goal.pk for goal in others]
+        order.insert(min(max(record.number - 1, 0), len(order)), result.pk)
+        goals_renumber(plan=plan, actor=actor, order=order)
+        result.refresh_from_db()
+    else:
+        siblings = list(
+            type(result)
+            .objects.filter(goal_id=result.goal_id)
+            .exclude(pk=result.pk)
+            .order_by("position", "pk")
+        )
+        siblings.insert(min(record.position, len(siblings)), result)
+        positions_save(siblings, actor=actor)
+        result.refresh_from_db()
+    return RestoreResult(restored=result, counts=counts, skipped=skipped)

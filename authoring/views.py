@@ -1,0 +1,232 @@
+"""The pages where a plan is written and its past is kept: the plan page with its goals,
+indicators and activities, the decided version, the history with restore, and roll-over to the
+next period. Everybody who may read the plan sees them; changes need `can_edit_plan`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from authoring.selectors import (
+    decided_version,
+    deleted_items,
+    plan_changes,
+    plan_decisions,
+    plan_structure,
+)
+from authoring.services import RESTORABLE, history_restore, plan_roll_over
+from core.history import HistoryEntry, describe_history, object_history, with_previous
+from core.views import service_message
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from indicators.models import Indicator, Measurement
+from planning.models import Plan
+from planning.permissions import can_edit_plan
+from planning.shortcuts import is_locked, plan_in_scope, structure_url
+
+
+@login_required
+def plan_structure_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Every goal of the plan with its indicators (target, bands, unit, source) and activities.
+
+    Planners change them from here; everybody who may read the plan sees it. The number of
+    queries does not grow with the plan.
+    """
+    plan, scope = plan_in_scope(request, plan_pk)
+    can_edit = can_edit_plan(scope, plan)
+    locked = is_locked(plan)
+    return render(
+        request,
+        "authoring/structure.html",
+        {
+            "plan": plan,
+            "goals": plan_structure(plan),
+            "can_edit": can_edit and not locked,
+            "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
+            "locked": locked,
+        },
+    )
+
+
+@login_required
+def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """The plan exactly as decided, and what changed after the decision.
+
+    `?decision=N` shows an earlier decision of a plan that was reopened and decided again
+    (0 is the latest).
+    """
+    plan, _scope = plan_in_scope(request, plan_pk)
+    decisions = plan_decisions(plan)
+    if not decisions:
+        raise Http404
+    try:
+        index = int(request.GET.get("decision", 0))
+        at = decisions[index]
+    except (ValueError, IndexError):
+        raise Http404 from None
+    version = decided_version(plan, at)
+    return render(
+        request,
+        "authoring/decided.html",
+        {
+            "plan": plan,
+            "version": version,
+            "decisions": decisions,
+            "index": index,
+            "changes": plan_changes(plan, since=at),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_roll_over_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Copy the plan to the next period as a draft (goals, indicators, unfinished activities)."""
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    try:
+        new = plan_roll_over(plan=plan, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, service_message(error))
+        return redirect(structure_url(plan))
+    messages.success(
+        request,
+        _("%(plan)s was created as a draft from %(source)s.") % {"plan": new, "source": plan},
+    )
+    return redirect(structure_url(new))
+
+
+HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity": Activity}
+# The follow-up recorded under an object, shown on its history page.
+FOLLOW_UP = {
+    "goal": (GoalFollowUp, "goal_id"),
+    "indicator": (Measurement, "indicator_id"),
+    "activity": (ActivityStatus, "activity_id"),
+}
+PLAN_HISTORY_LIMIT = 300
+
+
+def _plan_id_of(kind: str, pk: int) -> int:
+    """The plan an object belongs (or belonged) to, from the object or its history."""
+    if kind == "plan":
+        return pk
+    model = HISTORY_KINDS[kind]
+    record = model.history.filter(id=pk).order_by("-history_date").first()
+    if record is None:
+        raise Http404
+    if kind == "goal":
+        return record.plan_id
+    goal = Goal.history.filter(id=record.goal_id).order_by("-history_date").first()
+    if goal is None:
+        raise Http404
+    return goal.plan_id
+
+
+def follow_up_label(record) -> str:
+    """A reported status or value by its period (and unit and gender where it has them)."""
+    parts = [str(record.period)]
+    if getattr(record, "unit_id", None):
+        parts.append(str(record.unit))
+    gender = getattr(record, "gender", "T")
+    if gender and gender != "T":
+        parts.append(record.get_gender_display())
+    return " – ".join(parts)
+
+
+def follow_up_history(kind: str, pk: int) -> list[HistoryEntry]:
+    """The history of what was reported under an object: statuses, values or analyses."""
+    if kind not in FOLLOW_UP:
+        return []
+    model, key = FOLLOW_UP[kind]
+    related = ["history_user", "period"]
+    if model is Measurement:
+        related.append("unit")
+    records = (
+        model.history.filter(**{key: pk}).select_related(*related).order_by("id", "history_date")
+    )
+    entries = describe_history(with_previous(records), excluded=("version",), label=follow_up_label)
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+@login_required
+def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """An object's history: each change with who made it, when, and old -> new values."""
+    if kind not in HISTORY_KINDS:
+        raise Http404
+    plan, _scope = plan_in_scope(request, _plan_id_of(kind, pk))
+    entries = object_history(HISTORY_KINDS[kind], pk)
+    if not entries:
+        raise Http404
+    return render(
+        request,
+        "authoring/history/object_history.html",
+        {
+            "plan": plan,
+            "kind": kind,
+            "entries": entries,
+            "title": entries[0].object_label,
+            "model_label": entries[0].model_label,
+            "exists": HISTORY_KINDS[kind]._default_manager.filter(pk=pk).exists(),
+            "follow_up": follow_up_history(kind, pk),
+        },
+    )
+
+
+@login_required
+def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """The changes to a plan's content, newest first, and what can be restored."""
+    plan, scope = plan_in_scope(request, plan_pk)
+    can_restore = can_edit_plan(scope, plan) and not is_locked(plan)
+    return render(
+        request,
+        "authoring/history/plan_history.html",
+        {
+            "plan": plan,
+            "entries": plan_changes(plan, limit=PLAN_HISTORY_LIMIT),
+            "limit": PLAN_HISTORY_LIMIT,
+            "deleted": deleted_items(plan),
+            "can_restore": can_restore,
+            "locked": is_locked(plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def history_restore_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Restore a deleted goal, indicator or activity with what was deleted with it."""
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    kind = request.POST.get("kind", "")
+    try:
+        history_id = int(request.POST.get("history_id", ""))
+    except ValueError:
+        raise Http404 from None
+    if kind not in RESTORABLE:
+        raise Http404
+    record = RESTORABLE[kind].history.filter(history_id=history_id).first()
+    if record is None or _plan_id_of(kind, record.id) != plan.pk:
+        raise Http404
+    try:
+        result = history_restore(model_name=kind, history_id=history_id, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, service_message(error))
+        return redirect("authoring:plan_history", plan_pk=plan.pk)
+    restored = ", ".join(f"{count} {name}" for name, count in sorted(result.counts.items()))
+    if restored:
+        messages.success(
+            request,
+            _("“%(object)s” was restored, with %(restored)s.")
+            % {"object": result.restored, "restored": restored},
+        )
+    else:
+        messages.success(request, _("“%(object)s” was restored.") % {"object": result.restored})
+    if result.skipped:
+        messages.warning(
+            request,
+            _("Some of it could not come back: %(skipped)s")
+            % {"skipped": "; ".join(result.skipped)},
+        )
+    anchor = f"{kind}-{result.restored.pk}"
+    return redirect(f"{reverse('authoring:plan_structure', args=[plan.pk])}#{anchor}")

@@ -1,0 +1,15 @@
+"""manage.py load_demo: Sorsele kommun's Verksamhetsplan Omsorg 2023 with demo users."""
+
+from django.core.management.base import BaseCommand
+
+from demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (seed 002: Sorsele kommun, Verksamhetsplan Omsorg 2023) and one "
+        "demo user per role. Safe to run again: existing objects are left as they are."
+    )
+
+    def handle(self, *args, **options) -> None:
+        load_demo(stdout=self.stdout)

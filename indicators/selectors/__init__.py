@@ -1,1 +1,0 @@
-"""Reads of the indicators app, by page (see the modules)."""

@@ -1,1 +1,0 @@
-"""Views of the indicators app, by who uses them (see the modules)."""

@@ -1,0 +1,1 @@
+"""Open data: Kolada and SSB values and comparison values, synced into indicators."""

@@ -1,0 +1,271 @@
+"""Open data on the planner's pages: Kolada KPI search, syncing a plan, comparison values.
+
+- `kpi_search`: GET `?q=`, a fragment of Kolada KPIs whose title matches, for the indicator form
+  (each result a button with `data-kpi-id`; see the template's comment for the contract).
+- `sync_now`: POST, enqueues the plan's sync (`indicators.tasks.opendata_sync_plan`) for the
+  task worker; each sync records a `SyncRun`.
+- `sync_runs`: the plan's syncs with their messages.
+- `comparison`: an indicator's own values next to the whole country's and its comparison
+  group's mean, with the credit the source asks for.
+
+Reading needs the plan to be visible to the user (`plans_visible_to`), syncing `can_edit_plan`;
+anything else is a 404.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from indicators.colour import Colour, format_value
+from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue, SyncRun
+from opendata import kolada, ssb
+from opendata.client import OpenDataError
+from opendata.tasks import opendata_sync_plan
+from planning.permissions import can_edit_plan, plan_or_404, require
+from planning.selectors import plans_visible_to, scope_for
+
+MIN_QUERY = 2
+MAX_KPIS = 30
+KPI_CACHE_SECONDS = 60 * 60
+MAX_RUNS = 50
+MAX_PREDECESSORS = 20
+
+# --- Kolada KPI search ----------------------------------------------------------------------------
+
+
+def kpis_matching(query: str) -> list[kolada.Kpi]:
+    """Kolada's KPIs whose title contains `query` (cached: the catalogue changes rarely)."""
+    key = f"indicators:kolada-kpis:{query.casefold()}"
+    found = cache.get(key)
+    if found is None:
+        with kolada.KoladaClient.from_settings() as client:
+            found = client.kpis(title=query)
+        cache.set(key, found, KPI_CACHE_SECONDS)
+    return found
+
+
+@login_required
+@require_GET
+def kpi_search(request: HttpRequest) -> HttpResponse:
+    """A fragment of matching KPIs for htmx; the whole search page for a plain request."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    context = {"query": query, "kpis": [], "problem": "", "too_short": False, "credit": ""}
+    if len(query) < MIN_QUERY:
+        context["too_short"] = bool(query)
+    else:
+        try:
+            found = kpis_matching(query)
+        except OpenDataError as error:
+            context["problem"] = str(error)
+        else:
+            context["kpis"] = found[:MAX_KPIS]
+            context["more"] = max(0, len(found) - MAX_KPIS)
+            context["credit"] = kolada.CREDIT
+    template = "opendata/kpi_search.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+# --- Syncs ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sync_runs(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's open-data syncs, newest first, with what each changed and kept."""
+    scope = scope_for(request.user)
+    plan = plan_or_404(request.user, plan_id, scope)
+    runs = list(
+        SyncRun.objects.filter(plan=plan)
+        .select_related("started_by")
+        .order_by("-started_at")[:MAX_RUNS]
+    )
+    linked = Indicator.objects.filter(goal__plan=plan)
+    context = {
+        "plan": plan,
+        "runs": runs,
+        "can_sync": can_edit_plan(scope, plan),
+        "has_kolada": linked.exclude(kolada_kpi="").exists(),
+        "has_ssb": linked.exclude(ssb_table="").exists(),
+        "credits": credits_for({run.source for run in runs}),
+    }
+    return render(request, "opendata/sync_runs.html", context)
+
+
+@login_required
+@require_POST
+def sync_now(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Hand the plan's sync to the task worker; its runs appear on the runs page when done."""
+    scope = scope_for(request.user)
+    plan = plan_or_404(request.user, plan_id, scope)
+    require(can_edit_plan(scope, plan))
+    linked = Indicator.objects.filter(goal__plan=plan)
+    if not (linked.exclude(kolada_kpi="").exists() or linked.exclude(ssb_table="").exists()):
+        messages.info(request, _("No indicator of the plan is linked to Kolada or SSB."))
+        return redirect("opendata:plan_sync_runs", plan.pk)
+    since = timezone.now()
+    opendata_sync_plan.enqueue(plan_id=plan.pk, actor_id=request.user.pk)
+    runs = SyncRun.objects.filter(plan=plan, started_at__gte=since).order_by("started_at")
+    if not runs:
+        messages.info(
+            request,
+            _(
+                "The values are being fetched. Reload this page in a minute to see how the "
+                "sync went."
+            ),
+        )
+    for run in runs:  # a worker that runs tasks at once (tests, development) is done already
+        messages.add_message(
+            request,
+            messages.SUCCESS if run.status == SyncRun.Status.OK else messages.ERROR,
+            run_summary(run),
+        )
+    return redirect("opendata:plan_sync_runs", plan.pk)
+
+
+def run_summary(run: SyncRun) -> str:
+    """ "Kolada: 4 values created, 2 changed, 6 unchanged. 3 values entered by a person..."."""
+    if run.status != SyncRun.Status.OK:
+        return _("%(source)s: the sync failed. %(message)s") % {
+            "source": run.get_source_display(),
+            "message": run.message,
+        }
+    summary = _(
+        "%(source)s: %(created)d values created, %(updated)d changed, %(unchanged)d unchanged."
+    ) % {
+        "source": run.get_source_display(),
+        "created": run.created,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+    }
+    return f"{summary} {run.message}".strip()
+
+
+def credits_for(sources: set[str]) -> list[str]:
+    """The credits the sources require ("Källa: Kolada", "Kilde: Statistisk sentralbyrå")."""
+    found = []
+    if SyncRun.Source.KOLADA in sources or Origin.KOLADA in sources:
+        found.append(kolada.CREDIT)
+    if SyncRun.Source.SSB in sources or Origin.SSB in sources:
+        found.append(ssb.CREDIT)
+    return found
+
+
+# --- Comparison values ----------------------------------------------------------------------------
+
+
+@dataclass
+class ComparisonRow:
+    """One year: the organisation's value next to the country's and the group's."""
+
+    year: int
+    own: Measurement | None = None
+    national: ReferenceValue | None = None
+    group: ReferenceValue | None = None
+
+
+@dataclass
+class Comparison:
+    indicator: Indicator
+    rows: list[ComparisonRow] = field(default_factory=list)
+    group: str = ""
+    credits: list[str] = field(default_factory=list)
+
+
+def indicator_chain(indicator: Indicator) -> list[int]:
+    """The indicator and its predecessors in earlier plans (ids), newest first."""
+    chain = [indicator.pk]
+    predecessor = indicator.predecessor_id
+    while predecessor and predecessor not in chain and len(chain) <= MAX_PREDECESSORS:
+        chain.append(predecessor)
+        predecessor = (
+            Indicator.objects.filter(pk=predecessor)
+            .values_list("predecessor_id", flat=True)
+            .first()
+        )
+    return chain
+
+
+def comparison_of(indicator: Indicator) -> Comparison:
+    """Per year: the organisation's total (its year-end value, else its latest), the whole
+    country's and the comparison group's mean, over the indicator and its predecessors."""
+    chain = indicator_chain(indicator)
+    organisation = indicator.goal.plan.organisation
+    own = (
+        Measurement.objects.filter(indicator__in=chain, unit=None, gender=Gender.TOTAL)
+        .exclude(value=None)
+        .select_related("period")
+        .order_by("period__year", "period__starts_on")
+    )
+    references = ReferenceValue.objects.filter(indicator__in=chain, gender=Gender.TOTAL).order_by(
+        "year", "kind", "group"
+    )
+    rows: dict[int, ComparisonRow] = {}
+    origins = set()
+    for measurement in own:
+        rows.setdefault(measurement.period.year, ComparisonRow(measurement.period.year))
+        rows[measurement.period.year].own = measurement  # the latest period of the year wins
+        origins.add(measurement.origin)
+    groups = set()
+    for reference in references:
+        row = rows.setdefault(reference.year, ComparisonRow(reference.year))
+        if reference.kind == ReferenceValue.Kind.NATIONAL:
+            row.national = row.national or reference
+        elif not organisation.comparison_group or reference.group == organisation.comparison_group:
+            row.group = row.group or reference
+            groups.add(reference.group)
+    if indicator.kolada_kpi and references:
+        origins.add(Origin.KOLADA)
+    if indicator.ssb_table and references:
+        origins.add(Origin.SSB)
+    return Comparison(
+        indicator=indicator,
+        rows=[rows[year] for year in sorted(rows, reverse=True)],
+        group=", ".join(sorted(groups)),
+        credits=credits_for(origins),
+    )
+
+
+def shown_value(indicator: Indicator, value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{format_value(value, indicator.decimals)} {indicator.unit_text}".strip()
+
+
+@login_required
+@require_GET
+def comparison(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """An indicator's values next to the country's and its comparison group's."""
+    indicator = (
+        Indicator.objects.select_related("goal__plan__organisation")
+        .filter(pk=indicator_id, goal__plan__in=plans_visible_to(request.user))
+        .first()
+    )
+    if indicator is None:
+        raise Http404
+    data = comparison_of(indicator)
+    lines = [
+        {
+            "year": row.year,
+            "own": shown_value(indicator, row.own.value) if row.own else "–",
+            "own_period": str(row.own.period) if row.own else "",
+            "colour": indicator.colour_of(row.own.value) if row.own else Colour.NO_VALUE,
+            "national": shown_value(indicator, row.national.value if row.national else None),
+            "group": shown_value(indicator, row.group.value if row.group else None),
+        }
+        for row in data.rows
+    ]
+    context = {"indicator": indicator, "plan": indicator.goal.plan, "data": data, "lines": lines}
+    template = "opendata/comparison.html"
+    if request.htmx:
+        template += "#comparison"
+    return render(request, template, context)

@@ -1,0 +1,38 @@
+"""The start page: what each of the user's roles needs first.
+
+- planners and administrators: the plans of their units, with links to each plan;
+- unit managers: their activities and indicators in the open periods, with how far they got;
+- committee members: the plans of their committee, with links to the overviews.
+A user with several roles sees each part.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from planning.models import Plan
+from planning.selectors import scope_for
+from reports.selectors.overview import home_plans
+from reports.selectors.reporting import is_unit_manager, reporting_periods
+from reports.views.overview import optional_url
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: each role's part, or a way to log in."""
+    if not request.user.is_authenticated:
+        return render(request, "reports/home.html", {})
+    scope = scope_for(request.user)
+    plans = home_plans(request.user, scope)
+    for plan in plans.planned:
+        plan.page_url = reverse("authoring:plan_structure", args=[plan.pk])
+        plan.overview_url = reverse("reports:overview", args=[plan.pk])
+        plan.report_now = plan.has_open_period and plan.status == Plan.Status.DECIDED
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "plans": plans,
+            "reporting": reporting_periods(request.user, scope) if is_unit_manager(scope) else None,
+            "published_url": optional_url("reports:published") if plans.committee else None,
+        },
+    )

@@ -1,0 +1,273 @@
+"""The exchange format's pieces: cells as a Nordic user writes them, headers in four languages,
+and the resources' columns."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.utils import translation
+
+from goals.models import Activity
+from indicators.models import Gender
+from transfer.resources import RESOURCES, GoalResource, IndicatorResource
+from transfer.resources import vocabulary as words
+from transfer.resources.files import FileRefused, OutTable, UploadedFile, read_file, write_csv
+from transfer.resources.goals import evaluated_text, read_evaluated, read_timing, timing_text
+from transfer.resources.indicators import band_texts
+from transfer.resources.widgets import parse_decimal, parse_integer
+
+# --- Numbers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("6,4", D("6.4")),
+        ("6.4", D("6.4")),
+        (" 7,8 % ", D("7.8")),
+        ("3 920", D("3920")),
+        ("3\u00a0920", D("3920")),
+        ("1 850,5", D("1850.5")),
+        ("−1850", D("-1850")),
+        ("1.234,5", D("1234.5")),
+        ("1,234.5", D("1234.5")),
+        (6.4, D("6.4")),
+        (0.1 + 0.2, D("0.3")),
+        (72, D("72")),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_numbers_as_written(written, number):
+    assert parse_decimal(written) == number
+
+
+@pytest.mark.parametrize("written", ["sex", "6,4,5", "1 2", "NaN", "Infinity", "232 tkr", True])
+def test_not_numbers(written, english):
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_decimal(written)
+
+
+def test_whole_numbers():
+    assert [parse_integer(value) for value in (3, "3", "3,0", 3.0, "")] == [3, 3, 3, 3, None]
+    with pytest.raises(ValueError):
+        parse_integer("3,5")
+
+
+# --- Activities: when and where evaluated ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "timing"),
+    [
+        ("Löpande", (True, None)),
+        ("löpande", (True, None)),
+        ("Løpende", (True, None)),
+        ("Ongoing", (True, None)),
+        ("Oktober", (False, 10)),
+        ("juni", (False, 6)),
+        ("okt.", (False, 10)),
+        ("desember", (False, 12)),
+        ("October", (False, 10)),
+        (2, (False, 2)),
+        ("", (False, None)),
+    ],
+)
+def test_timing_as_written(written, timing):
+    assert read_timing(written, "sv") == timing
+
+
+def test_an_unknown_month(english):
+    with pytest.raises(ValueError, match=r"“Midsommar” is not a month.*Oktober.*Löpande"):
+        read_timing("Midsommar", "sv")
+
+
+@pytest.mark.parametrize(
+    ("written", "flags"),
+    [
+        ("Tertialrapport/Årsbokslut", (True, True, True)),
+        ("Tertialrapport", (True, True, False)),
+        ("Årsbokslut", (False, False, True)),
+        ("T1", (True, False, False)),
+        ("T2, Årsbokslut", (False, True, True)),
+        ("Tertialrapport/Årsmelding", (True, True, True)),
+        ("Interim report and year-end report", (True, True, True)),
+        ("", (False, False, False)),
+    ],
+)
+def test_evaluated_as_written(written, flags):
+    assert read_evaluated(written, "sv") == flags
+
+
+def test_an_unknown_follow_up(english):
+    with pytest.raises(ValueError, match="“Kvartal” is not a follow-up"):
+        read_evaluated("Tertialrapport/Kvartal", "sv")
+
+
+@pytest.mark.parametrize("language", words.LANGUAGES)
+def test_timing_and_evaluation_texts_read_back(language):
+    for flags in [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1) if a or b or c]:
+        for ongoing, month in ((True, None), (False, 6)):
+            activity = Activity(
+                ongoing=ongoing,
+                due_month=month,
+                evaluated_t1=bool(flags[0]),
+                evaluated_t2=bool(flags[1]),
+                evaluated_year_end=bool(flags[2]),
+            )
+            assert read_evaluated(evaluated_text(activity, language), "sv") == tuple(
+                map(bool, flags)
+            )
+            assert read_timing(timing_text(activity, language), "sv") == (ongoing, month)
+
+
+def test_the_seeds_words_in_swedish():
+    activity = Activity(
+        ongoing=False, due_month=10, evaluated_t1=True, evaluated_t2=True, evaluated_year_end=True
+    )
+    assert (timing_text(activity, "sv"), evaluated_text(activity, "sv")) == (
+        "Oktober",
+        "Tertialrapport/Årsbokslut",
+    )
+
+
+# --- Periods, headers, sheets, choices ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("T1 2023", ("T1", 2023)),
+        ("t1 2023", ("T1", 2023)),
+        ("T1-2023", ("T1", 2023)),
+        ("2023 T3", ("T3", 2023)),
+        ("Q4 2024", ("Q4", 2024)),
+        ("Tertial 1", None),
+        ("2023", None),
+    ],
+)
+def test_periods_as_written(written, parts):
+    assert words.period_parts(written) == parts
+
+
+@pytest.mark.parametrize("header", ["Värde", "värde", " VÄRDE: ", "Verdi", "Value", "value"])
+def test_headers_in_any_language(header):
+    assert words.column_key(header, RESOURCES["measurements"].column_keys()) == "value"
+
+
+def test_a_header_of_another_sheet_is_not_taken():
+    assert words.column_key("Grön", RESOURCES["measurements"].column_keys()) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Mätvärden", "measurements"),
+        ("Måleverdiar", "measurements"),
+        ("Measurements.csv", "measurements"),
+        ("verksamhetsplan-omsorg-2023-Aktivitetsstatus.csv", "activity_statuses"),
+        ("verksamhetsplan-omsorg-2023-Aktiviteter.csv", "activities"),
+        ("plan - Mål.csv", "goals"),
+        ("Blad1", None),
+    ],
+)
+def test_sheets_and_files_by_name(name, kind):
+    assert words.kind_of_name(name) == kind
+
+
+def test_choices_in_any_language():
+    found = words.choice_words(Gender)
+    assert {found[w] for w in ("kvinnor", "kvinner", "women", "k")} == {"K"}
+    assert found["totalt"] == "T"
+
+
+def test_headers_language_of_a_table():
+    keys = RESOURCES["measurements"].column_keys()
+    assert words.headers_language(["Mål nr", "Indikator", "Periode", "Verdi"], keys) == "nb"
+    assert words.headers_language(["Goal no.", "Value"], keys) == "en"
+    assert words.headers_language(["x", "y"], keys) is None
+
+
+# --- Resources ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"),
+    [
+        ("sv", ["Nr", "Mål", "Beskrivning", "Omfattning"]),
+        ("nb", ["Nr", "Mål", "Beskrivelse", "Omfang"]),
+        ("nn", ["Nr", "Mål", "Skildring", "Omfang"]),
+        ("en", ["No.", "Goal", "Description", "Scope"]),
+    ],
+)
+def test_export_headers_in_the_users_language(plan, language, headers):
+    assert GoalResource(plan=plan, language=language).get_export_headers() == headers
+
+
+def test_every_column_has_a_header_in_every_language():
+    for resource in RESOURCES.values():
+        for key in resource.column_keys():
+            labels = [words.column_label(key, language) for language in words.LANGUAGES]
+            assert all(labels), key
+        assert set(resource.required_columns) <= set(resource.column_keys())
+        assert set(resource.key_columns) <= set(resource.column_keys())
+
+
+def test_bands_are_written_as_a_swedish_user_writes_them(indicator):
+    indicator.red_bound, indicator.green_bound, indicator.decimals = D("3920"), D("5680"), 1
+    indicator.direction = "higher"
+    with translation.override("en"):
+        texts = band_texts(indicator)
+    assert texts == {
+        "red": "< 3\u00a0920,0",
+        "yellow": "3\u00a0920,0–5\u00a0680,0",
+        "green": "≥ 5\u00a0680,0",
+    }
+
+
+def test_indicator_export_row(plan, indicator):
+    (row,) = IndicatorResource(plan=plan, language="sv").export()
+    assert row[:3] == (1, "", "HME-index")
+    assert row[5] == "index"
+    assert row[11:16] == (80, "", "< 70", "70–80", "≥ 80")
+
+
+# --- Files ----------------------------------------------------------------------------------------
+
+
+def test_csv_escapes_what_a_spreadsheet_would_run():
+    table = OutTable("Mål", ["Nr", "Mål"], [[1, "=1+1"], [2, "+25 invånare"], [-3, "@x"]])
+    text = write_csv(table, "sv").decode("utf-8-sig")
+    assert text.splitlines() == ["Nr;Mål", "1;'=1+1", "2;'+25 invånare", "-3;'@x"]
+    (read,) = [read_file(UploadedFile("Mål.csv", text.encode()))][0]
+    assert [cells for _number, cells in read.rows] == [
+        ["1", "=1+1"],
+        ["2", "+25 invånare"],
+        ["-3", "@x"],
+    ]
+
+
+def test_csv_in_english_uses_commas_and_decimal_points():
+    table = OutTable("Goals", ["Value"], [[D("6.4")]])
+    assert write_csv(table, "en").decode("utf-8-sig").splitlines() == ["Value", "6.4"]
+    assert write_csv(table, "sv").decode("utf-8-sig").splitlines() == ["Value", "6,4"]
+
+
+def test_csv_saved_by_a_swedish_excel_is_read():
+    """Excel's "CSV (semicolon separated)" in Windows-1252, and a tab-separated file."""
+    content = "Mål nr;Indikator;Värde\r\n1;Nöjdhet;7,5\r\n".encode("cp1252")
+    (table,) = read_file(UploadedFile("Mätvärden.csv", content))
+    assert table.headers == ["Mål nr", "Indikator", "Värde"]
+    assert table.rows == [(2, ["1", "Nöjdhet", "7,5"])]
+    tabbed = "Mål nr\tVärde\n1\t7,5\n".encode()
+    assert read_file(UploadedFile("x.csv", tabbed))[0].headers == ["Mål nr", "Värde"]
+
+
+def test_csv_with_a_formula_is_refused(english):
+    content = "Nr;Mål\n1;=SUM(A1:A3)\n".encode()
+    with pytest.raises(FileRefused, match="formulas in B2"):
+        read_file(UploadedFile("Mål.csv", content))
+
+
+def test_binary_data_named_csv_is_refused(english):
+    with pytest.raises(FileRefused, match="is not an Excel workbook"):
+        read_file(UploadedFile("plan.csv", b"\x00\x01\x02binary"))

@@ -1,0 +1,1 @@
+"""Import and export of a whole plan as Excel and CSV files."""

@@ -1,0 +1,350 @@
+"""What every resource of a plan shares: lookups, matching rows, detecting changes, saving.
+
+Rows are matched to what exists by their natural keys (goal number, indicator name...), found in
+`Lookups`, which loads each kind of object once per import and learns the objects the import
+creates. Saving goes through `planning.services.save_validated` with the importing person, so
+every change is validated, versioned and recorded in the history. A row whose values equal what
+is stored is left alone (reported as unchanged), and nothing is written for it.
+"""
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from import_export import resources
+
+from core.versioning import Actor, EditConflict, save_validated
+from goals.models import Activity, ActivityStatus, Goal
+from indicators.models import Indicator, Measurement
+from planning.models import FollowUpPeriod, Plan
+from planning.services import ensure_plan_unlocked
+from transfer.resources import vocabulary as words
+from transfer.resources.widgets import BoundWidget
+
+
+class Lookups:
+    """Everything rows refer to, loaded once per import (one query per kind).
+
+    Related objects are attached from these tables (an indicator's goal is the goal here, whose
+    plan is the plan here), so that validating a row asks the database nothing more.
+    """
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.organisation = plan.organisation
+        self.positions: dict[tuple[str, int], int] = {}
+        self._lock_checked: ValidationError | bool = False
+
+    def ensure_unlocked(self) -> None:
+        """Refuse changes to a decided or archived plan's structure (asked once per import)."""
+        if self._lock_checked is False:
+            try:
+                ensure_plan_unlocked(self.plan)
+                self._lock_checked = True
+            except ValidationError as locked:
+                self._lock_checked = locked
+        if isinstance(self._lock_checked, ValidationError):
+            raise self._lock_checked
+
+    @cached_property
+    def goals(self) -> dict[int, Goal]:
+        found = {}
+        for goal in Goal.objects.filter(plan=self.plan):
+            goal.plan = self.plan
+            found[goal.number] = goal
+        return found
+
+    def _goals_by_id(self) -> dict[int, Goal]:
+        return {goal.pk: goal for goal in self.goals.values()}
+
+    @cached_property
+    def indicators(self) -> dict[tuple[int, str], Indicator]:
+        goals = self._goals_by_id()
+        found = {}
+        for indicator in Indicator.objects.filter(goal__plan=self.plan).order_by("pk"):
+            indicator.goal = goals[indicator.goal_id]
+            found.setdefault((indicator.goal.number, indicator.name), indicator)
+        return found
+
+    @cached_property
+    def activities(self) -> dict[tuple[int, str], Activity]:
+        goals = self._goals_by_id()
+        found = {}
+        for activity in Activity.objects.filter(goal__plan=self.plan).order_by("pk"):
+            activity.goal = goals[activity.goal_id]
+            found.setdefault((activity.goal.number, activity.title), activity)
+        return found
+
+    @cached_property
+    def periods(self) -> dict[tuple[str, int], FollowUpPeriod]:
+        found = {}
+        for period in FollowUpPeriod.objects.filter(organisation=self.organisation):
+            period.organisation = self.organisation
+            found[period.kind, period.year] = period
+        return found
+
+    @cached_property
+    def units(self) -> dict[str, list]:
+        found = defaultdict(list)
+        for unit in self.organisation.units.all():
+            unit.organisation = self.organisation
+            found[words.normalised(unit.name)].append(unit)
+        return dict(found)
+
+    @cached_property
+    def users(self) -> dict[str, Any]:
+        members = get_user_model().objects.filter(memberships__organisation=self.organisation)
+        return {user.get_username().casefold(): user for user in members.distinct()}
+
+    @cached_property
+    def statuses(self) -> dict[tuple[int, int], ActivityStatus]:
+        rows = ActivityStatus.objects.filter(activity__goal__plan=self.plan)
+        return {(status.activity_id, status.period_id): status for status in rows}
+
+    @cached_property
+    def measurements(self) -> dict[tuple[int, int, int | None, str], Measurement]:
+        rows = Measurement.objects.filter(indicator__goal__plan=self.plan)
+        return {(m.indicator_id, m.period_id, m.unit_id, m.gender): m for m in rows}
+
+    def next_position(self, kind: str, goal: Goal) -> int:
+        """The position after the goal's last indicator or activity (counted in memory)."""
+        key = (kind, goal.number)
+        if key not in self.positions:
+            siblings = getattr(self, kind).values()
+            self.positions[key] = 1 + max(
+                (item.position for item in siblings if item.goal_id == goal.pk), default=-1
+            )
+        position = self.positions[key]
+        self.positions[key] += 1
+        return position
+
+
+@dataclass
+class RowNote:
+    """What the preview says about a row beyond its action: changes and notices."""
+
+    changed: list[str] = field(default_factory=list)  # column keys
+    before: models.Model | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+class PlanResource(resources.ModelResource):
+    """A resource of one plan's rows, imported by one person.
+
+    Subclasses declare their fields with the column keys of `vocabulary.COLUMNS` as
+    `column_name`, and say which columns identify a row (`key_columns`) and which a file must
+    have (`required_columns`).
+    """
+
+    kind: ClassVar[str]
+    key_columns: ClassVar[tuple[str, ...]]
+    required_columns: ClassVar[tuple[str, ...]]
+    # Model fields (or error keys) -> the column a change or an error belongs to, where the
+    # column does not name the field itself.
+    field_columns: ClassVar[dict[str, str]] = {}
+    # Whether rows are the plan's structure, which a decided plan keeps as decided.
+    structure: ClassVar[bool] = False
+    # Fields an import never compares (set when a row is saved).
+    untracked_fields: ClassVar[frozenset[str]] = frozenset({"id", "version"})
+    # Related fields whose objects the lookups found (in the plan's scope, loaded in one query)
+    # or that hold the importing person, and whose natural key the lookups keep unique: not
+    # checked again row by row when saving (see `save_validated`).
+    found_by_lookups: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        skip_diff = True
+        store_instance = True
+        clean_model_instances = False
+        use_transactions = True
+
+    def __init__(
+        self,
+        *,
+        plan: Plan,
+        actor: Actor = None,
+        language: str | None = None,
+        lookups: Lookups | None = None,
+        expected_versions: dict[int, int] | None = None,
+    ):
+        super().__init__()
+        self.plan = plan
+        self.actor = actor
+        self.language = words.file_language(language)
+        self.lookups = lookups or Lookups(plan)
+        self.expected_versions = expected_versions
+        self.versions: dict[int, int] = {}
+        self.notes: dict[int, RowNote] = {}
+        self.first_row_of: dict[tuple, int] = {}
+        self.sheet_rows: list[int] = []  # each dataset row's number in its sheet, if known
+        self._current_row = 0
+        for resource_field in self.fields.values():
+            if isinstance(resource_field.widget, BoundWidget):
+                resource_field.widget.bind(self)
+
+    # --- columns ----------------------------------------------------------------------------------
+
+    @classmethod
+    def column_keys(cls) -> list[str]:
+        """The file's columns in order (`Meta.export_order` names the fields)."""
+        return [cls.fields[name].column_name for name in cls._meta.export_order]
+
+    def get_export_headers(self, selected_fields: Iterable | None = None) -> list[str]:
+        return [words.column_label(key, self.language) for key in self.column_keys()]
+
+    def column_of(self, name: str) -> str | None:
+        """The column a model field, attribute or error key belongs to (None: the whole row)."""
+        if name in self.field_columns:
+            return self.field_columns[name]
+        for resource_field in self.fields.values():
+            attribute = resource_field.attribute or ""
+            if name in (attribute, f"{attribute}_id", resource_field.column_name):
+                return resource_field.column_name
+        return None
+
+    def render_column(self, key: str, instance: models.Model) -> object:
+        """A column's value of an object, as the file would have it (for the preview)."""
+        for resource_field in self.fields.values():
+            if resource_field.column_name == key:
+                return self.export_field(resource_field, instance)
+        return ""
+
+    # --- finding and matching rows ----------------------------------------------------------------
+
+    def find_instance(self, row: dict) -> models.Model | None:
+        """The object a row names by its key columns, if it exists (from the lookups)."""
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row: dict) -> models.Model | None:
+        return self.find_instance(row)
+
+    def natural_key(self, instance: models.Model) -> tuple:
+        """What makes a row unique within the file (after its cells were read)."""
+        raise NotImplementedError
+
+    def row_label(self, row: dict) -> str:
+        """A row's key columns as written, for the preview."""
+        return " · ".join(
+            str(row[key]).strip() for key in self.key_columns if row.get(key) not in (None, "")
+        )
+
+    def init_instance(self, row: dict | None = None) -> models.Model:
+        return self._meta.model()
+
+    def after_init_instance(self, instance: models.Model, new: bool, row: dict, **kwargs) -> None:
+        note = self.notes.setdefault(kwargs["row_number"], RowNote())
+        if new:
+            return
+        if self.expected_versions is not None:
+            expected = self.expected_versions.get(instance.pk)
+            if expected != instance.version:
+                raise EditConflict(
+                    instance, expected_version=expected or 0, current_version=instance.version
+                )
+        self.versions[instance.pk] = instance.version
+        note.before = copy.copy(instance)
+
+    # --- reading a row ----------------------------------------------------------------------------
+
+    def import_instance(self, instance: models.Model, row: dict, **kwargs) -> None:
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.import_columns(instance, row, self.notes[kwargs["row_number"]])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not errors:
+            errors = self._repeated(instance, kwargs["row_number"])
+        if errors:
+            raise ValidationError(errors)
+
+    def import_columns(self, instance: models.Model, row: dict, note: RowNote) -> None:
+        """Read the columns that are not one field each (bands, timing); raise ValidationError."""
+
+    def _repeated(self, instance: models.Model, row_number: int) -> dict:
+        key = self.natural_key(instance)
+        first = self.first_row_of.setdefault(key, row_number)
+        if first == row_number:
+            return {}
+        columns = ", ".join(
+            f"“{words.column_label(column, self.language)}”" for column in self.key_columns
+        )
+        return {
+            self.key_columns[-1]: [
+                _("The same %(columns)s as row %(row)s: each may appear only once.")
+                % {"columns": columns, "row": self.sheet_row(first)}
+            ]
+        }
+
+    def sheet_row(self, row_number: int) -> int:
+        """A dataset row's number in its sheet (the header being row 1 if unknown)."""
+        if self.sheet_rows:
+            return self.sheet_rows[row_number - 1]
+        return row_number + 1
+
+    def _tracked(self, instance: models.Model) -> dict[str, object]:
+        return {
+            model_field.attname: getattr(instance, model_field.attname)
+            for model_field in instance._meta.concrete_fields
+            if model_field.name not in self.untracked_fields
+        }
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        """Unchanged rows are left alone; the columns of changed rows are noted."""
+        note = self.notes[self._current_row]
+        if import_validation_errors or note.before is None:
+            return False
+        before, after = self._tracked(note.before), self._tracked(instance)
+        changed = [name for name, value in after.items() if before[name] != value]
+        note.changed = list(dict.fromkeys(self.column_of(name) or name for name in changed).keys())
+        return not changed
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._current_row = kwargs["row_number"]
+        return super().import_row(row, instance_loader, **kwargs)
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def before_save(self, instance: models.Model, is_create: bool) -> None:
+        """Fill what an import sets itself (position, who reported...)."""
+
+    def register(self, instance: models.Model) -> None:
+        """Make a created object known to the lookups of the rows and sheets that follow."""
+
+    def save_instance(self, instance: models.Model, is_create: bool, row: dict, **kwargs) -> None:
+        if self.structure:
+            self.lookups.ensure_unlocked()
+        self.before_save(instance, is_create)
+        # The version the lookups loaded: a change by someone else since is an EditConflict.
+        expected = None if is_create else instance.version
+        save_validated(
+            instance, actor=self.actor, expected_version=expected, checked=self.found_by_lookups
+        )
+        if is_create:
+            self.register(instance)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        """Nothing: rows never carry database ids, so no sequence needs resetting."""
+
+    # --- errors -----------------------------------------------------------------------------------
+
+    def error_columns(self, error: ValidationError) -> list[tuple[str | None, str]]:
+        """A row's validation error as (column key or None, message) pairs."""
+        if not hasattr(error, "error_dict"):
+            return [(None, message) for message in error.messages]
+        found = []
+        for name, messages in error.message_dict.items():
+            column = None if name == NON_FIELD_ERRORS else self.column_of(name)
+            found.extend((column, message) for message in messages)
+        return found

@@ -1,0 +1,391 @@
+"""Widgets: one cell of a file <-> one value of a model, as a Nordic user writes it.
+
+`clean` reads a cell (a number with a decimal comma, a month name, "Löpande", a period "T1 2023",
+a goal number) and raises ValueError with what is wrong and what is expected; `render` gives the
+value to write, native (numbers stay numbers) so that the file writer decides their format.
+Widgets that look things up get their resource through `bind`, and read the resource's
+`Lookups`: everything a file refers to is loaded once per import, never once per row.
+"""
+
+import datetime
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+from transfer.resources import vocabulary as words
+
+if TYPE_CHECKING:
+    from transfer.resources.base import PlanResource
+
+SIGNIFICANT_DIGITS = 15  # what a spreadsheet's binary number holds exactly
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: numbers as a spreadsheet shows them, dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return f"{value:.{SIGNIFICANT_DIGITS}g}"
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    """A number as written in a cell: "6,4", "6.4", "3 920", "1 850,5", "−5", "7,8 %", 6.4.
+
+    Empty is None. Raises ValueError for text that is not a number.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_number_message(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return _finite(Decimal(f"{value:.{SIGNIFICANT_DIGITS}g}"), value)
+    if isinstance(value, Decimal):
+        return _finite(value, value)
+    text = str(value).strip().removesuffix("%").strip()
+    text = text.translate(str.maketrans("−–\u00a0\u202f\u2009", "--   "))
+    if " " in text:
+        if not THOUSANDS.fullmatch(text):
+            raise ValueError(_number_message(value))
+        text = text.replace(" ", "")
+    if "," in text and "." in text:
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "")
+    if text.count(",") > 1:
+        raise ValueError(_number_message(value))
+    try:
+        return _finite(Decimal(text.replace(",", ".")), value)
+    except InvalidOperation:
+        raise ValueError(_number_message(value)) from None
+
+
+def _finite(number: Decimal, written: object) -> Decimal:
+    if not number.is_finite():
+        raise ValueError(_number_message(written))
+    return number
+
+
+def _number_message(value: object) -> str:
+    return _(
+        "“%(value)s” is not a number. Write a number such as 6,4 (with a decimal comma or "
+        "point), or leave the cell empty."
+    ) % {"value": cell_text(value)}
+
+
+def parse_integer(value: object) -> int | None:
+    """A whole number: 3, "3", "3,0". Empty is None. Raises ValueError otherwise."""
+    if is_empty(value):
+        return None
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        number = None
+    if number is None or number != number.to_integral_value():
+        raise ValueError(
+            _("“%(value)s” is not a whole number. Write a whole number such as 3.")
+            % {"value": cell_text(value)}
+        )
+    return int(number)
+
+
+def plain_number(value: Decimal | int | None) -> Decimal | int | None:
+    """A stored number as written in a file: 100 for 100.0000, 6.4 for 6.4000."""
+    if value is None or isinstance(value, int):
+        return value
+    number = value.normalize()
+    if number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+class BoundWidget(widgets.Widget):
+    """A widget that reads its resource (language, lookups); see `PlanResource.__init__`."""
+
+    resource: "PlanResource"
+
+    def bind(self, resource: "PlanResource") -> None:
+        self.resource = resource
+
+    @property
+    def language(self) -> str:
+        return self.resource.language
+
+
+class TextWidget(widgets.Widget):
+    """Text as written, without surrounding spaces; numbers become their text."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> str:
+        return cell_text(value)
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class NumberWidget(widgets.Widget):
+    """A decimal number with a decimal comma or point; empty is no value."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> Decimal | None:
+        return parse_decimal(value)
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> Decimal | int | str:
+        number = plain_number(value)
+        return "" if number is None else number
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number (decimals, goal numbers); empty gives `default`."""
+
+    def __init__(self, *, required: bool = False, default: int | None = None):
+        super().__init__(coerce_to_string=False)
+        self.required = required
+        self.default = default
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> int | None:
+        number = parse_integer(value)
+        if number is None and self.required:
+            raise ValueError(_("The cell is empty. Write a whole number such as 3."))
+        return self.default if number is None else number
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> int | str:
+        return "" if value is None else int(value)
+
+
+class ChoiceWidget(BoundWidget):
+    """One of a model's choices, by its label in any of our languages or by its code.
+
+    An empty cell gives `default` (the model's default); without one, the cell is required.
+    """
+
+    def __init__(self, choices: type[models.Choices], *, default: object = None):
+        super().__init__(coerce_to_string=False)
+        self.choices = choices
+        self.default = default
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> object:
+        if is_empty(value):
+            if self.default is None:
+                raise ValueError(
+                    _("The cell is empty. Write one of: %(choices)s.")
+                    % {"choices": words.choice_labels(self.choices, self.language)}
+                )
+            return self.default
+        found = words.choice_words(self.choices).get(words.normalised(cell_text(value)))
+        if found is None:
+            raise ValueError(
+                _("“%(value)s” is not one of the choices. Write one of: %(choices)s.")
+                % {
+                    "value": cell_text(value),
+                    "choices": words.choice_labels(self.choices, self.language),
+                }
+            )
+        return found
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        if value in (None, ""):
+            return ""
+        return words.choice_label(self.choices, value, self.language)
+
+
+class JSONWidget(widgets.Widget):
+    """A small JSON object (the SSB selection), written with sorted keys."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> dict:
+        if is_empty(value):
+            return {}
+        try:
+            data = json.loads(cell_text(value))
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a selection. Write value codes per variable as JSON, "
+                    'e.g. {"KOKkommuneregion0000": "4631"}, or leave the cell empty.'
+                )
+                % {"value": cell_text(value)}
+            )
+        return data
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        if not value:
+            return ""
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# --- References to rows of the plan and of its organisation ---------------------------------------
+
+
+def goal_number_in(row: dict) -> int | None:
+    """The row's goal number, or None if missing or unreadable (reported by its own column)."""
+    try:
+        return parse_integer(row.get("goal_number"))
+    except ValueError:
+        return None
+
+
+class GoalWidget(BoundWidget):
+    """A goal of the plan by its number."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        number = parse_integer(value)
+        if number is None:
+            raise ValueError(_("The goal number is missing. Write the number of the row's goal."))
+        goal = self.resource.lookups.goals.get(number)
+        if goal is None:
+            raise ValueError(
+                _(
+                    "There is no goal number %(number)s in the plan or on the sheet %(sheet)s. "
+                    "Write the number of one of the plan's goals: %(numbers)s."
+                )
+                % {
+                    "number": number,
+                    "sheet": words.sheet_label(words.GOALS, self.language),
+                    "numbers": ", ".join(map(str, sorted(self.resource.lookups.goals))) or "–",
+                }
+            )
+        return goal
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> int | str:
+        return "" if value is None else value.number
+
+
+class GoalChildWidget(BoundWidget):
+    """An indicator or activity by the row's goal number and its name or title."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(coerce_to_string=False)
+        self.kind = kind
+        self.message = message
+
+    def table(self) -> dict:
+        return getattr(self.resource.lookups, self.kind)
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        name, number = cell_text(value), goal_number_in(row or {})
+        if not name:
+            raise ValueError(_("The cell is empty. Write the name exactly as on its own sheet."))
+        if number is None:
+            return None  # the goal number's own column says what is wrong
+        found = self.table().get((number, name))
+        if found is None:
+            raise ValueError(
+                self.message
+                % {
+                    "number": number,
+                    "name": name,
+                    "sheet": words.sheet_label(self.kind, self.language),
+                }
+            )
+        return found
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else str(getattr(value, "name", None) or value.title)
+
+
+class PeriodWidget(BoundWidget):
+    """A follow-up period of the plan's organisation: "T1 2023"."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        text = cell_text(value)
+        parts = words.period_parts(text)
+        if parts is None:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a period. Write the period as T1 2023: T1–T3, H1–H2 "
+                    "or Q1–Q4, and the year."
+                )
+                % {"value": text}
+                if text
+                else _("The cell is empty. Write the period as T1 2023.")
+            )
+        period = self.resource.lookups.periods.get(parts)
+        if period is None:
+            known = sorted(
+                self.resource.lookups.periods.values(), key=lambda p: (p.year, p.starts_on)
+            )
+            raise ValueError(
+                _(
+                    "%(organisation)s has no follow-up period %(period)s. Write one of its "
+                    "periods: %(periods)s."
+                )
+                % {
+                    "organisation": self.resource.lookups.organisation,
+                    "period": f"{parts[0]} {parts[1]}",
+                    "periods": ", ".join(map(str, known)) or "–",
+                }
+            )
+        return period
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else str(value)
+
+
+class UnitWidget(BoundWidget):
+    """A unit of the plan's organisation by its name; empty is the whole plan."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        name = cell_text(value)
+        if not name:
+            return None
+        found = self.resource.lookups.units.get(words.normalised(name), [])
+        if len(found) == 1:
+            return found[0]
+        organisation = self.resource.lookups.organisation
+        if found:
+            raise ValueError(
+                _(
+                    "%(organisation)s has several units named “%(name)s”. Give the units "
+                    "different names first, then import again."
+                )
+                % {"organisation": organisation, "name": name}
+            )
+        raise ValueError(
+            _(
+                "%(organisation)s has no unit “%(name)s”. Write the name of one of its units, "
+                "or leave the cell empty."
+            )
+            % {"organisation": organisation, "name": name}
+        )
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else value.name
+
+
+class UserWidget(BoundWidget):
+    """A person with a role in the plan's organisation, by username; empty is nobody."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        username = cell_text(value)
+        if not username:
+            return None
+        user = self.resource.lookups.users.get(username.casefold())
+        if user is None:
+            raise ValueError(
+                _(
+                    "No user “%(username)s” has a role in %(organisation)s. Write the username "
+                    "of a person with a role in the organisation, or leave the cell empty."
+                )
+                % {"username": username, "organisation": self.resource.lookups.organisation}
+            )
+        return user
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else value.get_username()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from transfer import views
+
+app_name = "transfer"
+
+urlpatterns = [
+    path("plans/<int:plan_id>/", views.transfer_page, name="plan_transfer"),
+    path("plans/<int:plan_id>/export.xlsx", views.export_xlsx, name="plan_export_xlsx"),
+    path("plans/<int:plan_id>/export/<str:kind>.csv", views.export_csv, name="plan_export_csv"),
+    path("plans/<int:plan_id>/export.zip", views.export_csv_zip, name="plan_export_zip"),
+    path("plans/<int:plan_id>/import/", views.import_preview, name="plan_import"),
+    path("plans/<int:plan_id>/import/confirm/", views.import_confirm, name="plan_import_confirm"),
+    path("plans/<int:plan_id>/import/cancel/", views.import_cancel, name="plan_import_cancel"),
+]

@@ -1,0 +1,262 @@
+"""A plan's import and export page: download the plan as files, upload files, preview, confirm.
+
+Anyone who may read a plan may export it; only its planners and administrators
+(`can_edit_plan`) may import into it, and everyone else gets a 404. Importing takes two POSTs:
+the upload answers with a preview (nothing is saved), the confirmation imports the files kept on
+the server since the upload (see `indicators.transfer.pending_save`).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.forms import StyledForm
+from planning.models import Plan
+from planning.permissions import can_edit_plan, plan_or_404, require
+from planning.selectors import scope_for
+from transfer.resources import KINDS, RESOURCES
+from transfer.resources import vocabulary as words
+from transfer.resources.files import (
+    CONTENT_TYPES,
+    CSV,
+    MAX_UPLOAD_BYTES,
+    XLSX,
+    UploadedFile,
+    too_large_message,
+)
+from transfer.services import (
+    ImportReport,
+    csv_filename,
+    export_filename,
+    pending_discard,
+    pending_load,
+    pending_save,
+    plan_export_csv,
+    plan_export_csv_zip,
+    plan_export_xlsx,
+    plan_import,
+)
+
+ACCEPTED = ".xlsx,.csv,.zip"
+PREVIEW_LIMIT = 500  # rows listed per sheet and action, problems listed in all
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by `FileField`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if not isinstance(data, list | tuple):
+            return [single(data, initial)]
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [single(item, initial) for item in data]
+
+
+class ImportForm(StyledForm):
+    """The files to import: one workbook, or CSV files (one per kind), or a zip of them."""
+
+    files = MultipleFileField(
+        label=gettext_lazy("Files to import"),
+        help_text=gettext_lazy(
+            "An Excel workbook (.xlsx) with the sheets of an export, or CSV files, one per "
+            "sheet (or the zip archive of an export). At most 10 MB."
+        ),
+        allow_empty_file=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].widget.attrs.update(
+            {"accept": ACCEPTED, "data-max-bytes": MAX_UPLOAD_BYTES}
+        )
+
+    def clean_files(self) -> list:
+        """Refuse by size before anything is read."""
+        files = self.cleaned_data["files"]
+        total = sum(upload.size for upload in files)
+        if total > MAX_UPLOAD_BYTES:
+            name = files[0].name if len(files) == 1 else ", ".join(f.name for f in files)
+            raise forms.ValidationError(too_large_message(name, total))
+        return files
+
+    def uploads(self) -> list[UploadedFile]:
+        return [
+            UploadedFile(name=upload.name, content=b"".join(upload.chunks()))
+            for upload in self.cleaned_data["files"]
+        ]
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
+    scope = scope_for(request.user)
+    plan = plan_or_404(request.user, plan_id, scope)
+    require(can_edit_plan(scope, plan))
+    return plan
+
+
+def _columns(language: str) -> list[tuple[str, list[str]]]:
+    """Each sheet with its columns, as the page describes the format."""
+    return [
+        (
+            words.sheet_label(kind, language),
+            [words.column_label(key, language) for key in RESOURCES[kind].column_keys()],
+        )
+        for kind in KINDS
+    ]
+
+
+def _page(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    form: ImportForm | None = None,
+    report: ImportReport | None = None,
+    token: str = "",
+) -> HttpResponse:
+    scope = scope_for(request.user)
+    language = words.file_language()
+    context = {
+        "plan": plan,
+        "can_import": can_edit_plan(scope, plan),
+        "form": form or ImportForm(),
+        "report": report,
+        "token": token,
+        "kinds": [(kind, words.sheet_label(kind, language)) for kind in KINDS],
+        "columns": _columns(language),
+        "max_megabytes": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "limit": PREVIEW_LIMIT,
+        "limit_slice": f":{PREVIEW_LIMIT}",
+    }
+    template = "transfer/preview.html" if report else "transfer/page.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def transfer_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Export links for everyone who may read the plan; the upload form for its planners."""
+    return _page(request, plan_or_404(request.user, plan_id))
+
+
+def _download(content: bytes, filename: str, file_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_type])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan as an Excel workbook, a sheet per kind of row."""
+    plan = plan_or_404(request.user, plan_id)
+    content = plan_export_xlsx(plan=plan, language=words.file_language())
+    return _download(content, export_filename(plan, XLSX), XLSX)
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
+    """One kind of the plan's rows as a CSV file."""
+    if kind not in KINDS:
+        raise Http404
+    plan = plan_or_404(request.user, plan_id)
+    language = words.file_language()
+    content = plan_export_csv(plan=plan, kind=kind, language=language)
+    return _download(content, csv_filename(plan, kind, language), CSV)
+
+
+@login_required
+@require_GET
+def export_csv_zip(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Every kind's CSV file in one zip archive."""
+    plan = plan_or_404(request.user, plan_id)
+    content = plan_export_csv_zip(plan=plan, language=words.file_language())
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(plan, "zip"))
+    return response
+
+
+@login_required
+@require_POST
+def import_preview(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Read the uploaded files and show what importing them would do; nothing is saved."""
+    plan = _editable_plan(request, plan_id)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, plan, form=form)
+    files = form.uploads()
+    report = plan_import(
+        plan=plan, files=files, actor=request.user, apply=False, language=words.file_language()
+    )
+    token = ""
+    if report.ok and report.has_changes:
+        token = pending_save(
+            session=request.session, plan=plan, files=files, versions=report.versions
+        )
+    return _page(request, plan, report=report, token=token)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Import the files kept since the preview, all or nothing."""
+    plan = _editable_plan(request, plan_id)
+    token = request.POST.get("token", "")
+    pending = pending_load(session=request.session, plan=plan, token=token)
+    if pending is None:
+        messages.error(
+            request,
+            _("The preview has expired or was already imported. Upload the file again."),
+        )
+        return redirect("transfer:plan_transfer", plan.pk)
+    report = plan_import(
+        plan=plan,
+        files=pending.files,
+        actor=request.user,
+        apply=True,
+        language=words.file_language(),
+        expected_versions=pending.versions,
+    )
+    pending_discard(session=request.session, token=token)
+    if not report.applied:
+        return _page(request, plan, report=report)
+    messages.success(request, imported_message(report))
+    return redirect("transfer:plan_transfer", plan.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Forget the files kept for a preview."""
+    plan = _editable_plan(request, plan_id)
+    pending_discard(session=request.session, token=request.POST.get("token", ""))
+    messages.info(request, _("Nothing was imported."))
+    return redirect("transfer:plan_transfer", plan.pk)
+
+
+def imported_message(report: ImportReport) -> str:
+    return _(
+        "The import is done. Rows created: %(created)d, changed: %(changed)d, left as they "
+        "were: %(unchanged)d."
+    ) % {
+        "created": report.count("new"),
+        "changed": report.count("update"),
+        "unchanged": report.count("skip"),
+    }
