@@ -15,9 +15,9 @@ from indicators.services import measurement_record
 from planning.models import Role
 from planning.services import membership_grant
 from tests.browser import assert_no_axe_violations, new_page
+from tests.opendata_server import OpenDataServer, json_reply, recorded_reply
 from tests.reports import test_e2e_reporting as shared
 from tests.reports.test_e2e_reporting import log_in
-from tests.opendata_server import OpenDataServer, json_reply, recorded_reply
 
 ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true"}

@@ -11,8 +11,8 @@ from planning.models import Plan
 from reports.models import PublishedReport, ReportJob
 from tests.browser import PHONE, assert_no_axe_violations, assert_no_sideways_scrolling, new_page
 from tests.reports import test_e2e_reporting as shared
-from tests.reports.test_e2e_reporting import log_in
 from tests.reports.conftest import demo_period
+from tests.reports.test_e2e_reporting import log_in
 
 
 @pytest.fixture
