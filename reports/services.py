@@ -6,8 +6,6 @@ own short transaction so that the browser sees the progress while the worker ren
 """
 
 import json
-import logging
-import traceback
 from dataclasses import asdict
 from functools import partial
 
@@ -28,11 +26,9 @@ from reports.selectors import (
     period_label,
     report_title,
 )
-
-logger = logging.getLogger(__name__)
+from reports.tasks import generate_report
 
 SNAPSHOT_FORMAT = 1
-ERROR_MAX_CHARS = 2000
 
 
 def report_snapshot(report: Report) -> dict:
@@ -100,7 +96,6 @@ def report_publish(
 
 
 def _enqueue(job_pk: int) -> None:
-    from reports.tasks import generate_report  # the task module imports this one
 
     result = generate_report.enqueue(job_pk)
     ReportJob.objects.filter(pk=job_pk).update(task_id=str(result.id)[:64])
@@ -167,46 +162,3 @@ def report_job_retry(*, job: ReportJob, actor: Actor) -> ReportJob:
     save_validated(job, actor=actor)
     transaction.on_commit(partial(_enqueue, job.pk))
     return job
-
-
-@transaction.atomic
-def report_job_start(*, job: ReportJob) -> ReportJob:
-    """The worker took the job."""
-    job.status, job.progress, job.error = ReportJob.Status.RUNNING, 0, ""
-    job.started_at, job.finished_at = timezone.now(), None
-    job.attempts += 1
-    return save_validated(job, actor=None)
-
-
-def report_job_progress(*, job: ReportJob, progress: int) -> None:
-    """Record how far the worker is (0-100); never goes backwards, one cheap UPDATE."""
-    progress = max(0, min(100, int(progress)))
-    if progress <= job.progress:
-        return
-    job.progress = progress
-    ReportJob.objects.filter(pk=job.pk, progress__lt=progress).update(progress=progress)
-
-
-@transaction.atomic
-def report_job_finish(*, job: ReportJob, content: bytes, pages: int) -> ReportJob:
-    """Store the rendered PDF and mark the job done."""
-    job.status, job.progress, job.pdf, job.pages = ReportJob.Status.DONE, 100, content, pages
-    job.finished_at = timezone.now()
-    return save_validated(job, actor=None)
-
-
-def failure_reason(error: BaseException) -> str:
-    """Why a generation failed, for the person who asked: the error's type and message."""
-    message = str(error).strip() or type(error).__name__
-    return _("The report could not be generated: %(reason)s") % {
-        "reason": f"{type(error).__name__}: {message}"[:ERROR_MAX_CHARS]
-    }
-
-
-@transaction.atomic
-def report_job_fail(*, job: ReportJob, error: BaseException) -> ReportJob:
-    """Mark the job failed with the reason; the traceback goes to the log."""
-    logger.error("Report job %s failed:\n%s", job.pk, "".join(traceback.format_exception(error)))
-    job.status, job.error = ReportJob.Status.FAILED, failure_reason(error)
-    job.finished_at = timezone.now()
-    return save_validated(job, actor=None)

@@ -16,7 +16,7 @@ from django.tasks import task
 from django.utils import translation
 from weasyprint.logger import PROGRESS_LOGGER
 
-from reports import services
+from reports import jobs
 from reports.models import ReportJob
 from reports.pdf import estimate_pages, html_to_pdf, report_html
 from reports.selectors import follow_up_report
@@ -71,7 +71,7 @@ def render_job(job: ReportJob) -> None:
     """Assemble, lay out and write the job's report, recording progress on the way."""
 
     def progress(value: int) -> None:
-        services.report_job_progress(job=job, progress=value)
+        jobs.report_job_progress(job=job, progress=value)
 
     plans = list(job.plans.select_related("organisation", "owner_unit").order_by("name", "pk"))
     reports = []
@@ -81,7 +81,7 @@ def render_job(job: ReportJob) -> None:
     html = report_html(reports, title=job.title)
     with layout_progress(progress, estimate_pages(reports)):
         rendered = html_to_pdf(html)
-    services.report_job_finish(job=job, content=rendered.content, pages=rendered.pages)
+    jobs.report_job_finish(job=job, content=rendered.content, pages=rendered.pages)
 
 
 @task()
@@ -93,10 +93,10 @@ def generate_report(job_id: int) -> int:
     """
     job = ReportJob.objects.select_related("organisation", "period").get(pk=job_id)
     with translation.override(job.language):
-        services.report_job_start(job=job)
+        jobs.report_job_start(job=job)
         try:
             render_job(job)
         except Exception as error:
-            services.report_job_fail(job=job, error=error)
+            jobs.report_job_fail(job=job, error=error)
             raise
     return job.pages or 0

@@ -40,13 +40,9 @@ from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan
 from planning.services import period_set_open, plan_create, plan_set_status
+from reports.jobs import report_job_fail, report_job_finish
 from reports.models import ReportJob
-from reports.services import (
-    report_job_fail,
-    report_job_finish,
-    report_job_request,
-    report_publish,
-)
+from reports.services import report_job_request, report_publish
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
 from tests.planning.test_views import plan_form_data

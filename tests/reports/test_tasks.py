@@ -67,13 +67,13 @@ def test_job_renders_every_plan_and_records_progress(
 ):
     settings.TASKS = IMMEDIATE
     seen = []
-    record = tasks.services.report_job_progress
+    record = tasks.jobs.report_job_progress
 
     def spy(*, job, progress):
         seen.append(progress)
         record(job=job, progress=progress)
 
-    monkeypatch.setattr(tasks.services, "report_job_progress", spy)
+    monkeypatch.setattr(tasks.jobs, "report_job_progress", spy)
     with django_capture_on_commit_callbacks(execute=True):
         job = request_job(two_plans, periods[0], planner)
     job.refresh_from_db()

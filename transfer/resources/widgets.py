@@ -11,16 +11,13 @@ import datetime
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
-from import_export import widgets
+from import_export import resources, widgets
 
 from transfer.resources import vocabulary as words
-
-if TYPE_CHECKING:
-    from transfer.resources.base import PlanResource
 
 SIGNIFICANT_DIGITS = 15  # what a spreadsheet's binary number holds exactly
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
@@ -119,9 +116,9 @@ def plain_number(value: Decimal | int | None) -> Decimal | int | None:
 class BoundWidget(widgets.Widget):
     """A widget that reads its resource (language, lookups); see `PlanResource.__init__`."""
 
-    resource: "PlanResource"
+    resource: resources.ModelResource  # a PlanResource
 
-    def bind(self, resource: "PlanResource") -> None:
+    def bind(self, resource: resources.ModelResource) -> None:
         self.resource = resource
 
     @property
