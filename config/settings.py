@@ -1,15 +1,9 @@
 """Styrkort settings: one module, every deployment difference comes from the environment.
 
-Environment variables:
-- DEBUG: "true" for local development (default false).
-- SECRET_KEY: required unless DEBUG is on.
-- DATABASE_URL: e.g. postgres://user:pass@host:5432/styrkort; default is SQLite in var/.
-- ALLOWED_HOSTS: comma-separated host names (default: localhost names).
-- CSRF_TRUSTED_ORIGINS: comma-separated origins, for deployments behind a proxy.
-- TIME_ZONE: default Europe/Stockholm.
+Every variable read here is listed in the README's configuration table (a test checks it).
+Values are read strictly (`config.env`): a boolean that is not a boolean stops the start.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -17,23 +11,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
@@ -104,9 +89,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'var' / 'styrkort.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'styrkort.sqlite3'}",
+        conn_max_age=env_int("CONN_MAX_AGE", 0, minimum=0),
     )
 }
 
@@ -129,7 +114,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Stockholm")
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Stockholm")
 
 STATIC_URL = "static/"
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -163,7 +148,7 @@ SECURE_CSP = {
 # Background work (large reports, open-data syncs) runs in `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
@@ -177,5 +162,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Open data (Kolada, SSB): where the services answer, how long to wait, how often to retry.
+KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3/")
+KOLADA_REQUESTS_PER_SECOND = env_float("KOLADA_REQUESTS_PER_SECOND", 3.0, minimum=0.1)
+SSB_API_URL = env_str("SSB_API_URL", "https://data.ssb.no/api/pxwebapi/v2/")
+SSB_CALLS_PER_MINUTE = env_int("SSB_CALLS_PER_MINUTE", 30, minimum=1)
+OPENDATA_TIMEOUT = env_float("OPENDATA_TIMEOUT", 20.0, minimum=0.1)
+OPENDATA_ATTEMPTS = env_int("OPENDATA_ATTEMPTS", 4, minimum=1)
+OPENDATA_BACKOFF = env_float("OPENDATA_BACKOFF", 1.0, minimum=0.0)

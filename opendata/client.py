@@ -82,8 +82,8 @@ class RetryPolicy:
     @classmethod
     def from_settings(cls) -> Self:
         return cls(
-            attempts=getattr(settings, "OPENDATA_ATTEMPTS", cls.attempts),
-            backoff=getattr(settings, "OPENDATA_BACKOFF", cls.backoff),
+            attempts=settings.OPENDATA_ATTEMPTS,
+            backoff=settings.OPENDATA_BACKOFF,
         )
 
     def pause(self, attempt: int) -> float:

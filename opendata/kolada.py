@@ -99,9 +99,9 @@ class KoladaClient:
     @classmethod
     def from_settings(cls) -> Self:
         return cls(
-            base_url=getattr(settings, "KOLADA_API_URL", BASE_URL),
-            timeout=getattr(settings, "OPENDATA_TIMEOUT", 20.0),
-            requests_per_second=getattr(settings, "KOLADA_REQUESTS_PER_SECOND", 3),
+            base_url=settings.KOLADA_API_URL,
+            timeout=settings.OPENDATA_TIMEOUT,
+            requests_per_second=settings.KOLADA_REQUESTS_PER_SECOND,
             retry=RetryPolicy.from_settings(),
         )
 

@@ -95,9 +95,9 @@ class SsbClient:
     @classmethod
     def from_settings(cls) -> Self:
         return cls(
-            base_url=getattr(settings, "SSB_API_URL", BASE_URL),
-            timeout=getattr(settings, "OPENDATA_TIMEOUT", 20.0),
-            calls_per_minute=getattr(settings, "SSB_CALLS_PER_MINUTE", CALLS_PER_MINUTE),
+            base_url=settings.SSB_API_URL,
+            timeout=settings.OPENDATA_TIMEOUT,
+            calls_per_minute=settings.SSB_CALLS_PER_MINUTE,
             retry=RetryPolicy.from_settings(),
         )
 

@@ -1,0 +1,142 @@
+"""Settings come from the environment, strictly, and the README lists every variable."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("core", "planning", "goals", "indicators", "reports", "authoring", "transfer", "opendata")
+
+
+def environment_variables_read() -> set[str]:
+    source = (ROOT / "config" / "settings.py").read_text()
+    return set(re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z0-9_]+)\"", source))
+
+
+def readme_variables() -> set[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([A-Z0-9_]+)` \|", section, flags=re.MULTILINE))
+
+
+def test_the_readme_lists_every_environment_variable_the_settings_read():
+    read = environment_variables_read()
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "KOLADA_API_URL", "SSB_API_URL"} <= read
+    assert readme_variables() == read
+
+
+def test_every_setting_the_code_reads_is_defined_in_settings():
+    """No `getattr(settings, NAME, default)`: a default there would hide a missing setting."""
+    names = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            source = path.read_text()
+            assert "getattr(settings" not in source, path
+            names |= set(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)\b", source))
+    assert "OPENDATA_TIMEOUT" in names
+    missing = {name for name in names if not hasattr(settings, name)}
+    assert missing == set()
+
+
+def start_with(**variables: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "SECRET_KEY": "x", **variables}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_mistyped_boolean_stops_the_start_with_its_name():
+    started = start_with(SECURE_COOKIES="Ture")
+    assert started.returncode != 0
+    assert "SECURE_COOKIES must be true or false, not 'Ture'." in started.stderr
+
+
+def test_a_number_that_is_not_a_number_stops_the_start():
+    started = start_with(OPENDATA_TIMEOUT="20 s")
+    assert started.returncode != 0
+    assert "OPENDATA_TIMEOUT must be a number, not '20 s'." in started.stderr
+
+
+def test_the_settings_start_with_well_formed_values():
+    assert start_with(SECURE_COOKIES="false", OPENDATA_ATTEMPTS="2").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        ("on", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("", True),
+    ],
+)
+def test_booleans_take_two_families_of_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("STYRKORT_TEST_FLAG", value)
+    assert env_bool("STYRKORT_TEST_FLAG", default=True) is expected
+
+
+def test_an_unset_boolean_takes_its_default(monkeypatch):
+    monkeypatch.delenv("STYRKORT_TEST_FLAG", raising=False)
+    assert env_bool("STYRKORT_TEST_FLAG", default=False) is False
+
+
+@pytest.mark.parametrize("value", ["Ture", "yes please", "2"])
+def test_a_boolean_that_is_not_one_is_refused(monkeypatch, value):
+    monkeypatch.setenv("STYRKORT_TEST_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match="STYRKORT_TEST_FLAG must be true or false"):
+        env_bool("STYRKORT_TEST_FLAG")
+
+
+def test_whole_numbers_are_checked_against_their_minimum(monkeypatch):
+    monkeypatch.setenv("STYRKORT_TEST_NUMBER", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1, not 0"):
+        env_int("STYRKORT_TEST_NUMBER", 3, minimum=1)
+    monkeypatch.setenv("STYRKORT_TEST_NUMBER", "three")
+    with pytest.raises(ImproperlyConfigured, match="must be a whole number"):
+        env_int("STYRKORT_TEST_NUMBER", 3)
+    monkeypatch.setenv("STYRKORT_TEST_NUMBER", "7")
+    assert env_int("STYRKORT_TEST_NUMBER", 3, minimum=1) == 7
+
+
+def test_decimal_numbers_take_a_point(monkeypatch):
+    monkeypatch.setenv("STYRKORT_TEST_NUMBER", "2.5")
+    assert env_float("STYRKORT_TEST_NUMBER", 1.0) == 2.5
+    monkeypatch.setenv("STYRKORT_TEST_NUMBER", "2,5")
+    with pytest.raises(ImproperlyConfigured, match="must be a number"):
+        env_float("STYRKORT_TEST_NUMBER", 1.0)
+
+
+def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("STYRKORT_TEST_SECRET", "from-the-variable")
+    monkeypatch.setenv("STYRKORT_TEST_SECRET_FILE", str(secret))
+    assert env_str("STYRKORT_TEST_SECRET") == "from-a-file"
+    monkeypatch.setenv("STYRKORT_TEST_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="STYRKORT_TEST_SECRET_FILE: cannot read"):
+        env_str("STYRKORT_TEST_SECRET")
+
+
+def test_lists_drop_empty_items(monkeypatch):
+    monkeypatch.setenv("STYRKORT_TEST_LIST", "a.example, ,b.example,")
+    assert env_list("STYRKORT_TEST_LIST") == ["a.example", "b.example"]
