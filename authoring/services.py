@@ -16,8 +16,9 @@ from core.history import RESTORED_REASON
 from core.versioning import Actor
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from goals.services import activity_create, goal_create, goals_renumber, positions_save
-from indicators.models import Indicator, Measurement
+from indicators.models import MEASURE_FIELDS, Indicator, Measurement
 from indicators.services import indicator_create
+from indicators.targets import Target
 from planning.models import Plan
 from planning.services import ensure_plan_unlocked, plan_create
 
@@ -36,20 +37,9 @@ GOAL_FIELDS = ("description", "scope")
 INDICATOR_FIELDS = (
     "position",
     "scope",
-    "subgoal",
-    "definition",
-    "unit",
-    "unit_label",
-    "decimals",
-    "source",
-    "frequency",
-    "scale_max",
-    "target_value",
+    *MEASURE_FIELDS,
     "target_text",
-    "direction",
-    "green_bound_inclusive",
-    "red_bound",
-    "red_bound_inclusive",
+    *Target.fields(),
     "reuses",
     "kolada_kpi",
     "ssb_table",
@@ -146,14 +136,8 @@ def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor)
 
 
 def _indicator_copy(indicator: Indicator, goal: Goal, actor: Actor) -> Indicator:
-    return indicator_create(
-        goal=goal,
-        name=indicator.name,
-        green_bound=indicator.green_bound,
-        predecessor=indicator,
-        actor=actor,
-        **{field: getattr(indicator, field) for field in INDICATOR_FIELDS},
-    )
+    fields = {field: getattr(indicator, field) for field in INDICATOR_FIELDS}
+    return indicator_create(goal=goal, predecessor=indicator, actor=actor, **fields)
 
 
 def is_finished(activity: Activity) -> bool:

@@ -12,6 +12,7 @@ from goals.admin import GoalAdmin
 from goals.models import Goal
 from indicators.colour import format_value
 from indicators.models import Indicator, Measurement, ReferenceValue, SyncRun
+from indicators.targets import Target
 from planning.admin import share_choices, years_of
 from planning.models import FollowUpPeriod, Unit
 
@@ -33,16 +34,7 @@ def stamp_entry(measurement: Measurement, request: HttpRequest) -> None:
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
-    fields = [
-        "position",
-        "name",
-        "unit",
-        "direction",
-        "green_bound",
-        "red_bound",
-        "target_value",
-        "bands",
-    ]
+    fields = ["position", "name", "unit", *Target.fields(), "bands"]
     readonly_fields = ["bands"]
     ordering = ["position", "id"]
     extra = 0
@@ -120,12 +112,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         (
             _("Bands"),
             {
-                "fields": [
-                    "direction",
-                    ("green_bound", "green_bound_inclusive"),
-                    ("red_bound", "red_bound_inclusive"),
-                    "bands",
-                ],
+                "fields": [*Target.BAND_ROWS, "bands"],
                 "description": _(
                     "Green starts at the green bound and red at the red bound; what lies "
                     "between is yellow. Leave the red bound empty for only red and green."

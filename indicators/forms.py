@@ -4,15 +4,17 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import FieldSetupMixin, StyledForm, VersionedModelForm, text_area
 from goals.models import Goal
-from indicators.colour import Bands, Colour, Direction, band_texts, problems
-from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator
+from indicators.colour import Colour, band_texts, problems
+from indicators.models import MEASURE_FIELDS, Indicator
+from indicators.targets import Target
 
-DECIMAL_FIELDS = ("scale_max", "target_value", "green_bound", "red_bound")
+DECIMAL_FIELDS = ("scale_max", *Target.DECIMAL_FIELDS)
 
 
 class MeasureChoiceField(forms.ModelChoiceField):
@@ -28,23 +30,11 @@ class IndicatorForm(VersionedModelForm):
         fields = [
             "goal",
             "scope",
-            "subgoal",
-            "name",
-            "definition",
-            "unit",
-            "unit_label",
-            "decimals",
-            "source",
-            "frequency",
-            "scale_max",
+            *MEASURE_FIELDS,
             "kolada_kpi",
             "target_value",
             "target_text",
-            "direction",
-            "green_bound",
-            "green_bound_inclusive",
-            "red_bound",
-            "red_bound_inclusive",
+            *Target.BAND_FIELDS,
             "reuses",
         ]
         localized_fields = DECIMAL_FIELDS
@@ -57,30 +47,11 @@ class IndicatorForm(VersionedModelForm):
     GROUPS = (
         (
             gettext_lazy("What is measured"),
-            (
-                "goal",
-                "scope",
-                "subgoal",
-                "name",
-                "definition",
-                "unit",
-                "unit_label",
-                "decimals",
-                "source",
-                "frequency",
-                "scale_max",
-                "kolada_kpi",
-            ),
+            ("goal", "scope", *MEASURE_FIELDS, "kolada_kpi"),
         ),
         (gettext_lazy("Target"), ("target_value", "target_text")),
     )
-    BAND_FIELDS = (
-        "direction",
-        "green_bound",
-        "green_bound_inclusive",
-        "red_bound",
-        "red_bound_inclusive",
-    )
+    BAND_FIELDS = Target.BAND_FIELDS
 
     def __init__(
         self, *args, goals: QuerySet[Goal], measures: QuerySet[Indicator], **kwargs
@@ -97,7 +68,7 @@ class IndicatorForm(VersionedModelForm):
             choice for choice in self.fields["direction"].choices if choice[0]
         ]
         # The live preview of the bands listens to these fields (see the template).
-        for name in (*self.BAND_FIELDS, "target_value", "decimals"):
+        for name in (*Target.fields(), "decimals"):
             self.fields[name].widget.attrs["data-bands"] = ""
 
     def groups(self):
@@ -133,29 +104,19 @@ class ReuseForm(FieldSetupMixin, StyledForm):
         self.fields["reuses"].queryset = self.measures
 
 
-def _decimal(label) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=VALUE_DIGITS,
-        decimal_places=VALUE_PLACES,
-        required=False,
-        localize=True,
-    )
-
-
 class BandsForm(StyledForm):
-    """The part of the indicator form that decides the bands, read for the live preview."""
+    """The part of the indicator form that decides the bands, read for the live preview: the
+    target's fields as the indicator form has them, none of them required yet."""
 
-    direction = forms.ChoiceField(
-        label=gettext_lazy("direction"),
-        choices=[(d.value, d.value) for d in Direction],
-    )
-    green_bound = _decimal(gettext_lazy("green from"))
-    green_bound_inclusive = forms.BooleanField(required=False)
-    red_bound = _decimal(gettext_lazy("red from"))
-    red_bound_inclusive = forms.BooleanField(required=False)
-    target_value = _decimal(gettext_lazy("target value"))
-    decimals = forms.IntegerField(required=False, min_value=0, max_value=VALUE_PLACES)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            fields_for_model(
+                Indicator, fields=[*Target.fields(), "decimals"], localized_fields=DECIMAL_FIELDS
+            )
+        )
+        for name, field in self.fields.items():
+            field.required = name == "direction"
 
 
 def bands_preview(data) -> dict[str, Any]:
@@ -168,7 +129,7 @@ def bands_preview(data) -> dict[str, Any]:
         found = [
             f"{form.fields[name].label}: {' '.join(errors)}"
             for name, errors in form.errors.items()
-            if name in {"green_bound", "red_bound", "target_value", "direction"}
+            if name in Target.fields()
         ]
         return {"bands": [], "problems": found, "waiting": ""}
     cleaned = form.cleaned_data
@@ -178,14 +139,9 @@ def bands_preview(data) -> dict[str, Any]:
             "problems": [],
             "waiting": _("Write the green bound to see the bands."),
         }
-    bands = Bands(
-        direction=Direction(cleaned["direction"]),
-        green_bound=cleaned["green_bound"],
-        green_inclusive=cleaned["green_bound_inclusive"],
-        red_bound=cleaned["red_bound"],
-        red_inclusive=cleaned["red_bound_inclusive"],
-    )
-    found = problems(bands, cleaned["target_value"])
+    target = Target.from_fields(cleaned)
+    bands = target.bands
+    found = problems(bands, target.value)
     if "red_bound" in found:
         # Bounds on the wrong sides give no bands worth showing: say what to change.
         return {"bands": [], "problems": list(found.values()), "waiting": ""}

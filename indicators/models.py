@@ -14,10 +14,24 @@ from simple_history.models import HistoricalRecords
 from core.versioning import Versioned
 from goals.models import Goal, Scope
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
+from indicators.targets import Target
 from planning.models import FollowUpPeriod, Organisation, Plan, Unit, year_validators
 
 VALUE_DIGITS = 18
 VALUE_PLACES = 4
+# What an indicator measures and how it is written, besides its goal, place, target and links:
+# the fields the form shows under "What is measured" and that copies of a measure carry.
+MEASURE_FIELDS = (
+    "subgoal",
+    "name",
+    "definition",
+    "unit",
+    "unit_label",
+    "decimals",
+    "source",
+    "frequency",
+    "scale_max",
+)
 
 
 class Indicator(Versioned):
@@ -177,14 +191,12 @@ class Indicator(Versioned):
         return self.name
 
     @property
+    def target(self) -> Target:
+        return Target.from_model(self)
+
+    @property
     def bands(self) -> Bands:
-        return Bands(
-            direction=Direction(self.direction),
-            green_bound=self.green_bound,
-            green_inclusive=self.green_bound_inclusive,
-            red_bound=self.red_bound,
-            red_inclusive=self.red_bound_inclusive,
-        )
+        return self.target.bands
 
     @property
     def unit_text(self) -> str:

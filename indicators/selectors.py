@@ -19,7 +19,15 @@ from django.db.models import (
 
 from goals.models import Scope
 from indicators.colour import Colour, Direction, format_value
-from indicators.models import VALUE_DIGITS, VALUE_PLACES, Gender, Indicator, Measurement
+from indicators.models import (
+    MEASURE_FIELDS,
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    Gender,
+    Indicator,
+    Measurement,
+)
+from indicators.targets import Target
 from planning.models import Plan
 
 SEED_ORDER = (Colour.RED, Colour.YELLOW, Colour.GREEN)
@@ -107,25 +115,7 @@ def plan_indicators(plan: Plan) -> QuerySet[Indicator]:
 
 # --- Reusing a municipality-wide measure ----------------------------------------------------------
 
-COPIED_FIELDS = (
-    "subgoal",
-    "name",
-    "definition",
-    "unit",
-    "unit_label",
-    "decimals",
-    "source",
-    "frequency",
-    "scale_max",
-    "target_value",
-    "target_text",
-    "direction",
-    "green_bound",
-    "green_bound_inclusive",
-    "red_bound",
-    "red_bound_inclusive",
-    "kolada_kpi",
-)
+COPIED_FIELDS = (*MEASURE_FIELDS, "target_text", *Target.fields(), "kolada_kpi")
 
 
 def reusable_measures(plan: Plan) -> QuerySet[Indicator]:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.versioning import Actor, delete_recorded, next_position, save_validated
 from goals.models import Goal, Scope
-from indicators.models import Gender, Indicator, Measurement, Origin
+from indicators.models import MEASURE_FIELDS, Gender, Indicator, Measurement, Origin
+from indicators.targets import Target
 from planning.models import FollowUpPeriod, Plan, Unit
 from planning.services import ensure_plan_unlocked
 
@@ -70,26 +71,7 @@ def measurement_record(
 # Every change below is refused while the plan is decided or archived (`ensure_plan_unlocked`).
 
 INDICATOR_FIELDS = frozenset(
-    {
-        "scope",
-        "subgoal",
-        "name",
-        "definition",
-        "unit",
-        "unit_label",
-        "decimals",
-        "source",
-        "frequency",
-        "scale_max",
-        "target_value",
-        "target_text",
-        "direction",
-        "green_bound",
-        "green_bound_inclusive",
-        "red_bound",
-        "red_bound_inclusive",
-        "kolada_kpi",
-    }
+    {"scope", *MEASURE_FIELDS, "target_text", *Target.fields(), "kolada_kpi"}
 )
 
 

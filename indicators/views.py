@@ -7,6 +7,7 @@ is refused while the plan is decided (the services say so, the pages show it loc
 
 from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from indicators.models import Indicator
 from indicators.selectors import measure_copy, plan_indicators, reusable_measures
 from indicators.services import indicator_add, indicator_delete, indicator_update
 from indicators.tables import IndicatorTable
+from indicators.targets import Target
 from planning.models import Plan
 from planning.permissions import can_edit_plan
 from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked, structure_url
@@ -64,16 +66,20 @@ def form_page(request, form, plan, goal, indicator=None, conflict=None, reuse_fo
 
 
 def preview_data(form: IndicatorForm) -> dict:
-    """The band fields as the form shows them, for the preview rendered with the page."""
+    """The target's fields as the form shows them, for the preview rendered with the page:
+    what a browser would post (a ticked box as "on", numbers as the widget writes them)."""
     if form.is_bound:
         return form.data
-    data = {"direction": form["direction"].value() or ""}
-    for name in ("green_bound", "red_bound", "target_value", "decimals"):
+    data = {}
+    for name in (*Target.fields(), "decimals"):
         value = form[name].value()
-        data[name] = "" if value is None else form.fields[name].widget.format_value(value) or ""
-    for name in ("green_bound_inclusive", "red_bound_inclusive"):
-        if form[name].value():
-            data[name] = "on"
+        if isinstance(form.fields[name], forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif isinstance(form.fields[name], forms.ChoiceField):
+            data[name] = value or ""
+        else:
+            data[name] = "" if value is None else form.fields[name].widget.format_value(value) or ""
     return data
 
 

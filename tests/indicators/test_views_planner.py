@@ -320,7 +320,7 @@ def test_the_preview_waits_for_a_green_bound_and_names_bad_numbers(client, peopl
     waiting = preview(client, plan, "en", direction="higher", green_bound="")
     assert "Write the green bound to see the bands." in waiting.text
     bad = preview(client, plan, "en", direction="higher", green_bound="åtta")
-    assert "green from: Enter a number." in bad.text
+    assert "Green from: Enter a number." in bad.text
 
 
 def test_the_preview_warns_about_a_target_outside_green(client, people, plan):

@@ -11,6 +11,7 @@ from import_export.fields import Field
 from goals.models import Scope
 from indicators.colour import Bands, Colour
 from indicators.models import Gender, Indicator, Measurement, Origin
+from indicators.targets import Target
 from indicators.thresholds import FindingCode, ThresholdReading, thresholds_read
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
@@ -32,7 +33,6 @@ from transfer.resources.widgets import (
 
 BAND_COLUMNS = {Colour.RED: "red", Colour.YELLOW: "yellow", Colour.GREEN: "green"}
 BANDS = "bands"  # the three band columns, read together
-BAND_FIELDS = ("direction", "green_bound", "green_bound_inclusive", "red_bound")
 TARGET_FINDINGS = frozenset({FindingCode.TARGET_CONTRADICTS, FindingCode.TARGET_WITHOUT_NUMBER})
 # Findings that only describe how Styrkort's own band texts ("70–80" next to "≥ 80") meet.
 CANONICAL_FINDINGS = frozenset({FindingCode.OVERLAP, FindingCode.HOLE})
@@ -67,11 +67,7 @@ class IndicatorResource(PlanResource):
     field_columns = {
         "goal": "goal_number",
         BANDS: BANDS,
-        "direction": BANDS,
-        "green_bound": BANDS,
-        "green_bound_inclusive": BANDS,
-        "red_bound": BANDS,
-        "red_bound_inclusive": BANDS,
+        **dict.fromkeys(Target.BAND_FIELDS, BANDS),
         "target_value": "target_value",
     }
 
@@ -207,11 +203,9 @@ class IndicatorResource(PlanResource):
 
     @staticmethod
     def _set_bands(instance: Indicator, bands: Bands) -> None:
-        instance.direction = bands.direction.value
-        instance.green_bound = bands.green_bound
-        instance.green_bound_inclusive = bands.green_inclusive
-        instance.red_bound = bands.red_bound
-        instance.red_bound_inclusive = bands.red_inclusive if bands.red_bound is not None else True
+        values = Target.from_bands(bands).as_fields()
+        for name in Target.BAND_FIELDS:
+            setattr(instance, name, values[name])
 
     @staticmethod
     def _finding_errors(reading: ThresholdReading) -> dict[str, list[str]]:
