@@ -222,17 +222,36 @@ def activity_update(
     **fields: Any,
 ) -> Activity:
     """Change an activity; with `goal`, move it to another goal of the same plan (last)."""
-    stored_goal = Goal.objects.get(activities=activity.pk)
-    ensure_plan_unlocked(stored_goal.plan)
     _only(fields, ACTIVITY_FIELDS, "activity_update")
+    return goal_item_update(
+        item=activity, goal=goal, fields=fields, actor=actor, expected_version=expected_version
+    )
+
+
+def goal_item_update(
+    *,
+    item: Any,
+    goal: Goal | None,
+    fields: dict[str, Any],
+    actor: Actor,
+    expected_version: int | None,
+) -> Any:
+    """Change an activity or an indicator (fields already checked by the caller's service);
+    with `goal`, move it to another goal of the same plan, placed last there.
+
+    Refused while the plan is locked; call it inside the caller's transaction.
+    """
+    stored = type(item).objects.filter(pk=item.pk).values("goal_id")
+    stored_goal = Goal.objects.select_related("plan").get(pk__in=stored)
+    ensure_plan_unlocked(stored_goal.plan)
     if goal is not None and goal.pk != stored_goal.pk:
         if goal.plan_id != stored_goal.plan_id:
             raise ValidationError({"goal": _("Choose a goal of the same plan.")})
-        activity.position = next_position(goal.activities)
-    activity.goal = goal if goal is not None else stored_goal
+        item.position = next_position(type(item).objects.filter(goal=goal))
+    item.goal = goal if goal is not None else stored_goal
     for name, value in fields.items():
-        setattr(activity, name, value)
-    return save_validated(activity, actor=actor, expected_version=expected_version)
+        setattr(item, name, value)
+    return save_validated(item, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.versioning import Actor, delete_recorded, next_position, save_validated
 from goals.models import Goal, Scope
+from goals.services import goal_item_update
 from indicators.models import MEASURE_FIELDS, Gender, Indicator, Measurement, Origin
 from indicators.targets import Target
 from planning.models import FollowUpPeriod, Plan, Unit
@@ -130,17 +131,10 @@ def indicator_update(
     **fields: Any,
 ) -> Indicator:
     """Change an indicator; with `goal`, move it to another goal of the same plan (last)."""
-    stored_goal = Goal.objects.select_related("plan").get(indicators=indicator.pk)
-    ensure_plan_unlocked(stored_goal.plan)
     _only(fields, "indicator_update")
-    if goal is not None and goal.pk != stored_goal.pk:
-        if goal.plan_id != stored_goal.plan_id:
-            raise ValidationError({"goal": _("Choose a goal of the same plan.")})
-        indicator.position = next_position(goal.indicators)
-    indicator.goal = goal if goal is not None else stored_goal
-    for name, value in fields.items():
-        setattr(indicator, name, value)
-    return save_validated(indicator, actor=actor, expected_version=expected_version)
+    return goal_item_update(
+        item=indicator, goal=goal, fields=fields, actor=actor, expected_version=expected_version
+    )
 
 
 @transaction.atomic
