@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
@@ -10,11 +9,11 @@ from import_export.fields import Field
 from goals.models import Activity, ActivityStatus, Goal, Month, Scope
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
+from transfer.resources.records import PeriodRecordResource
 from transfer.resources.widgets import (
     ChoiceWidget,
     GoalChildWidget,
     GoalWidget,
-    PeriodWidget,
     TextWidget,
     UnitWidget,
     UserWidget,
@@ -232,21 +231,17 @@ class ActivityResource(PlanResource):
 # --- Activity statuses ----------------------------------------------------------------------------
 
 
-class ActivityStatusResource(PlanResource):
+class ActivityStatusResource(PeriodRecordResource):
     """Sheet "Aktivitetsstatus": matched by activity (goal number, title) and period."""
 
     kind = words.ACTIVITY_STATUSES
+    item = "activity"
+    stamp_fields = ("reported_by", "reported_at")
     key_columns = ("goal_number", "activity", "period")
     required_columns = ("goal_number", "activity", "period", "status")
     untracked_fields = frozenset({"id", "version", "reported_by", "reported_at"})
     found_by_lookups = frozenset({"activity", "period", "reported_by"})
 
-    goal_number = Field(
-        attribute="_goal_number",
-        column_name="goal_number",
-        widget=WholeNumberWidget(required=True),
-        dehydrate_method="dehydrate_goal_number",
-    )
     activity = Field(
         attribute="activity",
         column_name="activity",
@@ -258,7 +253,6 @@ class ActivityStatusResource(PlanResource):
             ),
         ),
     )
-    period = Field(attribute="period", column_name="period", widget=PeriodWidget())
     status = Field(
         attribute="status", column_name="status", widget=ChoiceWidget(ActivityStatus.Status)
     )
@@ -287,29 +281,15 @@ class ActivityStatusResource(PlanResource):
             )
         )
 
-    def dehydrate_goal_number(self, status: ActivityStatus) -> int:
-        return status.activity.goal.number
-
     def find_instance(self, row: dict) -> ActivityStatus | None:
-        activity = self.lookups.activities.get(
-            (goal_number_in(row), cell_text(row.get("activity")))
-        )
-        try:
-            period = self.fields["period"].widget.clean(row.get("period"))
-        except ValueError:
+        activity, key = self.item_of(row), self.cleaned(row, "period")
+        if activity is None or key is None:
             return None
-        if activity is None:
-            return None
+        (period,) = key
         return self.lookups.statuses.get((activity.pk, period.pk))
 
     def natural_key(self, instance: ActivityStatus) -> tuple:
         return (instance.activity.pk, instance.period.pk)
-
-    def before_save(self, instance: ActivityStatus, is_create: bool) -> None:
-        instance.reported_by = (
-            self.actor if getattr(self.actor, "is_authenticated", False) else None
-        )
-        instance.reported_at = timezone.now()
 
     def register(self, instance: ActivityStatus) -> None:
         self.lookups.statuses[instance.activity_id, instance.period_id] = instance

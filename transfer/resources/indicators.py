@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
@@ -15,13 +15,13 @@ from indicators.targets import Target
 from indicators.thresholds import FindingCode, ThresholdReading, thresholds_read
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
+from transfer.resources.records import PeriodRecordResource
 from transfer.resources.widgets import (
     ChoiceWidget,
     GoalChildWidget,
     GoalWidget,
     JSONWidget,
     NumberWidget,
-    PeriodWidget,
     TextWidget,
     UnitWidget,
     WholeNumberWidget,
@@ -237,10 +237,12 @@ class IndicatorResource(PlanResource):
 # --- Measurements ---------------------------------------------------------------------------------
 
 
-class MeasurementResource(PlanResource):
+class MeasurementResource(PeriodRecordResource):
     """Sheet "Mätvärden": matched by indicator (goal number, name), period, unit and gender."""
 
     kind = words.MEASUREMENTS
+    item = "indicator"
+    stamp_fields = ("entered_by", "entered_at")
     key_columns = ("goal_number", "indicator", "period", "unit", "gender")
     required_columns = ("goal_number", "indicator", "period", "value")
     untracked_fields = frozenset(
@@ -248,12 +250,6 @@ class MeasurementResource(PlanResource):
     )
     found_by_lookups = frozenset({"indicator", "period", "unit", "entered_by"})
 
-    goal_number = Field(
-        attribute="_goal_number",
-        column_name="goal_number",
-        widget=WholeNumberWidget(required=True),
-        dehydrate_method="dehydrate_goal_number",
-    )
     indicator = Field(
         attribute="indicator",
         column_name="indicator",
@@ -265,7 +261,6 @@ class MeasurementResource(PlanResource):
             ),
         ),
     )
-    period = Field(attribute="period", column_name="period", widget=PeriodWidget())
     unit = Field(attribute="unit", column_name="unit", widget=UnitWidget())
     gender = Field(
         attribute="gender",
@@ -305,21 +300,11 @@ class MeasurementResource(PlanResource):
             )
         )
 
-    def dehydrate_goal_number(self, measurement: Measurement) -> int:
-        return measurement.indicator.goal.number
-
     def find_instance(self, row: dict) -> Measurement | None:
-        indicator = self.lookups.indicators.get(
-            (goal_number_in(row), cell_text(row.get("indicator")))
-        )
-        if indicator is None:
+        indicator, key = self.item_of(row), self.cleaned(row, "period", "unit", "gender")
+        if indicator is None or key is None:
             return None
-        try:
-            period = self.fields["period"].widget.clean(row.get("period"))
-            unit = self.fields["unit"].widget.clean(row.get("unit"))
-            gender = self.fields["gender"].widget.clean(row.get("gender"))
-        except ValueError:
-            return None
+        period, unit, gender = key
         unit_id = None if unit is None else unit.pk
         return self.lookups.measurements.get((indicator.pk, period.pk, unit_id, gender))
 
@@ -327,9 +312,8 @@ class MeasurementResource(PlanResource):
         return (instance.indicator.pk, instance.period.pk, instance.unit_id, instance.gender)
 
     def before_save(self, instance: Measurement, is_create: bool) -> None:
+        super().before_save(instance, is_create)
         instance.origin = Origin.IMPORT
-        instance.entered_by = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        instance.entered_at = timezone.now()
 
     def register(self, instance: Measurement) -> None:
         key = (instance.indicator_id, instance.period_id, instance.unit_id, instance.gender)
