@@ -1,7 +1,9 @@
 """A follow-up report as an Excel workbook, for people who continue in a spreadsheet.
 
 Two layouts: one sheet per goal (indicators, activities, analysis), or one flat sheet with a
-row per indicator and activity. Values are numbers (not text), so they can be calculated with.
+row per indicator and activity. Values are numbers (not text), so they can be calculated with;
+the column beside the value names its period, or marks a value carried from an earlier period
+("from T1 2023"), as every other output does.
 Text that people wrote is always stored as text: a comment starting with "=" never becomes a
 formula.
 """
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
@@ -69,30 +71,37 @@ def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
 
 
 INDICATOR_HEADERS = (
-    _lazy("Indicator"),
-    _lazy("Sub-goal"),
-    _lazy("Target"),
-    _lazy("Value"),
-    _lazy("Unit"),
-    _lazy("Colour"),
-    _lazy("Band"),
-    _lazy("Previous period"),
-    _lazy("Value then"),
-    _lazy("Change"),
-    _lazy("Same period last year"),
-    _lazy("Value last year"),
-    _lazy("Change against last year"),
-    _lazy("Source"),
-    _lazy("Comment"),
+    gettext_lazy("Indicator"),
+    gettext_lazy("Sub-goal"),
+    gettext_lazy("Target"),
+    gettext_lazy("Value"),
+    gettext_lazy("Period of the value"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Colour"),
+    gettext_lazy("Band"),
+    gettext_lazy("Previous period"),
+    gettext_lazy("Value then"),
+    gettext_lazy("Change"),
+    gettext_lazy("Same period last year"),
+    gettext_lazy("Value last year"),
+    gettext_lazy("Change against last year"),
+    gettext_lazy("Source"),
+    gettext_lazy("Comment"),
 )
-INDICATOR_NUMBER_COLUMNS = (4, 9, 12)
+INDICATOR_NUMBER_COLUMNS = (4, 10, 13)
 ACTIVITY_HEADERS = (
-    _lazy("Activity"),
-    _lazy("Responsible"),
-    _lazy("When"),
-    _lazy("Status"),
-    _lazy("Comment"),
+    gettext_lazy("Activity"),
+    gettext_lazy("Responsible"),
+    gettext_lazy("When"),
+    gettext_lazy("Status"),
+    gettext_lazy("Comment"),
 )
+
+
+def _value_period(row: IndicatorRow) -> str:
+    """The period of the value shown: its own ("T2 2023"), or the marker of a value carried
+    from an earlier period ("from T1 2023")."""
+    return row.carried_text if row.is_carried else row.value_period_label
 
 
 def _indicator_values(row: IndicatorRow) -> list:
@@ -101,6 +110,7 @@ def _indicator_values(row: IndicatorRow) -> list:
         row.subgoal,
         row.target_text,
         row.value,
+        _value_period(row),
         row.unit_text,
         row.colour_label,
         row.band_text,
@@ -116,8 +126,8 @@ def _indicator_values(row: IndicatorRow) -> list:
 
 
 def _status_text(row: ActivityRow) -> str:
-    if row.status_period_label:
-        return f"{row.status_label} ({row.status_period_label})"
+    if row.status_is_carried:
+        return f"{row.status_label} ({row.status_carried_text})"
     return row.status_label
 
 
@@ -147,13 +157,18 @@ def _goal_sheet(sheet: Worksheet, report: Report, goal: GoalSection) -> None:
     row += 2
     _write_row(sheet, row, [_("Assessment"), goal.assessment_label], bold=True)
     _write_row(sheet, row + 1, [_("Analysis"), goal.analysis])
-    _widths(sheet, (40, 30, 18, 12, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30, 50))
+    _widths(sheet, (40, 30, 18, 12, 14, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30, 50))
     sheet.freeze_panes = "B5"
 
 
 # The flat sheet: a row per indicator and activity, the goal's columns repeated on each.
-FLAT_LEAD = (_lazy("Goal number"), _lazy("Goal"), _lazy("Row"))
-FLAT_TAIL = (_lazy("Responsible"), _lazy("When"), _lazy("Status"), _lazy("Assessment"))
+FLAT_LEAD = (gettext_lazy("Goal number"), gettext_lazy("Goal"), gettext_lazy("Row"))
+FLAT_TAIL = (
+    gettext_lazy("Responsible"),
+    gettext_lazy("When"),
+    gettext_lazy("Status"),
+    gettext_lazy("Assessment"),
+)
 FLAT_HEADERS = (*FLAT_LEAD, *INDICATOR_HEADERS, *FLAT_TAIL)
 
 
@@ -183,8 +198,8 @@ def _flat_sheet(sheet: Worksheet, report: Report) -> None:
             _write_row(sheet, row, _flat_activity(goal, activity))
     sheet.freeze_panes = "D2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(FLAT_HEADERS))}{row}"
-    _widths(sheet, (8, 30, 10, 40, 30, 18, 12, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30, 50,
-                    20, 14, 16, 22))  # fmt: skip
+    _widths(sheet, (8, 30, 10, 40, 30, 18, 12, 14, 12, 12, 14, 14, 12, 12, 14, 12, 14, 30,
+                    50, 20, 14, 16, 22))  # fmt: skip
 
 
 def report_workbook(report: Report, layout: str = PER_GOAL) -> bytes:

@@ -1,5 +1,7 @@
-"""Reads for reports. `follow_up_report` assembles a plan's report for a period (see
-`reports.selectors.report`); the other functions serve the report pages' lists."""
+"""Reads for reports. `follow_up_report` assembles what a committee reads of a plan for a period
+(see `reports.selectors.report`): the overview, the report and its PDF, Excel and published
+snapshot all render it. `shown_value` (`reports.selectors.values`) is the one rule of which
+value a period shows. The other functions serve the report pages' lists."""
 
 from reports.selectors.data import (
     ActivityRow,
@@ -13,6 +15,7 @@ from reports.selectors.data import (
     ReportDecision,
     UnitReadiness,
 )
+from reports.selectors.display import period_label
 from reports.selectors.lists import (
     jobs_of,
     organisation_plans_for,
@@ -25,9 +28,9 @@ from reports.selectors.report import (
     committee_of,
     expected_units,
     follow_up_report,
-    period_label,
     report_title,
 )
+from reports.selectors.values import ShownValue, shown_value
 
 __all__ = [
     "ActivityRow",
@@ -39,6 +42,7 @@ __all__ = [
     "IndicatorRow",
     "Report",
     "ReportDecision",
+    "ShownValue",
     "UnitReadiness",
     "committee_of",
     "expected_units",
@@ -51,4 +55,5 @@ __all__ = [
     "published_for",
     "published_reports_visible_to",
     "report_title",
+    "shown_value",
 ]

@@ -40,7 +40,12 @@ class HistoryPoint:
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    """An indicator as the report shows it for the period."""
+    """An indicator as the report and the overview show it for the period.
+
+    The value is the one `reports.selectors.values.shown_value` picks: the period's own, or,
+    when the period has no measurement, the latest earlier value, carried (`is_carried`) from
+    the period `value_period_label` and marked with `carried_text` ("from T1 2023").
+    """
 
     pk: int
     name: str
@@ -68,11 +73,15 @@ class IndicatorRow:
     # ("Riket", "76,5"), with the credit of their source.
     comparisons: tuple[tuple[str, str], ...] = ()
     comparisons_credit: str = ""
+    is_carried: bool = False
+    carried_text: str = ""
 
 
 @dataclass(frozen=True)
 class ActivityRow:
-    """An activity evaluated in the period, with how it stands."""
+    """An activity evaluated in the period, with how it stands: the period's own status, or,
+    without one, the latest earlier status of the same year, carried (`status_is_carried`)
+    from the period `status_period_label` and marked with `status_carried_text`."""
 
     pk: int
     title: str
@@ -84,6 +93,8 @@ class ActivityRow:
     comment: str
     is_done: bool
     is_overdue: bool
+    status_is_carried: bool = False
+    status_carried_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,9 @@ class GoalSection:
     assessment_label: str
     analysis: str
     follow_up_version: int | None
+    # How many activities stand how, besides the done ones: (status in words, count), in the
+    # order of the statuses, "not reported" last; statuses with no activity left out.
+    status_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

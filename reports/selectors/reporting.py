@@ -20,11 +20,12 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from goals.models import Activity, ActivityStatus, Goal
+from indicators.colour import Colour
 from indicators.models import Gender, Indicator, Measurement
 from planning.models import FollowUpPeriod, Plan, Role, Unit
 from planning.permissions import REPORTERS, can_report
 from planning.selectors import Scope, plans_visible_to
-from reports.selectors.overview import Band, band_of, person_name, target_label, value_text
+from reports.selectors.display import Band, band_of, person_name, target_label, value_text
 
 
 @dataclass
@@ -100,7 +101,8 @@ class IndicatorRow:
 
     @property
     def value_text(self) -> str:
-        return value_text(self.indicator, self.measurement.value if self.measurement else None)
+        value = self.measurement.value if self.measurement else None
+        return value_text(self.indicator, value, empty=Colour.NO_VALUE.label)
 
     @property
     def target(self) -> str:

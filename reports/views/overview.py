@@ -1,4 +1,8 @@
-"""The read-only overview of a plan in a follow-up period: what a committee member reads."""
+"""The read-only overview of a plan in a follow-up period: what a committee member reads.
+
+It renders the same assembled report (`follow_up_report`) as the report page, the PDF and the
+Excel export, so the overview and the report always say the same.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,8 +10,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from planning.permissions import plan_or_404
 from planning.selectors import scope_for
-from reports.selectors.overview import plan_overview
+from reports.selectors import follow_up_report
+from reports.selectors.overview import overview_period, overview_periods
 
 
 def optional_url(name: str, *args) -> str | None:
@@ -23,14 +29,16 @@ def optional_url(name: str, *args) -> str | None:
 @require_GET
 def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -> HttpResponse:
     """Every goal with its indicators' colours, values, targets and trends, the progress of its
-    activities and its assessment. Anyone who may read the plan may read its overview."""
-    data = plan_overview(request.user, scope_for(request.user), plan_id, period_id)
-    report_url = pdf_url = None
-    if data.period is not None:
-        report_url = optional_url("reports:report", data.plan.pk, data.period.pk)
-        pdf_url = optional_url("reports:pdf", data.plan.pk, data.period.pk)
-    return render(
-        request,
-        "reports/overview.html",
-        {"overview": data, "report_url": report_url, "pdf_url": pdf_url},
-    )
+    activities and its assessment. Anyone who may read the plan may read its overview; a period
+    that is not one of the plan's is a 404."""
+    plan = plan_or_404(request.user, plan_id, scope_for(request.user))
+    periods = overview_periods(plan)
+    period = overview_period(periods, period_id)
+    context = {"plan": plan, "periods": periods, "period": period, "report": None, "goals": ()}
+    if period is not None:
+        context["report"] = follow_up_report(plan, period)
+        context["report_url"] = optional_url("reports:report", plan.pk, period.pk)
+        context["pdf_url"] = optional_url("reports:pdf", plan.pk, period.pk)
+    else:
+        context["goals"] = plan.goals.order_by("number")
+    return render(request, "reports/overview.html", context)

@@ -67,11 +67,11 @@ def test_committee_member_sees_the_demos_colours_as_words_and_icons(browser, liv
     sick_leave = row_of(page, "Total sjukfrånvaro")
     expect(sick_leave).to_contain_text("6,4\u00a0%")
     expect(sick_leave.locator(".trend")).to_have_class("trend trend--better")
-    expect(sick_leave.locator(".trend__arrow")).to_have_text("↓")
+    expect(sick_leave.locator(".trend__arrow")).to_have_text("▼")
     expect(sick_leave).to_contain_text("7,8\u00a0%")  # T1's value, compared with
     waiting = row_of(page, "Utredningstid barn och unga")
     expect(waiting.locator(".trend")).to_have_class("trend trend--worse")
-    expect(waiting.locator(".trend__arrow")).to_have_text("↑")
+    expect(waiting.locator(".trend__arrow")).to_have_text("▲")
 
     # Activity progress per goal, readable as text and as an accessible progress bar.
     # Goal 6, "En budget i balans": three activities in T2, none done yet.

@@ -34,8 +34,9 @@ def test_a_sheet_per_goal_with_indicators_activities_and_analysis(demo):
     # The value is a number (with its decimals as the cell's format), not text.
     assert sick_leave[3] == pytest.approx(6.4)
     assert sheet.cell(row=table.index(sick_leave) + 1, column=4).number_format == "0.0"
-    assert sick_leave[5] == Colour.YELLOW.label and sick_leave[6] == "6,0–7,0"
-    assert sick_leave[7] == "T1 2023" and sick_leave[8] == pytest.approx(7.8)
+    assert sick_leave[4] == "T2 2023"  # the period's own value
+    assert sick_leave[6] == Colour.YELLOW.label and sick_leave[7] == "6,0–7,0"
+    assert sick_leave[8] == "T1 2023" and sick_leave[9] == pytest.approx(7.8)
     activities = [row[0] for row in table]
     assert "Vi utbildar medarbetare i MHFA, Mental Health First Aid" in activities
     delayed = str(ActivityStatus.Status.DELAYED.label)
@@ -53,6 +54,7 @@ def test_one_flat_sheet_with_a_row_per_indicator_and_activity(demo):
     assert {row[0] for row in body} == {1, 2, 3, 4, 5, 6}
     budget = next(row for row in body if row[3] == "Budgetavvikelse")
     assert budget[6] == pytest.approx(-1850)
+    assert budget[7] == "från T2 2023"  # no T3 value: T2's is carried, and says so
     assert book.active.auto_filter.ref.startswith("A1:")
 
 
@@ -76,3 +78,21 @@ def test_sheet_names_are_valid_and_unique():
 def test_unknown_layout_is_refused(demo):
     with pytest.raises(ValueError):
         report_workbook(follow_up_report(demo, demo_period("T1")), "pie")
+
+
+def test_carried_values_and_statuses_are_marked_in_the_cells(demo):
+    """T2 without its own sick-leave value shows T1's, marked; so does an unreported status."""
+    Measurement.objects.filter(indicator__name="Total sjukfrånvaro", period__kind="T2").delete()
+    ActivityStatus.objects.filter(
+        activity__title__startswith="Vi utbildar medarbetare i MHFA", period__kind="T2"
+    ).delete()
+    table = rows(workbook(demo, "T2", PER_GOAL)["2. Nöjda och friska medarbetare"])
+    sick_leave = next(row for row in table if row[0] == "Total sjukfrånvaro")
+    assert sick_leave[3] == pytest.approx(7.8)
+    assert sick_leave[4] == "från T1 2023"
+    assert sick_leave[6] == Colour.RED.label
+    mhfa = next(row for row in table if str(row[0]).startswith("Vi utbildar medarbetare i MHFA"))
+    t1_status = ActivityStatus.objects.get(
+        activity__title__startswith="Vi utbildar medarbetare i MHFA", period__kind="T1"
+    )
+    assert mhfa[3] == f"{t1_status.get_status_display()} (från T1 2023)"

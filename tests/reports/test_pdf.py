@@ -98,20 +98,29 @@ def test_year_end_pdf_covers_every_activity_and_the_years_values(demo, year_end_
     t2 = demo_period("T2")
     for activity in Activity.objects.filter(goal__plan=demo):
         assert squash(activity.title) in text, activity.title
-    # No T3 values were entered: the year's latest value is shown, with its period.
+    # No T3 values were entered: the latest earlier value is shown, marked with its period.
     for measurement in Measurement.objects.filter(indicator__goal__plan=demo, period=t2):
         indicator = measurement.indicator
         assert squash(expected_value(indicator, measurement)) in text, indicator.name
         assert indicator.colour_of(measurement.value).label in text
-    assert "(T2 2023)" in text
+    assert _("from %(period)s") % {"period": "T2 2023"} in text
     assert squash(report_title(demo.name, demo_period("T3"))) in text
 
 
 def test_year_end_value_from_t2_compares_with_t1(year_end_pdf):
     text = pdf_text(year_end_pdf)
-    # Sick leave: no T3 value, so T2's 6,4 % is the year's, compared with T1's 7,8 %: better.
-    assert "6,4 % (T2 2023)" in text
+    # Sick leave: no T3 value, so T2's 6,4 % is carried, compared with T1's 7,8 %: better.
+    assert "6,4 % från T2 2023" in text
     assert f"T1 2023: 7,8 % ▼ {_('Better')}" in text
+
+
+def test_interim_pdf_marks_a_value_carried_from_an_earlier_period(demo, weasyprint_log):
+    """T2 without its own waiting-days value shows T1's 12 days, marked, with T1's colour."""
+    indicator = Indicator.objects.get(goal__plan=demo, name="Väntetid försörjningsstöd")
+    Measurement.objects.filter(indicator=indicator, period=demo_period("T2")).delete()
+    text = pdf_text(render(demo, "T2"))
+    assert "12 dagar från T1 2023" in text
+    assert weasyprint_log() == []
 
 
 # --- layout: A4, cover, contents with page numbers, running header, page x of y -------------------

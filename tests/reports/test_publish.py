@@ -11,12 +11,12 @@ from django.urls import reverse
 from core.versioning import save_validated
 from goals.models import Goal
 from goals.services import activity_status_set, goal_follow_up_save
-from indicators.models import Indicator
+from indicators.models import Indicator, Measurement
 from indicators.services import measurement_record
 from reports.models import PublishedReport
 from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
-from reports.services import report_publish
+from reports.services import report_publish, report_snapshot
 from tests.reports.conftest import demo_period, pdf_text
 
 
@@ -148,3 +148,16 @@ def test_publishing_is_recorded_in_the_history_without_the_pdf(published, planne
     record = published.history.get()
     assert record.history_user == planner_user
     assert not hasattr(record, "pdf")
+
+
+def test_snapshot_marks_a_value_carried_from_an_earlier_period(demo):
+    Measurement.objects.filter(
+        indicator__goal__plan=demo, indicator__name="Total sjukfrånvaro", period__kind="T2"
+    ).delete()
+    report = report_snapshot(follow_up_report(demo, demo_period("T2")))["report"]
+    rows = [row for goal in report["goals"] for row in goal["indicators"]]
+    sick_leave = next(row for row in rows if row["name"] == "Total sjukfrånvaro")
+    assert (sick_leave["value"], sick_leave["value_period_label"]) == ("7.8000", "T1 2023")
+    assert (sick_leave["is_carried"], sick_leave["carried_text"]) == (True, "från T1 2023")
+    own = next(row for row in rows if row["name"] == "Budgetavvikelse")
+    assert (own["is_carried"], own["carried_text"]) == (False, "")

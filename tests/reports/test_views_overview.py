@@ -1,4 +1,5 @@
-"""The read-only overview of a plan, and the trend rule behind it."""
+"""The read-only overview of a plan: it renders the follow-up report's assembly (see
+test_overview_agrees for the two pages side by side), and the trend rule behind it."""
 
 import re
 from decimal import Decimal
@@ -8,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
-from indicators.colour import Direction
+from indicators.models import Indicator, Measurement
 from indicators.services import indicator_create, measurement_record
-from planning.models import Role
-from planning.selectors import scope_for
+from planning.models import Plan, Role
 from planning.services import membership_grant, organisation_create, periods_ensure_year
-from reports.selectors.overview import TrendKind, plan_overview, trend
+from reports.selectors import Change, follow_up_report
+from reports.selectors.overview import overview_period, overview_periods
+from reports.selectors.values import compare
 from tests.reports import test_views_reporting as shared
 
 # Fixtures shared with test_views_reporting (pytest finds them by name in this module).
@@ -39,25 +41,28 @@ D = Decimal
 @pytest.mark.parametrize(
     ("current", "previous", "direction", "expected"),
     [
-        ("85", "80", "higher", TrendKind.BETTER),
-        ("75", "80", "higher", TrendKind.WORSE),
-        ("6.4", "7.8", "lower", TrendKind.BETTER),
-        ("7.8", "6.4", "lower", TrendKind.WORSE),
-        ("6.4", "6.40", "lower", TrendKind.UNCHANGED),
-        ("80", "80", "higher", TrendKind.UNCHANGED),
-        ("-1850", "150", "higher", TrendKind.WORSE),
+        ("85", "80", "higher", Change.BETTER),
+        ("75", "80", "higher", Change.WORSE),
+        ("6.4", "7.8", "lower", Change.BETTER),
+        ("7.8", "6.4", "lower", Change.WORSE),
+        ("6.4", "6.40", "lower", Change.UNCHANGED),
+        ("80", "80", "higher", Change.UNCHANGED),
+        ("-1850", "150", "higher", Change.WORSE),
     ],
 )
 def test_trend_takes_the_direction_into_account(current, previous, direction, expected):
-    assert trend(D(current), D(previous), direction) == expected
+    indicator = Indicator(direction=direction)
+    found = compare(indicator, D(current), Measurement(value=D(previous)), "T1 2023")
+    assert found.change == expected
 
 
 @pytest.mark.parametrize(("current", "previous"), [(None, D("1")), (D("1"), None), (None, None)])
 def test_no_trend_without_two_values(current, previous):
-    assert trend(current, previous, Direction.HIGHER_IS_BETTER) is None
+    found = compare(Indicator(direction="higher"), current, Measurement(value=previous), "T1")
+    assert (found.change, found.arrow) == (Change.NONE, "")
 
 
-# --- The selector --------------------------------------------------------------------------------
+# --- What the overview shows ---------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -72,35 +77,37 @@ def followed_up(decided_plan, periods, sick_leave, whole, planner):
     return decided_plan
 
 
-def test_overview_defaults_to_the_latest_period_with_data(followed_up, periods, planner):
-    overview = plan_overview(planner, scope_for(planner), followed_up.pk)
-    assert overview.period == periods[1]
-    line = overview.goals[0].indicators[0]
-    assert line.value == D("6.4")
-    assert line.band.colour == "yellow"
-    assert line.trend.kind == TrendKind.BETTER
-    assert line.trend.arrow == "↓"
-    assert line.previous_period == periods[0]
+def _row(plan, period):
+    return follow_up_report(plan, period).goals[0].indicators[0]
 
 
-def test_overview_of_an_earlier_period_has_no_trend(followed_up, periods, planner):
-    overview = plan_overview(planner, scope_for(planner), followed_up.pk, periods[0].pk)
-    line = overview.goals[0].indicators[0]
-    assert (line.value, line.trend) == (D("7.8"), None)
-    assert line.band.colour == "red"
+def test_overview_defaults_to_the_latest_period_with_data(followed_up, periods):
+    assert overview_period(overview_periods(followed_up), None) == periods[1]
+    row = _row(followed_up, periods[1])
+    assert row.value == D("6.4")
+    assert row.colour == "yellow"
+    assert row.previous.change == Change.BETTER
+    assert row.previous.arrow == "▼"
+    assert row.previous.period_label == "T1 2023"
 
 
-def test_overview_shows_the_latest_earlier_value_when_the_period_has_none(
-    followed_up, periods, planner
-):
-    overview = plan_overview(planner, scope_for(planner), followed_up.pk, periods[2].pk)
-    line = overview.goals[0].indicators[0]
-    assert line.value == D("6.4")
-    assert line.period == periods[1]
+def test_overview_without_data_opens_the_open_period(decided_plan, t2):
+    assert overview_period(overview_periods(decided_plan), None) == t2
 
 
-def test_trend_runs_across_plans_through_the_predecessor(organisation, units, planner):
-    from planning.models import Plan
+def test_overview_of_an_earlier_period_has_no_trend(followed_up, periods):
+    row = _row(followed_up, periods[0])
+    assert (row.value, row.previous.change) == (D("7.8"), Change.NONE)
+    assert row.colour == "red"
+
+
+def test_overview_shows_the_latest_earlier_value_when_the_period_has_none(followed_up, periods):
+    row = _row(followed_up, periods[2])
+    assert row.value == D("6.4")
+    assert (row.is_carried, row.value_period_label) == (True, "T2 2023")
+
+
+def test_trend_runs_across_plans_through_the_predecessor(organisation, units):
     from planning.services import plan_create
 
     old = plan_create(
@@ -123,13 +130,15 @@ def test_trend_runs_across_plans_through_the_predecessor(organisation, units, pl
     )  # fmt: skip
     measurement_record(indicator=hme_old, period=year_2022[2], value=D("82"), actor=None)
     measurement_record(indicator=hme_new, period=year_2023[0], value=D("78"), actor=None)
-    line = plan_overview(planner, scope_for(planner), new.pk).goals[0].indicators[0]
-    assert line.trend.kind == TrendKind.WORSE
-    assert line.previous_period == year_2022[2]
+    period = overview_period(overview_periods(new), None)
+    assert period == year_2023[0]
+    row = _row(new, period)
+    assert row.previous.change == Change.WORSE
+    assert row.previous.period_label == "T3 2022"
 
 
 def test_activity_progress_counts_the_periods_activities(
-    followed_up, periods, planner, report_goal, english
+    followed_up, periods, report_goal, english
 ):
     done = activity_create(
         goal=report_goal, title="Klar", due_month=5, evaluated_t2=True, actor=None
@@ -138,10 +147,10 @@ def test_activity_progress_counts_the_periods_activities(
                     actor=None)  # fmt: skip
     activity_create(goal=report_goal, title="Bara årsbokslut", due_month=12, actor=None)
     activity_status_set(activity=done, period=periods[1], status="done", actor=None)
-    goal_line = plan_overview(planner, scope_for(planner), followed_up.pk).goals[0]
-    assert len(goal_line.activities) == 3
-    assert goal_line.activities_done == 1
-    assert goal_line.activity_counts == [("Delayed", 1), ("not reported", 1)]
+    goal = follow_up_report(followed_up, periods[1]).goals[0]
+    assert goal.activities_total == 3
+    assert goal.activities_done == 1
+    assert goal.status_counts == (("Delayed", 1), ("not reported", 1))
 
 
 # --- The page ------------------------------------------------------------------------------------
@@ -165,12 +174,12 @@ def test_committee_member_reads_colours_values_targets_and_trends(
     response = client.get(overview_url(followed_up))
     assert response.status_code == 200
     text = response.text
-    assert '<span class="colour colour--yellow">Gul</span>' in text
+    assert '<span class="colour colour--yellow" data-fact="colour">Gul</span>' in text
     assert "6,4\u00a0%" in text  # Swedish number and unit
     assert "7,8\u00a0%" in text  # the previous value of the trend
-    assert re.search(r'trend--better"><span class="trend__arrow" aria-hidden="true">↓</span>', text)
+    assert re.search(r'trend--better"><span class="trend__arrow" aria-hidden="true">▼</span>', text)
     english = client.get(overview_url(followed_up), headers=ENGLISH).text
-    assert "↓</span> Better" in english
+    assert re.search(r"▼</span> <span data-fact=\"trend\" data-change=\"better\">Better<", english)
     assert "than T1 2023 (7.8\u00a0%)" in english
     assert '<progress id="progress-' in english
     assert "0 of 1 done" in english

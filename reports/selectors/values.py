@@ -1,0 +1,286 @@
+"""Indicator values as a committee reads them for a period: which value is shown (`shown_value`,
+the one rule), what it is compared with, its history and where it comes from.
+
+Values are the whole-plan measurements (no unit, gender "total") of an indicator or of its
+predecessors (the same indicator in earlier plans, through `Indicator.predecessor`), or of the
+indicator itself in earlier years when its plan spans several years.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from indicators.colour import Direction
+from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue
+from planning.models import FollowUpPeriod
+from reports.selectors.data import Change, Comparison, HistoryPoint, IndicatorRow
+from reports.selectors.display import period_label, target_label, value_text
+
+# How many plans back an indicator's history reaches through `Indicator.predecessor`.
+HISTORY_DEPTH = 3
+# Sources that require their own credit line, in the wording the source prescribes.
+CREDITS = {Origin.KOLADA: "Källa: Kolada", Origin.SSB: "Kilde: Statistisk sentralbyrå"}
+
+
+# --- The rule: which value a period shows ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """The measurement a period shows for an indicator, and whether it is carried from an
+    earlier period (then it says so: "from T1 2023")."""
+
+    measurement: Measurement | None
+    is_carried: bool = False
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.measurement.value if self.measurement is not None else None
+
+    @property
+    def period(self) -> FollowUpPeriod | None:
+        return self.measurement.period if self.measurement is not None else None
+
+
+def carried_from(period: FollowUpPeriod) -> datetime.date:
+    """The earliest start of a period whose value `period` may show: 1 January of the year
+    before the period's year."""
+    return datetime.date(period.year - 1, 1, 1)
+
+
+def latest_earlier_value(
+    measurements: Iterable[Measurement], period: FollowUpPeriod
+) -> Measurement | None:
+    """The latest measurement with a value before `period`: of the period's organisation,
+    ending before the period starts, starting no earlier than `carried_from(period)`.
+    Measurements with an empty value (known to be missing) are passed over."""
+    earliest = carried_from(period)
+    earlier = [
+        measurement
+        for measurement in measurements
+        if measurement.value is not None
+        and measurement.period.organisation_id == period.organisation_id
+        and measurement.period.ends_on < period.starts_on
+        and measurement.period.starts_on >= earliest
+    ]
+    return max(earlier, key=lambda measurement: measurement.period.starts_on, default=None)
+
+
+def shown_value(measurements: Iterable[Measurement], period: FollowUpPeriod) -> ShownValue:
+    """THE rule of which value a period shows for an indicator; every page and output uses it.
+
+    `measurements` are the indicator's whole-plan values (no unit, gender total), at most one
+    per period, its own before its predecessors'.
+
+    - The period's own measurement is shown when there is one. Its value may be empty: the
+      figure is known to be missing; that is the period's answer and nothing is carried.
+    - Without a measurement of its own, the period shows the latest earlier value
+      (`latest_earlier_value`: ending before the period starts, not before 1 January of the
+      previous year), marked as carried, with its period and its colour.
+    - Otherwise nothing is shown.
+    """
+    measurements = list(measurements)
+    own = next((m for m in measurements if m.period_id == period.pk), None)
+    if own is not None:
+        return ShownValue(own)
+    carried = latest_earlier_value(measurements, period)
+    return ShownValue(carried, is_carried=carried is not None)
+
+
+def carried_text(label: str) -> str:
+    """The marker of a value or status carried from an earlier period: "from T1 2023"."""
+    return _("from %(period)s") % {"period": label}
+
+
+# --- Comparisons ----------------------------------------------------------------------------------
+
+
+def compare(
+    indicator: Indicator, value: Decimal | None, other: Measurement | None, label: str
+) -> Comparison:
+    """`value` against `other`'s, judged better or worse by the indicator's direction."""
+    other_value = other.value if other is not None else None
+    if other_value is None or value is None:
+        return Comparison(
+            label,
+            other_value,
+            value_text(indicator, other_value),
+            Change.NONE,
+            _("No comparison"),
+            "",
+        )
+    difference = value - other_value
+    if difference == 0:
+        change, text, arrow = Change.UNCHANGED, _("Unchanged"), "="
+    else:
+        higher_is_better = indicator.direction == Direction.HIGHER_IS_BETTER
+        improved = (difference > 0) == higher_is_better
+        change = Change.BETTER if improved else Change.WORSE
+        text = _("Better") if improved else _("Worse")
+        arrow = "▲" if difference > 0 else "▼"
+    return Comparison(label, other_value, value_text(indicator, other_value), change, text, arrow)
+
+
+def previous_comparison(
+    indicator: Indicator, shown: ShownValue, measurements: list[Measurement], period
+) -> Comparison:
+    """The shown value against the latest earlier value before the shown value's own period
+    (the trend); labelled with that earlier period."""
+    earlier = latest_earlier_value(measurements, shown.period or period)
+    label = period_label(earlier.period) if earlier is not None else ""
+    return compare(indicator, shown.value, earlier, label)
+
+
+def last_year_comparison(
+    indicator: Indicator, shown: ShownValue, measurements: list[Measurement], period
+) -> Comparison:
+    """The shown value against the value of the same kind of period a year before the shown
+    value's own period."""
+    own_period = shown.period or period
+    kind, year = own_period.kind, own_period.year - 1
+    found = next(
+        (
+            m
+            for m in measurements
+            if m.period.kind == kind
+            and m.period.year == year
+            and m.period.organisation_id == own_period.organisation_id
+        ),
+        None,
+    )
+    return compare(indicator, shown.value, found, f"{kind} {year}")
+
+
+# --- Loading and assembling -----------------------------------------------------------------------
+
+
+def lineage(indicator: Indicator) -> list[Indicator]:
+    """The indicator and its predecessors in earlier plans, nearest first."""
+    chain, node = [], indicator
+    while node is not None and len(chain) < HISTORY_DEPTH:
+        chain.append(node)
+        node = node.predecessor if node.predecessor_id else None
+    return chain
+
+
+def predecessor_path() -> list[str]:
+    """What to `select_related` on indicators for their lineage."""
+    return ["__".join(["predecessor"] * depth) for depth in range(1, HISTORY_DEPTH)]
+
+
+@dataclass
+class PlanValues:
+    """The whole-plan values of a report's indicators and their predecessors up to the report's
+    period, and the open-data comparison values of its year: loaded once, read per row."""
+
+    period: FollowUpPeriod
+    by_indicator: dict[int, dict[int, Measurement]]
+    references: dict[int, list[ReferenceValue]]
+
+    def measurements(self, indicator: Indicator) -> list[Measurement]:
+        """One measurement per period, the indicator's own before its predecessors'."""
+        merged: dict[int, Measurement] = {}
+        for node in reversed(lineage(indicator)):
+            merged.update(self.by_indicator.get(node.pk, {}))
+        return sorted(merged.values(), key=lambda m: (m.period.year, m.period.starts_on))
+
+
+def load_values(period: FollowUpPeriod, indicators: list[Indicator]) -> PlanValues:
+    """Two queries, whatever the number of indicators."""
+    ids = {node.pk for indicator in indicators for node in lineage(indicator)}
+    by_indicator: dict[int, dict[int, Measurement]] = {}
+    measurements = Measurement.objects.filter(
+        indicator_id__in=ids,
+        unit__isnull=True,
+        gender=Gender.TOTAL,
+        period__organisation_id=period.organisation_id,
+        period__ends_on__lte=period.ends_on,
+    ).select_related("period")
+    for measurement in measurements:
+        by_indicator.setdefault(measurement.indicator_id, {})[measurement.period_id] = measurement
+    references: dict[int, list[ReferenceValue]] = {}
+    found = ReferenceValue.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators],
+        year=period.year,
+        gender=Gender.TOTAL,
+    ).order_by("kind", "group")
+    for reference in found:
+        references.setdefault(reference.indicator_id, []).append(reference)
+    return PlanValues(period, by_indicator, references)
+
+
+def _source(indicator: Indicator, measurement: Measurement | None) -> tuple[str, str]:
+    """Where the value comes from, bare and as the line printed under it ("Källa: Kolada").
+
+    Open-data sources are credited in the words they prescribe, in any language.
+    """
+    if measurement is not None and measurement.origin in CREDITS:
+        return str(Origin(measurement.origin).label), CREDITS[measurement.origin]
+    source = (measurement.source if measurement is not None else "") or indicator.source
+    if not source:
+        return "", ""
+    return source, _("Source: %(source)s") % {"source": source}
+
+
+def _comparisons(
+    values: PlanValues, indicator: Indicator
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The national value and the comparison group's mean for the period's year, and the
+    credit of where they come from."""
+    rows, credits = [], set()
+    for reference in values.references.get(indicator.pk, []):
+        if reference.kind == ReferenceValue.Kind.NATIONAL:
+            whom = str(_("Whole country"))
+        else:
+            whom = str(_("Mean of group %(group)s") % {"group": reference.group})
+        rows.append((whom, value_text(indicator, reference.value)))
+        if reference.source:
+            credits.add(reference.source)
+    return tuple(rows), " · ".join(sorted(credits))
+
+
+def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
+    """An indicator as the period's report (and overview) shows it."""
+    period = values.period
+    measurements = values.measurements(indicator)
+    shown = shown_value(measurements, period)
+    value, measurement = shown.value, shown.measurement
+    colour = indicator.colour_of(value)
+    bands = indicator.band_texts()
+    source, source_text = _source(indicator, measurement)
+    comparisons, comparisons_credit = _comparisons(values, indicator)
+    shown_label = period_label(shown.period) if shown.period is not None else ""
+    return IndicatorRow(
+        pk=indicator.pk,
+        name=indicator.name,
+        subgoal=indicator.subgoal,
+        definition=indicator.definition,
+        unit_text=indicator.unit_text,
+        decimals=indicator.decimals,
+        target_text=target_label(indicator),
+        value=value,
+        value_text=value_text(indicator, value),
+        value_period_label=shown_label,
+        colour=colour,
+        colour_label=colour.label,
+        band_text=bands.get(colour, ""),
+        bands=tuple(bands.items()),
+        band_spec=indicator.bands,
+        scale_max=indicator.scale_max,
+        previous=previous_comparison(indicator, shown, measurements, period),
+        last_year=last_year_comparison(indicator, shown, measurements, period),
+        source=source,
+        source_text=source_text,
+        comment=measurement.comment if measurement is not None else "",
+        history=tuple(
+            HistoryPoint(period_label(m.period), m.value, indicator.colour_of(m.value))
+            for m in measurements
+        ),
+        comparisons=comparisons,
+        comparisons_credit=comparisons_credit,
+        is_carried=shown.is_carried,
+        carried_text=carried_text(shown_label) if shown.is_carried else "",
+    )
