@@ -103,6 +103,9 @@ GOALS = (
 # the document colours changes colour.
 
 _SEED_SOURCE_NOT_NAMED = ""  # the seed names no source for this row
+# The Kolada KPIs that measure what a row measures (see ../shared/domain.md), as the indicators'
+# links to open data (`Indicator.open_data`): a sync fetches the country's and the comparison
+# group's figures for them. Rows without a KPI are the plan's own measures.
 
 INDICATORS = (
     # seed: <100% / (no yellow) / 100%. Two bands.
@@ -140,6 +143,7 @@ INDICATORS = (
         "unit": MU.INDEX,
         "decimals": 0,
         "source": "Medarbetarundersökning",
+        "open_data": {"kolada": {"kpi": "U00200"}},
         "frequency": Freq.YEARLY,
         "direction": HIGHER,
         "green_bound": D("80"),
@@ -159,6 +163,7 @@ INDICATORS = (
         "unit": MU.PERCENT,
         "decimals": 1,
         "source": "Statistik från Previa Sjuk och Frisk",
+        "open_data": {"kolada": {"kpi": "N00090"}},
         "frequency": Freq.EVERY_PERIOD,
         "direction": LOWER,
         "green_bound": D("6"),
@@ -178,6 +183,7 @@ INDICATORS = (
         "unit": MU.PERCENT,
         "decimals": 0,
         "source": "Brukarundersökning",
+        "open_data": {"kolada": {"kpi": "U21468"}},
         "frequency": Freq.YEARLY,
         "direction": HIGHER,
         "green_bound": D("90"),
@@ -200,6 +206,7 @@ INDICATORS = (
         "unit": MU.DAYS,
         "decimals": 0,
         "source": _SEED_SOURCE_NOT_NAMED,
+        "open_data": {"kolada": {"kpi": "U31402"}},
         "frequency": Freq.EVERY_PERIOD,
         "direction": LOWER,
         "green_bound": D("9"),
@@ -222,6 +229,7 @@ INDICATORS = (
         "unit": MU.DAYS,
         "decimals": 0,
         "source": _SEED_SOURCE_NOT_NAMED,
+        "open_data": {"kolada": {"kpi": "U33401"}},
         "frequency": Freq.EVERY_PERIOD,
         "direction": LOWER,
         "green_bound": D("83"),
@@ -244,6 +252,7 @@ INDICATORS = (
         "unit": MU.INDEX,
         "decimals": 1,
         "source": "SCB medborgarundersökning",
+        "open_data": {"kolada": {"kpi": "N00667"}},
         "frequency": Freq.EVERY_THIRD_YEAR,
         "scale_max": D("10"),
         "direction": HIGHER,
@@ -264,6 +273,7 @@ INDICATORS = (
         "unit": MU.PERSONS,
         "decimals": 0,
         "source": "SCB befolkningsstatistik",
+        "open_data": {"kolada": {"kpi": "N01963"}},
         "frequency": Freq.YEARLY,
         "direction": HIGHER,
         "green_bound": D("25"),
@@ -291,6 +301,7 @@ INDICATORS = (
         "unit": MU.INDEX,
         "decimals": 1,
         "source": "Svenskt Näringslivs undersökning om Företagsklimat",
+        "open_data": {"kolada": {"kpi": "U07453"}},
         "frequency": Freq.YEARLY,
         "scale_max": D("6"),
         "direction": HIGHER,
@@ -339,6 +350,7 @@ INDICATORS = (
         "unit": MU.KR_PER_INHABITANT,
         "decimals": 0,
         "source": _SEED_SOURCE_NOT_NAMED,
+        "open_data": {"kolada": {"kpi": "N30101"}},
         "frequency": Freq.YEARLY,
         "direction": LOWER,
         "green_bound": D("3920"),
@@ -362,6 +374,7 @@ INDICATORS = (
         "unit_label": "tkr/inv 80+",
         "decimals": 0,
         "source": _SEED_SOURCE_NOT_NAMED,
+        "open_data": {"kolada": {"kpi": "N20048"}},
         "frequency": Freq.YEARLY,
         "direction": LOWER,
         "green_bound": D("232"),

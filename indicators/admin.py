@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
@@ -11,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from goals.admin import GoalAdmin
 from goals.models import Goal
 from indicators.colour import format_value
+from indicators.forms import OpenDataFormMixin
+from indicators.links import link_fields, link_sources
 from indicators.models import Indicator, Measurement, ReferenceValue, SyncRun
 from indicators.targets import Target
 from planning.admin import share_choices, years_of
@@ -82,8 +85,13 @@ class MeasurementInline(admin.TabularInline):
         return measurement.colour.label
 
 
+class IndicatorAdminForm(OpenDataFormMixin, forms.ModelForm):
+    """The model's fields, and a field per open-data link field (saved into `open_data`)."""
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
+    form = IndicatorAdminForm
     list_display = ["name", "goal", "plan", "measured_in", "bands", "target"]
     list_select_related = ["goal__plan"]
     list_filter = ["goal__plan", "scope", "direction", "unit", "frequency"]
@@ -121,6 +129,25 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         ),
     ]
     inlines = [MeasurementInline]
+
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets above, then one per open-data source with its link fields."""
+        return [
+            *super().get_fieldsets(request, obj),
+            *(
+                (source.label, {"fields": [key for key, _field in source.keyed_fields()]})
+                for source in link_sources()
+            ),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The link fields are the form's own (OpenDataFormMixin), not the model's.
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        links = {key for key, _source, _field in link_fields()}
+        kwargs["fields"] = [name for name in fields if name not in links]
+        return super().get_form(request, obj, change, **kwargs)
 
     @admin.display(description=_("plan"), ordering="goal__plan__name")
     def plan(self, indicator: Indicator) -> str:

@@ -1,8 +1,10 @@
-"""The planner's indicator form, and the live preview of its bands."""
+"""The planner's indicator form with its open-data links, and the live preview of its bands."""
 
+import dataclasses
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext as _
@@ -11,10 +13,109 @@ from django.utils.translation import gettext_lazy
 from core.forms import FieldSetupMixin, StyledForm, VersionedModelForm, text_area
 from goals.models import Goal
 from indicators.colour import Colour, band_texts, problems
+from indicators.links import CODES, LinkField, link_fields, link_sources
 from indicators.models import MEASURE_FIELDS, Indicator
 from indicators.targets import Target
 
 DECIMAL_FIELDS = ("scale_max", *Target.DECIMAL_FIELDS)
+
+
+# --- Open-data links: a field per registered link field -------------------------------------------
+
+
+def link_form_field(link_field: LinkField) -> forms.CharField:
+    """The form field of a link field: its text as typed (`LinkField.as_text`)."""
+    return forms.CharField(
+        label=link_field.label,
+        help_text=link_field.help_text,
+        required=False,
+        max_length=link_field.max_length,
+        widget=text_area(2) if link_field.kind == CODES else forms.TextInput,
+    )
+
+
+@dataclasses.dataclass
+class LinkGroup:
+    """A source's fields in the form: shown as one fieldset, with the finders of its fields."""
+
+    name: str
+    label: Any
+    help_text: Any
+    fields: list = dataclasses.field(default_factory=list)
+    finders: list = dataclasses.field(default_factory=list)  # (template, bound field)
+
+
+class OpenDataFormMixin:
+    """Adds a field per registered link field (`indicators.links`), named by its key
+    (`kolada_kpi`, `ssb_selection`...), filled from the instance's `open_data` (or from
+    `initial["open_data"]`) and cleaned into `cleaned_data["open_data"]` and the instance.
+
+    The sources are read when the form is made, so a source registered later shows up too.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        initial = dict(kwargs.get("initial") or {})
+        open_data = initial.pop("open_data", None) or getattr(instance, "open_data", None) or {}
+        added = {}
+        for key, source, link_field in link_fields():
+            added[key] = link_form_field(link_field)
+            initial.setdefault(
+                key, link_field.as_text(source.links(open_data).get(link_field.name))
+            )
+        clash = set(added) & set(self.base_fields)
+        if clash:
+            raise ImproperlyConfigured(f"Link fields named like the form's own: {sorted(clash)}")
+        self.link_keys = frozenset(added)
+        self.base_fields = {**self.base_fields, **added}  # this form's own copy
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def link_groups(self) -> list[LinkGroup]:
+        groups = []
+        for source in link_sources():
+            group = LinkGroup(source.name, source.label, source.help_text)
+            for key, link_field in source.keyed_fields():
+                group.fields.append(self[key])
+                if link_field.finder:
+                    group.finders.append((link_field.finder, self[key]))
+            groups.append(group)
+        return groups
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        open_data, failed = {}, False
+        for source in link_sources():
+            links, wrong = {}, False
+            for key, link_field in source.keyed_fields():
+                if key in self.errors:
+                    wrong = True
+                    continue
+                try:
+                    value = link_field.from_text(cleaned.get(key) or "")
+                except ValidationError as error:
+                    self.add_error(key, error)
+                    wrong = True
+                    continue
+                if value is not None:
+                    links[link_field.name] = value
+            if wrong:
+                failed = True
+                continue
+            try:
+                links = source.clean(links)
+            except ValidationError as error:
+                for key, messages in error.message_dict.items():
+                    self.add_error(key if key in self.fields else None, messages)
+                failed = True
+                continue
+            if links:
+                open_data[source.name] = links
+        cleaned["open_data"] = open_data
+        # The model checks the links again; after an error here the form is not saved, and the
+        # model's check would name no field of the form.
+        self.instance.open_data = {} if failed else open_data
+        return cleaned
 
 
 class MeasureChoiceField(forms.ModelChoiceField):
@@ -22,8 +123,9 @@ class MeasureChoiceField(forms.ModelChoiceField):
         return f"{indicator.name} ({indicator.goal.plan.name})"
 
 
-class IndicatorForm(VersionedModelForm):
-    """An indicator: what is measured, its target and its bands (decimal comma in sv/nb/nn)."""
+class IndicatorForm(OpenDataFormMixin, VersionedModelForm):
+    """An indicator: what is measured, its open-data links, its target and its bands (decimal
+    comma in sv/nb/nn). The links are a fieldset per source (`link_groups`)."""
 
     class Meta:
         model = Indicator
@@ -31,7 +133,6 @@ class IndicatorForm(VersionedModelForm):
             "goal",
             "scope",
             *MEASURE_FIELDS,
-            "kolada_kpi",
             "target_value",
             "target_text",
             *Target.BAND_FIELDS,
@@ -47,7 +148,7 @@ class IndicatorForm(VersionedModelForm):
     GROUPS = (
         (
             gettext_lazy("What is measured"),
-            ("goal", "scope", *MEASURE_FIELDS, "kolada_kpi"),
+            ("goal", "scope", *MEASURE_FIELDS),
         ),
         (gettext_lazy("Target"), ("target_value", "target_text")),
     )
@@ -79,11 +180,12 @@ class IndicatorForm(VersionedModelForm):
         return [self[name] for name in self.BAND_FIELDS]
 
     def service_fields(self) -> dict[str, Any]:
-        """What the services take, besides the goal and the reused measure."""
+        """What the services take, besides the goal and the reused measure: the links as
+        `open_data`."""
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in {"version", "goal", "reuses"}
+            if name not in {"version", "goal", "reuses", *self.link_keys}
         }
 
 

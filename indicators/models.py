@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from core.versioning import Versioned
 from goals.models import Goal, Scope
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
+from indicators.links import NAME_LENGTH, clean_open_data, source_choices
 from indicators.targets import Target
 from planning.models import FollowUpPeriod, Organisation, Plan, Unit, year_validators
 
@@ -142,18 +143,12 @@ class Indicator(Versioned):
         verbose_name=_("previous period's indicator"),
         help_text=_("The same indicator in the previous plan, so that trends run across years."),
     )
-    kolada_kpi = models.CharField(
-        _("Kolada KPI"), max_length=20, blank=True, help_text=_("e.g. N00090")
-    )
-    ssb_table = models.CharField(
-        _("SSB table"), max_length=20, blank=True, help_text=_("KOSTRA table id, e.g. 12362")
-    )
-    ssb_selection = models.JSONField(
-        _("SSB selection"),
+    open_data = models.JSONField(
+        _("open data"),
         default=dict,
         blank=True,
-        help_text=_('Value codes per variable, e.g. {"KOKkommuneregion0000": "4631"}.'),
-    )
+        help_text=_("Links to open-data sources, by source, e.g. Kolada's KPI."),
+    )  # see indicators.links: {"kolada": {"kpi": "N00090"}, "ssb": {"table": ..., ...}}
 
     history = HistoricalRecords()
 
@@ -216,6 +211,10 @@ class Indicator(Versioned):
             errors["unit_label"] = _("Write the unit, or choose one from the list.")
         if self.green_bound is not None and self.direction in Direction:
             errors.update(problems(self.bands, self.target_value))
+        try:
+            self.open_data = clean_open_data(self.open_data)
+        except ValidationError as error:
+            errors["open_data"] = error.messages
         if errors:
             raise ValidationError(errors)
 
@@ -227,10 +226,25 @@ class Gender(models.TextChoices):
 
 
 class Origin(models.TextChoices):
+    """Where a value came from: a person (MANUAL, IMPORT) or an open-data source.
+
+    `Measurement.origin` takes its choices from `origin_choices`: these two and every
+    registered source (`indicators.links`), so a new source needs no migration. KOLADA and SSB
+    remain as names for code that uses them; new code asks `links.link_source(origin)`.
+    """
+
     MANUAL = "manual", _("Entered by a person")
     IMPORT = "import", _("Imported from a file")
     KOLADA = "kolada", _("Kolada")
     SSB = "ssb", _("Statistics Norway (SSB)")
+
+
+PERSON_ORIGINS = (Origin.MANUAL, Origin.IMPORT)
+
+
+def origin_choices() -> list[tuple[str, str]]:
+    """A value's possible origins: a person's, and the registered open-data sources."""
+    return [(origin.value, origin.label) for origin in PERSON_ORIGINS] + source_choices()
 
 
 class Measurement(Versioned):
@@ -264,7 +278,9 @@ class Measurement(Versioned):
     value = models.DecimalField(
         _("value"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
     )
-    origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.MANUAL)
+    origin = models.CharField(
+        _("origin"), max_length=NAME_LENGTH, choices=origin_choices, default=Origin.MANUAL
+    )
     fetched_at = models.DateTimeField(
         _("fetched at"),
         null=True,
@@ -326,7 +342,7 @@ class Measurement(Versioned):
 class ReferenceValue(models.Model):
     """A value to compare an indicator with in a year: the whole country's or a group's mean.
 
-    Fetched from open data by `indicators.opendata.sync`, never typed in: Kolada's national
+    Fetched from open data by `opendata.sync`, never typed in: Kolada's national
     value (area 0000) or the mean of the organisation's comparison group's members (Kolada), or
     KOSTRA's national or group figure (SSB). The value may be empty when the source has none.
     """
@@ -394,15 +410,12 @@ class SyncRun(models.Model):
     left unchanged, and of values entered by a person that the sync kept.
     """
 
-    class Source(models.TextChoices):
-        KOLADA = "kolada", _("Kolada")
-        SSB = "ssb", _("Statistics Norway (SSB)")
-
     class Status(models.TextChoices):
         OK = "ok", _("Completed")
         FAILED = "failed", _("Failed")
 
-    source = models.CharField(_("source"), max_length=10, choices=Source)
+    # The registered open-data sources (indicators.links): a new one needs no migration.
+    source = models.CharField(_("source"), max_length=NAME_LENGTH, choices=source_choices)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -447,9 +460,6 @@ class SyncRun(models.Model):
             models.CheckConstraint(
                 condition=Q(status="ok") | (Q(status="failed") & ~Q(message="")),
                 name="sync_run_failure_explained",
-            ),
-            models.CheckConstraint(
-                condition=Q(source__in=["kolada", "ssb"]), name="sync_run_source_valid"
             ),
         ]
 

@@ -115,7 +115,8 @@ def plan_indicators(plan: Plan) -> QuerySet[Indicator]:
 
 # --- Reusing a municipality-wide measure ----------------------------------------------------------
 
-COPIED_FIELDS = (*MEASURE_FIELDS, "target_text", *Target.fields(), "kolada_kpi")
+# The open-data links (`open_data`, all sources) are copied too.
+COPIED_FIELDS = (*MEASURE_FIELDS, "target_text", *Target.fields(), "open_data")
 
 
 def reusable_measures(plan: Plan) -> QuerySet[Indicator]:

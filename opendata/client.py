@@ -1,9 +1,11 @@
-"""Open data for indicator values: Kolada (Sweden) and SSB's KOSTRA tables (Norway).
+"""The one HTTP client of the open-data sources (`opendata.sources`): errors, a throttle, retries,
+paging and JSON.
 
-`kolada` and `ssb` are clients of the two services, `sync` writes what they answer into
-measurements and reference values. This module holds what the clients share: the errors, a
-throttle, and a JSON fetcher with a timeout that retries what may pass (429, 5xx, network
-errors and timeouts) a bounded number of times, then raises `OpenDataUnavailable`.
+`JsonFetcher` GETs JSON from one service with a timeout; it keeps to the service's limit
+(`Throttle`), retries what may pass (429, 5xx, network errors and timeouts) a bounded number of
+times with a doubling pause (`RetryPolicy`), then raises `OpenDataUnavailable`; `pages` follows
+a next-page address until it is null. `ServiceClient` is what a source's client derives from:
+its service's name, address and limit, built from settings, closed when used in a `with`.
 
 No test calls the real services: they point the clients at a local server (see
 `tests/opendata_server.py`). The addresses and limits come from settings, with these defaults:
@@ -14,11 +16,11 @@ OPENDATA_TIMEOUT (20 s), OPENDATA_ATTEMPTS (4) and OPENDATA_BACKOFF (1 s, double
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import httpx
 from django.conf import settings
@@ -202,6 +204,79 @@ class JsonFetcher:
             _("%(service)s could not be used: %(reason)s, %(attempts)d times. Try again later.")
             % {"service": self.service, "reason": reason, "attempts": self.retry.attempts}
         )
+
+    def pages(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        items: str = "values",
+        next_page: str = "next_url",
+    ) -> Iterator[dict]:
+        """Every item of every page: each page is `{items: [...], next_page: url or null}`,
+        and the next page's address carries the query."""
+        next_url: str | None = url
+        while next_url is not None:
+            page = self.get(next_url, params)
+            if not isinstance(page, dict) or not isinstance(page.get(items), list):
+                raise invalid_answer(self.service, _("no list of values"))
+            for item in page[items]:
+                if not isinstance(item, dict):
+                    raise invalid_answer(self.service, _("a value that is not an object"))
+                yield item
+            next_url = page.get(next_page)
+            if next_url is not None and not isinstance(next_url, str):
+                raise invalid_answer(self.service, _("a next page that is not an address"))
+            params = None
+
+
+class ServiceClient:
+    """A client of one open-data service, throttled to its limit and retried. Use it in a
+    `with`. A subclass names the service, its address and its limit (`calls` in `PERIOD`
+    seconds), and the settings that override them (`URL_SETTING`, `CALLS_SETTING`)."""
+
+    SERVICE: ClassVar[str]
+    BASE_URL: ClassVar[str]
+    CALLS: ClassVar[int]
+    PERIOD: ClassVar[float]
+    URL_SETTING: ClassVar[str]
+    CALLS_SETTING: ClassVar[str]
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float = 20.0,
+        calls: int | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = time.sleep,
+    ):
+        self.fetcher = JsonFetcher(
+            service=self.SERVICE,
+            base_url=base_url or self.BASE_URL,
+            timeout=timeout,
+            throttle=Throttle(
+                calls=self.CALLS if calls is None else calls, period=self.PERIOD, sleep=sleep
+            ),
+            retry=retry or RetryPolicy(),
+            sleep=sleep,
+        )
+
+    @classmethod
+    def from_settings(cls) -> Self:
+        client = cls(
+            base_url=getattr(settings, cls.URL_SETTING),
+            timeout=settings.OPENDATA_TIMEOUT,
+            retry=RetryPolicy.from_settings(),
+        )
+        client.fetcher.throttle.calls = getattr(settings, cls.CALLS_SETTING)
+        return client
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.fetcher.close()
 
 
 def invalid_answer(service: str, detail: str) -> OpenDataInvalid:

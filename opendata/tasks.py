@@ -11,6 +11,10 @@ own process, or with --enqueue hands each plan to the worker:
     15 3 * * *  cd /srv/styrkort && .venv/bin/python manage.py sync_opendata
 
 Kolada and KOSTRA publish most figures once or twice a year, so nightly or weekly is plenty.
+
+A sync whose worker died is run again by another worker (`core.worker`, up to
+`TASK_MAX_ATTEMPTS` tries): a sync writes each plan's values in one transaction and records its
+`SyncRun` when it ends, so running it again is safe.
 """
 
 from django.contrib.auth import get_user_model

@@ -2,7 +2,7 @@
 
 - `kpi_search`: GET `?q=`, a fragment of Kolada KPIs whose title matches, for the indicator form
   (each result a button with `data-kpi-id`; see the template's comment for the contract).
-- `sync_now`: POST, enqueues the plan's sync (`indicators.tasks.opendata_sync_plan`) for the
+- `sync_now`: POST, enqueues the plan's sync (`opendata.tasks.opendata_sync_plan`) for the
   task worker; each sync records a `SyncRun`.
 - `sync_runs`: the plan's syncs with their messages.
 - `comparison`: an indicator's own values next to the whole country's and its comparison
@@ -21,13 +21,16 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators.colour import Colour, format_value
-from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue, SyncRun
-from opendata import kolada, ssb
+from indicators.links import link_sources, linked_sources
+from indicators.models import Gender, Indicator, Measurement, ReferenceValue, SyncRun
 from opendata.client import OpenDataError
+from opendata.sources import kolada
+from opendata.sync import plan_sources, sources
 from opendata.tasks import opendata_sync_plan
 from planning.permissions import can_edit_plan, plan_or_404, require
 from planning.selectors import plans_visible_to, scope_for
@@ -89,13 +92,13 @@ def sync_runs(request: HttpRequest, plan_id: int) -> HttpResponse:
         .select_related("started_by")
         .order_by("-started_at")[:MAX_RUNS]
     )
-    linked = Indicator.objects.filter(goal__plan=plan)
+    linked = plan_sources(plan)
     context = {
         "plan": plan,
         "runs": runs,
         "can_sync": can_edit_plan(scope, plan),
-        "has_kolada": linked.exclude(kolada_kpi="").exists(),
-        "has_ssb": linked.exclude(ssb_table="").exists(),
+        "linked": get_text_list([source.service for source in linked], _("and")),
+        "sources": services(_("or")),
         "credits": credits_for({run.source for run in runs}),
     }
     return render(request, "opendata/sync_runs.html", context)
@@ -108,9 +111,12 @@ def sync_now(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope = scope_for(request.user)
     plan = plan_or_404(request.user, plan_id, scope)
     require(can_edit_plan(scope, plan))
-    linked = Indicator.objects.filter(goal__plan=plan)
-    if not (linked.exclude(kolada_kpi="").exists() or linked.exclude(ssb_table="").exists()):
-        messages.info(request, _("No indicator of the plan is linked to Kolada or SSB."))
+    if not plan_sources(plan):
+        messages.info(
+            request,
+            _("No indicator of the plan is linked to %(sources)s.")
+            % {"sources": services(_("or"))},
+        )
         return redirect("opendata:plan_sync_runs", plan.pk)
     since = timezone.now()
     opendata_sync_plan.enqueue(plan_id=plan.pk, actor_id=request.user.pk)
@@ -150,14 +156,15 @@ def run_summary(run: SyncRun) -> str:
     return f"{summary} {run.message}".strip()
 
 
-def credits_for(sources: set[str]) -> list[str]:
-    """The credits the sources require ("Källa: Kolada", "Kilde: Statistisk sentralbyrå")."""
-    found = []
-    if SyncRun.Source.KOLADA in sources or Origin.KOLADA in sources:
-        found.append(kolada.CREDIT)
-    if SyncRun.Source.SSB in sources or Origin.SSB in sources:
-        found.append(ssb.CREDIT)
-    return found
+def services(word: str) -> str:
+    """The sources by their short names: "Kolada or SSB" (with `word` as the last joint)."""
+    return get_text_list([source.service for source in sources()], word)
+
+
+def credits_for(names: set[str]) -> list[str]:
+    """The credits the sources of these names require ("Källa: Kolada", "Kilde: Statistisk
+    sentralbyrå"), in the registry's order; the names of runs' sources or values' origins."""
+    return [source.credit for source in link_sources() if source.name in names]
 
 
 # --- Comparison values ----------------------------------------------------------------------------
@@ -223,16 +230,19 @@ def comparison_of(indicator: Indicator) -> Comparison:
         elif not organisation.comparison_group or reference.group == organisation.comparison_group:
             row.group = row.group or reference
             groups.add(reference.group)
-    if indicator.kolada_kpi and references:
-        origins.add(Origin.KOLADA)
-    if indicator.ssb_table and references:
-        origins.add(Origin.SSB)
+    if references:
+        origins.update(source.name for source in linked_sources(indicator.open_data))
     return Comparison(
         indicator=indicator,
         rows=[rows[year] for year in sorted(rows, reverse=True)],
         group=", ".join(sorted(groups)),
         credits=credits_for(origins),
     )
+
+
+def indicator_sources(indicator: Indicator) -> list:
+    """The fetching sources the indicator is linked to."""
+    return [source for source in sources() if source.is_linked(indicator.open_data)]
 
 
 def shown_value(indicator: Indicator, value: Decimal | None) -> str:
@@ -264,7 +274,17 @@ def comparison(request: HttpRequest, indicator_id: int) -> HttpResponse:
         }
         for row in data.rows
     ]
-    context = {"indicator": indicator, "plan": indicator.goal.plan, "data": data, "lines": lines}
+    links = [
+        f"{source.service} {source.reference(indicator.open_data)}"
+        for source in indicator_sources(indicator)
+    ]
+    context = {
+        "indicator": indicator,
+        "plan": indicator.goal.plan,
+        "data": data,
+        "lines": lines,
+        "links": links,
+    }
     template = "opendata/comparison.html"
     if request.htmx:
         template += "#comparison"

@@ -34,16 +34,23 @@ def test_the_readme_lists_every_environment_variable_the_settings_read():
 
 
 def test_every_setting_the_code_reads_is_defined_in_settings():
-    """No `getattr(settings, NAME, default)`: a default there would hide a missing setting."""
+    """No `getattr(settings, NAME, default)`: a default there would hide a missing setting.
+    The settings an open-data source names for itself are read by name, and exist too."""
+    from opendata.client import ServiceClient
+    from opendata.sources import SOURCES
+
+    assert SOURCES  # the clients are defined with their sources
     names = set()
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
             source = path.read_text()
-            assert "getattr(settings" not in source, path
+            assert not re.search(r"getattr\(\s*settings\s*,[^,()]+,", source), path
             names |= set(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)\b", source))
-    assert "OPENDATA_TIMEOUT" in names
+    for client in ServiceClient.__subclasses__():
+        names |= {client.URL_SETTING, client.CALLS_SETTING}
+    assert {"OPENDATA_TIMEOUT", "KOLADA_API_URL", "SSB_CALLS_PER_MINUTE"} <= names
     missing = {name for name in names if not hasattr(settings, name)}
     assert missing == set()
 

@@ -24,10 +24,14 @@
     if (summary) summary.focus();
   }
 
-  // A KPI chosen in the Kolada search fills in the indicator's Kolada KPI field.
+  // A KPI chosen in the Kolada search fills in the field its finder names (data-fills), the
+  // indicator's Kolada KPI.
   function chooseKoladaKpi(event) {
     const button = event.target.closest("#kolada-kpi-results [data-kpi-id]");
-    const field = document.querySelector("input[name='kolada_kpi']");
+    const finder = button && button.closest("[data-fills]");
+    const field = finder
+      ? document.getElementById(finder.dataset.fills)
+      : document.querySelector("input[name='kolada_kpi']");
     if (!button || !field) return;
     field.value = button.dataset.kpiId;
     field.focus();

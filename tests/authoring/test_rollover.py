@@ -19,7 +19,7 @@ from planning.services import plan_create
 @pytest.fixture
 def decided_plan(plan, goal, indicator, activity, periods):
     """The shared plan (2023), decided, with a goal, an indicator and activities in all states."""
-    indicator.kolada_kpi = "U00200"
+    indicator.open_data = {"kolada": {"kpi": "U00200"}}
     indicator.save()
     t1, t2, t3 = periods
     statuses = {
@@ -80,10 +80,10 @@ def test_goals_and_indicators_are_copied_with_their_predecessor(decided_plan, in
     copy = Indicator.objects.get(goal=goal)
     assert copy.predecessor == indicator
     assert copy.bands == indicator.bands
-    assert (copy.name, copy.target_value, copy.kolada_kpi, copy.unit) == (
+    assert (copy.name, copy.target_value, copy.open_data, copy.unit) == (
         "HME-index",
         D("80"),
-        "U00200",
+        {"kolada": {"kpi": "U00200"}},
         "index",
     )
     assert list(indicator.successors.all()) == [copy]

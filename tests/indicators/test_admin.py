@@ -407,3 +407,39 @@ def test_sync_runs_are_read_only_in_the_admin(admin_client, sync_run):
     admin_client.post(admin_url(SyncRun, "change", sync_run.pk), {"message": "ändrad"})
     sync_run.refresh_from_db()
     assert sync_run.message == "3 värden hämtade"
+
+
+# --- links to open data -------------------------------------------------------------------------
+
+
+def test_the_admin_shows_and_saves_the_links_to_open_data(admin_client, goal, indicator):
+    indicator.open_data = {"kolada": {"kpi": "U00200"}}
+    indicator.save()
+    url = admin_url(Indicator, "change", indicator.pk)
+    page = admin_client.get(url)
+    content = page.content.decode()
+    assert 'name="kolada_kpi"' in content and 'value="U00200"' in content
+    assert 'name="ssb_table"' in content and 'name="ssb_selection"' in content
+    data = {
+        **form_data(page),
+        "ssb_table": "12362",
+        "ssb_selection": "KOKkommuneregion0000=4631; ContentsCode=KOSAG110000",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.open_data == {
+        "kolada": {"kpi": "U00200"},
+        "ssb": {
+            "table": "12362",
+            "selection": {"KOKkommuneregion0000": "4631", "ContentsCode": "KOSAG110000"},
+        },
+    }
+
+
+def test_a_wrong_link_is_refused_in_the_admin(admin_client, goal, indicator):
+    url = admin_url(Indicator, "change", indicator.pk)
+    page = admin_client.get(url)
+    with translation.override("en"):
+        response = admin_client.post(url, {**form_data(page), "kolada_kpi": "x"}, **ENGLISH)
+    assert response.status_code == 200
+    assert escape("“x” is not a valid id, e.g. N00090.") in response.content.decode()

@@ -14,7 +14,7 @@ from opendata.client import (
     RetryPolicy,
     Throttle,
 )
-from opendata.kolada import KoladaClient, KoladaValue
+from opendata.sources.kolada import KoladaClient, KoladaValue
 from tests.opendata_server import OpenDataServer, Reply, json_reply, recorded, recorded_reply
 
 DATA_N00945 = "/v3/data/kpi/N00945/municipality/0180,1280,1480/year/2016,2017,2018,2019,2020"

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from opendata.client import OpenDataError, OpenDataInvalid, RetryPolicy
-from opendata.ssb import CREDIT, Cell, SsbClient, dataset_from_json
+from opendata.sources.ssb import CREDIT, Cell, SsbClient, dataset_from_json
 from tests.opendata_server import OpenDataServer, Reply, json_reply, recorded, recorded_reply
 
 TABLE_03024 = "/api/pxwebapi/v2/tables/03024/data"

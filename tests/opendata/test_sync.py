@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 from decimal import Decimal as D
+from functools import partial
 from urllib.parse import parse_qsl
 
 import pytest
@@ -16,7 +17,7 @@ from django.utils.timezone import now
 from goals.services import goal_create
 from indicators.models import Measurement, Origin, ReferenceValue, SyncRun
 from indicators.services import indicator_create, measurement_record
-from opendata.sync import kolada_sync, plans_with_opendata, ssb_sync
+from opendata.sync import plans_with_opendata, source_sync
 from opendata.tasks import opendata_sync_all, opendata_sync_plan
 from planning.models import FollowUpPeriod, Organisation, Plan
 from planning.services import organisation_create, periods_ensure_year, plan_create
@@ -26,6 +27,9 @@ YEARS = "2022,2023,2024"
 DATA = f"/v3/data/kpi/N00090/municipality/2422,0000/year/{YEARS}"
 PAGE_2 = "/v3/data/kpi/N00090/municipality/2422?page=2&per_page=2"
 SOURCE = "Källa: Kolada, N00090"
+
+kolada_sync = partial(source_sync, source="kolada")
+ssb_sync = partial(source_sync, source="ssb")
 
 
 @pytest.fixture
@@ -72,7 +76,7 @@ def sick_leave(plan):
         direction="lower",
         green_bound=D("6"),
         red_bound=D("7"),
-        kolada_kpi="N00090",
+        open_data={"kolada": {"kpi": "N00090"}},
         actor=None,
     )
 
@@ -402,10 +406,14 @@ def alver(db):
         name="Netto driftsutgifter",
         direction="lower",
         green_bound=D("100"),
-        ssb_table="12362",
-        ssb_selection={
-            "KOKkommuneregion0000": ["4631", "EAK", "EKG11"],
-            "ContentsCode": "KOSAG110000",
+        open_data={
+            "ssb": {
+                "table": "12362",
+                "selection": {
+                    "KOKkommuneregion0000": ["4631", "EAK", "EKG11"],
+                    "ContentsCode": "KOSAG110000",
+                },
+            }
         },
         actor=None,
     )
@@ -468,7 +476,7 @@ def test_ssb_selection_giving_several_values_a_year_fails_clearly(server, alver,
 
 
 def test_ssb_selection_that_is_not_codes_per_variable(server, alver, english):
-    alver.ssb_selection = ["4631"]
+    alver.open_data["ssb"]["selection"] = ["4631"]
     alver.save()
     run = ssb_sync(plan=alver.goal.plan, actor=None)
     assert run.status == "failed"
@@ -503,7 +511,13 @@ def test_scheduled_task_syncs_every_linked_plan_but_archived_ones(
         actor=None,
     )
     goal = goal_create(plan=archived, number=1, title="Mål", actor=None)
-    indicator_create(goal=goal, name="X", green_bound=D("1"), kolada_kpi="N00090", actor=None)
+    indicator_create(
+        goal=goal,
+        name="X",
+        green_bound=D("1"),
+        open_data={"kolada": {"kpi": "N00090"}},
+        actor=None,
+    )
 
     assert list(plans_with_opendata()) == [sick_leave.goal.plan, alver.goal.plan]
     result = opendata_sync_all.enqueue()
@@ -606,7 +620,15 @@ def test_a_sync_cannot_finish_before_it_starts(plan, english):
         sync_run(plan, started_at=late).full_clean()
     assert error.value.message_dict["finished_at"] == ["A sync cannot finish before it starts."]
     refused_by_database(lambda: sync_run(plan, started_at=late).save())
-    refused_by_database(lambda: sync_run(plan, source="scb").save())
+
+
+def test_a_sync_of_a_source_that_is_not_registered_is_refused(plan, english):
+    # The sources are the registry's (indicators.links), not a database constraint: a new
+    # source needs no migration. Saving goes through full_clean (save_validated).
+    with pytest.raises(ValidationError) as error:
+        sync_run(plan, source="scb").full_clean()
+    assert error.value.message_dict["source"] == ["Value 'scb' is not a valid choice."]
+    sync_run(plan, source="ssb").full_clean()
 
 
 def test_a_sync_of_another_organisation_s_plan_is_refused(plan, alver, english):

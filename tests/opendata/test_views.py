@@ -74,7 +74,7 @@ def nobody(django_user_model, db):
 @pytest.fixture
 def sick_leave(indicator):
     """The fixture's indicator, linked to Kolada's sick leave KPI."""
-    indicator.kolada_kpi = "N00090"
+    indicator.open_data = {"kolada": {"kpi": "N00090"}}
     indicator.save()
     return indicator
 

@@ -10,6 +10,7 @@ from import_export.fields import Field
 
 from goals.models import Scope
 from indicators.colour import Bands, Colour
+from indicators.links import CODES, LinkField, LinkSource, link_fields
 from indicators.models import Gender, Indicator, Measurement, Origin
 from indicators.targets import Target
 from indicators.thresholds import FindingCode, ThresholdReading, thresholds_read
@@ -101,11 +102,7 @@ class IndicatorResource(PlanResource):
     red = Field(column_name="red", dehydrate_method="dehydrate_red")
     yellow = Field(column_name="yellow", dehydrate_method="dehydrate_yellow")
     green = Field(column_name="green", dehydrate_method="dehydrate_green")
-    kolada_kpi = Field(attribute="kolada_kpi", column_name="kolada_kpi", widget=TextWidget())
-    ssb_table = Field(attribute="ssb_table", column_name="ssb_table", widget=TextWidget())
-    ssb_selection = Field(
-        attribute="ssb_selection", column_name="ssb_selection", widget=JSONWidget()
-    )
+    # After these: a column per open-data link field ("kolada_kpi"...), see `LinkColumn`.
 
     class Meta(PlanResource.Meta):
         model = Indicator
@@ -126,10 +123,24 @@ class IndicatorResource(PlanResource):
             "red",
             "yellow",
             "green",
-            "kolada_kpi",
-            "ssb_table",
-            "ssb_selection",
         )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        for key, source, link_field in link_fields():
+            self.fields[key] = LinkColumn(source, link_field)
+
+    @classmethod
+    def column_keys(cls) -> list[str]:
+        return [*super().column_keys(), *(key for key, _source, _field in link_fields())]
+
+    def _tracked(self, instance: Indicator) -> dict[str, object]:
+        """The links by column, so that a changed link is noted in its own column."""
+        tracked = super()._tracked(instance)
+        open_data = tracked.pop("open_data", None)
+        for key, source, link_field in link_fields():
+            tracked[key] = source.links(open_data).get(link_field.name)
+        return tracked
 
     def get_queryset(self) -> QuerySet[Indicator]:
         return (
@@ -232,6 +243,46 @@ class IndicatorResource(PlanResource):
 
     def register(self, instance: Indicator) -> None:
         self.lookups.indicators[instance.goal.number, instance.name] = instance
+
+
+# --- Links to open data --------------------------------------------------------------------------
+
+
+class LinkColumn(Field):
+    """The column of an open-data link field (`indicators.links`), e.g. "Kolada KPI": read
+    from and written into the indicator's `open_data`. An SSB selection is written as JSON
+    and read as JSON or as typed in the form (`Var=a,b; Other=c`)."""
+
+    def __init__(self, source: LinkSource, link_field: LinkField) -> None:
+        self.source, self.link_field = source, link_field
+        key = source.key(link_field)
+        widget = JSONWidget() if link_field.kind == CODES else TextWidget()
+        super().__init__(attribute=key, column_name=key, widget=widget)
+
+    def get_value(self, instance: Indicator) -> object:
+        return self.source.links(instance.open_data).get(self.link_field.name)
+
+    def clean(self, row: dict, **kwargs) -> object:
+        try:
+            return self.link_field.clean(
+                self.link_field.from_text(cell_text(row[self.column_name]))
+            )
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from error
+
+    def save(self, instance: Indicator, row: dict, is_m2m: bool = False, **kwargs) -> None:
+        value = self.clean(row, **kwargs)
+        open_data = dict(instance.open_data or {})
+        links = dict(self.source.links(open_data))
+        if value is None:
+            links.pop(self.link_field.name, None)
+        else:
+            links[self.link_field.name] = value
+        if links:
+            open_data[self.source.name] = links
+        else:
+            open_data.pop(self.source.name, None)
+        instance.open_data = open_data
 
 
 # --- Measurements ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from goals.models import Month
+from indicators.links import link_fields
 
 LANGUAGES = ("sv", "nb", "nn", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -75,6 +76,18 @@ SHEETS = {
 
 # --- Columns --------------------------------------------------------------------------------------
 
+
+class Columns(dict):
+    """The columns' words by key; an open-data link field's column (`kolada_kpi`...) has the
+    headers its source declares (`indicators.links.LinkField.headers`)."""
+
+    def __missing__(self, key: str) -> Words:
+        for link_key, _source, link_field in link_fields():
+            if link_key == key:
+                return Words(*link_field.headers)
+        raise KeyError(key)
+
+
 COLUMNS = {
     "number": Words("Nr", "Nr", "Nr", "No.", ("nummer", "number", "målnummer")),
     "goal_title": Words("Mål", "Mål", "Mål", "Goal", ("rubrik", "title")),
@@ -104,9 +117,6 @@ COLUMNS = {
     "red": Words("Röd", "Rød", "Raud", "Red"),
     "yellow": Words("Gul", "Gul", "Gul", "Yellow"),
     "green": Words("Grön", "Grønn", "Grøn", "Green"),
-    "kolada_kpi": Words("Kolada KPI", "Kolada KPI", "Kolada KPI", "Kolada KPI"),
-    "ssb_table": Words("SSB-tabell", "SSB-tabell", "SSB-tabell", "SSB table"),
-    "ssb_selection": Words("SSB-urval", "SSB-utvalg", "SSB-utval", "SSB selection"),
     "activity": Words("Aktivitet", "Aktivitet", "Aktivitet", "Activity"),
     "responsible_role": Words("Ansvarig", "Ansvarlig", "Ansvarleg", "Responsible"),
     "when": Words("När genomfört", "Når gjennomført", "Når gjennomført", "Done by"),
@@ -121,6 +131,7 @@ COLUMNS = {
     "gender": Words("Kön", "Kjønn", "Kjønn", "Gender"),
     "value": Words("Värde", "Verdi", "Verdi", "Value", ("utfall",)),
 }
+COLUMNS = Columns(COLUMNS)
 
 
 def column_label(key: str, language: str | None = None) -> str:

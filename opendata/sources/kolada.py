@@ -1,25 +1,35 @@
-"""A client for Kolada's API v3 (https://api.kolada.se/v3/): KPIs, municipalities and values.
+"""Kolada (Sweden): the source `kolada`, its link (a KPI), its client and its fetch.
 
+The client speaks Kolada's API v3 (https://api.kolada.se/v3/): KPIs, municipalities and values.
 Every answer is `{count, values, next_url, previous_url}`; the client follows `next_url` until it
 is null (`count` is the page's, not the total). Lists of ids are sent at most 25 to a call, and
 longer lists are split. Values are typed records: a figure Kolada does not have (status
 "Missing", or no value) is None, a normal state for small municipalities.
 
+A sync fetches, for each indicator linked to a KPI and each of the plan's years Kolada has:
+the organisation's value, total and by gender where Kolada divides it; the values of the
+organisation's units that have a `kolada_ou` (below the plan's owner unit); the whole country's
+value (0000) and the mean of the comparison group's members (missing figures left out).
+
 Values shown from Kolada must say "Källa: Kolada"; a colour computed from them is ours.
 """
 
 import re
-import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
-from typing import Self
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from opendata.client import JsonFetcher, OpenDataError, RetryPolicy, Sleep, Throttle, invalid_answer
+from indicators.links import LinkField
+from indicators.models import Indicator, ReferenceValue
+from opendata.client import OpenDataError, ServiceClient, invalid_answer
+from opendata.sources.base import Fetched, Source, area_kinds, mean, municipality_code
+from planning.models import Organisation, Plan, Unit
+from planning.selectors import descendants_by_unit
 
 BASE_URL = "https://api.kolada.se/v3/"
 SERVICE = "Kolada"
@@ -75,41 +85,16 @@ class KoladaValue:
     ou: str = ""
 
 
-class KoladaClient:
-    """Kolada API v3, throttled and retried (see `indicators.opendata`). Use it in a `with`."""
+class KoladaClient(ServiceClient):
+    """Kolada API v3, throttled and retried (see `opendata.client`). Use it in a `with`."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str = BASE_URL,
-        timeout: float = 20.0,
-        requests_per_second: int = 3,
-        retry: RetryPolicy | None = None,
-        sleep: Sleep = time.sleep,
-    ):
-        self.fetcher = JsonFetcher(
-            service=SERVICE,
-            base_url=base_url,
-            timeout=timeout,
-            throttle=Throttle(calls=requests_per_second, period=1.0, sleep=sleep),
-            retry=retry or RetryPolicy(),
-            sleep=sleep,
-        )
+    SERVICE = SERVICE
+    BASE_URL = BASE_URL
+    CALLS, PERIOD = 3, 1.0  # no documented limit: a few requests a second
+    URL_SETTING, CALLS_SETTING = "KOLADA_API_URL", "KOLADA_REQUESTS_PER_SECOND"
 
-    @classmethod
-    def from_settings(cls) -> Self:
-        return cls(
-            base_url=settings.KOLADA_API_URL,
-            timeout=settings.OPENDATA_TIMEOUT,
-            requests_per_second=settings.KOLADA_REQUESTS_PER_SECOND,
-            retry=RetryPolicy.from_settings(),
-        )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.fetcher.close()
+    def __init__(self, *, requests_per_second: int | None = None, **options) -> None:
+        super().__init__(calls=requests_per_second, **options)
 
     # --- Metadata
 
@@ -161,19 +146,7 @@ class KoladaClient:
 
     def _rows(self, path: str, params: dict[str, str] | None = None) -> Iterator[dict]:
         """Every row of every page, following `next_url` until it is null."""
-        url: str | None = path
-        while url is not None:
-            page = self.fetcher.get(url, params)
-            if not isinstance(page, dict) or not isinstance(page.get("values"), list):
-                raise invalid_answer(SERVICE, _("no list of values"))
-            for row in page["values"]:
-                if not isinstance(row, dict):
-                    raise invalid_answer(SERVICE, _("a value that is not an object"))
-                yield row
-            url = page.get("next_url")
-            if url is not None and not isinstance(url, str):
-                raise invalid_answer(SERVICE, _("a next page that is not an address"))
-            params = None  # next_url carries the query
+        return self.fetcher.pages(path, params, items="values", next_page="next_url")
 
 
 def _checked_id(value: str) -> str:
@@ -263,3 +236,94 @@ def _values(row: dict, area_key: str) -> Iterator[KoladaValue]:
             status=cell.get("status") or "",
             **{area_key: area},
         )
+
+
+# --- The source: the link, and the fetch for a sync -----------------------------------------------
+
+
+class Kolada(Source):
+    def fetch(self, plan: Plan, indicators: list[Indicator]) -> Fetched:
+        fetched = self.fetched()
+        by_kpi: dict[str, list[Indicator]] = defaultdict(list)
+        for indicator in indicators:
+            kpi = self.links(indicator.open_data).get("kpi")
+            if kpi:
+                by_kpi[str(kpi)].append(indicator)
+        code = municipality_code(plan.organisation)
+        units = _units(plan)
+        kpis, years = list(by_kpi), list(plan.years)
+        with KoladaClient.from_settings() as client:
+            rows = client.values(kpis=kpis, municipalities=[code, NATIONAL], years=years)
+            unit_rows = (
+                client.unit_values(kpis=kpis, units=list(units), years=years) if units else []
+            )
+            group_means = _group_means(client, plan.organisation, kpis, years, fetched.notes)
+        kinds = area_kinds(code, [NATIONAL])
+        for row in rows:
+            if row.year in plan.years and row.municipality in kinds:
+                figure = (row.year, row.gender, row.value)
+                fetched.collect(by_kpi.get(row.kpi, ()), figure, kind=kinds[row.municipality])
+        for row in unit_rows:
+            if row.year in plan.years and row.ou in units:
+                figure = (row.year, row.gender, row.value)
+                fetched.collect(by_kpi.get(row.kpi, ()), figure, unit=units[row.ou])
+        group = plan.organisation.comparison_group
+        for (kpi, year, gender), value in group_means.items():
+            if year in plan.years:
+                kind = ReferenceValue.Kind.GROUP_MEAN
+                fetched.collect(by_kpi.get(kpi, ()), (year, gender, value), kind=kind, group=group)
+        return fetched
+
+
+def _units(plan: Plan) -> dict[str, Unit]:
+    """The organisation's units with a Kolada id, below the plan's owner unit if it has one."""
+    units = list(Unit.objects.filter(organisation=plan.organisation))
+    if plan.owner_unit_id is not None:
+        below = descendants_by_unit(units)[plan.owner_unit_id]
+        units = [unit for unit in units if unit.pk in below]
+    return {unit.kolada_ou: unit for unit in units if unit.kolada_ou}
+
+
+def _group_means(
+    client: KoladaClient,
+    organisation: Organisation,
+    kpis: list[str],
+    years: list[int],
+    notes: list[str],
+) -> dict[tuple[str, int, str], Decimal | None]:
+    """The mean of the comparison group's members by (KPI, year, gender), missing left out."""
+    wanted = organisation.comparison_group
+    if not wanted:
+        return {}
+    members = {group.id: group.members for group in client.municipality_groups()}.get(wanted)
+    if members is None:
+        notes.append(
+            _("Kolada has no municipality group %(group)s: no group mean was fetched.")
+            % {"group": wanted}
+        )
+        return {}
+    figures: dict[tuple[str, int, str], list[Decimal | None]] = defaultdict(list)
+    for row in client.values(kpis=kpis, municipalities=list(members), years=years):
+        figures[row.kpi, row.year, row.gender].append(row.value)
+    return {key: mean(values) for key, values in figures.items()}
+
+
+KOLADA = Kolada(
+    name="kolada",
+    label=gettext_lazy("Kolada"),
+    credit=CREDIT,
+    service=SERVICE,
+    help_text=gettext_lazy("Swedish municipalities' key figures (kolada.se)."),
+    fields=(
+        LinkField(
+            name="kpi",
+            label=gettext_lazy("Kolada KPI"),
+            help_text=gettext_lazy("e.g. N00090"),
+            pattern=r"[A-Z]\d{5}",
+            example="N00090",
+            transform=str.upper,
+            headers=("Kolada KPI", "Kolada KPI", "Kolada KPI", "Kolada KPI"),
+            finder="opendata/includes/kpi_finder.html",
+        ),
+    ),
+)

@@ -1,8 +1,16 @@
-"""A client for Statistics Norway's PxWebApi v2 (SSB, KOSTRA tables), answering in json-stat2.
+"""SSB (Statistics Norway, KOSTRA): the source `ssb`, its link (a table and a selection of its
+codes), its client and its fetch.
 
-`GET tables/{id}/data?lang=no&valueCodes[Var]=a,b` gives one table's cells for the chosen codes
-of each variable. SSB allows 30 calls in any 60 seconds: the client keeps to that. Values shown
+The client speaks PxWebApi v2, answering in json-stat2: `GET
+tables/{id}/data?lang=no&valueCodes[Var]=a,b` gives one table's cells for the chosen codes of
+each variable. SSB allows 30 calls in any 60 seconds: the client keeps to that. Values shown
 from SSB must say "Kilde: Statistisk sentralbyrå" (data under NLOD).
+
+An indicator links to a table and a selection: codes per variable, e.g.
+{"KOKkommuneregion0000": ["4631", "EAK", "EKG11"], "ContentsCode": "KOSAG110000"}. A sync adds
+the plan's years (variable Tid) unless the selection names them, and reads the organisation's
+figure (by gender where the table has Kjonn), the whole country's (EAK, 0) and the comparison
+group's (its KOSTRA group code) from the answer; each year must give one value per region.
 
 Kommune numbers changed in 2020 and again in 2024, when municipalities and counties merged and
 split: a figure from before a change is published under the number of its time. This client asks
@@ -10,18 +18,20 @@ for exactly the codes it is given; mapping old numbers to new ones is not done h
 """
 
 import re
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 from math import prod
-from typing import Self
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from opendata.client import JsonFetcher, OpenDataError, RetryPolicy, Sleep, Throttle, invalid_answer
+from indicators.links import CODES, LinkField
+from indicators.models import Gender, Indicator, ReferenceValue
+from opendata.client import OpenDataError, ServiceClient, invalid_answer
+from opendata.sources.base import Fetched, Source, area_kinds, municipality_code
+from planning.models import Plan
 
 BASE_URL = "https://data.ssb.no/api/pxwebapi/v2/"
 SERVICE = "SSB"
@@ -71,41 +81,16 @@ class Dataset:
             yield Cell(dict(zip(ids, codes, strict=True)), value, self.statuses.get(index, ""))
 
 
-class SsbClient:
-    """PxWebApi v2, throttled to SSB's limit and retried (see `indicators.opendata`)."""
+class SsbClient(ServiceClient):
+    """PxWebApi v2, throttled to SSB's limit and retried (see `opendata.client`)."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str = BASE_URL,
-        timeout: float = 20.0,
-        calls_per_minute: int = CALLS_PER_MINUTE,
-        retry: RetryPolicy | None = None,
-        sleep: Sleep = time.sleep,
-    ):
-        self.fetcher = JsonFetcher(
-            service=SERVICE,
-            base_url=base_url,
-            timeout=timeout,
-            throttle=Throttle(calls=calls_per_minute, period=60.0, sleep=sleep),
-            retry=retry or RetryPolicy(),
-            sleep=sleep,
-        )
+    SERVICE = SERVICE
+    BASE_URL = BASE_URL
+    CALLS, PERIOD = CALLS_PER_MINUTE, 60.0
+    URL_SETTING, CALLS_SETTING = "SSB_API_URL", "SSB_CALLS_PER_MINUTE"
 
-    @classmethod
-    def from_settings(cls) -> Self:
-        return cls(
-            base_url=settings.SSB_API_URL,
-            timeout=settings.OPENDATA_TIMEOUT,
-            calls_per_minute=settings.SSB_CALLS_PER_MINUTE,
-            retry=RetryPolicy.from_settings(),
-        )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.fetcher.close()
+    def __init__(self, *, calls_per_minute: int | None = None, **options) -> None:
+        super().__init__(calls=calls_per_minute, **options)
 
     def table(
         self, table: str, value_codes: Mapping[str, Sequence[str]], *, lang: str = "no"
@@ -195,3 +180,114 @@ def _statuses(statuses: object, count: int) -> dict[int, str]:
     if isinstance(statuses, dict):
         return {int(index): status for index, status in statuses.items() if str(index).isdigit()}
     return {}
+
+
+# --- The source: the link, and the fetch for a sync -----------------------------------------------
+
+TIME = "Tid"
+GENDER = "Kjonn"
+GENDERS = {"0": Gender.TOTAL, "1": Gender.MEN, "2": Gender.WOMEN}
+NATIONAL = frozenset({"EAK", "0"})  # KOSTRA's "Landet" and "Hele landet"
+
+
+class Ssb(Source):
+    def fetch(self, plan: Plan, indicators: list[Indicator]) -> Fetched:
+        fetched = self.fetched()
+        code = municipality_code(plan.organisation)
+        with SsbClient.from_settings() as client:
+            for indicator in indicators:
+                table = str(self.links(indicator.open_data).get("table") or "")
+                dataset = client.table(table, _codes(indicator, plan))
+                _collect(dataset, indicator, plan, code, fetched)
+        return fetched
+
+
+def _codes(indicator: Indicator, plan: Plan) -> dict[str, list[str]]:
+    """The indicator's selection as codes per variable, with the plan's years added."""
+    selection = SSB.links(indicator.open_data).get("selection")
+    selection = selection if isinstance(selection, dict) else {}
+    codes = {
+        var: [chosen] if isinstance(chosen, str) else chosen for var, chosen in selection.items()
+    }
+    if not codes or not all(
+        isinstance(chosen, list) and chosen and all(isinstance(code, str) for code in chosen)
+        for chosen in codes.values()
+    ):
+        raise OpenDataError(
+            _(
+                'The SSB selection of "%(indicator)s" must give codes per variable, e.g. '
+                '{"KOKkommuneregion0000": "4631", "ContentsCode": "KOSAG110000"}.'
+            )
+            % {"indicator": indicator.name}
+        )
+    codes.setdefault(TIME, [str(year) for year in plan.years])
+    return codes
+
+
+def _region(dataset: Dataset) -> str | None:
+    """The dimension that holds municipalities: role geo, else a variable named *region*."""
+    geo = dataset.roles.get("geo")
+    if geo:
+        return geo[0]
+    return next((d.id for d in dataset.dimensions if "region" in d.id.casefold()), None)
+
+
+def _collect(
+    dataset: Dataset, indicator: Indicator, plan: Plan, code: str, fetched: Fetched
+) -> None:
+    """The organisation's, the country's and the comparison group's figures of one table."""
+    time = (dataset.roles.get("time") or (TIME,))[0]
+    region = _region(dataset)
+    several = [
+        dimension.id
+        for dimension in dataset.dimensions
+        if dimension.id not in {time, region, GENDER} and len(dimension.codes) > 1
+    ]
+    if several:
+        raise OpenDataError(
+            _('The SSB selection of "%(indicator)s" gives several values a year: choose one code '
+              "of %(variables)s.") % {"indicator": indicator.name, "variables": ", ".join(several)}
+        )  # fmt: skip
+    has_gender = dataset.dimension(GENDER) is not None
+    group = plan.organisation.comparison_group
+    kinds = area_kinds(code, NATIONAL, group)
+    for cell in dataset.cells():
+        year = cell.codes.get(time, "")
+        gender = GENDERS.get(cell.codes[GENDER]) if has_gender else Gender.TOTAL
+        area = cell.codes[region] if region else code
+        if year.isdigit() and int(year) in plan.years and gender and area in kinds:
+            group_code = area if kinds[area] == ReferenceValue.Kind.GROUP_MEAN else ""
+            figure = (int(year), gender, cell.value)
+            fetched.collect([indicator], figure, kind=kinds[area], group=group_code)
+
+
+SSB = Ssb(
+    name="ssb",
+    label=gettext_lazy("Statistics Norway (SSB)"),
+    credit=CREDIT,
+    service=SERVICE,
+    help_text=gettext_lazy("Norwegian municipalities' KOSTRA figures (ssb.no)."),
+    fields=(
+        LinkField(
+            name="table",
+            label=gettext_lazy("SSB table"),
+            help_text=gettext_lazy("KOSTRA table id, e.g. 12362"),
+            pattern=_TABLE.pattern,
+            example="12362",
+            headers=("SSB-tabell", "SSB-tabell", "SSB-tabell", "SSB table"),
+        ),
+        LinkField(
+            name="selection",
+            label=gettext_lazy("SSB selection"),
+            help_text=gettext_lazy(
+                "Value codes per variable, separated by “;”, several codes of a variable by “,”: "
+                "e.g. KOKkommuneregion0000=4631,EAK; ContentsCode=KOSAG110000. The plan's years "
+                "are added unless Tid is given."
+            ),
+            kind=CODES,
+            example="KOKkommuneregion0000=4631; ContentsCode=KOSAG110000",
+            max_length=2000,
+            headers=("SSB-urval", "SSB-utvalg", "SSB-utval", "SSB selection"),
+        ),
+    ),
+)
