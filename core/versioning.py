@@ -3,9 +3,10 @@ recorded with its actor, deletions recorded so that they can be restored togethe
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, router
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,36 @@ def save_validated(
         instance._history_user = actor
     instance.save()
     return instance
+
+
+def save_first(
+    instance: models.Model,
+    *,
+    actor: Actor,
+    key: dict[str, Any],
+    expected_version: int | None = None,
+) -> models.Model:
+    """Save a new record that others may be creating at the same moment: the first report of
+    an activity in a period, the first value of an indicator.
+
+    `key` is the record's unique key (its fields and values). The caller has looked for a
+    stored record with that key and found none; if another request saves one meanwhile, the
+    database's unique constraint decides who was first, and the others get EditConflict (as if
+    they had edited an older version), never a database error. Call it inside a transaction.
+    """
+    checked = [name for name in key if instance._meta.get_field(name).is_relation][:1]
+    try:
+        with transaction.atomic():
+            return save_validated(instance, actor=actor, checked=checked)
+    except IntegrityError as error:
+        stored = (
+            type(instance)._default_manager.filter(**key).values_list("version", flat=True).first()
+        )
+        if stored is None:
+            raise  # not a race on the key: a real fault
+        raise EditConflict(
+            instance, expected_version=expected_version or 0, current_version=stored
+        ) from error
 
 
 def next_position(siblings: models.QuerySet) -> int:

@@ -8,7 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import Actor, delete_recorded, next_position, save_validated
+from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from planning.models import FollowUpPeriod, Plan
 from planning.services import ensure_plan_unlocked
@@ -45,15 +45,17 @@ def activity_status_set(
 
     With `expected_version`, refuses to replace a report someone else changed meanwhile.
     """
-    record = (
-        ActivityStatus.objects.select_for_update().filter(activity=activity, period=period).first()
-    )
-    if record is None:
-        record = ActivityStatus(activity=activity, period=period)
+    key = {"activity": activity, "period": period}
+    record = ActivityStatus.objects.select_for_update().filter(**key).first()
+    is_first = record is None
+    if is_first:
+        record = ActivityStatus(**key)
     record.status = status
     record.comment = comment
     record.reported_by = actor if getattr(actor, "is_authenticated", False) else None
     record.reported_at = timezone.now()
+    if is_first:
+        return save_first(record, actor=actor, key=key, expected_version=expected_version)
     return save_validated(record, actor=actor, expected_version=expected_version)
 
 
@@ -71,13 +73,17 @@ def goal_follow_up_save(
 
     With `expected_version`, refuses to overwrite a text someone else changed meanwhile.
     """
-    record = GoalFollowUp.objects.select_for_update().filter(goal=goal, period=period).first()
-    if record is None:
-        record = GoalFollowUp(goal=goal, period=period)
+    key = {"goal": goal, "period": period}
+    record = GoalFollowUp.objects.select_for_update().filter(**key).first()
+    is_first = record is None
+    if is_first:
+        record = GoalFollowUp(**key)
     record.assessment = assessment
     record.analysis = analysis
     record.written_by = actor if getattr(actor, "is_authenticated", False) else None
     record.updated_at = timezone.now()
+    if is_first:
+        return save_first(record, actor=actor, key=key, expected_version=expected_version)
     return save_validated(record, actor=actor, expected_version=expected_version)
 
 

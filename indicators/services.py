@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import Actor, delete_recorded, next_position, save_validated
+from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
 from goals.models import Goal, Scope
 from goals.services import goal_item_update
 from indicators.models import MEASURE_FIELDS, Gender, Indicator, Measurement, Origin
@@ -23,8 +23,9 @@ def indicator_create(
 ) -> Indicator:
     """Add an indicator to a goal, placed last unless a position is given.
 
-    Bands and target are checked by the model: see `indicators.colour.problems`. Low level
-    (loaders, roll-over): pages use `indicator_add`, which checks the plan's lock.
+    Bands and target are checked by the model: see `indicators.colour.problems`; so are the
+    links to open data, `open_data` ({"kolada": {"kpi": "N00090"}}, see `indicators.links`).
+    Low level (loaders, roll-over): pages use `indicator_add`, which checks the plan's lock.
     """
     if "position" not in fields:
         fields["position"] = next_position(goal.indicators)
@@ -52,19 +53,19 @@ def measurement_record(
     Replaces the earlier value of the same period, unit and gender; with `expected_version`,
     refuses to replace a value someone else changed meanwhile (EditConflict).
     """
-    record = (
-        Measurement.objects.select_for_update()
-        .filter(indicator=indicator, period=period, unit=unit, gender=gender)
-        .first()
-    )
-    if record is None:
-        record = Measurement(indicator=indicator, period=period, unit=unit, gender=gender)
+    key = {"indicator": indicator, "period": period, "unit": unit, "gender": gender}
+    record = Measurement.objects.select_for_update().filter(**key).first()
+    is_first = record is None
+    if is_first:
+        record = Measurement(**key)
     record.value = value
     record.comment = comment
     record.source = source
     record.origin = origin
     record.entered_by = actor if getattr(actor, "is_authenticated", False) else None
     record.entered_at = timezone.now()
+    if is_first:
+        return save_first(record, actor=actor, key=key, expected_version=expected_version)
     return save_validated(record, actor=actor, expected_version=expected_version)
 
 
@@ -72,7 +73,7 @@ def measurement_record(
 # Every change below is refused while the plan is decided or archived (`ensure_plan_unlocked`).
 
 INDICATOR_FIELDS = frozenset(
-    {"scope", *MEASURE_FIELDS, "target_text", *Target.fields(), "kolada_kpi"}
+    {"scope", *MEASURE_FIELDS, "target_text", *Target.fields(), "open_data"}
 )
 
 
