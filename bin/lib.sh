@@ -57,10 +57,15 @@ EOF
     exit 1
 }
 
-# Creates .venv with a Python >= 3.12 if needed and installs the project with its test extra.
-# pip runs only when pyproject.toml (or the interpreter) changed since the last successful install.
+# Exact versions (with hashes) of everything pyproject.toml asks for, its test extra included:
+# see CONTRIBUTING.md for how to update it.
+LOCK_FILE=requirements.lock
+
+# Creates .venv with a Python >= 3.12 if needed and installs the locked packages and the project
+# (its own code, without resolving anything again). pip runs only when pyproject.toml, the lock
+# file or the interpreter changed since the last successful install.
 ensure_venv() {
-    local python wanted
+    local python wanted problems
     if [[ -x $VENV_PYTHON ]] && ! python_ok "$VENV_PYTHON"; then
         echo "Removing $VENV: its Python is missing or older than 3.12."
         rm -rf "$VENV"
@@ -71,11 +76,17 @@ ensure_venv() {
         rm -rf "$VENV"
         "$python" -m venv "$VENV"
     fi
-    wanted="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$VENV_PYTHON" -V 2>&1)"
+    [[ -f $LOCK_FILE ]] || die "$LOCK_FILE is missing (see CONTRIBUTING.md)"
+    wanted="$(cat pyproject.toml "$LOCK_FILE" | sha256sum | cut -d' ' -f1) $("$VENV_PYTHON" -V 2>&1)"
     if [[ ! -f $INSTALL_STAMP || $(<"$INSTALL_STAMP") != "$wanted" ]]; then
-        echo "Installing Python packages into $VENV."
+        echo "Installing Python packages into $VENV from $LOCK_FILE."
         rm -f "$INSTALL_STAMP"
-        "$VENV_PYTHON" -m pip install -q -e '.[test]'
+        "$VENV_PYTHON" -m pip install -q --require-hashes -r "$LOCK_FILE"
+        "$VENV_PYTHON" -m pip install -q --no-deps -e .
+        if ! problems=$("$VENV_PYTHON" -m pip check); then
+            printf '%s\n' "$problems" >&2
+            die "$LOCK_FILE does not match pyproject.toml: update it (see CONTRIBUTING.md)"
+        fi
         printf '%s\n' "$wanted" >"$INSTALL_STAMP"
     fi
 }

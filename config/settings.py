@@ -4,6 +4,7 @@ Every variable read here is listed in the README's configuration table (a test c
 Values are read strictly (`config.env`): a boolean that is not a boolean stops the start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,7 +41,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    # Before django_tasks_db: core's `db_worker` (heartbeat, recovery) replaces its command.
+    "core",
     "django_tasks_db",
+    "axes",
     "import_export",
     "planning",
     "goals",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the login page saying so (core.throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +104,12 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The throttle first: a locked-out login is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "core.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,6 +137,7 @@ STATICFILES_DIRS = [
     ("vendor/designsystemet-css", NODE_MODULES / "@digdir" / "designsystemet-css" / "dist"),
     ("vendor/designsystemet-theme", NODE_MODULES / "@digdir" / "designsystemet-theme" / "brand"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
 ]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
@@ -145,18 +159,67 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Background work (large reports, open-data syncs) runs in `manage.py db_worker`.
+# Background work (large reports, open-data syncs) runs in `manage.py db_worker` (core.worker).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+# The worker writes its heartbeat this often; one silent for the timeout counts as dead, and
+# the tasks it was running are queued again until tried TASK_MAX_ATTEMPTS times, then failed.
+WORKER_HEARTBEAT_INTERVAL = env_float("WORKER_HEARTBEAT_INTERVAL", 10.0, minimum=0.1)
+WORKER_HEARTBEAT_TIMEOUT = env_float("WORKER_HEARTBEAT_TIMEOUT", 60.0, minimum=0.5)
+if WORKER_HEARTBEAT_TIMEOUT <= 2 * WORKER_HEARTBEAT_INTERVAL:
+    raise ImproperlyConfigured(
+        "WORKER_HEARTBEAT_TIMEOUT must be more than twice WORKER_HEARTBEAT_INTERVAL."
+    )
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2, minimum=1)
+# Brings what follows a task (a report job's status) up to date with the queue, every sweep.
+TASKS_RECONCILE = ["reports.jobs.report_jobs_reconcile"]
 
+# Login throttling (django-axes, core.throttle): a user name from one address is refused after
+# AXES_FAILURE_LIMIT failed logins, for AXES_COOLOFF_MINUTES (0: until an administrator unlocks).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=0)) or None
+# Per user name and address: a town hall behind one address is not locked out by one person's
+# typos, and nobody can lock an account from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
+
+# HTTPS. Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header in which it
+# says "https" (X-Forwarded-Proto); the proxy must set it on every request, never pass it on.
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # a load balancer may ask over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of Styrkort uses are switched off (core.middleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "usb": [],
+}
 
 LOGGING = {
     "version": 1,
@@ -173,3 +236,28 @@ SSB_CALLS_PER_MINUTE = env_int("SSB_CALLS_PER_MINUTE", 30, minimum=1)
 OPENDATA_TIMEOUT = env_float("OPENDATA_TIMEOUT", 20.0, minimum=0.1)
 OPENDATA_ATTEMPTS = env_int("OPENDATA_ATTEMPTS", 4, minimum=1)
 OPENDATA_BACKOFF = env_float("OPENDATA_BACKOFF", 1.0, minimum=0.0)
+
+# E-mail (invitations, password reset) through an SMTP server. Django 6.1 configures it in
+# MAILERS (its EMAIL_* settings are deprecated); the environment variables keep the classic names.
+# Uploaded files (organisations' logos) live in MEDIA_ROOT and are never served directly:
+# MEDIA_URL is answered by a view that shows each file only to those who may see its
+# organisation (planning.views.files), so a web server in front must not serve MEDIA_ROOT.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25, minimum=1),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "timeout": env_float("EMAIL_TIMEOUT", 20.0, minimum=0.1),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "styrkort@localhost")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+if not (MEDIA_URL.startswith("/") and MEDIA_URL.endswith("/") and len(MEDIA_URL) > 1):
+    raise ImproperlyConfigured("MEDIA_URL must be a path that starts and ends with /: /media/.")
+FILE_UPLOAD_PERMISSIONS = 0o640

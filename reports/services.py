@@ -159,6 +159,7 @@ def report_job_retry(*, job: ReportJob, actor: Actor) -> ReportJob:
         raise ValidationError(_("Only a failed generation can be retried."))
     job.status, job.progress, job.error = ReportJob.Status.QUEUED, 0, ""
     job.started_at = job.finished_at = None
+    job.task_id = ""  # the failed task's until the new one is queued (reports.jobs reconciles)
     save_validated(job, actor=actor)
     transaction.on_commit(partial(_enqueue, job.pk))
     return job

@@ -4,6 +4,10 @@
 the progress bar), lays the document out (up to 88 %, followed page by page through
 WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
 plans' have the organisation's, and a chapter per plan.
+
+A task whose worker died is run again by another worker (`core.worker`), up to
+`TASK_MAX_ATTEMPTS` tries: the job then starts over. After the last try the task is marked
+failed, and `reports.jobs.report_jobs_reconcile` fails the job with the reason.
 """
 
 import logging
@@ -92,6 +96,8 @@ def generate_report(job_id: int) -> int:
     retry) and raised again, so that the task result is marked failed too.
     """
     job = ReportJob.objects.select_related("organisation", "period").get(pk=job_id)
+    if job.status == ReportJob.Status.DONE:
+        return job.pages or 0  # run again after its worker died, but the PDF was stored
     with translation.override(job.language):
         jobs.report_job_start(job=job)
         try:

@@ -1,0 +1,28 @@
+"""The one table of the shared plumbing: the background worker's heartbeat.
+
+Each running `manage.py db_worker` (see `core.worker`) writes its row every few seconds. A row
+that has not been written for `WORKER_HEARTBEAT_TIMEOUT` seconds belongs to a worker that died
+(kill -9, a lost machine): the other workers take over its jobs, and `/health/` says not ok when
+no worker beats at all.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's sign of life: who it is and when it last wrote."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        ordering = ["-beat_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
