@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm, text_area
 from goals.models import Activity, Goal
+from planning.forms import UnitTreeChoiceField
 from planning.models import Unit
 
 
@@ -52,7 +53,7 @@ class ActivityForm(VersionedModelForm):
             "evaluated_t2",
             "evaluated_year_end",
         ]
-        field_classes = {"responsible_user": PersonChoiceField}
+        field_classes = {"responsible_user": PersonChoiceField, "unit": UnitTreeChoiceField}
         widgets = {"title": text_area(2)}
         help_texts = {
             "ongoing": _("An ongoing activity has no month."),
@@ -73,7 +74,11 @@ class ActivityForm(VersionedModelForm):
     def setup_fields(self) -> None:
         super().setup_fields()
         for name, queryset in self.choices_of.items():
-            self.fields[name].queryset = queryset
+            if name == "unit":
+                # The tree, without closed units (but the one the activity already has).
+                self.fields[name].offer(queryset, keep=self.instance.unit_id)
+            else:
+                self.fields[name].queryset = queryset
         self.fields["unit"].empty_label = _("No particular unit")
         self.fields["responsible_user"].empty_label = _("No particular person")
         self.fields["due_month"].widget.attrs["data-disabled-by"] = self["ongoing"].auto_id

@@ -1,5 +1,8 @@
 """Admin for organisations, units, plans, follow-up periods and memberships.
 
+The admin site is for system administrators (superusers) only: organisations set themselves up
+in the product's own pages (`planning.views`); staff who are not superusers are refused.
+
 Lower apps cannot import higher ones (reports -> indicators -> goals -> planning), so the goals
 of a plan are added to the plan admin by `goals.admin`, which re-registers Plan.
 """
@@ -14,6 +17,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from planning.models import (
+    LEVEL_FIELDS,
+    AccountEvent,
     FollowUpPeriod,
     Membership,
     Organisation,
@@ -22,6 +27,14 @@ from planning.models import (
     Unit,
 )
 from planning.services import period_set_open
+
+
+def superusers_only(request: HttpRequest) -> bool:
+    """Who may use the admin site: active superusers, not every member of staff."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only
 
 
 def share_choices(formset: type[BaseModelFormSet], field_name: str, queryset: QuerySet) -> None:
@@ -48,7 +61,7 @@ def years_of(plan: Plan) -> dict[str, int]:
 class UnitInline(admin.TabularInline):
     model = Unit
     fk_name = "organisation"
-    fields = ["name", "kind", "parent"]
+    fields = ["name", "kind", "parent", "closed_on"]
     ordering = ["name"]
     extra = 0
     show_change_link = True
@@ -61,27 +74,30 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "municipality_code", "follow_up_scheme"]
     list_filter = ["kind", "country", "follow_up_scheme"]
     search_fields = ["name", "municipality_code"]
     ordering = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "country", "municipality_code"]}),
+        (None, {"fields": ["name", "official_name", "kind", "country", "report_language"]}),
+        (_("Open data"), {"fields": ["municipality_code", "comparison_group"]}),
         (_("Follow-up"), {"fields": ["follow_up_scheme"]}),
+        (_("Report cover"), {"fields": ["logo"]}),
+        (_("Words for the levels of the unit tree"), {"fields": list(LEVEL_FIELDS.values())}),
     ]
     inlines = [UnitInline]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent", "organisation"]
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "parent", "organisation", "closed_on"]
     list_select_related = ["organisation", "parent"]
     list_filter = ["organisation", "kind"]
     search_fields = ["name", "organisation__name"]
     ordering = ["organisation__name", "name"]
     autocomplete_fields = ["organisation", "parent"]
-    fields = ["organisation", "parent", "name", "kind"]
+    fields = ["organisation", "parent", "name", "kind", "kolada_ou", "closed_on"]
 
 
 @admin.register(Plan)
@@ -232,3 +248,20 @@ class ReportReadinessAdmin(SimpleHistoryAdmin):
         obj.marked_by = request.user
         obj.marked_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """The record of invitations and deactivations: read only."""
+
+    list_display = ["user", "kind", "organisation", "actor", "at"]
+    list_select_related = ["user", "organisation", "actor"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    ordering = ["-at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -6,11 +6,21 @@ that a unit manager sees the plan their unit works under.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role, Unit
+from planning.models import (
+    FollowUpPeriod,
+    Membership,
+    Organisation,
+    OrganisationRelation,
+    Plan,
+    Role,
+    Unit,
+)
 
 
 @dataclass
@@ -21,6 +31,8 @@ class Scope:
     units: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     above: set[int] = field(default_factory=set)
     is_superuser: bool = False
+    # The organisation of each unit of the organisations the user has a role in.
+    unit_organisation: dict[int, int] = field(default_factory=dict)
 
     def organisations(self) -> set[int]:
         return (
@@ -58,15 +70,24 @@ def descendants_by_unit(units: list[Unit]) -> dict[int, set[int]]:
 
 
 def scope_for(user) -> Scope:
-    """Everything a user's memberships cover. Two queries, whatever the size of the tree."""
+    """Everything a user's memberships cover. Two queries, whatever the size of the tree.
+
+    The scope is also left on the user object (`last_scope`), for the navigation of the page
+    the request renders: it shows the setup links without asking the database again.
+    """
     scope = Scope(is_superuser=bool(getattr(user, "is_superuser", False)))
     if not getattr(user, "is_authenticated", False):
         return scope
     memberships = list(Membership.objects.filter(user=user))
     organisation_ids = {membership.organisation_id for membership in memberships}
-    units = list(Unit.objects.filter(organisation_id__in=organisation_ids))
+    units = list(
+        Unit.objects.filter(organisation_id__in=organisation_ids).only(
+            "pk", "parent_id", "organisation_id"
+        )
+    )
     below = descendants_by_unit(units)
     parent_of = {unit.pk: unit.parent_id for unit in units}
+    scope.unit_organisation = {unit.pk: unit.organisation_id for unit in units}
     for membership in memberships:
         if membership.unit_id is None:
             scope.whole_organisations[membership.role].add(membership.organisation_id)
@@ -76,7 +97,14 @@ def scope_for(user) -> Scope:
         while node is not None:
             scope.above.add(node)
             node = parent_of.get(node)
+    user.last_scope = scope
     return scope
+
+
+def last_scope(user) -> Scope:
+    """The scope a view of this request already computed for the user, or a new one."""
+    scope = getattr(user, "last_scope", None)
+    return scope if isinstance(scope, Scope) else scope_for(user)
 
 
 def plans_visible_to(user, scope: Scope | None = None) -> QuerySet[Plan]:
@@ -111,7 +139,8 @@ def editor_unit_ids(scope: Scope) -> set[int]:
 
 def units_editable_by(scope: Scope) -> QuerySet[Unit]:
     """The units a user may own plans with: their planner/administrator units and those below,
-    and every unit of an organisation where they have that role organisation-wide."""
+    and every unit of an organisation where they have that role organisation-wide. Closed
+    units too: pickers leave them out (see `planning.forms.UnitTreeChoiceField`)."""
     units = Unit.objects.select_related("organisation")
     if scope.is_superuser:
         return units
@@ -141,3 +170,198 @@ def period_years(organisation: Organisation) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+# --- Setting up an organisation -------------------------------------------------------------
+
+
+def organisations_managed_by(scope: Scope) -> QuerySet[Organisation]:
+    """Organisations whose settings and follow-up periods the user manages: where they are
+    planner or administrator for the whole organisation."""
+    if scope.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=editor_organisation_ids(scope))
+
+
+def organisations_set_up_by(scope: Scope) -> QuerySet[Organisation]:
+    """Organisations with a part the user sets up (units, people): the same as those they may
+    create plans in."""
+    return organisations_editable_by(scope)
+
+
+def setup_overview(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Organisations with what their setup has so far: open units, people, years of periods."""
+    return organisations.annotate(
+        open_units=Count("units", filter=Q(units__closed_on__isnull=True), distinct=True),
+        people=Count("memberships__user", distinct=True),
+        period_count=Count("periods", distinct=True),
+    ).order_by("name")
+
+
+def tree_order(units: Iterable[Unit]) -> list[tuple[Unit, int]]:
+    """Units in the order of their tree, each with its depth: a parent before its children,
+    siblings by name. A unit whose parent is not among `units` starts a tree of its own."""
+    units = list(units)
+    present = {unit.pk for unit in units}
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in present else None].append(unit)
+    for siblings in children.values():
+        siblings.sort(key=lambda unit: (unit.name.casefold(), unit.pk))
+    ordered: list[tuple[Unit, int]] = []
+    stack = [(unit, 0) for unit in reversed(children[None])]
+    while stack:
+        unit, depth = stack.pop()
+        ordered.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+    return ordered
+
+
+def unit_tree(organisation: Organisation) -> list[tuple[Unit, int]]:
+    """Every unit of an organisation, closed ones too, in tree order. One query."""
+    units = Unit.objects.filter(organisation=organisation).select_related("organisation")
+    return tree_order(units)
+
+
+def subtree_ids(unit: Unit) -> set[int]:
+    """The unit and every unit below it (one query)."""
+    units = list(Unit.objects.filter(organisation_id=unit.organisation_id).only("pk", "parent_id"))
+    return descendants_by_unit(units)[unit.pk]
+
+
+def open_activities_of(units: Iterable[int]) -> list[tuple[str, str]]:
+    """The open activities of these units: (activity, plan) for each one that is neither done
+    nor cancelled, in a plan that is not archived.
+
+    Activities belong to the goals app, above this one: they are reached through the reverse
+    relation of `goals.Activity.unit` (`Unit.activities`), by name, without importing it.
+    """
+    finished = ("done", "cancelled")
+    rows = (
+        Unit.objects.filter(pk__in=list(units), activities__isnull=False)
+        .exclude(activities__goal__plan__status=Plan.Status.ARCHIVED)
+        .values_list("activities__pk", "activities__title", "activities__goal__plan__name")
+        .order_by("activities__goal__plan__name", "activities__title")
+        .distinct()
+    )
+    done = set(
+        Unit.objects.filter(
+            pk__in=list(units), activities__statuses__status__in=finished
+        ).values_list("activities__pk", flat=True)
+    )
+    return [(title, plan) for pk, title, plan in rows if pk not in done]
+
+
+def mutual_relations(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each organisation, the organisations it has listed that have listed it too."""
+    ids = set(organisation_ids)
+    listed = OrganisationRelation.objects.filter(
+        Q(organisation_id__in=ids) | Q(related_id__in=ids)
+    ).values_list("organisation_id", "related_id")
+    pairs = set(listed)
+    result: dict[int, set[int]] = {pk: set() for pk in ids}
+    for source, target in pairs:
+        if source in ids and (target, source) in pairs:
+            result[source].add(target)
+    return result
+
+
+def relations_of(organisation: Organisation) -> list[dict]:
+    """The organisations this one has listed or is listed by, and whether each side did. One
+    query."""
+    listed = OrganisationRelation.objects.filter(organisation=organisation, related=OuterRef("pk"))
+    listed_by = OrganisationRelation.objects.filter(
+        organisation=OuterRef("pk"), related=organisation
+    )
+    others = (
+        Organisation.objects.annotate(listed=Exists(listed), listed_by=Exists(listed_by))
+        .filter(Q(listed=True) | Q(listed_by=True))
+        .order_by("name")
+    )
+    return [
+        {"organisation": other, "listed": other.listed, "listed_by": other.listed_by}
+        for other in others
+    ]
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def memberships_seen_by(scope: Scope, organisation: Organisation) -> QuerySet[Membership]:
+    """The roles in an organisation a user may see on its people pages: all of them for an
+    organisation-wide planner or administrator; for one of a part of it, the roles that
+    cover that part (on its units, on the units above it, or on the whole organisation)."""
+    memberships = Membership.objects.filter(organisation=organisation).select_related(
+        "user", "unit", "organisation"
+    )
+    if scope.is_superuser or organisation.pk in editor_organisation_ids(scope):
+        return memberships
+    mine = {
+        unit
+        for unit in editor_unit_ids(scope)
+        if scope.unit_organisation.get(unit) == organisation.pk
+    }
+    # The units above the user's part: every ancestor of a unit of theirs.
+    return memberships.filter(
+        Q(unit__isnull=True) | Q(unit_id__in=mine) | Q(unit_id__in=scope.above)
+    )
+
+
+def people_of(scope: Scope, organisation: Organisation) -> list:
+    """The people with a role the user may see, each with those roles (`roles`), by name.
+
+    Two queries whatever the number of people.
+    """
+    memberships = list(memberships_seen_by(scope, organisation).order_by("role", "unit__name"))
+    people: dict[int, object] = {}
+    for membership in memberships:
+        person = people.setdefault(membership.user_id, membership.user)
+        person.__dict__.setdefault("roles", []).append(membership)
+    invited = set(
+        get_user_model()
+        .objects.filter(
+            pk__in=list(people),
+            account_events__kind="invited",
+            account_events__organisation=organisation,
+        )
+        .values_list("pk", flat=True)
+    )
+    for person in people.values():
+        person.invited = person.pk in invited and not person.has_usable_password()
+    return sorted(
+        people.values(),
+        key=lambda person: (
+            (person.get_full_name() or person.get_username()).casefold(),
+            person.pk,
+        ),
+    )
+
+
+def person_in_view(scope: Scope, organisation: Organisation, user_id: int):
+    """The person if they have a role the user may see in the organisation; None otherwise."""
+    user_model = get_user_model()
+    seen = memberships_seen_by(scope, organisation).filter(user_id=user_id)
+    return (
+        user_model.objects.filter(pk=user_id)
+        .filter(Exists(seen.filter(user_id=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(organisation=organisation).select_related(
+                    "unit", "organisation"
+                ),
+                to_attr="roles_here",
+            ),
+            Prefetch(
+                "account_events",
+                queryset=organisation.account_events.select_related("actor"),
+                to_attr="events_here",
+            ),
+        )
+        .first()
+    )
+
+
+def organisations_of(user) -> set[int]:
+    """The organisations a person has a role in."""
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))

@@ -1,20 +1,65 @@
 from django.urls import path
 
-from planning import views
+from planning.views import organisation, people, periods, plans, units
 
 app_name = "planning"
 
 urlpatterns = [
-    path("", views.plan_list, name="plan_list"),
-    path("new/", views.plan_create_view, name="plan_create"),
-    path("<int:pk>/", views.plan_detail, name="plan_detail"),
-    path("<int:pk>/edit/", views.plan_update_view, name="plan_update"),
-    path("<int:pk>/status/", views.plan_status_view, name="plan_set_status"),
-    path("periods/", views.period_list, name="period_list"),
+    path("", plans.plan_list, name="plan_list"),
+    path("new/", plans.plan_create_view, name="plan_create"),
+    path("<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("<int:pk>/edit/", plans.plan_update_view, name="plan_update"),
+    path("<int:pk>/status/", plans.plan_status_view, name="plan_set_status"),
+    path("periods/", periods.period_list, name="period_list"),
     path(
         "periods/organisation/<int:organisation_pk>/year/",
-        views.periods_create_view,
+        periods.periods_create_view,
         name="periods_create",
     ),
-    path("periods/<int:pk>/open/", views.period_open_view, name="period_set_open"),
+    path("periods/<int:pk>/open/", periods.period_open_view, name="period_set_open"),
+    # Setting up an organisation.
+    path("organisations/", organisation.organisation_list, name="organisation_list"),
+    path(
+        "organisations/<int:pk>/settings/",
+        organisation.organisation_settings,
+        name="organisation_settings",
+    ),
+    path(
+        "organisations/<int:pk>/relations/add/",
+        organisation.relation_add_view,
+        name="relation_add",
+    ),
+    path(
+        "organisations/<int:pk>/relations/<int:related_pk>/remove/",
+        organisation.relation_remove_view,
+        name="relation_remove",
+    ),
+    path("organisations/<int:pk>/units/", units.unit_list, name="unit_list"),
+    path("organisations/<int:pk>/units/new/", units.unit_create_view, name="unit_create"),
+    path("organisations/<int:pk>/units/import/", units.unit_import_view, name="unit_import"),
+    path("units/<int:pk>/edit/", units.unit_update_view, name="unit_update"),
+    path("units/<int:pk>/closed/", units.unit_set_closed_view, name="unit_set_closed"),
+    path("organisations/<int:pk>/people/", people.people, name="people"),
+    path("organisations/<int:pk>/people/invite/", people.person_invite_view, name="person_invite"),
+    path(
+        "organisations/<int:pk>/people/<int:user_pk>/",
+        people.person_detail,
+        name="person_detail",
+    ),
+    path(
+        "organisations/<int:pk>/people/<int:user_pk>/roles/",
+        people.membership_grant_view,
+        name="membership_grant",
+    ),
+    path(
+        "organisations/<int:pk>/people/<int:user_pk>/active/",
+        people.person_set_active_view,
+        name="person_set_active",
+    ),
+    path(
+        "organisations/<int:pk>/people/<int:user_pk>/invitation/",
+        people.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path("roles/<int:pk>/remove/", people.membership_remove_view, name="membership_remove"),
 ]

@@ -7,9 +7,17 @@ from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.services import indicator_create, measurement_record
+from planning.services import (
+    membership_grant,
+    organisation_create,
+    relation_add,
+    unit_close,
+    unit_create,
+)
 from tests import site_map
 from tests.site_map import readable_by, url_of
 
@@ -91,3 +99,72 @@ def test_no_page_makes_more_queries_for_more_goals(client, world, people):
     large = counts()
     grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
     assert grown == {}, "queries (1 goal, 30 goals) of the pages that grew, by role"
+
+
+# --- Setting up an organisation: as many queries for a large tree and many people --------------
+
+SETUP_PAGES = (
+    "planning:organisation_list",
+    "planning:organisation_settings",
+    "planning:unit_list",
+    "planning:unit_create",
+    "planning:unit_import",
+    "planning:unit_update",
+    "planning:people",
+    "planning:person_invite",
+    "planning:person_detail",
+    "planning:period_list",
+)
+
+
+def setup_urls(people, organisation, units) -> list[str]:
+    args = {
+        "planning:organisation_list": [],
+        "planning:period_list": [],
+        "planning:unit_update": [units["unit_a"].pk],
+        "planning:person_detail": [organisation.pk, people.own_manager.pk],
+    }
+    return [reverse(name, args=args.get(name, [organisation.pk])) for name in SETUP_PAGES]
+
+
+def test_setup_pages_make_as_many_queries_for_a_large_tree_and_many_people(
+    client, people, organisation, units, django_user_model
+):
+    def counts() -> dict[tuple[str, str], int]:
+        found = {}
+        for role in ("administrator", "planner"):
+            client.force_login(getattr(people, role))
+            for url in setup_urls(people, organisation, units):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                if response.status_code == 200:
+                    found[role, url] = len(queries)
+        return found
+
+    small = counts()
+    for number in range(30):
+        unit = unit_create(
+            organisation=organisation,
+            parent=units["operation"] if number % 2 else units["unit_a"],
+            name=f"Enhet {number}",
+            kind="unit",
+            actor=None,
+        )
+        if number % 5 == 0:
+            unit_close(unit=unit, actor=None)
+            continue
+        person = django_user_model.objects.create_user(f"person{number}", first_name="P")
+        membership_grant(
+            user=person, organisation=organisation, unit=unit, role="unit_manager", actor=None
+        )
+        membership_grant(
+            user=people.own_manager, organisation=organisation, unit=unit, role="unit_manager",
+            actor=None,
+        )  # fmt: skip
+        region = organisation_create(name=f"Region {number}", kind="region", actor=None)
+        relation_add(organisation=organisation, related=region, actor=None)
+        relation_add(organisation=region, related=organisation, actor=None)
+    large = counts()
+    assert len(small) == 2 * len(SETUP_PAGES) - 2  # the planner: not the settings, nor periods
+    grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
+    assert grown == {}, "queries (small, large) of the pages that grew, by role"

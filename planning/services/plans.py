@@ -1,8 +1,4 @@
-"""Writes for organisations, units, plans, follow-up periods and memberships.
-
-Every service validates through the model's rules (`full_clean`), runs in one transaction
-and records who made the change in the object's history.
-"""
+"""Writes for plans: creation, facts, life cycle and locking, and the units' ready marks."""
 
 import datetime
 from typing import Any
@@ -12,35 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import (
-    Actor,
-    save_validated,
-)
-from planning.models import (
-    FollowUpPeriod,
-    Membership,
-    Organisation,
-    Plan,
-    ReportReadiness,
-    Role,
-    Unit,
-)
-
-
-@transaction.atomic
-def organisation_create(*, name: str, actor: Actor, **fields: Any) -> Organisation:
-    """Create an organisation (municipality or region)."""
-    return save_validated(Organisation(name=name, **fields), actor=actor)
-
-
-@transaction.atomic
-def unit_create(
-    *, organisation: Organisation, name: str, kind: str, parent: Unit | None = None, actor: Actor
-) -> Unit:
-    """Create a unit in an organisation's tree, below `parent` or at the top."""
-    return save_validated(
-        Unit(organisation=organisation, parent=parent, name=name, kind=kind), actor=actor
-    )
+from core.versioning import Actor, save_validated
+from planning.models import FollowUpPeriod, Organisation, Plan, ReportReadiness, Unit
 
 
 @transaction.atomic
@@ -70,63 +39,6 @@ def plan_create(
     if partner_organisations:
         plan.partner_organisations.set(partner_organisations)
     return plan
-
-
-@transaction.atomic
-def periods_ensure_year(
-    *, organisation: Organisation, year: int, actor: Actor
-) -> list[FollowUpPeriod]:
-    """Make sure the organisation has its follow-up periods for a year, by its scheme.
-
-    Returns the year's periods in order; creates only those that are missing.
-    """
-    existing = {
-        period.kind: period
-        for period in FollowUpPeriod.objects.filter(organisation=organisation, year=year)
-    }
-    periods = []
-    for kind in FollowUpPeriod.kinds_for(organisation.follow_up_scheme):
-        period = existing.get(kind)
-        if period is None:
-            starts_on, ends_on = FollowUpPeriod.default_dates(year, kind)
-            period = save_validated(
-                FollowUpPeriod(
-                    organisation=organisation,
-                    year=year,
-                    kind=kind,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                ),
-                actor=actor,
-            )
-        periods.append(period)
-    return periods
-
-
-@transaction.atomic
-def membership_grant(
-    *, user, organisation: Organisation, role: str, unit: Unit | None = None, actor: Actor
-) -> Membership:
-    """Give a user a role on a unit (and the units below it), or on the whole organisation.
-
-    Granting a role the user already has returns the existing membership.
-    """
-    Role(role)  # refuses an unknown role before anything is written
-    existing = Membership.objects.filter(
-        user=user, organisation=organisation, unit=unit, role=role
-    ).first()
-    if existing is not None:
-        return existing
-    return save_validated(
-        Membership(user=user, organisation=organisation, unit=unit, role=role), actor=actor
-    )
-
-
-@transaction.atomic
-def period_set_open(*, period: FollowUpPeriod, is_open: bool, actor: Actor) -> FollowUpPeriod:
-    """Open a follow-up period for reporting, or close it."""
-    period.is_open = is_open
-    return save_validated(period, actor=actor)
 
 
 @transaction.atomic
@@ -259,13 +171,3 @@ def plan_set_status(
         return save_validated(plan, actor=actor, expected_version=expected_version)
     finally:
         del plan._history_date
-
-
-@transaction.atomic
-def periods_create_year(
-    *, organisation: Organisation, year: int, actor: Actor
-) -> tuple[list[FollowUpPeriod], int]:
-    """Create the year's follow-up periods; returns them and how many were new."""
-    before = FollowUpPeriod.objects.filter(organisation=organisation, year=year).count()
-    periods = periods_ensure_year(organisation=organisation, year=year, actor=actor)
-    return periods, len(periods) - before

@@ -1,7 +1,7 @@
-"""The planner's pages for plans and follow-up periods, and what the other apps' pages share.
+"""The planner's pages for plans.
 
-Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan` (or
-`can_manage_periods`) and is POST-only; anything else answers 404.
+Reads are narrowed to `plans_visible_to`; every change needs `can_edit_plan` and is POST-only;
+anything else answers 404.
 """
 
 from functools import partial
@@ -10,35 +10,31 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core.versioning import EditConflict
 from core.views import add_service_errors, save_edit, service_message
 from planning.filters import PlanFilter
-from planning.forms import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
-from planning.models import FollowUpPeriod, Organisation, Plan
+from planning.forms import PlanForm, PlanStatusForm
+from planning.models import Organisation, Plan
 from planning.permissions import can_edit_plan, can_manage_periods, require
 from planning.selectors import (
     Scope,
     editor_organisation_ids,
     organisations_editable_by,
-    period_years,
-    periods_of,
+    organisations_managed_by,
     plans_visible_to,
     scope_for,
     units_editable_by,
 )
 from planning.services import (
     PLAN_TRANSITIONS,
-    period_set_open,
-    periods_create_year,
     plan_create,
     plan_set_status,
     plan_update,
@@ -64,6 +60,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "filter": plan_filter,
             "table": table,
             "can_create": organisations_editable_by(scope).exists(),
+            "can_manage_periods": organisations_managed_by(scope).exists(),
         },
     )
 
@@ -76,7 +73,7 @@ def plan_form_kwargs(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     )
     return {
         "organisations": organisations_editable_by(scope).order_by("name"),
-        "units": units_editable_by(scope).order_by("organisation__name", "name"),
+        "units": units_editable_by(scope),
         "parents": plans_visible_to(request.user, scope),
         "organisation_wide": organisation_wide,
     }
@@ -167,6 +164,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "can_edit": can_edit,
+            "can_manage_periods": can_manage_periods(scope, plan.organisation),
             "locked": is_locked(plan),
             "transitions": transitions_for(plan) if can_edit else [],
             "partners": list(plan.partner_organisations.order_by("name")),
@@ -216,99 +214,3 @@ def plan_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, str(STATUS_MESSAGES[Plan.Status(plan.status)]))
     return redirect("planning:plan_detail", pk=plan.pk)
-
-
-# --- Follow-up periods ----------------------------------------------------------------------------
-
-
-def managed_organisation(request: HttpRequest, scope: Scope, pk: Any) -> Organisation:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    require(can_manage_periods(scope, organisation))
-    return organisation
-
-
-@login_required
-def period_list(request: HttpRequest) -> HttpResponse:
-    """An organisation's follow-up periods of a year: create the year's, open and close them."""
-    scope = scope_for(request.user)
-    organisations = list(organisations_editable_by(scope).order_by("name"))
-    if not organisations:
-        raise Http404
-    chosen = request.GET.get("organisation")
-    if chosen:
-        organisation = next((o for o in organisations if str(o.pk) == chosen), None)
-        if organisation is None:
-            raise Http404
-    else:
-        organisation = organisations[0]
-    years = period_years(organisation)
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError:
-        raise Http404 from None
-    return render(
-        request,
-        "planning/period_list.html",
-        {
-            "organisations": organisations,
-            "organisation": organisation,
-            "year": year,
-            "years": years,
-            "periods": list(periods_of(organisation, year)),
-            "year_form": PeriodYearForm(
-                initial={"year": years[0] + 1 if years else timezone.localdate().year}
-            ),
-        },
-    )
-
-
-def period_list_url(organisation: Organisation, year: int) -> str:
-    return f"{reverse('planning:period_list')}?organisation={organisation.pk}&year={year}"
-
-
-@login_required
-@require_POST
-def periods_create_view(request: HttpRequest, organisation_pk: int) -> HttpResponse:
-    """Create the follow-up periods of a year, by the organisation's scheme."""
-    scope = scope_for(request.user)
-    organisation = managed_organisation(request, scope, organisation_pk)
-    form = PeriodYearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, service_message(ValidationError(list(form.errors["year"]))))
-        return redirect(f"{reverse('planning:period_list')}?organisation={organisation.pk}")
-    year = form.cleaned_data["year"]
-    _periods, created = periods_create_year(
-        organisation=organisation, year=year, actor=request.user
-    )
-    if created:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d period of %(year)s was created.",
-                "%(count)d periods of %(year)s were created.",
-                created,
-            )
-            % {"count": created, "year": year},
-        )
-    else:
-        messages.info(request, _("The periods of %(year)s already exist.") % {"year": year})
-    return redirect(period_list_url(organisation, year))
-
-
-@login_required
-@require_POST
-def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open a period for reporting, or close it."""
-    scope = scope_for(request.user)
-    period = get_object_or_404(FollowUpPeriod.objects.select_related("organisation"), pk=pk)
-    require(can_manage_periods(scope, period.organisation))
-    form = PeriodOpenForm(request.POST)
-    if form.is_valid():
-        is_open = form.cleaned_data["is_open"]
-        period_set_open(period=period, is_open=is_open, actor=request.user)
-        label = f"{period.get_kind_display()} {period.year}"
-        if is_open:
-            messages.success(request, _("%(period)s is open for reporting.") % {"period": label})
-        else:
-            messages.success(request, _("%(period)s is closed for reporting.") % {"period": label})
-    return redirect(period_list_url(period.organisation, period.year))

@@ -1,25 +1,23 @@
-"""Forms for planning, and what every form of the project shares (the look, the renderer)."""
+"""Forms for plans and follow-up periods."""
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_INPUT, StyledForm, VersionedModelForm, text_area
+from planning.forms.fields import UnitTreeChoiceField
 from planning.models import MAX_YEAR, MIN_YEAR, Organisation, Plan, Unit
+from planning.selectors import mutual_relations
 
 # --- Plans ----------------------------------------------------------------------------------------
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit: Unit) -> str:
-        return f"{unit.name} ({unit.organisation.name})"
 
 
 class PlanForm(VersionedModelForm):
     """A plan's facts: the document, its decision, its direction and the three perspectives.
 
     The owner unit is one the user may plan for; a plan without an owner unit (a joint plan)
-    only by someone who plans for the whole organisation.
+    only by someone who plans for the whole organisation. Partners of a joint plan are
+    organisations related to the lead organisation: each has listed the other in its settings.
     """
 
     class Meta:
@@ -46,7 +44,7 @@ class PlanForm(VersionedModelForm):
             "child_rights",
             "sustainability",
         ]
-        field_classes = {"owner_unit": UnitChoiceField}
+        field_classes = {"owner_unit": UnitTreeChoiceField}
         widgets = {
             "decision_date": DATE_INPUT,
             "valid_from": DATE_INPUT,
@@ -101,9 +99,18 @@ class PlanForm(VersionedModelForm):
     def setup_fields(self) -> None:
         super().setup_fields()
         self.fields["organisation"].queryset = self.organisations
-        self.fields["owner_unit"].queryset = self.units
+        self.fields["owner_unit"].offer(self.units, keep=self.instance.owner_unit_id)
         parents = self.parents.order_by("-start_year", "name")
-        partners = Organisation.objects.order_by("name")
+        if self.instance.pk is not None:
+            leads = {self.instance.organisation_id}
+        else:
+            leads = {organisation.pk for organisation in self.organisations}
+        self.related = mutual_relations(leads)
+        allowed = set().union(*self.related.values())
+        if self.instance.pk is not None:
+            # Partners the plan already has stay, even if the relation has ended since.
+            allowed |= set(self.instance.partner_organisations.values_list("pk", flat=True))
+        partners = Organisation.objects.filter(pk__in=allowed).order_by("name")
         if self.instance.pk is not None:
             parents = parents.exclude(pk=self.instance.pk)
             partners = partners.exclude(pk=self.instance.organisation_id)
@@ -141,6 +148,22 @@ class PlanForm(VersionedModelForm):
                 "partner_organisations",
                 _("The lead organisation cannot also be a partner organisation."),
             )
+        elif organisation is not None and partners:
+            kept = set()
+            if self.instance.pk is not None:
+                kept = set(self.instance.partner_organisations.values_list("pk", flat=True))
+            related = self.related.get(organisation.pk, set()) | kept
+            unrelated = [partner.name for partner in partners if partner.pk not in related]
+            if unrelated:
+                self.add_error(
+                    "partner_organisations",
+                    _(
+                        "%(names)s and %(organisation)s have not both listed each other as "
+                        "related organisations; a joint plan needs that first (under the "
+                        "organisation's settings)."
+                    )
+                    % {"names": ", ".join(unrelated), "organisation": organisation},
+                )
         return cleaned
 
 

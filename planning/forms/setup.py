@@ -1,0 +1,230 @@
+"""Forms for setting up an organisation: its settings, its unit tree, its people and roles."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import FieldSetupMixin, StyledForm, StyledModelForm
+from planning.forms.fields import UnitTreeChoiceField
+from planning.models import LEVEL_FIELDS, Organisation, Role, Unit
+
+# --- The organisation -----------------------------------------------------------------------
+
+
+class OrganisationSettingsForm(FieldSetupMixin, StyledModelForm):
+    """An organisation's names, country and language, open-data codes, follow-up scheme,
+    report logo and its words for the levels of its tree."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "official_name",
+            "kind",
+            "country",
+            "report_language",
+            "municipality_code",
+            "comparison_group",
+            "follow_up_scheme",
+            "logo",
+            *LEVEL_FIELDS.values(),
+        ]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
+
+    FIELDSETS = (
+        (_("Names"), ("name", "official_name", "kind")),
+        (_("Country and language"), ("country", "report_language")),
+        (_("Open data"), ("municipality_code", "comparison_group")),
+        (_("Follow-up"), ("follow_up_scheme",)),
+        (_("Report cover"), ("logo",)),
+        (_("Words for the levels of the unit tree"), tuple(LEVEL_FIELDS.values())),
+    )
+
+    def setup_fields(self) -> None:
+        super().setup_fields()
+        for kind, name in LEVEL_FIELDS.items():
+            self.fields[name].widget.attrs["placeholder"] = str(Unit.Kind(kind).label)
+
+    def fieldsets(self):
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names]
+
+    def changes(self) -> dict:
+        """The settings to give `organisation_update`: a cleared logo is ""."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if fields["logo"] is False:
+            fields["logo"] = ""
+        elif fields["logo"] == self.initial.get("logo"):
+            del fields["logo"]  # unchanged: nothing to store again
+        return fields
+
+
+class RelationForm(FieldSetupMixin, StyledForm):
+    """Another organisation this one works with."""
+
+    related = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, candidates: QuerySet[Organisation], **kwargs):
+        self.candidates = candidates
+        super().__init__(*args, **kwargs)
+
+    def setup_fields(self) -> None:
+        self.fields["related"].queryset = self.candidates
+
+
+# --- The unit tree --------------------------------------------------------------------------
+
+
+class UnitForm(FieldSetupMixin, StyledForm):
+    """A unit's name, level, Kolada unit and place in the tree.
+
+    `parents` are the units the user may place units below; `top` whether they may place
+    one at the top of the tree. `movable` is False for a unit the user may rename but not move
+    (the unit their role is on): its place is then shown, not asked.
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Level"))
+    parent = UnitTreeChoiceField(
+        label=_("Below"),
+        required=False,
+        help_text=_("Moving a unit moves the units below it with it; what they reported stays."),
+    )
+    kolada_ou = forms.CharField(
+        label=_("Kolada unit id"),
+        max_length=20,
+        required=False,
+        help_text=_("The unit's id in Kolada, e.g. V15E242200101, for values of the unit itself."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        organisation: Organisation,
+        parents: QuerySet[Unit],
+        top: bool,
+        unit: Unit | None = None,
+        movable: bool = True,
+        **kwargs,
+    ):
+        self.organisation, self.parents, self.top = organisation, parents, top
+        self.unit, self.movable = unit, movable
+        if unit is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": unit.name,
+                    "kind": unit.kind,
+                    "parent": unit.parent_id,
+                    "kolada_ou": unit.kolada_ou,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def setup_fields(self) -> None:
+        self.fields["kind"].choices = self.organisation.level_choices()
+        parent = self.fields["parent"]
+        current = self.unit.parent_id if self.unit is not None else None
+        # The whole tree, the unit itself included, so that it reads as the tree; a place below
+        # the unit itself is refused with the reason (`Unit.clean`).
+        parent.offer(self.parents, keep=current)
+        parent.empty_label = _("At the top of the organisation") if self.top else None
+        parent.required = not self.top
+        if not self.movable:
+            parent.disabled = True
+            parent.widget = forms.HiddenInput()
+
+    def clean_kolada_ou(self) -> str:
+        return self.cleaned_data["kolada_ou"].strip()
+
+
+class UnitImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One row per unit: name; parent; kind; Kolada unit id. Headers in Swedish, "
+            "Norwegian or English. At most 1 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+
+# --- People and roles -----------------------------------------------------------------------
+
+
+class RoleFields(FieldSetupMixin, StyledForm):
+    """A role and where it applies: a unit (and the units below it), or the whole
+    organisation. Only what the user may give is offered; `may_grant(unit, role)` decides."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    unit = UnitTreeChoiceField(
+        label=_("Where"),
+        required=False,
+        help_text=_("A role on a unit applies to every unit below it too."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        organisation: Organisation,
+        units: QuerySet[Unit],
+        roles: list[str],
+        whole: bool,
+        may_grant: Callable[[Unit | None, str], bool],
+        **kwargs,
+    ):
+        self.organisation, self.units, self.roles, self.whole = organisation, units, roles, whole
+        self.may_grant = may_grant
+        super().__init__(*args, **kwargs)
+
+    def setup_fields(self) -> None:
+        self.fields["role"].choices = [(role, Role(role).label) for role in self.roles]
+        unit = self.fields["unit"]
+        unit.offer(self.units)
+        unit.required = not self.whole
+        unit.empty_label = _("The whole organisation") if self.whole else None
+        unit.error_messages["invalid_choice"] = _(
+            "Choose an open unit of %(organisation)s that you may give roles on."
+        ) % {"organisation": self.organisation}
+
+    def clean(self):
+        cleaned = super().clean()
+        role, unit = cleaned.get("role"), cleaned.get("unit")
+        if role and "unit" not in self.errors and not self.may_grant(unit, role):
+            where = unit.name if unit else str(_("the whole organisation"))
+            self.add_error(
+                "role",
+                _("You may not give the role %(role)s on %(where)s.")
+                % {"role": str(Role(role).label).lower(), "where": where},
+            )
+        return cleaned
+
+
+class InviteForm(RoleFields):
+    """A new person: their address and name, and their first role."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+    field_order = ["email", "first_name", "last_name", "role", "unit"]
+
+
+class ActiveForm(StyledForm):
+    active = forms.TypedChoiceField(
+        choices=[("1", _("Active")), ("0", _("Deactivated"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+
+
+class ClosedForm(StyledForm):
+    closed = forms.TypedChoiceField(
+        choices=[("1", _("Closed")), ("0", _("Open"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )

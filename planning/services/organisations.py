@@ -1,0 +1,113 @@
+"""Writes for organisations: creation, settings, and the organisations each one works with."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.versioning import Actor, save_validated
+from planning.models import FollowUpPeriod, FollowUpScheme, Organisation, OrganisationRelation
+
+# What the organisation's settings page may change (not its relations: see below).
+SETTINGS_FIELDS = frozenset(
+    {
+        "name",
+        "official_name",
+        "kind",
+        "country",
+        "report_language",
+        "municipality_code",
+        "comparison_group",
+        "follow_up_scheme",
+        "logo",
+        "level_committee",
+        "level_administration",
+        "level_operation",
+        "level_department",
+        "level_unit",
+    }
+)
+
+
+@transaction.atomic
+def organisation_create(*, name: str, actor: Actor, **fields: Any) -> Organisation:
+    """Create an organisation (municipality or region)."""
+    return save_validated(Organisation(name=name, **fields), actor=actor)
+
+
+def _scheme_change_problem(organisation: Organisation, scheme: str) -> ValidationError | None:
+    """Why the follow-up scheme cannot change now: periods of the current scheme exist for this
+    year or later (they would no longer belong to the organisation's scheme)."""
+    years = sorted(
+        set(
+            FollowUpPeriod.objects.filter(
+                organisation=organisation, year__gte=timezone.localdate().year
+            )
+            .exclude(kind__in=FollowUpPeriod.kinds_for(scheme))
+            .values_list("year", flat=True)
+        )
+    )
+    if not years:
+        return None
+    return ValidationError(
+        {
+            "follow_up_scheme": _(
+                "%(organisation)s already has follow-up periods by %(scheme)s for %(years)s. "
+                "The scheme can change from the first year without periods."
+            )
+            % {
+                "organisation": organisation,
+                "scheme": str(FollowUpScheme(organisation.follow_up_scheme).label).lower(),
+                "years": ", ".join(str(year) for year in years),
+            }
+        },
+        code="scheme_in_use",
+    )
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor: Actor, **fields: Any) -> Organisation:
+    """Change the organisation's settings (see `SETTINGS_FIELDS`).
+
+    `logo` is an uploaded image to store, or "" to remove the logo. The follow-up scheme cannot
+    change while periods of the current scheme exist for this year or later.
+    """
+    unknown = set(fields) - SETTINGS_FIELDS
+    if unknown:
+        raise TypeError(f"organisation_update cannot change {', '.join(sorted(unknown))}")
+    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    scheme = fields.get("follow_up_scheme")
+    if scheme and scheme != stored.follow_up_scheme:
+        problem = _scheme_change_problem(stored, scheme)
+        if problem is not None:
+            raise problem
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    return save_validated(organisation, actor=actor)
+
+
+@transaction.atomic
+def relation_add(
+    *, organisation: Organisation, related: Organisation, actor: Actor
+) -> OrganisationRelation:
+    """List `related` as an organisation this one works with. Joint plans between them are
+    possible once each has listed the other. Listing one already listed changes nothing."""
+    existing = OrganisationRelation.objects.filter(
+        organisation=organisation, related=related
+    ).first()
+    if existing is not None:
+        return existing
+    return save_validated(
+        OrganisationRelation(organisation=organisation, related=related), actor=actor
+    )
+
+
+@transaction.atomic
+def relation_remove(*, organisation: Organisation, related: Organisation, actor: Actor) -> None:
+    """Stop listing `related`. Plans they already share keep their partners."""
+    for relation in OrganisationRelation.objects.filter(organisation=organisation, related=related):
+        if getattr(actor, "is_authenticated", False):
+            relation._history_user = actor
+        relation.delete()

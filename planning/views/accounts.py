@@ -1,0 +1,35 @@
+"""Setting a password from an invitation's one-time link (Django's password reset machinery,
+our pages). The password reset pages themselves are Django's views with our templates and
+forms (see `config.urls`)."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from planning.forms import StyledSetPasswordForm
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invited person chooses their password; the link works once, for an active account,
+    within PASSWORD_RESET_TIMEOUT. Then they log in."""
+
+    template_name = "registration/invitation_accept.html"
+    form_class = StyledSetPasswordForm
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password is set. Log in with %(username)s and your new password.")
+            % {"username": form.user.get_username()},
+        )
+        return response
+
+
+invitation_accept = InvitationAcceptView.as_view()
