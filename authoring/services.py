@@ -41,9 +41,7 @@ INDICATOR_FIELDS = (
     "target_text",
     *Target.fields(),
     "reuses",
-    "kolada_kpi",
-    "ssb_table",
-    "ssb_selection",
+    "open_data",  # the links to every open-data source
 )
 ACTIVITY_FIELDS = (
     "position",
@@ -317,3 +315,36 @@ def history_restore(*, model_name: str, history_id: int, actor: Actor) -> Restor
         positions_save(siblings, actor=actor)
         result.refresh_from_db()
     return RestoreResult(restored=result, counts=counts, skipped=skipped)
+
+
+# --- Placing goals and their items where they are dropped -------------------------------------
+
+
+@transaction.atomic
+def goal_item_place(*, item: Any, index: int, actor: Actor) -> Any:
+    """Move an activity or an indicator to place `index` (from 0) among its goal's items, as
+    dragging it there does; the others keep their order. Refused while the plan is locked."""
+    ensure_plan_unlocked(item.goal.plan)
+    siblings = list(
+        type(item)
+        .objects.select_for_update()
+        .filter(goal_id=item.goal_id)
+        .order_by("position", "pk")
+    )
+    moving = next(sibling for sibling in siblings if sibling.pk == item.pk)
+    others = [sibling for sibling in siblings if sibling.pk != item.pk]
+    others.insert(min(max(index, 0), len(others)), moving)
+    positions_save(others, actor=actor)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def goal_place(*, goal: Goal, index: int, actor: Actor) -> Goal:
+    """Move a goal to place `index` (from 0) among the plan's goals; they are numbered 1..n."""
+    order = list(goal.plan.goals.order_by("number", "pk").values_list("pk", flat=True))
+    order.remove(goal.pk)
+    order.insert(min(max(index, 0), len(order)), goal.pk)
+    goals_renumber(plan=goal.plan, actor=actor, order=order)
+    goal.refresh_from_db()
+    return goal

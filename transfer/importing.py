@@ -42,6 +42,30 @@ def plan_import(
     sheets = identify(tables, language, report)
     if not report.ok:
         return report
+    return sheets_import(
+        plan=plan,
+        sheets=sheets,
+        actor=actor,
+        apply=apply,
+        language=language,
+        expected_versions=expected_versions,
+        report=report,
+    )
+
+
+def sheets_import(
+    *,
+    plan: Plan,
+    sheets: list[tuple[str, Table, tablib.Dataset, dict[str, str]]],
+    actor: Actor,
+    apply: bool,
+    language: str,
+    expected_versions: dict[str, dict[int, int]] | None = None,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Run tables whose kind and columns are known (a file's sheets, a pasted table) through
+    the resources: all or nothing, in one transaction (see `plan_import`)."""
+    report = report if report is not None else ImportReport()
     with transaction.atomic():
         lookups = Lookups(plan)
         for kind, table, dataset, written in sheets:

@@ -6,20 +6,31 @@ the upload answers with a preview (nothing is saved), the confirmation imports t
 the server since the upload (see `indicators.transfer.pending_save`).
 """
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import StyledForm
+from goals.models import Goal
 from planning.models import Plan
 from planning.permissions import can_edit_plan, plan_or_404, require
 from planning.selectors import scope_for
+from planning.shortcuts import structure_url
+from transfer.pasting import (
+    LEAVE_OUT,
+    PasteResult,
+    column_choices,
+    kind_label,
+    paste_import,
+)
 from transfer.resources import KINDS, RESOURCES
 from transfer.resources import vocabulary as words
 from transfer.resources.files import (
@@ -260,3 +271,134 @@ def imported_message(report: ImportReport) -> str:
         "changed": report.count("update"),
         "unchanged": report.count("skip"),
     }
+
+
+# --- Pasting a table from Word or Excel -----------------------------------------------------------
+
+PASTE_PAGE = "transfer/paste.html"
+
+
+def _paste_goal(request: HttpRequest, plan: Plan) -> Goal | None:
+    """The goal the table is pasted into (`goal`), or None for the plan itself."""
+    value = request.POST.get("goal") or request.GET.get("goal") or ""
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(Goal, pk=int(value), plan=plan)
+
+
+def _paste_inputs(request: HttpRequest) -> dict:
+    """What was pasted and what the planner chose: the kind of rows, whether the first row is
+    the header, and what each column holds (`column-<n>`)."""
+    header = request.POST.get("header_row", "")
+    choices = {}
+    for name, value in request.POST.items():
+        number = name.removeprefix("column-")
+        if name.startswith("column-") and number.isdigit():
+            choices[int(number)] = value
+    return {
+        "text": request.POST.get("text", ""),
+        "html": request.POST.get("html", ""),
+        "kind": request.POST.get("kind", ""),
+        "header_row": None if header not in ("yes", "no") else header == "yes",
+        "choices": choices,
+    }
+
+
+def _paste_answer(
+    request: HttpRequest, plan: Plan, goal: Goal | None, result: PasteResult | None = None
+) -> HttpResponse:
+    language = words.file_language()
+    inputs = _paste_inputs(request) if request.method == "POST" else {}
+    context = {
+        "plan": plan,
+        "goal": goal,
+        "result": result,
+        "inputs": inputs,
+        "where": f"goal-{goal.pk}" if goal else f"plan-{plan.pk}",
+        "kinds": [(kind, kind_label(kind, language)) for kind in (result.kinds if result else ())],
+        "choices": column_choices(result.kind, goal, language) if result and result.kind else [],
+        "leave_out": LEAVE_OUT,
+        "versions": json.dumps(result.report.versions) if result else "{}",
+        "limit": PREVIEW_LIMIT,
+    }
+    if request.htmx:
+        return render(request, f"{PASTE_PAGE}#preview", context)
+    return render(request, PASTE_PAGE, context)
+
+
+@login_required
+def paste_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """GET: the page to paste a table on (without JavaScript; the plan page has the same form
+    under each goal). POST: what the pasted table would become; nothing is saved."""
+    plan = _editable_plan(request, plan_id)
+    goal = _paste_goal(request, plan)
+    if request.method == "GET":
+        return _paste_answer(request, plan, goal)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    result = paste_import(
+        plan=plan,
+        goal=goal,
+        actor=request.user,
+        apply=False,
+        language=words.file_language(),
+        **_paste_inputs(request),
+    )
+    return _paste_answer(request, plan, goal, result)
+
+
+def _versions(text: str) -> dict[str, dict[int, int]]:
+    """The versions the preview saw, as posted back; what is not such a table is no versions
+    (every existing row then counts as changed since: the confirmation stops)."""
+    try:
+        found = json.loads(text)
+        return {
+            str(kind): {int(pk): int(version) for pk, version in versions.items()}
+            for kind, versions in found.items()
+        }
+    except (ValueError, TypeError, AttributeError):
+        return {"goals": {}, "indicators": {}, "activities": {}}
+
+
+@login_required
+@require_POST
+def paste_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Save every row of the pasted table, or none (the preview is shown again, saying why)."""
+    plan = _editable_plan(request, plan_id)
+    goal = _paste_goal(request, plan)
+    result = paste_import(
+        plan=plan,
+        goal=goal,
+        actor=request.user,
+        apply=True,
+        language=words.file_language(),
+        expected_versions=_versions(request.POST.get("versions", "")),
+        **_paste_inputs(request),
+    )
+    if not result.report.applied:
+        return _paste_answer(request, plan, goal, result)
+    message = pasted_message(result, goal)
+    anchor = f"goal-{goal.pk}" if goal else ""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(structure_url(plan, anchor))
+    response = render(
+        request, f"{PASTE_PAGE}#saved", {"message": message, "plan": plan, "goal": goal}
+    )
+    response["HX-Trigger"] = json.dumps({"styrkort:pasted": {"goal": goal.pk if goal else ""}})
+    return response
+
+
+def pasted_message(result: PasteResult, goal: Goal | None) -> str:
+    report = result.report
+    counts = {"created": report.count("new"), "changed": report.count("update")}
+    if goal is None:
+        return (
+            _("The pasted table was saved: %(created)d rows added, %(changed)d changed.") % counts
+        )
+    return _(
+        "The pasted table was saved in goal %(number)s: %(created)d rows added, %(changed)d "
+        "changed."
+    ) % {**counts, "number": goal.number}

@@ -16,9 +16,9 @@ from authoring.selectors import (
     deleted_items,
     plan_changes,
     plan_decisions,
-    plan_structure,
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
+from authoring.views.structure import TEMPLATE, page_context, plan_id_of
 from core.history import HistoryEntry, describe_history, object_history, with_previous
 from core.views import service_message
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
@@ -32,23 +32,11 @@ from planning.shortcuts import is_locked, plan_in_scope, structure_url
 def plan_structure_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Every goal of the plan with its indicators (target, bands, unit, source) and activities.
 
-    Planners change them from here; everybody who may read the plan sees it. The number of
-    queries does not grow with the plan.
+    Planners write the plan here, in place (see `authoring.views.in_place`); everybody who may
+    read the plan sees it. The number of queries does not grow with the plan.
     """
     plan, scope = plan_in_scope(request, plan_pk)
-    can_edit = can_edit_plan(scope, plan)
-    locked = is_locked(plan)
-    return render(
-        request,
-        "authoring/structure.html",
-        {
-            "plan": plan,
-            "goals": plan_structure(plan),
-            "can_edit": can_edit and not locked,
-            "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
-            "locked": locked,
-        },
-    )
+    return render(request, TEMPLATE, page_context(request, plan, scope))
 
 
 @login_required
@@ -108,22 +96,6 @@ FOLLOW_UP = {
 PLAN_HISTORY_LIMIT = 300
 
 
-def _plan_id_of(kind: str, pk: int) -> int:
-    """The plan an object belongs (or belonged) to, from the object or its history."""
-    if kind == "plan":
-        return pk
-    model = HISTORY_KINDS[kind]
-    record = model.history.filter(id=pk).order_by("-history_date").first()
-    if record is None:
-        raise Http404
-    if kind == "goal":
-        return record.plan_id
-    goal = Goal.history.filter(id=record.goal_id).order_by("-history_date").first()
-    if goal is None:
-        raise Http404
-    return goal.plan_id
-
-
 def follow_up_label(record) -> str:
     """A reported status or value by its period (and unit and gender where it has them)."""
     parts = [str(record.period)]
@@ -155,7 +127,7 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     """An object's history: each change with who made it, when, and old -> new values."""
     if kind not in HISTORY_KINDS:
         raise Http404
-    plan, _scope = plan_in_scope(request, _plan_id_of(kind, pk))
+    plan, _scope = plan_in_scope(request, plan_id_of(kind, pk))
     entries = object_history(HISTORY_KINDS[kind], pk)
     if not entries:
         raise Http404
@@ -206,7 +178,7 @@ def history_restore_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if kind not in RESTORABLE:
         raise Http404
     record = RESTORABLE[kind].history.filter(history_id=history_id).first()
-    if record is None or _plan_id_of(kind, record.id) != plan.pk:
+    if record is None or plan_id_of(kind, record.id) != plan.pk:
         raise Http404
     try:
         result = history_restore(model_name=kind, history_id=history_id, actor=request.user)

@@ -1,0 +1,279 @@
+"""What the plan page's small requests share: the kinds of items they change, finding an item
+in the user's scope (or saying it was deleted), and their answers: a partial of the plan page
+with what is announced to a screen reader, and the save state for the script (a header).
+
+Without JavaScript the same forms post to the same views, and the answer is the plan page again.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from authoring.forms import (
+    ActivityInPlaceForm,
+    GoalInPlaceForm,
+    IndicatorInPlaceForm,
+    InPlaceForm,
+    read_thresholds,
+    reading_summary,
+)
+from authoring.selectors import plan_structure
+from authoring.views.structure import (
+    ITEMS,
+    TEMPLATE,
+    page_context,
+    plan_id_of,
+    with_forms,
+)
+from goals.models import Goal
+from goals.services import (
+    activity_delete,
+    activity_update,
+    goal_delete,
+    goal_update,
+)
+from indicators.selectors import with_display
+from indicators.services import indicator_delete, indicator_update
+from planning.models import Plan
+from planning.shortcuts import plan_in_scope, structure_url
+
+PLURAL = {"indicator": "indicators", "activity": "activities"}
+SAVE_STATE = "X-Styrkort-Save"  # saved, added, invalid, conflict, gone, locked: for the script
+SAVED, ADDED, INVALID, CONFLICT, GONE, LOCKED = (
+    "saved",
+    "added",
+    "invalid",
+    "conflict",
+    "gone",
+    "locked",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the plan page changes one kind of item in place."""
+
+    form: type[InPlaceForm]
+    update: Callable[..., Any]
+    delete: Callable[..., str]
+    full_edit: str  # the full-page form's URL name
+    label: Callable[[Any], str]
+
+
+KINDS = {
+    "goal": Kind(
+        GoalInPlaceForm,
+        lambda item, **kwargs: goal_update(goal=item, **kwargs),
+        lambda item, **kwargs: goal_delete(goal=item, **kwargs),
+        "goals:goal_update",
+        lambda goal: _("goal %(number)s") % {"number": goal.number},
+    ),
+    "indicator": Kind(
+        IndicatorInPlaceForm,
+        lambda item, **kwargs: indicator_update(indicator=item, **kwargs),
+        lambda item, **kwargs: indicator_delete(indicator=item, **kwargs),
+        "indicators:indicator_update",
+        lambda indicator: _("the indicator “%(name)s”") % {"name": indicator.name},
+    ),
+    "activity": Kind(
+        ActivityInPlaceForm,
+        lambda item, **kwargs: activity_update(activity=item, **kwargs),
+        lambda item, **kwargs: activity_delete(activity=item, **kwargs),
+        "goals:activity_update",
+        lambda activity: _("the activity “%(title)s”") % {"title": activity},
+    ),
+}
+
+
+class Gone(Exception):
+    """The item was deleted (by someone else): its plan, and what it was called."""
+
+    def __init__(self, plan: Plan, label: str):
+        super().__init__(label)
+        self.plan = plan
+        self.label = label
+
+
+def _kind_or_404(kind: str) -> Kind:
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def item_in_scope(request: HttpRequest, kind: str, pk: int) -> tuple[Any, Plan]:
+    """The goal, indicator or activity if the user may change its plan; Gone if it was
+    deleted from a plan the user may change; 404 otherwise."""
+    model = ITEMS[kind]
+    related = "plan" if model is Goal else "goal__plan"
+    item = model.objects.select_related(related).filter(pk=pk).first()
+    if item is None:
+        plan, _scope = plan_in_scope(request, plan_id_of(kind, pk), edit=True)
+        record = model.history.filter(id=pk).order_by("-history_date").first()
+        raise Gone(plan, str(getattr(record, "name", None) or getattr(record, "title", "")))
+    plan_pk = item.plan_id if model is Goal else item.goal.plan_id
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    if model is Goal:
+        item.plan = plan
+    else:
+        item.goal.plan = plan
+    return item, plan
+
+
+def goal_of(item: Any) -> Goal:
+    return item if isinstance(item, Goal) else item.goal
+
+
+# --- Answers --------------------------------------------------------------------------------------
+
+
+def now_text() -> str:
+    return time_format(timezone.localtime(), "H:i")
+
+
+def announce(
+    request: HttpRequest,
+    partial: str,
+    context: dict[str, Any],
+    *,
+    state: str,
+    message: str = "",
+    alert: str = "",
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A partial of the plan page with what is announced (polite `message`, assertive `alert`)
+    and the save state for the script in a header."""
+    context = {**context, "announcement": message, "alert": alert}
+    response = render(request, f"{TEMPLATE}#{partial}", context)
+    response[SAVE_STATE] = state
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def form_errors(form: InPlaceForm) -> list[str]:
+    """Every error of a form as "Field: message", for the announcement."""
+    found = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        found += [f"{label}: {error}" if label else str(error) for error in errors]
+    return found
+
+
+def put_service_errors(form: InPlaceForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = None if name == NON_FIELD_ERRORS else form.service_errors_field(name)
+        form.add_error(field, errors)
+
+
+def no_js_answer(request: HttpRequest, plan: Plan, state: str, message: str, anchor: str):
+    """The answer to a form posted without JavaScript: back to the plan page, saying what
+    happened."""
+    level = messages.success if state in (SAVED, ADDED) else messages.error
+    level(request, message)
+    return redirect(structure_url(plan, anchor))
+
+
+# --- Editing an item in place ---------------------------------------------------------------------
+
+
+def row_context(
+    kind: str, item: Any, plan: Plan, *, focus: str = "", editing: bool = False
+) -> dict[str, Any]:
+    """What the partial of one item needs: the item with its display (or its editor), its
+    goal, its place among its siblings, and which of its controls takes the focus."""
+    item.refocus = focus
+    context: dict[str, Any] = {"plan": plan, "can_edit": True, kind: item}
+    if editing:
+        form = editor_form(kind, item)
+        context["form"] = form
+        if kind == "indicator":
+            texts = {name: form.initial.get(name, "") for name in ("red", "yellow", "green")}
+            reading = read_thresholds(target=form.initial.get("target", ""), **texts)
+            context["preview"] = reading_summary(reading, item.decimals)
+    if kind == "goal":
+        with_forms([item], plan.goals.count())
+        context["goal"] = item
+        return context
+    if kind == "indicator":
+        with_display([item])
+    else:
+        item.unit_name = item.unit.name if item.unit_id else ""
+        person = item.responsible_user
+        item.person_name = (person.get_full_name() or person.username) if person else ""
+    order = list(
+        type(item)
+        .objects.filter(goal_id=item.goal_id)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    context.update(goal=item.goal, first=order[:1] == [item.pk], last=order[-1:] == [item.pk])
+    return context
+
+
+def marked(goals: list[Goal], new_item: str = "", focus_item: str = "", focus: str = "") -> None:
+    """Mark the item (an anchor such as "indicator-12") that was just added or restored, and
+    the one whose control (`focus`: edit, handle, up, down) takes the focus again."""
+    for goal in goals:
+        items = [goal, *goal.indicator_list, *goal.activity_list]
+        for item in items:
+            anchor = f"{item._meta.model_name}-{item.pk}"
+            if anchor == new_item:
+                # A new row is shown as new; the focus stays in the form that added it, but
+                # for a new goal, whose first indicator is written next.
+                item.is_new = True
+                if item is goal:
+                    item.refocus = "new-indicator"
+            if anchor == focus_item:
+                item.refocus = focus
+
+
+def editor_form(kind: str, item: Any, data=None) -> InPlaceForm:
+    return KINDS[kind].form(data, item=item, auto_id=f"{kind}-{item.pk}-%s")
+
+
+def gone_answer(request: HttpRequest, kind: str, pk: int, gone: Gone) -> HttpResponse:
+    message = _(
+        "Not saved: “%(item)s” was deleted by someone else. What you typed is kept on this "
+        "page; restore the item from the plan's history to save it there."
+    ) % {"item": gone.label}
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(structure_url(gone.plan))
+    context = {
+        "prefix": f"{kind}-{pk}",
+        "status": _("Not saved: deleted by someone else"),
+        "state": GONE,
+        "plan": gone.plan,
+        "gone": True,
+    }
+    return announce(request, "save_result", context, state=GONE, alert=message)
+
+
+# --- Adding ---------------------------------------------------------------------------------------
+
+
+def goal_block(plan: Plan, goal: Goal, **marks: str) -> dict[str, Any]:
+    """One goal as the page shows it, with its items and forms (three queries and a count)."""
+    (fresh,) = plan_structure(plan, goal_ids=[goal.pk])
+    with_forms([fresh], plan.goals.count())
+    marked([fresh], **marks)
+    return {"plan": plan, "goal": fresh, "can_edit": True}
+
+
+def goals_context(request: HttpRequest, plan: Plan, **marks: str) -> dict[str, Any]:
+    """Every goal of the plan as the page shows them."""
+    _plan, scope = plan_in_scope(request, plan.pk, edit=True)
+    context = page_context(request, plan, scope)
+    marked(context["goals"], **marks)
+    return context

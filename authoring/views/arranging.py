@@ -1,0 +1,196 @@
+"""Arranging the plan on its page: deleting a goal, indicator or activity with a way to undo it,
+and moving one by keyboard (a step up or down) or by dragging it to its place."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from authoring.services import RESTORABLE, goal_item_place, goal_place, history_restore
+from authoring.views.answers import (
+    KINDS,
+    LOCKED,
+    PLURAL,
+    SAVED,
+    Gone,
+    _kind_or_404,
+    announce,
+    goal_block,
+    goal_of,
+    goals_context,
+    gone_answer,
+    item_in_scope,
+    no_js_answer,
+)
+from authoring.views.structure import (
+    ITEMS,
+    plan_id_of,
+)
+from core.views import service_message
+from goals.services import (
+    DOWN,
+    UP,
+    goal_item_move,
+    goal_move,
+)
+from planning.shortcuts import plan_in_scope
+
+# --- Deleting, with undo --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Delete a goal (with everything under it), an indicator or an activity; the answer
+    offers to undo it (restore what the deletion marked in the history)."""
+    config = _kind_or_404(kind)
+    try:
+        item, plan = item_in_scope(request, kind, pk)
+    except Gone as gone:
+        return gone_answer(request, kind, pk, gone)
+    label = config.label(item)
+    if kind == "goal":
+        label = f"{item.number}. {item.title}"
+    goal = goal_of(item)
+    try:
+        mark = config.delete(item, actor=request.user)
+    except ValidationError as error:
+        message = service_message(error)
+        if not request.htmx:
+            return no_js_answer(request, plan, LOCKED, message, f"{kind}-{pk}")
+        return announce(
+            request, "save_result", {"prefix": f"{kind}-{pk}", "state": LOCKED}, state=LOCKED,
+            alert=message, headers={"HX-Reswap": "none"},
+        )  # fmt: skip
+    record = (
+        ITEMS[kind]
+        .history.filter(id=pk, history_type="-", history_change_reason=mark)
+        .order_by("-history_date")
+        .first()
+    )
+    message = _("Deleted %(item)s.") % {"item": label}
+    if not request.htmx:
+        anchor = "" if kind == "goal" else f"goal-{goal.pk}"
+        return no_js_answer(request, plan, SAVED, message, anchor)
+    undo = {"kind": kind, "history_id": record.history_id, "label": label}
+    if kind == "goal":
+        context = {**goals_context(request, plan), "undo": undo}
+        partial = "goals_block"
+    else:
+        context = {**goal_block(plan, goal), "undo": undo}
+        partial = f"{PLURAL[kind]}_block"
+    return announce(request, partial, context, state=SAVED, message=message)
+
+
+@login_required
+@require_POST
+def undo_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Undo a deletion from the plan page: restore the item with what was deleted with it."""
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    kind = request.POST.get("kind", "")
+    try:
+        history_id = int(request.POST.get("history_id", ""))
+    except ValueError:
+        raise Http404 from None
+    if kind not in RESTORABLE:
+        raise Http404
+    record = RESTORABLE[kind].history.filter(history_id=history_id).first()
+    if record is None or plan_id_of(kind, record.id) != plan.pk:
+        raise Http404
+    try:
+        result = history_restore(model_name=kind, history_id=history_id, actor=request.user)
+    except ValidationError as error:
+        message = service_message(error)
+        if not request.htmx:
+            return no_js_answer(request, plan, LOCKED, message, "")
+        return announce(
+            request, "save_result", {"prefix": "undo", "state": LOCKED}, state=LOCKED,
+            alert=message, headers={"HX-Reswap": "none"},
+        )  # fmt: skip
+    restored = result.restored
+    message = _("Restored “%(item)s”.") % {"item": restored}
+    if result.skipped:
+        message += " " + _("Some of it could not come back: %(skipped)s") % {
+            "skipped": "; ".join(result.skipped)
+        }
+    anchor = f"{kind}-{restored.pk}"
+    if not request.htmx:
+        return no_js_answer(request, plan, SAVED, message, anchor)
+    if kind == "goal":
+        context = goals_context(request, plan, focus_item=anchor, focus="edit")
+        partial, target = "goals_block", "#goals"
+    else:
+        context = goal_block(plan, restored.goal, focus_item=anchor, focus="edit")
+        partial, target = f"{PLURAL[kind]}_block", f"#goal-{restored.goal_id}-{PLURAL[kind]}"
+    context["clear_undo"] = True
+    headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML"}
+    return announce(request, partial, context, state=SAVED, message=message, headers=headers)
+
+
+# --- Moving ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Move a goal, indicator or activity one step (`direction` up or down, by keyboard) or
+    to a place (`index` from 0, where it was dropped)."""
+    _kind_or_404(kind)
+    try:
+        item, plan = item_in_scope(request, kind, pk)
+    except Gone as gone:
+        return gone_answer(request, kind, pk, gone)
+    direction = request.POST.get("direction")
+    index = request.POST.get("index", "")
+    try:
+        if direction in (UP, DOWN):
+            if kind == "goal":
+                item = goal_move(goal=item, direction=direction, actor=request.user)
+            else:
+                item = goal_item_move(item=item, direction=direction, actor=request.user)
+        elif index.isdigit():
+            if kind == "goal":
+                item = goal_place(goal=item, index=int(index), actor=request.user)
+            else:
+                item = goal_item_place(item=item, index=int(index), actor=request.user)
+        else:
+            raise Http404
+    except ValidationError as error:
+        message = service_message(error)
+        if not request.htmx:
+            return no_js_answer(request, plan, LOCKED, message, f"{kind}-{pk}")
+        return announce(
+            request, "save_result", {"prefix": f"{kind}-{pk}", "state": LOCKED}, state=LOCKED,
+            alert=message, headers={"HX-Reswap": "none"},
+        )  # fmt: skip
+    anchor = f"{kind}-{pk}"
+    focus = request.POST.get("focus", "handle")
+    if kind == "goal":
+        message = _("“%(title)s” is now goal %(number)s.") % {
+            "title": item.title,
+            "number": item.number,
+        }
+    else:
+        siblings = list(
+            type(item)
+            .objects.filter(goal_id=item.goal_id)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
+        )
+        message = _("Moved %(item)s: now %(place)s of %(count)s.") % {
+            "item": KINDS[kind].label(item),
+            "place": siblings.index(item.pk) + 1,
+            "count": len(siblings),
+        }
+    if not request.htmx:
+        return no_js_answer(request, plan, SAVED, message, anchor)
+    if kind == "goal":
+        context = goals_context(request, plan, focus_item=anchor, focus=focus)
+        partial = "goals_block"
+        headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
+    else:
+        context = goal_block(plan, item.goal, focus_item=anchor, focus=focus)
+        partial = f"{PLURAL[kind]}_block"
+        headers = {"HX-Retarget": f"#goal-{item.goal_id}-{PLURAL[kind]}", "HX-Reswap": "outerHTML"}
+    return announce(request, partial, context, state=SAVED, message=message, headers=headers)

@@ -1,0 +1,76 @@
+"""What the plan page and its in-place parts share: the page's context (each goal with the small
+forms that add to it), and where a goal, indicator or activity belongs, deleted ones too."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from authoring.forms import ActivityRowForm, GoalTitleForm, IndicatorRowForm
+from authoring.selectors import plan_structure
+from goals.models import Activity, Goal
+from indicators.models import Indicator
+from planning.models import Plan
+from planning.permissions import can_edit_plan
+from planning.shortcuts import is_locked
+
+ITEMS: dict[str, type] = {"goal": Goal, "indicator": Indicator, "activity": Activity}
+TEMPLATE = "authoring/structure.html"
+
+
+def plan_id_of(kind: str, pk: int) -> int:
+    """The plan an object belongs (or belonged) to, from the object or its history."""
+    if kind == "plan":
+        return pk
+    model = ITEMS[kind]
+    record = model.history.filter(id=pk).order_by("-history_date").first()
+    if record is None:
+        raise Http404
+    if kind == "goal":
+        return record.plan_id
+    goal = Goal.history.filter(id=record.goal_id).order_by("-history_date").first()
+    if goal is None:
+        raise Http404
+    return goal.plan_id
+
+
+def new_indicator_form(goal: Goal, data=None) -> IndicatorRowForm:
+    return IndicatorRowForm(data, auto_id=f"goal-{goal.pk}-new-indicator-%s")
+
+
+def new_activity_form(goal: Goal, data=None) -> ActivityRowForm:
+    return ActivityRowForm(data, auto_id=f"goal-{goal.pk}-new-activity-%s")
+
+
+def new_goal_form(plan: Plan, data=None) -> GoalTitleForm:
+    return GoalTitleForm(data, auto_id=f"plan-{plan.pk}-new-goal-%s")
+
+
+def with_forms(goals: list[Goal], count: int, bound: dict[str, Any] | None = None) -> list[Goal]:
+    """Each goal with the forms that add an indicator and an activity to it (a bound one where
+    `bound` has it: {"indicator-<goal id>": form}), and whether it is first or last."""
+    bound = bound or {}
+    for goal in goals:
+        goal.is_first = goal.number == 1
+        goal.is_last = goal.number == count
+        goal.indicator_form = bound.get(f"indicator-{goal.pk}") or new_indicator_form(goal)
+        goal.activity_form = bound.get(f"activity-{goal.pk}") or new_activity_form(goal)
+    return goals
+
+
+def page_context(
+    request: HttpRequest, plan: Plan, scope, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The plan page: every goal with its indicators and activities, and the forms that add
+    to them where the user may write the plan."""
+    can_edit = can_edit_plan(scope, plan)
+    locked = is_locked(plan)
+    goals = plan_structure(plan)
+    bound = bound or {}
+    return {
+        "plan": plan,
+        "goals": with_forms(goals, len(goals), bound),
+        "can_edit": can_edit and not locked,
+        "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
+        "locked": locked,
+        "goal_form": bound.get("goal") or new_goal_form(plan),
+    }

@@ -1,0 +1,136 @@
+"""The plan page written in place, in real Chromium, by keyboard: an item opened and saved as it
+is typed (the bands following the typing), an edit conflict resolved without losing the text,
+Escape, delete with undo, moving by the arrow keys, and what was typed while the server could not
+be reached coming back. Every state passes axe-core."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from goals.models import Activity
+from goals.services import activity_create, goal_create
+from indicators.models import Indicator
+from indicators.services import indicator_create, indicator_update
+from tests.authoring.test_writing_speed import logged_in, planner_user  # noqa: F401
+from tests.browser import assert_no_axe_violations
+
+
+@pytest.fixture
+def written(planner_user):  # noqa: F811
+    _user, plan = planner_user
+    goal = goal_create(plan=plan, number=1, title="Nöjda och friska medarbetare", actor=None)
+    indicator = indicator_create(
+        goal=goal, name="HME-index", direction="higher", green_bound=Decimal(80),
+        red_bound=Decimal(70), red_bound_inclusive=False, actor=None,
+    )  # fmt: skip
+    activities = [
+        activity_create(goal=goal, title=title, ongoing=True, actor=None)
+        for title in ("Vi deltar i medarbetarenkäten", "Vi har apt minst 5 ggr/år")
+    ]
+    return plan, goal, indicator, activities
+
+
+def test_an_indicator_is_edited_in_place_by_keyboard(live_server, browser, written, people_admin):
+    plan, _goal, indicator, _activities = written
+    page = logged_in(browser, live_server)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+    assert_no_axe_violations(page)
+
+    # Enter on "Edit": the row becomes its form, the focus in its first field.
+    page.locator(f'#indicator-{indicator.pk} [data-role="edit"]').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#indicator-{indicator.pk}-subgoal")).to_be_focused()
+    green = page.locator(f"#indicator-{indicator.pk}-green")
+    green.fill("")
+    green.press_sequentially("minst 85")
+    preview = page.locator(f"#indicator-{indicator.pk}-green-preview")
+    expect(preview).to_contain_text("≥ 85")
+    expect(page.locator(f"#indicator-{indicator.pk}-status")).to_contain_text("Sparat")
+    expect(page.locator("#plan-announcer")).to_contain_text("Sparade indikatorn")
+    indicator.refresh_from_db()
+    assert indicator.green_bound == 85
+    assert_no_axe_violations(page)
+
+    # Someone else saves the same indicator: nothing typed is lost, their change is shown.
+    indicator_update(
+        indicator=Indicator.objects.get(pk=indicator.pk), actor=people_admin,
+        expected_version=indicator.version, source="Personalenheten",
+    )  # fmt: skip
+    name = page.locator(f"#indicator-{indicator.pk}-name")
+    name.fill("HME-index, totalt")
+    conflict = page.locator(f"#indicator-{indicator.pk}-conflict .conflict")
+    expect(conflict).to_contain_text("Personalenheten")
+    expect(page.locator("#plan-alert")).to_contain_text("Inte sparat")
+    expect(name).to_have_value("HME-index, totalt")
+    assert Indicator.objects.get(pk=indicator.pk).name == "HME-index"
+    assert_no_axe_violations(page)
+    conflict.locator("[data-keep-mine]").click()
+    expect(page.locator(f"#indicator-{indicator.pk}-status")).to_contain_text("Sparat")
+    saved = Indicator.objects.get(pk=indicator.pk)
+    assert (saved.name, saved.source) == ("HME-index, totalt", "Personalenheten")
+
+    # Escape closes it; the focus is back on its "Edit".
+    name.focus()
+    page.keyboard.press("Escape")
+    expect(page.locator(f'#indicator-{indicator.pk} [data-role="edit"]')).to_be_focused()
+    expect(page.locator(f"#indicator-{indicator.pk} th")).to_contain_text("HME-index, totalt")
+    assert errors == []
+    page.context.close()
+
+
+def test_delete_with_undo_and_moving_by_the_arrow_keys(live_server, browser, written):
+    plan, goal, _indicator, (first, second) = written
+    page = logged_in(browser, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+
+    handle = page.locator(f'#activity-{second.pk} [data-role="handle"]')
+    handle.focus()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator(f"#goal-{goal.pk}-activities tbody tr").first).to_have_id(
+        f"activity-{second.pk}"
+    )
+    expect(page.locator(f'#activity-{second.pk} [data-role="handle"]')).to_be_focused()
+    assert list(goal.activities.order_by("position").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+
+    page.locator(f'#activity-{first.pk} [data-role="delete"]').click()
+    expect(page.locator(f"#activity-{first.pk}")).to_have_count(0)
+    undo = page.locator("#plan-undo button[type=submit]")
+    expect(undo).to_be_focused()
+    assert_no_axe_violations(page)
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#activity-{first.pk}")).to_have_count(1)
+    assert Activity.objects.filter(pk=first.pk).exists()
+    page.context.close()
+
+
+def test_what_was_typed_without_a_connection_comes_back_and_is_saved(live_server, browser, written):
+    plan, _goal, _indicator, (first, _second) = written
+    page = logged_in(browser, live_server)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+    page.locator(f'#activity-{first.pk} [data-role="edit"]').click()
+    title = page.locator(f"#activity-{first.pk}-title")
+    expect(title).to_be_focused()
+    page.context.set_offline(True)
+    title.fill("Vi deltar alla i medarbetarenkäten")
+    expect(page.locator("#plan-notice")).to_contain_text("Styrkort går inte att nå")
+    assert Activity.objects.get(pk=first.pk).title == "Vi deltar i medarbetarenkäten"
+    page.close()  # the laptop sleeps; the tab is gone
+
+    page.context.set_offline(False)
+    again = page.context.new_page()
+    again.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+    expect(again.locator("#plan-notice")).to_contain_text("är tillbaka på sin plats")
+    expect(again.locator(f"#activity-{first.pk}-status")).to_contain_text("Sparat")
+    assert Activity.objects.get(pk=first.pk).title == "Vi deltar alla i medarbetarenkäten"
+    again.context.close()
+
+
+@pytest.fixture
+def people_admin(django_user_model):
+    return django_user_model.objects.create_user("johan", first_name="Johan")

@@ -1,0 +1,383 @@
+"""Writing a plan in place on its page: adding, editing, moving and deleting goals, indicators and
+activities with one small request each (htmx), the version check, the locked decided plan, an
+item someone else deleted, and the same forms without JavaScript."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from goals.models import Activity, Goal
+from goals.services import activity_create, goal_add, goal_create
+from indicators.colour import Direction
+from indicators.models import Indicator
+from indicators.services import indicator_delete, indicator_update
+from planning.models import Plan
+from planning.services import plan_set_status
+
+pytest_plugins = ["tests.planner_roles"]
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
+D = Decimal
+
+
+@pytest.fixture
+def planner(client, people):
+    client.force_login(people.planner)
+    return client
+
+
+def add_url(goal, kind):
+    return reverse("authoring:item_add", args=[goal.pk, kind])
+
+
+def edit_url(kind, pk):
+    return reverse("authoring:item_in_place", args=[kind, pk])
+
+
+def seed_indicator_row(**changes):
+    row = {
+        "subgoal": "Nöjda och friska medarbetare",
+        "target": "HME-index >80",
+        "name": "Medarbetarundersökning",
+        "red": "<70",
+        "yellow": "71-79",
+        "green": "≥80",
+        "source": "",
+    }
+    row.update(changes)
+    return row
+
+
+def activity_row(**changes):
+    row = {
+        "title": "Vi utbildar medarbetare i MHFA",
+        "responsible_role": "Alla chefer",
+        "when": "6",
+        "evaluated": "interim",
+    }
+    row.update(changes)
+    return row
+
+
+# --- Adding ---------------------------------------------------------------------------------------
+
+
+def test_an_indicator_is_added_from_thresholds_written_as_in_the_document(planner, goal):
+    response = planner.post(add_url(goal, "indicator"), seed_indicator_row(), **HTMX)
+    assert response.status_code == 200
+    assert response["X-Styrkort-Save"] == "added"
+    indicator = Indicator.objects.get(goal=goal)
+    assert (indicator.subgoal, indicator.name, indicator.target_text) == (
+        "Nöjda och friska medarbetare",
+        "Medarbetarundersökning",
+        "HME-index >80",
+    )
+    assert indicator.direction == Direction.HIGHER_IS_BETTER
+    assert (indicator.green_bound, indicator.green_bound_inclusive) == (D(80), True)
+    assert (indicator.red_bound, indicator.red_bound_inclusive) == (D(70), False)
+    assert indicator.target_value == D(80)
+    # The answer is the goal's indicators, the new one among them, and what is announced.
+    assert f'id="goal-{goal.pk}-indicators"' in response.text
+    assert f'id="indicator-{indicator.pk}"' in response.text
+    assert 'id="plan-announcer" hx-swap-oob="innerHTML"' in response.text
+    assert "Medarbetarundersökning" in response.text
+
+
+def test_a_floor_written_in_words_reads_as_a_bound_with_its_unit(planner, goal):
+    row = seed_indicator_row(
+        name="Andel nöjda brukare", target="Minst 90 %", red="under 90 %", yellow="",
+        green="minst 90 %",
+    )  # fmt: skip
+    response = planner.post(add_url(goal, "indicator"), row, **HTMX)
+    assert response["X-Styrkort-Save"] == "added"
+    indicator = Indicator.objects.get(goal=goal)
+    assert (indicator.green_bound, indicator.green_bound_inclusive) == (D(90), True)
+    assert indicator.red_bound is None
+    assert indicator.unit == Indicator.MeasureUnit.PERCENT
+
+
+def test_thresholds_that_cannot_be_read_add_nothing_and_say_why(planner, goal, english):
+    row = seed_indicator_row(green="good", red="")
+    response = planner.post(add_url(goal, "indicator"), row, **HTMX)
+    assert response["X-Styrkort-Save"] == "invalid"
+    assert response["HX-Reswap"] == "none"
+    assert not Indicator.objects.exists()
+    assert f'id="goal-{goal.pk}-new-indicator-green_error"' in response.text
+    assert "is not a threshold" in response.text
+    assert 'id="plan-alert" hx-swap-oob="innerHTML">Not added:' in response.text
+
+
+def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
+    response = planner.post(add_url(goal, "activity"), activity_row(), **HTMX)
+    assert response["X-Styrkort-Save"] == "added"
+    activity = Activity.objects.get(goal=goal)
+    assert (activity.ongoing, activity.due_month) == (False, 6)
+    assert (activity.evaluated_t1, activity.evaluated_t2, activity.evaluated_year_end) == (
+        True,
+        True,
+        False,
+    )
+    planner.post(add_url(goal, "activity"), activity_row(title="Löpande", when="ongoing"), **HTMX)
+    ongoing = Activity.objects.get(title="Löpande")
+    assert (ongoing.ongoing, ongoing.due_month, ongoing.position) == (True, None, 1)
+
+
+def test_a_goal_is_added_at_the_end_and_the_page_moves_on_to_its_indicators(planner, plan, goal):
+    url = reverse("authoring:goal_add", args=[plan.pk])
+    response = planner.post(url, {"title": "Ökad kvalitet"}, **HTMX)
+    assert response["X-Styrkort-Save"] == "added"
+    new = Goal.objects.get(title="Ökad kvalitet")
+    assert new.number == 2
+    assert 'data-refocus="new-indicator"' in response.text
+    assert f'id="goal-{new.pk}-new-indicator"' in response.text
+
+
+def test_without_javascript_an_added_row_returns_to_the_plan_page(planner, plan, goal):
+    response = planner.post(add_url(goal, "activity"), activity_row())
+    activity = Activity.objects.get(goal=goal)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/structure/#activity-{activity.pk}")
+    # A refused row: the plan page again, with what was typed and why it was refused.
+    response = planner.post(add_url(goal, "activity"), activity_row(title="Ny", when=""))
+    assert response.status_code == 200
+    assert Activity.objects.count() == 1
+    assert 'value="Alla chefer"' in response.text
+    assert f'id="goal-{goal.pk}-new-activity-when_error" class="field-error"><p' in response.text
+
+
+# --- Editing --------------------------------------------------------------------------------------
+
+
+def test_the_editor_opens_in_place_of_the_row_with_the_bands_as_text(planner, indicator):
+    response = planner.get(edit_url("indicator", indicator.pk), **HTMX)
+    assert response.status_code == 200
+    page = response.text
+    assert f'<tr id="indicator-{indicator.pk}" class="is-editing"' in page
+    assert 'name="red" value="&lt; 70"' in page
+    assert 'name="yellow" value="70–80"' in page
+    assert 'name="green" value="≥ 80"' in page
+    assert f'name="version" value="{indicator.version}"' in page
+    # Without JavaScript there is no editor in place: the full form.
+    response = planner.get(edit_url("indicator", indicator.pk))
+    assert response["Location"] == reverse("indicators:indicator_update", args=[indicator.pk])
+
+
+def test_a_save_changes_what_was_typed_and_gives_the_new_version(planner, indicator):
+    row = seed_indicator_row(
+        name="HME-index, totalt", red="< 70", yellow="70–80", green="≥ 80", target="80"
+    )
+    data = {**row, "version": indicator.version}
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "saved"
+    indicator.refresh_from_db()
+    assert indicator.name == "HME-index, totalt"
+    assert (indicator.green_bound, indicator.red_bound, indicator.red_bound_inclusive) == (
+        D(80),
+        D(70),
+        False,
+    )
+    assert f'name="version" value="{indicator.version}" id="indicator-{indicator.pk}-version"' in (
+        response.text
+    )
+    assert f'id="indicator-{indicator.pk}-status"' in response.text
+
+
+def test_a_save_of_what_is_stored_writes_nothing(planner, indicator):
+    version = indicator.version
+    data = {
+        "subgoal": "",
+        "target": "80",
+        "name": "HME-index",
+        "red": "< 70",
+        "yellow": "70–80",
+        "green": "≥ 80",
+        "source": "",
+        "version": version,
+    }
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "saved"
+    indicator.refresh_from_db()
+    assert indicator.version == version
+    assert indicator.history.count() == 1
+
+
+def test_done_saves_and_shows_the_row_again(planner, activity):
+    data = {**activity_row(title="Vi utbildar alla i MHFA"), "version": activity.version,
+            "done": "1"}  # fmt: skip
+    response = planner.post(edit_url("activity", activity.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "saved"
+    assert response["HX-Retarget"] == f"#activity-{activity.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert '<th scope="row" class="activity-title">Vi utbildar alla i MHFA</th>' in response.text
+    assert 'data-refocus="edit"' in response.text
+
+
+def test_a_goal_is_edited_in_place(planner, goal):
+    data = {"title": "Friska medarbetare", "description": "Alla mår bra", "version": goal.version}
+    response = planner.post(edit_url("goal", goal.pk), {**data, "done": "1"}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-head"
+    goal.refresh_from_db()
+    assert (goal.title, goal.description) == ("Friska medarbetare", "Alla mår bra")
+    assert "1. Friska medarbetare" in response.text
+
+
+def test_an_edit_based_on_an_old_version_saves_nothing_and_says_what_changed(
+    planner, people, indicator, english
+):
+    old = indicator.version
+    indicator_update(
+        indicator=Indicator.objects.get(pk=indicator.pk), actor=people.administrator,
+        expected_version=old, name="HME (ändrat av Johan)",
+    )  # fmt: skip
+    data = {**seed_indicator_row(name="HME-index, totalt"), "version": old}
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "conflict"
+    indicator.refresh_from_db()
+    assert indicator.name == "HME (ändrat av Johan)"
+    assert "Someone else saved this while you were editing" in response.text
+    assert "HME (ändrat av Johan)" in response.text
+    assert f'data-keep-mine="{indicator.version}"' in response.text
+    # Keeping one's own text: saved again on the current version.
+    data["version"] = indicator.version
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "saved"
+    indicator.refresh_from_db()
+    assert indicator.name == "HME-index, totalt"
+
+
+def test_an_edit_of_an_item_someone_deleted_says_so(planner, people, indicator, english):
+    indicator_delete(indicator=indicator, actor=people.administrator)
+    data = {**seed_indicator_row(), "version": 1}
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "gone"
+    assert "was deleted by someone else" in response.text
+    assert not Indicator.objects.exists()
+
+
+def test_a_decided_plan_refuses_every_change_in_place(planner, plan, goal, indicator, english):
+    plan_set_status(
+        plan=plan, status=Plan.Status.DECIDED, actor=None, expected_version=plan.version,
+        decision_date=datetime.date(2022, 11, 29),
+    )  # fmt: skip
+    data = {**seed_indicator_row(name="Ändrat"), "version": indicator.version}
+    response = planner.post(edit_url("indicator", indicator.pk), data, **HTMX)
+    assert response["X-Styrkort-Save"] == "locked"
+    assert "The plan is decided and locked" in response.text
+    response = planner.post(add_url(goal, "activity"), activity_row(), **HTMX)
+    assert response["X-Styrkort-Save"] == "locked"
+    response = planner.post(reverse("authoring:item_delete", args=["indicator", indicator.pk]),
+                            **HTMX)  # fmt: skip
+    assert response["X-Styrkort-Save"] == "locked"
+    place = reverse("authoring:item_place", args=["goal", goal.pk])
+    assert planner.post(place, {"index": "0"}, **HTMX)["X-Styrkort-Save"] == "locked"
+    indicator.refresh_from_db()
+    assert (indicator.name, Activity.objects.count()) == ("HME-index", 0)
+
+
+@pytest.mark.parametrize("role", ["committee", "own_manager", "other_manager"])
+def test_only_the_plans_writers_change_it_in_place(client, people, goal, indicator, role):
+    client.force_login(getattr(people, role))
+    data = {**seed_indicator_row(name="Ändrat"), "version": indicator.version}
+    assert client.post(edit_url("indicator", indicator.pk), data, **HTMX).status_code == 404
+    assert client.post(add_url(goal, "activity"), activity_row(), **HTMX).status_code == 404
+    indicator.refresh_from_db()
+    assert indicator.name == "HME-index"
+
+
+# --- Deleting and undoing -------------------------------------------------------------------------
+
+
+def test_a_deleted_indicator_comes_back_with_undo_in_its_place(planner, plan, goal, indicator):
+    second = indicator_add_row(planner, goal, "Sjukfrånvaro")
+    url = reverse("authoring:item_delete", args=["indicator", indicator.pk])
+    response = planner.post(url, **HTMX)
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    assert 'id="plan-undo" hx-swap-oob="innerHTML"' in response.text
+    history_id = Indicator.history.get(id=indicator.pk, history_type="-").history_id
+    assert f'name="history_id" value="{history_id}"' in response.text
+    undo = reverse("authoring:undo", args=[plan.pk])
+    response = planner.post(undo, {"kind": "indicator", "history_id": history_id}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-indicators"
+    restored = Indicator.objects.get(pk=indicator.pk)
+    assert list(goal.indicators.order_by("position").values_list("pk", flat=True)) == [
+        restored.pk,
+        second.pk,
+    ]
+
+
+def test_a_deleted_goal_comes_back_with_its_indicators_and_activities(
+    planner, plan, goal, indicator, activity
+):
+    response = planner.post(reverse("authoring:item_delete", args=["goal", goal.pk]), **HTMX)
+    assert response.status_code == 200
+    assert not Goal.objects.exists()
+    history_id = Goal.history.get(id=goal.pk, history_type="-").history_id
+    undo = reverse("authoring:undo", args=[plan.pk])
+    planner.post(undo, {"kind": "goal", "history_id": history_id}, **HTMX)
+    assert Goal.objects.get(pk=goal.pk).number == 1
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+# --- Moving ---------------------------------------------------------------------------------------
+
+
+def indicator_add_row(planner, goal, name):
+    planner.post(add_url(goal, "indicator"), seed_indicator_row(name=name), **HTMX)
+    return Indicator.objects.get(goal=goal, name=name)
+
+
+def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, goal, activity):
+    others = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
+    url = reverse("authoring:item_place", args=["activity", activity.pk])
+    response = planner.post(url, {"direction": "down", "focus": "handle"}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
+    assert 'data-refocus="handle"' in response.text
+    order = list(goal.activities.order_by("position").values_list("title", flat=True))
+    assert order == ["B", activity.title, "C"]
+    planner.post(url, {"index": "2"}, **HTMX)
+    order = list(goal.activities.order_by("position").values_list("title", flat=True))
+    assert order == ["B", "C", activity.title]
+    assert others[0].pk
+
+
+def test_a_goal_dragged_to_the_top_is_numbered_first(planner, plan, goal):
+    second = goal_add(plan=plan, title="Ökad kvalitet", actor=None)
+    url = reverse("authoring:item_place", args=["goal", second.pk])
+    response = planner.post(url, {"index": "0"}, **HTMX)
+    assert response["HX-Retarget"] == "#goals"
+    second.refresh_from_db()
+    goal.refresh_from_db()
+    assert (second.number, goal.number) == (1, 2)
+
+
+# --- The bands as typed, and the query counts ---------------------------------------------------
+
+
+def test_the_bands_preview_reads_what_is_typed(planner, plan, english):
+    url = reverse("authoring:thresholds_preview", args=[plan.pk])
+    data = {"red": ">20", "yellow": "10-19", "green": "<9", "target": ""}
+    response = planner.post(url, data, **HTMX)
+    page = response.text
+    assert '<span class="colour colour--green">Green</span>' in page
+    assert "&lt; 9" in page and "&gt; 20" in page
+    response = planner.post(url, {"red": "", "yellow": "", "green": "hög", "target": ""}, **HTMX)
+    assert "is not a threshold" in response.text
+
+
+def test_a_goals_part_of_the_page_costs_the_same_queries_however_large(planner, plan, goal):
+    url = reverse("authoring:plan_fragment", args=[plan.pk]) + f"?goal={goal.pk}"
+    with CaptureQueriesContext(connection) as small:
+        assert planner.get(url, **HTMX).status_code == 200
+    for number in range(5):
+        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+        indicator_add_row(planner, goal, f"I{number}")
+    more = goal_create(plan=plan, number=2, title="Mål 2", actor=None)
+    assert more.pk
+    with CaptureQueriesContext(connection) as large:
+        planner.get(url, **HTMX)
+    assert len(large.captured_queries) == len(small.captured_queries)
