@@ -13,6 +13,10 @@ The people (see `tests.planner_roles.people`) stand around the plans of the oper
     planner        planner of the plans' owner unit (edits them)
     administrator  administrator of the whole organisation
 
+The planner and the administrator set up the organisation: the planner their part of the unit
+tree and the people in it, the administrator all of it, and alone its settings and follow-up
+periods (they are the whole organisation's).
+
 Readers (the committee member and the unit manager below) may read everything about a plan:
 its pages, history, exports, overview and reports. Only its planners and administrators change
 it; unit managers report for their units; a background report job is its requester's own.
@@ -38,13 +42,20 @@ from goals.services import (
 )
 from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
-from planning.models import Plan
-from planning.services import period_set_open, plan_create, plan_set_status
+from planning.models import Membership, Plan
+from planning.services import (
+    organisation_create,
+    period_set_open,
+    plan_create,
+    plan_set_status,
+    relation_add,
+)
 from reports.jobs import report_job_fail, report_job_finish
 from reports.models import ReportJob
 from reports.services import report_job_request, report_publish
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
+from tests.planning.test_setup_views import person_pk, settings_data, units_csv
 from tests.planning.test_views import plan_form_data
 from transfer.exporting import plan_export_xlsx
 
@@ -61,6 +72,13 @@ READERS_ASK = "login redirect redirect 404 redirect redirect"  # a report made i
 LOGGED_IN = "login 200 200 200 200 200"
 POST_ONLY = "login 405 405 405 405 405"
 ADMIN_SITE = "admin admin admin admin admin admin"  # none of the six is staff
+EVERYONE = "200 200 200 200 200 200"
+# Setting up an organisation: the planner of the operation sets up their part of it (units,
+# people); only the administrator of the whole organisation its settings and periods.
+SETTERS_UP = "login 404 404 404 200 200"
+SETTERS_UP_CHANGE = "login 404 404 404 redirect redirect"
+WHOLE_ORGANISATION = "login 404 404 404 404 200"
+WHOLE_ORGANISATION_CHANGE = "login 404 404 404 404 redirect"
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,19 @@ def plan(world):
     return [world.plan.pk]
 
 
+def in_place_activity(**changes):
+    """An activity's row as the plan page's in-place form posts it."""
+    row = {"title": "Vi utbildar i HLR", "responsible_role": "Alla chefer", "when": "5",
+           "evaluated": "interim"}  # fmt: skip
+    return {**row, **changes}
+
+
+def pasted_activities(world):
+    """An activity table pasted from Word into the world's first goal."""
+    text = "Aktivitet\tAnsvarig\tNär genomfört\tUtvärderas\nVi inför HLR\tAlla\tLöpande\tÅrsbokslut"
+    return {"goal": world.goal.pk, "text": text, "versions": "{}"}
+
+
 def decided_t1(world):
     return [world.decided.pk, world.t1.pk]
 
@@ -88,12 +119,18 @@ def decided_t2(world):
     return [world.decided.pk, world.t2.pk]
 
 
+def organisation(world):
+    return [world.organisation.pk]
+
+
 CASES = [
     # --- site -----------------------------------------------------------------------------------
     Case("home", get="200 200 200 200 200 200"),  # anonymous: a way to log in
     Case("login", get="200 200 200 200 200 200", post="redirect " * 6,
          data=lambda world: {"username": "planerare", "password": "pw"}),
     Case("logout", get="405 405 405 405 405 405", post="login " * 6),
+    # No worker beats in the test: not ok (503), for everyone alike; tests/test_health.py.
+    Case("health", get="503 503 503 503 503 503", post="405 405 405 405 405 405"),
     Case("set_language", get="redirect " * 6, post="redirect " * 6,
          data=lambda world: {"language": "en", "next": "/"}, query="next=/"),
     Case("admin:index", get=ADMIN_SITE),
@@ -109,11 +146,66 @@ CASES = [
                              "version": world.plan.version}),
     Case("planning:plan_set_status", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"status": "consultation", "version": world.plan.version}),
-    Case("planning:period_list", get="login 404 404 404 200 200"),
+    # The periods are the whole organisation's: not the planner of one operation's.
+    Case("planning:period_list", get=WHOLE_ORGANISATION),
     Case("planning:periods_create", lambda world: [world.organisation.pk], get=POST_ONLY,
-         post=EDITORS_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
+         post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
     Case("planning:period_set_open", lambda world: [world.t2.pk], get=POST_ONLY,
-         post=EDITORS_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
+         post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
+    # --- planning: setting up an organisation ---------------------------------------------------
+    Case("planning:organisation_list", get=SETTERS_UP),
+    Case("planning:organisation_settings", organisation, get=WHOLE_ORGANISATION,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True,
+         data=lambda world: settings_data(world.organisation, official_name="Testkommun kommun")),
+    Case("planning:relation_add", organisation, get=POST_ONLY, post=WHOLE_ORGANISATION_CHANGE,
+         writes=True, data=lambda world: {"related": world.other_region.pk}),
+    Case("planning:relation_remove", lambda world: [world.organisation.pk, world.partner.pk],
+         get=POST_ONLY, post=WHOLE_ORGANISATION_CHANGE, writes=True),
+    Case("planning:unit_list", organisation, get=SETTERS_UP),
+    Case("planning:unit_create", organisation, get=SETTERS_UP, post=SETTERS_UP_CHANGE,
+         writes=True, data=lambda world: {"name": "Nattpatrullen", "kind": "unit",
+                                          "parent": world.units["unit_a"].pk}),
+    Case("planning:unit_import", organisation, get=SETTERS_UP, post=SETTERS_UP_CHANGE,
+         writes=True, data=lambda world: {"file": units_csv("Nattpatrullen;Hemtjänst;enhet")}),
+    Case("planning:unit_update", lambda world: [world.units["unit_a"].pk], get=SETTERS_UP,
+         post=SETTERS_UP_CHANGE, writes=True,
+         data=lambda world: {"name": "Hemtjänsten", "kind": "unit", "kolada_ou": "V15E242200101",
+                             "parent": world.units["operation"].pk}),
+    Case("planning:unit_set_closed", lambda world: [world.units["unit_b"].pk], get=POST_ONLY,
+         post=SETTERS_UP_CHANGE, writes=True, data=lambda world: {"closed": "1"}),
+    Case("planning:people", organisation, get=SETTERS_UP),
+    Case("planning:person_invite", organisation, get=SETTERS_UP, post=SETTERS_UP_CHANGE,
+         writes=True,
+         data=lambda world: {"email": "ny.person@example.com", "first_name": "Ny",
+                             "last_name": "Person", "role": "unit_manager",
+                             "unit": world.units["unit_a"].pk}),
+    Case("planning:person_detail", lambda world: [world.organisation.pk, person_pk("enhetschef")],
+         get=SETTERS_UP),
+    Case("planning:membership_grant",
+         lambda world: [world.organisation.pk, person_pk("enhetschef")], get=POST_ONLY,
+         post=SETTERS_UP_CHANGE, writes=True,
+         data=lambda world: {"role": "unit_manager", "unit": world.units["unit_b"].pk}),
+    Case("planning:membership_remove",
+         lambda world: [Membership.objects.get(user__username="enhetschef").pk], get=POST_ONLY,
+         post=SETTERS_UP_CHANGE, writes=True),
+    # Deactivating needs an administrator of every organisation the person works in.
+    Case("planning:person_set_active",
+         lambda world: [world.organisation.pk, person_pk("enhetschef")], get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"active": "0"}),
+    # The unit manager has a password already: refused with a message, nothing sent.
+    Case("planning:invitation_resend",
+         lambda world: [world.organisation.pk, person_pk("enhetschef")], get=POST_ONLY,
+         post=SETTERS_UP_CHANGE),
+    # --- accounts: invitations and password reset (a link that does not work is a page) --------
+    Case("invitation_accept", lambda world: ["MQ", "not-a-token"], get=EVERYONE, post=EVERYONE),
+    Case("password_reset", get=EVERYONE, post="redirect " * 6,
+         data=lambda world: {"email": "nobody@example.com"}),
+    Case("password_reset_done", get=EVERYONE),
+    Case("password_reset_confirm", lambda world: ["MQ", "not-a-token"], get=EVERYONE,
+         post=EVERYONE),
+    Case("password_reset_complete", get=EVERYONE),
+    # A file nobody has: uploaded files are served only to those who may see their organisation.
+    Case("media", lambda world: ["logos/none.png"], get="login 404 404 404 404 404"),
     # --- goals ----------------------------------------------------------------------------------
     Case("goals:goal_create", plan, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"title": "Nytt mål", "scope": "operation_specific"}),
@@ -170,6 +262,23 @@ CASES = [
     Case("authoring:history_restore", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"kind": "goal", "history_id": world.deleted_goal_history}),
     Case("authoring:object_history", lambda world: ["goal", world.goal.pk], get=EVERYONE_READS),
+    # The plan page written in place (htmx); without htmx each answers with the plan page.
+    Case("authoring:goal_add", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"title": "Nytt mål"}),
+    Case("authoring:item_add", lambda world: [world.goal.pk, "activity"], get=POST_ONLY,
+         post=EDITORS_CHANGE, writes=True, data=lambda world: in_place_activity()),
+    Case("authoring:item_in_place", lambda world: ["activity", world.activity.pk],
+         get="login 404 404 404 redirect redirect", post=EDITORS_CHANGE, writes=True,
+         data=lambda world: in_place_activity(version=world.activity.version)),
+    Case("authoring:item_delete", lambda world: ["activity", world.activity.pk],
+         get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
+    Case("authoring:item_place", lambda world: ["activity", world.activity.pk],
+         get=POST_ONLY, post=EDITORS_CHANGE, writes=True, data=lambda world: {"index": "1"}),
+    Case("authoring:undo", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"kind": "goal", "history_id": world.deleted_goal_history}),
+    Case("authoring:thresholds_preview", plan, get=POST_ONLY,
+         post="login 404 404 404 200 200", data=lambda world: {"red": "<70", "green": "≥80"}),
+    Case("authoring:plan_fragment", plan, get="login redirect redirect 404 redirect redirect"),
     # --- indicators: files ----------------------------------------------------------------------
     Case("transfer:plan_transfer", plan, get=EVERYONE_READS),
     Case("transfer:plan_export_xlsx", plan, get=EVERYONE_READS),
@@ -182,6 +291,10 @@ CASES = [
          data=lambda world: {"token": "x" * 32}),
     Case("transfer:plan_import_cancel", plan, get=POST_ONLY, post=EDITORS_CHANGE,
          data=lambda world: {"token": "x" * 32}),
+    Case("transfer:plan_paste", plan, get=EDITORS_ONLY, post="login 404 404 404 200 200",
+         data=lambda world: pasted_activities(world)),
+    Case("transfer:plan_paste_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: pasted_activities(world)),
     # --- indicators: open data ------------------------------------------------------------------
     Case("opendata:kolada_kpi_search", get=LOGGED_IN),
     Case("opendata:plan_sync_runs", plan, get=EVERYONE_READS),
@@ -225,11 +338,12 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     Kolada) and two activities of Hemtjänst, a deleted goal to restore and a sync run. The
     `decided` plan is what is followed up in the open T1: a goal with an indicator and an
     activity of Hemtjänst, a value, a status, a published T1 report, and a finished and a
-    failed background job of the planner's.
+    failed background job of the planner's. The organisation works with a region, `partner`
+    (each has listed the other), and not with `other_region`.
     """
     t1, t2, _t3 = periods
     period_set_open(period=t1, is_open=True, actor=None)
-    Indicator.objects.filter(pk=indicator.pk).update(kolada_kpi="N00090")
+    Indicator.objects.filter(pk=indicator.pk).update(open_data={"kolada": {"kpi": "N00090"}})
     second_goal = goal_add(plan=plan, title="Ökad kvalitet", actor=None)
     indicator_create(
         goal=goal,
@@ -308,6 +422,11 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     )
     report_job_finish(job=finished, content=published.pdf, pages=1)
     report_job_fail(job=failed, error=RuntimeError("Tog slut på minne"))
+    # A region the organisation works with (each has listed the other), and one it does not.
+    partner = organisation_create(name="Region Testlän", kind="region", actor=None)
+    relation_add(organisation=organisation, related=partner, actor=None)
+    relation_add(organisation=partner, related=organisation, actor=None)
+    other_region = organisation_create(name="Region Annanlän", kind="region", actor=None)
     now = timezone.now()
     SyncRun.objects.create(
         source="kolada",
@@ -340,6 +459,8 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         failed_job=ReportJob.objects.get(pk=failed.pk),
         deleted_goal_history=removed.history.latest().history_id,
         workbook=plan_export_xlsx(plan=plan),
+        partner=partner,
+        other_region=other_region,
     )
 
 
