@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from indicators.selectors import plan_indicators
 
 from authoring.selectors import deleted_items
 from authoring.services import history_restore
@@ -22,6 +21,7 @@ from goals.services import (
 )
 from indicators.colour import evaluate
 from indicators.models import Indicator, Measurement
+from indicators.selectors import plan_indicators
 from indicators.services import (
     indicator_add,
     indicator_delete,
