@@ -13,6 +13,8 @@ for ever, and its worker exits on the first database error. This one adds:
   again until it has been tried `TASK_MAX_ATTEMPTS` times, then marked failed with `WorkerLost`;
 - reconciliation: the functions named in `TASKS_RECONCILE` bring the records that follow a task
   (a report job's status) up to date with the queue, whatever way the task ended;
+- housekeeping: the functions named in `WORKER_SWEEPS` run every sweep too (removing uploaded
+  import files past their time);
 - survival of database outages: a database error waits (0.5 s, doubling up to 30 s) and tries
   again, instead of ending the process.
 
@@ -203,14 +205,28 @@ def reconcile() -> None:
             logger.exception("Reconciling with %s failed.", path)
 
 
+def sweep() -> None:
+    """Run the housekeeping functions of `WORKER_SWEEPS` (old uploaded files...); a database
+    error is raised, others logged."""
+    for path in settings.WORKER_SWEEPS:
+        try:
+            import_string(path)()
+        except Error:
+            raise
+        except Exception:
+            logger.exception("Sweeping with %s failed.", path)
+
+
 def recover(*, worker_id: str, include_others: bool) -> list[str]:
-    """One sweep: release the lost tasks, reconcile, prune old heartbeats; what was done."""
+    """One sweep: release the lost tasks, reconcile, prune old heartbeats, run the
+    housekeeping of `WORKER_SWEEPS`; what was done."""
     done = []
     for task_id, holder in lost_task_ids(worker_id=worker_id, include_others=include_others):
         outcome = release_lost_task(task_id, holder)
         if outcome:
             done.append(f"{task_id} {outcome}")
     reconcile()
+    sweep()
     WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - HEARTBEAT_KEPT).delete()
     return done
 

@@ -1,7 +1,8 @@
 """Open data on the planner's pages: Kolada KPI search, syncing a plan, comparison values.
 
 - `kpi_search`: GET `?q=`, a fragment of Kolada KPIs whose title matches, for the indicator form
-  (each result a button with `data-kpi-id`; see the template's comment for the contract).
+  (each result a button with `data-kpi-id`; see the template's comment for the contract),
+  bounded so that no number of searches holds the web workers (see its section).
 - `sync_now`: POST, enqueues the plan's sync (`opendata.tasks.opendata_sync_plan`) for the
   task worker; each sync records a `SyncRun`.
 - `sync_runs`: the plan's syncs with their messages.
@@ -12,9 +13,11 @@ Reading needs the plan to be visible to the user (`plans_visible_to`), syncing `
 anything else is a 404.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -25,10 +28,11 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import slots
 from indicators.colour import Colour, format_value
 from indicators.links import link_sources, linked_sources
 from indicators.models import Gender, Indicator, Measurement, ReferenceValue, SyncRun
-from opendata.client import OpenDataError
+from opendata.client import OpenDataError, OpenDataUnavailable, RetryPolicy
 from opendata.sources import kolada
 from opendata.sync import plan_sources, sources
 from opendata.tasks import opendata_sync_plan
@@ -37,22 +41,75 @@ from planning.selectors import plans_visible_to, scope_for
 
 MIN_QUERY = 2
 MAX_KPIS = 30
-KPI_CACHE_SECONDS = 60 * 60
 MAX_RUNS = 50
 MAX_PREDECESSORS = 20
+SEARCH_SLOTS = "kolada-search"
+KOLADA_DOWN = "opendata:kolada-search:down"
 
 # --- Kolada KPI search ----------------------------------------------------------------------------
+#
+# The search runs while the planner's request waits, so it is bounded (settings OPENDATA_SEARCH_*):
+# one try with a short timeout; answers cached for an hour and failures for a minute (a Kolada
+# that is down is asked once a minute, not once a keystroke); one search at a time per user and
+# at most OPENDATA_SEARCH_SLOTS at once on the machine (`core.slots`): a search over either bound
+# is answered at once, saying so, and never waits for a web worker held by Kolada.
+
+
+def _cache_key(query: str) -> str:
+    digest = hashlib.sha256(query.casefold().encode("utf-8")).hexdigest()[:32]
+    return f"opendata:kolada-kpis:{digest}"
+
+
+def cached_kpis(query: str) -> list[kolada.Kpi] | None:
+    """Kolada's KPIs for `query` as answered before, or None; OpenDataError if Kolada failed
+    lately (for this query, or at all)."""
+    key = _cache_key(query)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    failure = cache.get(KOLADA_DOWN) or cache.get(key + ":failed")
+    if failure:
+        raise OpenDataError(failure)
+    return None
 
 
 def kpis_matching(query: str) -> list[kolada.Kpi]:
-    """Kolada's KPIs whose title contains `query` (cached: the catalogue changes rarely)."""
-    key = f"indicators:kolada-kpis:{query.casefold()}"
-    found = cache.get(key)
-    if found is None:
-        with kolada.KoladaClient.from_settings() as client:
+    """Kolada's KPIs whose title contains `query`: from the cache, else asked once with the
+    search's short timeout (the answer, or the failure, is cached)."""
+    found = cached_kpis(query)
+    if found is not None:
+        return found
+    key = _cache_key(query)
+    client = kolada.KoladaClient(
+        base_url=settings.KOLADA_API_URL,
+        timeout=settings.OPENDATA_SEARCH_TIMEOUT,
+        requests_per_second=settings.KOLADA_REQUESTS_PER_SECOND,
+        retry=RetryPolicy(attempts=1, backoff=0),
+    )
+    try:
+        with client:
             found = client.kpis(title=query)
-        cache.set(key, found, KPI_CACHE_SECONDS)
+    except OpenDataUnavailable as error:
+        cache.set(KOLADA_DOWN, str(error), settings.OPENDATA_SEARCH_FAILURE_SECONDS)
+        raise
+    except OpenDataError as error:
+        cache.set(key + ":failed", str(error), settings.OPENDATA_SEARCH_FAILURE_SECONDS)
+        raise
+    cache.set(key, found, settings.OPENDATA_SEARCH_CACHE_SECONDS)
     return found
+
+
+def _search(request: HttpRequest, query: str) -> list[kolada.Kpi]:
+    """The KPIs for `query`, within the bounds above: slots.Busy when the user's own search
+    or every slot is taken (`busy.args[0]` says which)."""
+    found = cached_kpis(query)
+    if found is not None:
+        return found
+    with (
+        slots.one_at_a_time(f"kolada-search-user-{request.user.pk}"),
+        slots.one_of(SEARCH_SLOTS, settings.OPENDATA_SEARCH_SLOTS),
+    ):
+        return kpis_matching(query)
 
 
 @login_required
@@ -60,12 +117,28 @@ def kpis_matching(query: str) -> list[kolada.Kpi]:
 def kpi_search(request: HttpRequest) -> HttpResponse:
     """A fragment of matching KPIs for htmx; the whole search page for a plain request."""
     query = " ".join(request.GET.get("q", "").split())[:100]
-    context = {"query": query, "kpis": [], "problem": "", "too_short": False, "credit": ""}
+    context = {
+        "query": query,
+        "kpis": [],
+        "problem": "",
+        "busy": "",
+        "too_short": False,
+        "credit": "",
+    }
     if len(query) < MIN_QUERY:
         context["too_short"] = bool(query)
     else:
         try:
-            found = kpis_matching(query)
+            found = _search(request, query)
+        except slots.Busy as busy:
+            if busy.args and busy.args[0] == SEARCH_SLOTS:
+                context["busy"] = _(
+                    "Kolada is being searched by others just now. Try again in a moment."
+                )
+            else:
+                context["busy"] = _(
+                    "A search is already running. Wait for its answer, then search again."
+                )
         except OpenDataError as error:
             context["problem"] = str(error)
         else:

@@ -1,7 +1,7 @@
 """Import of files into a plan through the resources, all or nothing, in one transaction."""
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import tablib
 from django.db import transaction
@@ -16,29 +16,38 @@ from transfer.resources import KINDS, RESOURCES, Lookups
 from transfer.resources import vocabulary as words
 from transfer.resources.files import FileRefused, Table, UploadedFile, read_files
 
+Progress = Callable[[int, int], None]  # (rows run, rows in all)
+Applied = Callable[[ImportReport], None]
+
 
 def plan_import(
     *,
     plan: Plan,
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile] = (),
     actor: Actor,
     apply: bool,
     language: str | None = None,
     expected_versions: dict[str, dict[int, int]] | None = None,
+    tables: list[Table] | None = None,
+    progress: Progress | None = None,
+    on_applied: Applied | None = None,
 ) -> ImportReport:
     """Import files into a plan: all or nothing, in one transaction.
 
     With `apply` false (the preview), every row is run and everything is rolled back. With
     `apply`, the changes are kept only if no row has a problem. With `expected_versions` (from
     the preview), an object someone changed since the preview stops the import (EditConflict).
+    `tables` are the files as already read (`read_files`); `progress` is told how far the rows
+    are, and `on_applied` is called inside the transaction when the changes are kept.
     """
     language = words.file_language(language)
     report = ImportReport()
-    try:
-        tables = read_files(files)
-    except FileRefused as refused:
-        report.errors = refused.messages
-        return report
+    if tables is None:
+        try:
+            tables = read_files(files)
+        except FileRefused as refused:
+            report.errors = refused.messages
+            return report
     sheets = identify(tables, language, report)
     if not report.ok:
         return report
@@ -50,7 +59,28 @@ def plan_import(
         language=language,
         expected_versions=expected_versions,
         report=report,
+        progress=progress,
+        on_applied=on_applied,
     )
+
+
+class _Counter:
+    """Counts the rows run and tells `progress` every `every` rows and at the end."""
+
+    def __init__(self, total: int, progress: Progress | None, every: int = 200):
+        self.total = total
+        self.progress = progress
+        self.every = every
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None and self.done % self.every == 0:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 
 
 def sheets_import(
@@ -62,10 +92,13 @@ def sheets_import(
     language: str,
     expected_versions: dict[str, dict[int, int]] | None = None,
     report: ImportReport | None = None,
+    progress: Progress | None = None,
+    on_applied: Applied | None = None,
 ) -> ImportReport:
     """Run tables whose kind and columns are known (a file's sheets, a pasted table) through
     the resources: all or nothing, in one transaction (see `plan_import`)."""
     report = report if report is not None else ImportReport()
+    counter = _Counter(sum(len(table.rows) for _kind, table, _data, _w in sheets), progress)
     with transaction.atomic():
         lookups = Lookups(plan)
         for kind, table, dataset, written in sheets:
@@ -78,13 +111,17 @@ def sheets_import(
                 expected_versions=expected,
             )
             resource.sheet_rows = [number for number, _cells in table.rows]
+            resource.on_row = counter.step
             result = resource.import_data(dataset, raise_errors=False, use_transactions=True)
             report.sheets.append(sheet_report(resource, table, dataset, result, written))
             report.versions[kind] = resource.versions
         if apply and report.ok:
             report.applied = True
+            if on_applied is not None:
+                on_applied(report)
         else:
             transaction.set_rollback(True)
+    counter.finish()
     return report
 
 

@@ -1,6 +1,6 @@
 """What an import did or would do: sheet by sheet, row by row, with each row's problems."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 import tablib
@@ -208,3 +208,47 @@ def error_message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return _("The row could not be saved (%(error)s).") % {"error": error}
+
+
+# --- Keeping a report -----------------------------------------------------------------------------
+
+
+def report_to_data(report: ImportReport) -> dict:
+    """The report as plain JSON values, to keep it between a background preview and its page."""
+    data = asdict(report)
+    data["versions"] = {
+        kind: {str(pk): version for pk, version in versions.items()}
+        for kind, versions in report.versions.items()
+    }
+    return data
+
+
+def report_from_data(data: dict) -> ImportReport:
+    """The report kept by `report_to_data`."""
+    sheets = [
+        SheetReport(
+            kind=sheet["kind"],
+            title=sheet["title"],
+            source=sheet["source"],
+            errors=list(sheet["errors"]),
+            rows=[
+                RowReport(
+                    number=row["number"],
+                    label=row["label"],
+                    action=row["action"],
+                    changes=[Change(**change) for change in row["changes"]],
+                    problems=[Problem(**problem) for problem in row["problems"]],
+                    notices=list(row["notices"]),
+                )
+                for row in sheet["rows"]
+            ],
+        )
+        for sheet in data["sheets"]
+    ]
+    versions = {
+        kind: {int(pk): int(version) for pk, version in found.items()}
+        for kind, found in data["versions"].items()
+    }
+    return ImportReport(
+        sheets=sheets, errors=list(data["errors"]), applied=data["applied"], versions=versions
+    )

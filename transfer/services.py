@@ -3,14 +3,26 @@
 Export: one Excel workbook with a sheet per kind of row (goals, indicators, activities, activity
 statuses, measurements), or one CSV file per kind, headers in the user's language. Import reads
 the same format (headers in any of our languages) through the resources of
-`indicators.resources`, in one transaction: a preview runs every row and rolls everything back;
+`transfer.resources`, in one transaction: a preview runs every row and rolls everything back;
 applying keeps the changes only if no row has a problem. Exporting and importing a plan changes
 nothing.
 
-Between the preview and the confirmation the uploaded files wait on the server (`pending`): the
-confirmation reads them again and never trusts what the browser sends back.
+Files are measured before they are read and read as streams (`resources.limits`,
+`resources.xlsx`): a file over a limit is refused at once. Between the preview and the
+confirmation the uploaded files wait on the server (`pending`), their uploader's only: the
+confirmation reads them again and never trusts what the browser sends back. An import of more
+than IMPORT_BACKGROUND_ROWS rows is previewed and imported by the background worker (`jobs`,
+`tasks`); statuses and values are written only in periods open for reporting whose report is
+not published (`resources.records`).
 """
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from core.versioning import Actor
+from planning.models import Plan
 from transfer.exporting import (
     csv_filename,
     export_filename,
@@ -20,27 +32,122 @@ from transfer.exporting import (
     plan_export_xlsx,
 )
 from transfer.importing import plan_import
-from transfer.pending import PENDING_DIR, PendingImport, pending_discard, pending_load, pending_save
+from transfer.jobs import import_job_confirm_stage
+from transfer.models import ImportJob
+from transfer.pending import (
+    pending_discard,
+    pending_files,
+    pending_job,
+    pending_report,
+    pending_save,
+    pending_sweep,
+    progress_read,
+)
 from transfer.report import ImportReport, RowReport, SheetReport
-from transfer.resources.files import CSV, XLSX, UploadedFile
+from transfer.resources.files import CSV, XLSX, UploadedFile, read_files
+from transfer.resources.limits import FileRefused, Limits
+from transfer.tasks import run_import
 
 __all__ = [
     "CSV",
-    "PENDING_DIR",
     "XLSX",
+    "ImportJob",
     "ImportReport",
-    "PendingImport",
+    "Limits",
     "RowReport",
     "SheetReport",
+    "Upload",
     "UploadedFile",
     "csv_filename",
     "export_filename",
     "export_table",
+    "import_confirm",
+    "import_job_enqueue",
+    "import_upload",
     "pending_discard",
-    "pending_load",
-    "pending_save",
+    "pending_files",
+    "pending_job",
+    "pending_report",
+    "pending_sweep",
     "plan_export_csv",
     "plan_export_csv_zip",
     "plan_export_xlsx",
     "plan_import",
+    "progress_read",
 ]
+
+
+@dataclass
+class Upload:
+    """What an upload became: a preview made at once (`report`), and the job that keeps the
+    files for the confirmation, or runs the preview in the background (`job.background`)."""
+
+    report: ImportReport | None
+    job: ImportJob | None
+
+
+def import_job_enqueue(job: ImportJob) -> ImportJob:
+    """Hand the job's stage to the background worker once the transaction has committed."""
+
+    def enqueue() -> None:
+        result = run_import.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def import_upload(*, plan: Plan, files: list[UploadedFile], actor: Actor, language: str) -> Upload:
+    """Read uploaded files and preview their import: at once for a small file; in the
+    background for one of more than IMPORT_BACKGROUND_ROWS rows. A file over a limit is
+    refused before anything is imported (the report's errors say which limit)."""
+    try:
+        tables = read_files(files)
+    except FileRefused as refused:
+        return Upload(ImportReport(errors=refused.messages), None)
+    rows = sum(len(table.rows) for table in tables)
+    if rows > settings.IMPORT_BACKGROUND_ROWS:
+        with transaction.atomic():
+            job = pending_save(
+                plan=plan, owner=actor, files=files, rows=rows, language=language, background=True
+            )
+            import_job_enqueue(job)
+        return Upload(None, job)
+    report = plan_import(plan=plan, tables=tables, actor=actor, apply=False, language=language)
+    job = None
+    if report.ok and report.has_changes:
+        job = pending_save(
+            plan=plan,
+            owner=actor,
+            files=files,
+            rows=rows,
+            language=language,
+            background=False,
+            report=report,
+        )
+    return Upload(report, job)
+
+
+def import_confirm(*, job: ImportJob, actor: Actor) -> ImportReport | None:
+    """Import a previewed job's files, all or nothing: a small one at once (its report; the
+    job is used up), a large one by the worker (None: the job page follows it). None too when
+    the job is not waiting for confirmation any more (confirmed twice at once, expired)."""
+    if job.background:
+        with transaction.atomic():
+            if import_job_confirm_stage(job):
+                import_job_enqueue(job)
+        return None
+    files = pending_files(job)
+    previewed = pending_report(job)
+    used, _deleted = ImportJob.objects.filter(pk=job.pk).delete()
+    pending_discard(job)
+    if not used or files is None or previewed is None:
+        return None
+    return plan_import(
+        plan=job.plan,
+        files=files,
+        actor=actor,
+        apply=True,
+        language=job.language,
+        expected_versions=previewed.versions,
+    )

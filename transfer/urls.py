@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/import/", views.import_preview, name="plan_import"),
     path("plans/<int:plan_id>/import/confirm/", views.import_confirm, name="plan_import_confirm"),
     path("plans/<int:plan_id>/import/cancel/", views.import_cancel, name="plan_import_cancel"),
+    path("plans/<int:plan_id>/import/<slug:token>/", views.import_job, name="plan_import_job"),
     path("plans/<int:plan_id>/paste/", views.paste_view, name="plan_paste"),
     path("plans/<int:plan_id>/paste/save/", views.paste_confirm, name="plan_paste_confirm"),
 ]

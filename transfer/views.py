@@ -3,12 +3,15 @@
 Anyone who may read a plan may export it; only its planners and administrators
 (`can_edit_plan`) may import into it, and everyone else gets a 404. Importing takes two POSTs:
 the upload answers with a preview (nothing is saved), the confirmation imports the files kept on
-the server since the upload (see `indicators.transfer.pending_save`).
+the server since the upload (see `transfer.pending`), for the person who uploaded them only.
+An import of more rows than `IMPORT_BACKGROUND_ROWS` is previewed and imported by the
+background worker, its page showing how far it is.
 """
 
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,29 +36,27 @@ from transfer.pasting import (
 )
 from transfer.resources import KINDS, RESOURCES
 from transfer.resources import vocabulary as words
-from transfer.resources.files import (
-    CONTENT_TYPES,
-    CSV,
-    MAX_UPLOAD_BYTES,
-    XLSX,
-    UploadedFile,
-    too_large_message,
-)
+from transfer.resources.files import CONTENT_TYPES, CSV, XLSX, UploadedFile
+from transfer.resources.limits import megabytes, too_large_message
 from transfer.services import (
+    ImportJob,
     ImportReport,
     csv_filename,
     export_filename,
+    import_upload,
     pending_discard,
-    pending_load,
-    pending_save,
+    pending_job,
+    pending_report,
     plan_export_csv,
     plan_export_csv_zip,
     plan_export_xlsx,
-    plan_import,
+    progress_read,
 )
+from transfer.services import import_confirm as import_confirm_service
 
 ACCEPTED = ".xlsx,.csv,.zip"
 PREVIEW_LIMIT = 500  # rows listed per sheet and action, problems listed in all
+POLL_SECONDS = 2
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,28 +82,24 @@ class MultipleFileField(forms.FileField):
 class ImportForm(StyledForm):
     """The files to import: one workbook, or CSV files (one per kind), or a zip of them."""
 
-    files = MultipleFileField(
-        label=gettext_lazy("Files to import"),
-        help_text=gettext_lazy(
-            "An Excel workbook (.xlsx) with the sheets of an export, or CSV files, one per "
-            "sheet (or the zip archive of an export). At most 10 MB."
-        ),
-        allow_empty_file=True,
-    )
+    files = MultipleFileField(label=gettext_lazy("Files to import"), allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
+        self.limit = settings.IMPORT_MAX_FILE_BYTES
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs.update(
-            {"accept": ACCEPTED, "data-max-bytes": MAX_UPLOAD_BYTES}
-        )
+        self.fields["files"].help_text = _(
+            "An Excel workbook (.xlsx) with the sheets of an export, or CSV files, one per "
+            "sheet (or the zip archive of an export). At most %(limit)s MB."
+        ) % {"limit": megabytes(self.limit)}
+        self.fields["files"].widget.attrs.update({"accept": ACCEPTED, "data-max-bytes": self.limit})
 
     def clean_files(self) -> list:
         """Refuse by size before anything is read."""
         files = self.cleaned_data["files"]
         total = sum(upload.size for upload in files)
-        if total > MAX_UPLOAD_BYTES:
+        if total > self.limit:
             name = files[0].name if len(files) == 1 else ", ".join(f.name for f in files)
-            raise forms.ValidationError(too_large_message(name, total))
+            raise forms.ValidationError(too_large_message(name, total, self.limit))
         return files
 
     def uploads(self) -> list[UploadedFile]:
@@ -120,6 +117,15 @@ def _editable_plan(request: HttpRequest, plan_id: int) -> Plan:
     plan = plan_or_404(request.user, plan_id, scope)
     require(can_edit_plan(scope, plan))
     return plan
+
+
+def _own_job(request: HttpRequest, plan: Plan, token: str) -> ImportJob | None:
+    """The job of `token` if it is the user's own; another person's is a 404; None if there is
+    none (expired, used, cancelled)."""
+    job = pending_job(plan=plan, token=token)
+    if job is not None and job.owner_id != request.user.pk:
+        raise Http404
+    return job
 
 
 def _columns(language: str) -> list[tuple[str, list[str]]]:
@@ -143,20 +149,32 @@ def _page(
 ) -> HttpResponse:
     scope = scope_for(request.user)
     language = words.file_language()
+    can_import = can_edit_plan(scope, plan)
+    form = form or ImportForm()
     context = {
         "plan": plan,
-        "can_import": can_edit_plan(scope, plan),
-        "form": form or ImportForm(),
+        "can_import": can_import,
+        "form": form,
         "report": report,
         "token": token,
         "kinds": [(kind, words.sheet_label(kind, language)) for kind in KINDS],
         "columns": _columns(language),
-        "max_megabytes": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "max_megabytes": megabytes(form.limit),
         "limit": PREVIEW_LIMIT,
         "limit_slice": f":{PREVIEW_LIMIT}",
+        "jobs": _open_jobs(request, plan) if can_import and not report else [],
     }
     template = "transfer/preview.html" if report else "transfer/page.html"
     return render(request, template, context)
+
+
+def _open_jobs(request: HttpRequest, plan: Plan) -> list[ImportJob]:
+    """The user's own background imports of the plan that are still to be seen through."""
+    return list(
+        ImportJob.objects.filter(plan=plan, owner=request.user, background=True).exclude(
+            stage=ImportJob.Stage.IMPORT, status=ImportJob.Status.DONE
+        )[:10]
+    )
 
 
 @login_required
@@ -207,45 +225,42 @@ def export_csv_zip(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_preview(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Read the uploaded files and show what importing them would do; nothing is saved."""
+    """Read the uploaded files and show what importing them would do; nothing is saved. A
+    large import is previewed by the background worker: its page follows it."""
     plan = _editable_plan(request, plan_id)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, plan, form=form)
-    files = form.uploads()
-    report = plan_import(
-        plan=plan, files=files, actor=request.user, apply=False, language=words.file_language()
+    upload = import_upload(
+        plan=plan, files=form.uploads(), actor=request.user, language=words.file_language()
     )
-    token = ""
-    if report.ok and report.has_changes:
-        token = pending_save(
-            session=request.session, plan=plan, files=files, versions=report.versions
-        )
-    return _page(request, plan, report=report, token=token)
+    if upload.report is None:
+        return redirect("transfer:plan_import_job", plan.pk, upload.job.token)
+    token = upload.job.token if upload.job else ""
+    return _page(request, plan, report=upload.report, token=token)
+
+
+def _expired(request: HttpRequest, plan: Plan) -> HttpResponse:
+    messages.error(
+        request, _("The preview has expired or was already imported. Upload the file again.")
+    )
+    return redirect("transfer:plan_transfer", plan.pk)
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Import the files kept since the preview, all or nothing."""
+    """Import the files kept since the preview, all or nothing (a large import: in the
+    background, followed on its page)."""
     plan = _editable_plan(request, plan_id)
-    token = request.POST.get("token", "")
-    pending = pending_load(session=request.session, plan=plan, token=token)
-    if pending is None:
-        messages.error(
-            request,
-            _("The preview has expired or was already imported. Upload the file again."),
-        )
-        return redirect("transfer:plan_transfer", plan.pk)
-    report = plan_import(
-        plan=plan,
-        files=pending.files,
-        actor=request.user,
-        apply=True,
-        language=words.file_language(),
-        expected_versions=pending.versions,
-    )
-    pending_discard(session=request.session, token=token)
+    job = _own_job(request, plan, request.POST.get("token", ""))
+    if job is None or not job.confirmable or job.stage != ImportJob.Stage.PREVIEW:
+        return _expired(request, plan)
+    report = import_confirm_service(job=job, actor=request.user)
+    if job.background:
+        return redirect("transfer:plan_import_job", plan.pk, job.token)
+    if report is None:
+        return _expired(request, plan)
     if not report.applied:
         return _page(request, plan, report=report)
     messages.success(request, imported_message(report))
@@ -255,11 +270,59 @@ def import_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Forget the files kept for a preview."""
+    """Forget the files kept for a preview (not an import the worker has begun)."""
     plan = _editable_plan(request, plan_id)
-    pending_discard(session=request.session, token=request.POST.get("token", ""))
+    job = _own_job(request, plan, request.POST.get("token", ""))
+    if job is not None and job.stage == ImportJob.Stage.IMPORT and not job.is_finished:
+        messages.error(request, _("The import is already running and cannot be cancelled."))
+        return redirect("transfer:plan_import_job", plan.pk, job.token)
+    if job is not None:
+        pending_discard(job)
     messages.info(request, _("Nothing was imported."))
     return redirect("transfer:plan_transfer", plan.pk)
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, plan_id: int, token: str) -> HttpResponse:
+    """A background import, its owner's only: its progress bar (polled by htmx until it is
+    finished, then the page reloads), then the preview to confirm, or what was imported."""
+    plan = _editable_plan(request, plan_id)
+    job = _own_job(request, plan, token)
+    if job is None:
+        raise Http404
+    if request.htmx:
+        response = render(request, "transfer/job.html#progress", _job_context(job))
+        if job.is_finished:
+            response["HX-Refresh"] = "true"  # the whole page: the preview, or what was done
+        return response
+    context = _job_context(job)
+    report = pending_report(job) if job.is_finished and not job.is_imported else None
+    language = words.file_language()
+    context.update(
+        {
+            "report": report,
+            "token": job.token if job.confirmable and job.stage == job.Stage.PREVIEW else "",
+            "limit": PREVIEW_LIMIT,
+            "limit_slice": f":{PREVIEW_LIMIT}",
+            "kinds": [(kind, words.sheet_label(kind, language)) for kind in KINDS],
+        }
+    )
+    return render(request, "transfer/job.html", context)
+
+
+def _job_context(job: ImportJob) -> dict:
+    done, total = progress_read(job) if not job.is_finished else (job.rows, job.rows)
+    total = max(total, 1)
+    return {
+        "plan": job.plan,
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": min(100, round(100 * done / total)),
+        "poll": POLL_SECONDS,
+        "imported": imported_counts(job) if job.is_imported else "",
+    }
 
 
 def imported_message(report: ImportReport) -> str:
@@ -271,6 +334,13 @@ def imported_message(report: ImportReport) -> str:
         "changed": report.count("update"),
         "unchanged": report.count("skip"),
     }
+
+
+def imported_counts(job: ImportJob) -> str:
+    return _(
+        "The import is done. Rows created: %(created)d, changed: %(changed)d, left as they "
+        "were: %(unchanged)d."
+    ) % {"created": job.created, "changed": job.changed, "unchanged": job.unchanged}
 
 
 # --- Pasting a table from Word or Excel -----------------------------------------------------------

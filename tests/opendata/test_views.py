@@ -3,19 +3,24 @@
 Kolada is a local server with recorded answers (tests/opendata_server.py), never the real one.
 """
 
+import threading
+import time
 from decimal import Decimal as D
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django_htmx.middleware import HtmxDetails
 from playwright.sync_api import expect
 
 from indicators.models import Measurement, Origin, ReferenceValue, SyncRun
 from indicators.services import measurement_record
+from opendata.views import kpi_search
 from planning.models import Role
 from planning.services import membership_grant
 from tests.browser import assert_no_axe_violations, new_page
-from tests.opendata_server import OpenDataServer, json_reply, recorded_reply
+from tests.opendata_server import OpenDataServer, Reply, json_reply, recorded, recorded_reply
 from tests.reports import test_e2e_reporting as shared
 from tests.reports.test_e2e_reporting import log_in
 
@@ -151,6 +156,115 @@ def test_nothing_found(client, planner, server):
     client.force_login(planner)
     html = client.get(search_url("zzzz"), headers={**HTMX, **ENGLISH}).text
     assert 'data-kpi-state="empty"' in html
+
+
+# --- The search's bounds: no number of searches holds the web workers ---------------------------
+
+KPIS = "kolada_v3_kpi_selected_omsorg_indicators.json"
+
+
+@pytest.fixture
+def bounded(settings, server, tmp_path):
+    """The local Kolada, with the search's bounds as in production but a folder of its own."""
+    settings.LOCKS_DIR = tmp_path / "locks"
+    settings.OPENDATA_SEARCH_TIMEOUT = 2
+    settings.OPENDATA_SEARCH_SLOTS = 1
+    settings.OPENDATA_SEARCH_CACHE_SECONDS = 3600
+    settings.OPENDATA_SEARCH_FAILURE_SECONDS = 60
+    return server
+
+
+def search_as(user, query: str) -> tuple[str, float]:
+    """The search fragment for `user` (the view called as a request reaches it), and the
+    seconds it took; safe in a thread of its own (no database)."""
+    request = RequestFactory().get(search_url(query), headers={**HTMX, **ENGLISH})
+    request.user = user
+    request.htmx = HtmxDetails(request)
+    started = time.monotonic()
+    with translation.override("en"):
+        response = kpi_search(request)
+    return response.content.decode(), time.monotonic() - started
+
+
+def in_background(user, query: str) -> tuple[threading.Thread, dict]:
+    answer: dict = {}
+
+    def run() -> None:
+        answer["html"], answer["seconds"] = search_as(user, query)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, answer
+
+
+def wait_for_requests(server, count: int) -> None:
+    deadline = time.monotonic() + 5
+    while len(server.requests) < count:
+        assert time.monotonic() < deadline, server.requests
+        time.sleep(0.01)
+
+
+def test_a_second_search_of_the_same_user_answers_at_once(planner, bounded):
+    bounded.route("/v3/kpi", Reply(recorded(KPIS), delay=1.0))
+    first, answer = in_background(planner, "sjukfrånvaro")
+    wait_for_requests(bounded, 1)
+
+    html, seconds = search_as(planner, "hemtjänst")
+
+    assert seconds < 0.5
+    assert 'data-kpi-state="busy"' in html and "A search is already running." in html
+    first.join()
+    assert 'data-kpi-id="N00090"' in answer["html"]
+    assert bounded.requests == ["/v3/kpi?title=sjukfrånvaro"]  # the second asked nobody
+    # Once the first is answered, the user searches again.
+    assert 'data-kpi-state="busy"' not in search_as(planner, "hemtjänst")[0]
+
+
+def test_searches_beyond_the_slots_answer_at_once(django_user_model, db, bounded, settings):
+    settings.OPENDATA_SEARCH_SLOTS = 2
+    bounded.route("/v3/kpi", Reply(recorded(KPIS), delay=1.0))
+    users = [django_user_model.objects.create_user(f"sökare{n}") for n in range(3)]
+    running = [in_background(user, f"fråga {n}") for n, user in enumerate(users[:2])]
+    wait_for_requests(bounded, 2)
+
+    html, seconds = search_as(users[2], "fråga 2")
+
+    assert seconds < 0.5
+    assert 'data-kpi-state="busy"' in html
+    assert "Kolada is being searched by others just now. Try again in a moment." in html
+    for thread, answer in running:
+        thread.join()
+        assert 'data-kpi-id="N00090"' in answer["html"]
+    assert len(bounded.requests) == 2  # the third was not sent
+    # The slots are free again, and the answers cached: nobody waits for them now.
+    again, seconds = search_as(users[2], "fråga 0")
+    assert 'data-kpi-id="N00090"' in again and seconds < 0.5
+    assert len(bounded.requests) == 2
+
+
+def test_a_hanging_kolada_holds_a_search_for_the_short_timeout_once(planner, bounded, settings):
+    settings.OPENDATA_SEARCH_TIMEOUT = 0.5
+    bounded.route("/v3/kpi", Reply(recorded(KPIS), delay=3))
+
+    html, seconds = search_as(planner, "sjukfrånvaro")
+
+    assert 'data-kpi-state="problem"' in html and "did not answer within 0.5 seconds" in html
+    assert seconds < 1.5  # one try, not OPENDATA_ATTEMPTS with pauses
+    # The failure is cached: for a minute every search answers at once, asking nobody.
+    for query in ("sjukfrånvaro", "hemtjänst", "kostnad"):
+        html, seconds = search_as(planner, query)
+        assert 'data-kpi-state="problem"' in html and seconds < 0.2
+    assert len(bounded.requests) == 1
+
+
+def test_a_cached_failure_passes_after_its_time(planner, bounded, settings):
+    settings.OPENDATA_SEARCH_FAILURE_SECONDS = 1
+    bounded.route("/v3/kpi", json_reply({"error": "down"}, status=503), recorded_reply(KPIS))
+    assert 'data-kpi-state="problem"' in search_as(planner, "sjukfrånvaro")[0]
+    assert 'data-kpi-state="problem"' in search_as(planner, "sjukfrånvaro")[0]
+    time.sleep(1.1)
+    assert 'data-kpi-id="N00090"' in search_as(planner, "sjukfrånvaro")[0]
+    assert len(bounded.requests) == 2
 
 
 # --- Who may do what ------------------------------------------------------------------------------

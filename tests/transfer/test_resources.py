@@ -219,7 +219,7 @@ def test_bands_are_written_as_a_swedish_user_writes_them(indicator):
         texts = band_texts(indicator)
     assert texts == {
         "red": "< 3\u00a0920,0",
-        "yellow": "3\u00a0920,0–5\u00a0680,0",
+        "yellow": "≥ 3\u00a0920,0 och < 5\u00a0680,0",
         "green": "≥ 5\u00a0680,0",
     }
 
@@ -228,7 +228,7 @@ def test_indicator_export_row(plan, indicator):
     (row,) = IndicatorResource(plan=plan, language="sv").export()
     assert row[:3] == (1, "", "HME-index")
     assert row[5] == "index"
-    assert row[11:16] == (80, "", "< 70", "70–80", "≥ 80")
+    assert row[11:16] == (80, "", "< 70", "≥ 70 och < 80", "≥ 80")
 
 
 # --- Files ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from itertools import product
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -24,11 +25,12 @@ from planning.models import FollowUpPeriod, Plan, Role
 from planning.services import (
     membership_grant,
     organisation_create,
+    period_set_open,
     periods_ensure_year,
     plan_create,
 )
 from transfer.resources import KINDS
-from transfer.resources.files import MAX_UPLOAD_BYTES, UploadedFile
+from transfer.resources.files import UploadedFile
 from transfer.services import (
     csv_filename,
     plan_export_csv,
@@ -53,9 +55,10 @@ def demo_planner(demo_plan, django_user_model):
 
 @pytest.fixture
 def empty_plan(db):
-    """A new plan of a new organisation, with its own T1–T3 2023."""
+    """A new plan of a new organisation, with its own T1–T3 2023, open for reporting."""
     organisation = organisation_create(name="Nykommun", actor=None)
-    periods_ensure_year(organisation=organisation, year=2023, actor=None)
+    for period in periods_ensure_year(organisation=organisation, year=2023, actor=None):
+        period_set_open(period=period, is_open=True, actor=None)
     return plan_create(
         organisation=organisation,
         kind=Plan.Kind.OPERATIONAL_PLAN,
@@ -242,7 +245,7 @@ def test_english_headers_and_words_in_english(demo_plan, empty_plan):
     assert sheets["Activities"][1][3:5] == ("October", "Interim report/Year-end report")
     # Bands are always written as a Swedish user writes them: no "3,920" for 3920.
     costs = [row for row in sheets["Indicators"] if row[2] == "Kostnad individ- och familjeomsorg"]
-    assert costs[0][13:16] == ("≥ 5\xa0680", "3\xa0920–5\xa0680", "≤ 3\xa0920")
+    assert costs[0][13:16] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
     report = run(empty_plan, content)
     assert report.ok and report.applied
     assert cells(plan_export_xlsx(plan=empty_plan)) == cells(plan_export_xlsx(plan=demo_plan))
@@ -340,7 +343,14 @@ def test_a_renamed_sheet_is_known_by_its_headers(measured, plan):
 # --- The preview ----------------------------------------------------------------------------------
 
 
+def open_t3(plan) -> None:
+    """Open the demo's year-end (T3 2023) for reporting, as when it is reported."""
+    t3 = FollowUpPeriod.objects.get(organisation=plan.organisation, year=2023, kind="T3")
+    period_set_open(period=t3, is_open=True, actor=None)
+
+
 def test_preview_lists_created_changed_and_unchanged_rows(demo_plan, demo_planner):
+    open_t3(demo_plan)
     content = plan_export_xlsx(plan=demo_plan)
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook["Mätvärden"]
@@ -412,6 +422,7 @@ def test_a_change_after_the_preview_stops_the_import(measured, plan, planner, pe
 
 
 def test_structure_of_a_decided_plan_stays_as_decided(demo_plan, demo_planner, english):
+    open_t3(demo_plan)
     content = xlsx(
         ("Mål", ["Nr", "Mål"]),
         MEASURED,
@@ -441,7 +452,7 @@ def test_changed_bands_are_shown_as_texts(indicator, plan):
     report = run(plan, content, apply=False)
     (changed,) = report.sheets[0].changed
     assert [(c.column, c.before, c.after) for c in changed.changes] == [
-        ("Röd, Gul, Grön", "< 70 / 70–80 / ≥ 80", "< 60 / 60–75 / ≥ 75")
+        ("Röd, Gul, Grön", "< 70 / ≥ 70 och < 80 / ≥ 80", "< 60 / ≥ 60 och < 75 / ≥ 75")
     ]
 
 
@@ -533,8 +544,8 @@ def test_a_file_too_large_is_refused_before_it_is_read(plan, unchanged, english,
     def never(*args, **kwargs):
         raise AssertionError("a file too large must not be parsed")
 
-    monkeypatch.setattr("transfer.resources.files.load_workbook", never)
-    content = b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES
+    monkeypatch.setattr("transfer.resources.xlsx.parse", never)
+    content = b"PK\x03\x04" + b"\0" * settings.IMPORT_MAX_FILE_BYTES
     assert refused(plan, content) == [
         "The file “plan.xlsx” is 10.0 MB; at most 10 MB can be imported. Import fewer rows at a "
         "time, e.g. one sheet or one year per file."
@@ -752,5 +763,6 @@ def test_import_looks_things_up_once_not_per_row(plan, indicator, periods, plann
     for table in lookups:
         full_reads = [sql for sql in nine if table in sql and 'SELECT 1 AS "a"' not in sql]
         assert len(full_reads) == 1, table
-    per_row = (len(nine) - len(three)) / 6
+    # Whether a period's report is published is asked once per period (two more here).
+    per_row = (len(nine) - len(three) - 2) / 6
     assert per_row == int(per_row) and per_row <= 10

@@ -14,12 +14,14 @@ from playwright.sync_api import expect
 
 from indicators.models import Measurement
 from indicators.services import measurement_record
-from planning.models import Role
-from planning.services import membership_grant
+from planning.models import FollowUpPeriod, Role
+from planning.services import membership_grant, period_set_open
 from tests.browser import assert_no_axe_violations, new_page
 from tests.reports import test_e2e_reporting as shared
 from tests.reports.test_e2e_reporting import log_in
-from transfer.services import PENDING_DIR
+from transfer.models import ImportJob
+from transfer.pending import pending_root as pending_dir
+from transfer.tasks import run_import
 
 MEASURED = ["Mål nr", "Indikator", "Period", "Enhet", "Kön", "Värde", "Kommentar"]
 ENGLISH = {"accept-language": "en"}  # messages in the source language, whatever the catalogues
@@ -73,7 +75,12 @@ def upload(content: bytes, name: str = "plan.xlsx") -> SimpleUploadedFile:
 
 
 def counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    """Rows of every table (a preview's uploaded files waiting for confirmation apart)."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label != "transfer"
+    }
 
 
 def urls(plan) -> dict[str, str]:
@@ -190,7 +197,7 @@ def test_planner_previews_then_confirms(client, plan, measured, planner):
     # The token was used up: confirming again imports nothing.
     again = client.post(urls(plan)["confirm"], {"token": token}, follow=True)
     assert "The preview has expired" in again.text
-    assert not (PENDING_DIR / token).exists()
+    assert not (pending_dir() / token).exists()
 
 
 def test_the_confirmation_reads_the_kept_file_not_the_browser(client, plan, measured, planner):
@@ -211,9 +218,16 @@ def test_another_user_cannot_use_the_token(
     colleague = member(django_user_model, organisation, units["operation"], Role.PLANNER, "kollega")
     other = Client(headers=ENGLISH)
     other.force_login(colleague)
-    response = other.post(urls(plan)["confirm"], {"token": token}, follow=True)
-    assert "The preview has expired" in response.text
+    # Another planner of the same plan gets a 404 for every use of the token.
+    assert other.post(urls(plan)["confirm"], {"token": token}).status_code == 404
+    assert other.post(urls(plan)["cancel"], {"token": token}).status_code == 404
+    job_url = reverse("transfer:plan_import_job", args=[plan.pk, token])
+    assert other.get(job_url).status_code == 404
     assert Measurement.objects.get().value == D("72")
+    # The uploader's files are still there: they can confirm.
+    assert (pending_dir() / token).is_dir()
+    assert client.post(urls(plan)["confirm"], {"token": token}).status_code == 302
+    assert Measurement.objects.get().value == D("75")
 
 
 def test_cancel_forgets_the_file(client, plan, measured, planner):
@@ -221,10 +235,10 @@ def test_cancel_forgets_the_file(client, plan, measured, planner):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     content = workbook([[1, "HME-index", "T1 2023", "", "", 75, ""]])
     token = client.post(urls(plan)["import"], {"files": upload(content)}).context["token"]
-    assert (PENDING_DIR / token).is_dir()
+    assert (pending_dir() / token).is_dir()
     response = client.post(urls(plan)["cancel"], {"token": token}, follow=True)
     assert "Nothing was imported." in response.text
-    assert not (PENDING_DIR / token).exists()
+    assert not (pending_dir() / token).exists()
     assert Measurement.objects.get().value == D("72")
 
 
@@ -248,7 +262,7 @@ def test_a_50_megabyte_file_is_refused_by_its_size(
     def never(**kwargs):
         raise AssertionError("a file too large must not be read")
 
-    monkeypatch.setattr("transfer.views.plan_import", never)
+    monkeypatch.setattr("transfer.services.read_files", never)
     client.force_login(planner)
     before = counts()
     big = SimpleUploadedFile("stor.xlsx", b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024))
@@ -298,6 +312,7 @@ def test_planner_imports_by_keyboard_on_axe_clean_pages(browser, live_server, de
     from planning.models import Plan
 
     plan = Plan.objects.get(name="Verksamhetsplan Omsorg 2023")
+    open_year_end(plan)
     page = new_page(browser)
     log_in(page, live_server, "planerare")
     page.goto(f"{live_server.url}{reverse('transfer:plan_transfer', args=[plan.pk])}")
@@ -336,3 +351,46 @@ def test_an_upload_without_files_asks_for_one(client, plan, planner):
     assert response.status_code == 200
     assert "This field is required." in response.text
     assert "Preview of the import" not in response.text
+
+
+def open_year_end(plan) -> None:
+    """Open the demo's T3 2023 for reporting (the demo reports T2)."""
+    t3 = FollowUpPeriod.objects.get(organisation=plan.organisation, year=2023, kind="T3")
+    period_set_open(period=t3, is_open=True, actor=None)
+
+
+def test_a_background_import_shows_its_progress_then_its_preview(
+    browser, live_server, demo, tmp_path, settings
+):
+    from planning.models import Plan
+
+    settings.IMPORT_BACKGROUND_ROWS = 0  # every import in the background
+    plan = Plan.objects.get(name="Verksamhetsplan Omsorg 2023")
+    open_year_end(plan)
+    page = new_page(browser)
+    log_in(page, live_server, "planerare")
+    page.goto(f"{live_server.url}{reverse('transfer:plan_transfer', args=[plan.pk])}")
+    file = tmp_path / "varden.xlsx"
+    file.write_bytes(workbook([[2, "Total sjukfrånvaro", "T3 2023", "", "Totalt", "5,9", "Bra"]]))
+    page.locator("input[type=file]").set_input_files(str(file))
+    page.locator("input[type=file]").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Preview the import": handed to the worker
+
+    page.wait_for_selector("progress#import-progress-bar")
+    assert_no_axe_violations(page)
+    job = ImportJob.objects.get()
+    assert job.status == "queued"
+    run_import.call(job.pk)  # as the worker runs it
+    # The page polls its progress and reloads itself when the preview is ready.
+    page.wait_for_selector("table.transfer-summary", timeout=10_000)
+    assert_no_axe_violations(page)
+    expect(page.locator("main")).to_contain_text("2 · Total sjukfrånvaro · T3 2023 · Totalt")
+
+    page.locator("form[action$='/import/confirm/'] button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("progress#import-progress-bar")
+    run_import.call(job.pk)
+    page.wait_for_selector(".ds-alert[data-color=success]", timeout=10_000)
+    assert_no_axe_violations(page)
+    assert Measurement.objects.filter(period__kind="T3").get().value == D("5.9")

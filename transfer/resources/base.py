@@ -9,7 +9,7 @@ is stored is left alone (reported as unchanged), and nothing is written for it.
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export import resources
 
+from core.period_locks import period_lock
 from core.versioning import Actor, EditConflict, save_validated
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.models import Indicator, Measurement
@@ -27,6 +28,8 @@ from planning.models import FollowUpPeriod, Plan
 from planning.services import ensure_plan_unlocked
 from transfer.resources import vocabulary as words
 from transfer.resources.widgets import BoundWidget
+
+PUBLISHED = "published"  # the reason of PERIOD_WRITE_LOCKS for a published report
 
 
 class Lookups:
@@ -41,6 +44,7 @@ class Lookups:
         self.organisation = plan.organisation
         self.positions: dict[tuple[str, int], int] = {}
         self._lock_checked: ValidationError | bool = False
+        self._period_refusals: dict[int, str | None] = {}
 
     def ensure_unlocked(self) -> None:
         """Refuse changes to a decided or archived plan's structure (asked once per import)."""
@@ -52,6 +56,14 @@ class Lookups:
                 self._lock_checked = locked
         if isinstance(self._lock_checked, ValidationError):
             raise self._lock_checked
+
+    def period_refusal(self, period: FollowUpPeriod) -> str | None:
+        """Why statuses and values may not be written in `period`, as the reporting page
+        refuses them (closed for reporting, its report published), or None. Asked once per
+        period and import (see `core.period_locks`)."""
+        if period.pk not in self._period_refusals:
+            self._period_refusals[period.pk] = period_refusal(self.plan, period)
+        return self._period_refusals[period.pk]
 
     @cached_property
     def goals(self) -> dict[int, Goal]:
@@ -126,6 +138,26 @@ class Lookups:
         return position
 
 
+def period_refusal(plan: Plan, period: FollowUpPeriod) -> str | None:
+    """Why nothing may be written in the plan's period, in words, or None."""
+    if not period.is_open:
+        return _(
+            "%(period)s is closed for reporting: its statuses and values cannot be imported. "
+            "Leave its rows as they are, or ask an administrator to open the period."
+        ) % {"period": period}
+    reason = period_lock(plan, period)
+    if reason == PUBLISHED:
+        return _(
+            "The report for %(period)s is published: its statuses and values can no longer "
+            "be changed. Leave its rows as they are."
+        ) % {"period": period}
+    if reason is not None:
+        return _("%(period)s is locked: its statuses and values cannot be imported.") % {
+            "period": period
+        }
+    return None
+
+
 @dataclass
 class RowNote:
     """What the preview says about a row beyond its action: changes and notices."""
@@ -185,6 +217,7 @@ class PlanResource(resources.ModelResource):
         self.notes: dict[int, RowNote] = {}
         self.first_row_of: dict[tuple, int] = {}
         self.sheet_rows: list[int] = []  # each dataset row's number in its sheet, if known
+        self.on_row: Callable[[], None] | None = None  # told of every row run (progress)
         self._current_row = 0
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, BoundWidget):
@@ -312,7 +345,10 @@ class PlanResource(resources.ModelResource):
 
     def import_row(self, row, instance_loader, **kwargs):
         self._current_row = kwargs["row_number"]
-        return super().import_row(row, instance_loader, **kwargs)
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return result
 
     # --- saving -----------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Reading refuses, with a message a person can act on, what cannot be imported fai
 that is not a spreadsheet, an empty file, an old .xls, a workbook that unpacks to far more than
 its size, formulas (only values are read: a formula's stored result may be stale or missing, so
 Styrkort asks for values instead of guessing) and merged cells (one value per cell). Sizes are
-checked before anything is parsed.
+checked before anything is parsed, and again while it is read (`limits`); workbooks are read as
+streams, row by row (`xlsx`).
 
 CSV files are written as Excel in the Nordic countries opens them: UTF-8 with a byte order mark,
 semicolons between cells where the decimal separator is a comma. Text that a spreadsheet would
@@ -21,16 +22,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 20 * MAX_UPLOAD_BYTES  # a workbook is a zip archive of XML
+from transfer.resources import xlsx
+from transfer.resources.limits import (
+    Budget,
+    FileRefused,
+    Limits,
+    cells_message,
+    columns_message,
+    open_archive,
+    rows_message,
+    too_large_message,
+)
+
 MAX_LISTED = 5  # cells or ranges named in a message before "and N more"
 
 XLSX = "xlsx"
@@ -62,14 +72,6 @@ class Table:
     rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (row number, cells)
 
 
-class FileRefused(Exception):
-    """A file cannot be imported; the messages say why and what to do."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
 def listed(items: Sequence[str]) -> str:
     """ "A1, B2, C3 and 4 more"."""
     shown = ", ".join(items[:MAX_LISTED])
@@ -82,27 +84,21 @@ def listed(items: Sequence[str]) -> str:
     }
 
 
-def too_large_message(name: str, size: int) -> str:
-    return _(
-        "The file “%(name)s” is %(size)s MB; at most %(limit)s MB can be imported. Import "
-        "fewer rows at a time, e.g. one sheet or one year per file."
-    ) % {
-        "name": name,
-        "size": number_format(size / 1024 / 1024, 1),
-        "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
-    }
-
-
 # --- Reading --------------------------------------------------------------------------------------
 
 
-def read_files(files: Sequence[UploadedFile]) -> list[Table]:
+def read_files(files: Sequence[UploadedFile], limits: Limits | None = None) -> list[Table]:
     """Every table of every file; raises FileRefused with every file's problems."""
+    limits = limits or Limits.from_settings()
     tables: list[Table] = []
     problems: list[str] = []
+    total = sum(len(upload.content) for upload in files)
+    if total > limits.file_bytes:
+        names = ", ".join(upload.name for upload in files)
+        raise FileRefused([too_large_message(names, total, limits.file_bytes)])
     for upload in files:
         try:
-            tables.extend(read_file(upload))
+            tables.extend(read_file(upload, limits))
         except FileRefused as refused:
             problems.extend(refused.messages)
     if problems:
@@ -112,13 +108,17 @@ def read_files(files: Sequence[UploadedFile]) -> list[Table]:
     return tables
 
 
-def read_file(upload: UploadedFile) -> list[Table]:
+def read_file(upload: UploadedFile, limits: Limits | None = None) -> list[Table]:
     """The non-empty tables of one file, or FileRefused."""
+    limits = limits or Limits.from_settings()
     if not upload.content:
         raise FileRefused([_("The file “%(name)s” is empty.") % {"name": upload.name}])
-    if len(upload.content) > MAX_UPLOAD_BYTES:
-        raise FileRefused([too_large_message(upload.name, len(upload.content))])
-    tables = _read_xlsx(upload) if file_type(upload) == XLSX else [_read_csv(upload)]
+    if len(upload.content) > limits.file_bytes:
+        raise FileRefused([too_large_message(upload.name, len(upload.content), limits.file_bytes)])
+    if file_type(upload) == XLSX:
+        tables = _read_xlsx(upload, limits)
+    else:
+        tables = [_read_csv(upload.name, upload.content, limits)]
     tables = [table for table in tables if table.headers]
     if not any(table.rows for table in tables):
         raise FileRefused([_("The file “%(name)s” has no rows to import.") % {"name": upload.name}])
@@ -167,80 +167,103 @@ def _unreadable(upload: UploadedFile) -> FileRefused:
     )
 
 
-def _read_xlsx(upload: UploadedFile) -> list[Table]:
+def _read_xlsx(upload: UploadedFile, limits: Limits) -> list[Table]:
+    """A workbook's sheets (or a zip archive's CSV files), read as streams (see `xlsx`): the
+    archive's members are measured first, then every sheet's declared size, then the rows."""
     try:
-        with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
+        archive = open_archive(upload.name, upload.content, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
         raise _unreadable(upload) from None
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise FileRefused([too_large_message(upload.name, MAX_UNPACKED_BYTES + 1)])
-    names = [member.filename for member in members if not member.is_dir()]
-    if names and all(name.lower().endswith(".csv") for name in names):
-        return _read_csv_archive(upload, names)
-    if "xl/workbook.xml" not in names:
-        raise _unreadable(upload)
-    try:
-        workbook = load_workbook(io.BytesIO(upload.content), data_only=False)
-    except Exception:  # openpyxl raises many kinds of errors for broken files
-        raise _unreadable(upload) from None
-    problems, tables = [], []
-    for sheet in workbook.worksheets:
-        table, sheet_problems = _read_sheet(sheet)
-        tables.append(table)
-        problems.extend(sheet_problems)
+    budget = Budget(upload.name, limits.unpacked_bytes)
+    with archive:
+        names = [member.filename for member in archive.infolist() if not member.is_dir()]
+        if names and all(name.lower().endswith(".csv") for name in names):
+            return _read_csv_archive(upload, archive, names, budget, limits)
+        try:
+            return _read_sheets(archive, budget, limits)
+        except xlsx.Unreadable:
+            raise _unreadable(upload) from None
+
+
+def _read_sheets(archive: zipfile.ZipFile, budget: Budget, limits: Limits) -> list[Table]:
+    parts = xlsx.workbook_parts(archive, budget)
+    problems = []
+    for part in parts.sheets:
+        size = xlsx.declared_size(archive, part, budget)
+        problems.extend(xlsx.check_declared(part.title, size, limits))
+    if problems:
+        raise FileRefused(problems)
+    strings = xlsx.shared_strings(archive, parts.shared_strings, budget, limits.cells)
+    styles = xlsx.date_styles(archive, parts.styles, budget)
+    tables = []
+    for part in parts.sheets:
+        table = Table(source=part.title, headers=[])
+        content = xlsx.read_sheet(
+            archive,
+            part,
+            budget,
+            limits,
+            strings,
+            styles,
+            parts.date1904,
+            lambda number, values, table=table: _add_row(table, number, values),
+        )
+        problems.extend(_sheet_problems(part.title, content))
+        tables.append(_finished(table))
     if problems:
         raise FileRefused(problems)
     return tables
 
 
-def _read_csv_archive(upload: UploadedFile, names: list[str]) -> list[Table]:
+def _read_csv_archive(
+    upload: UploadedFile,
+    archive: zipfile.ZipFile,
+    names: list[str],
+    budget: Budget,
+    limits: Limits,
+) -> list[Table]:
     """The CSV files of a zip archive (as Styrkort exports them), one table each."""
     tables, problems = [], []
-    with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
-        for name in names:
-            member = UploadedFile(name=PurePath(name).name, content=archive.read(name))
-            try:
-                tables.append(_read_csv(member))
-            except FileRefused as refused:
-                problems.extend(refused.messages)
+    for name in names:
+        chunks = []
+        try:
+            with archive.open(name) as stream:
+                while chunk := stream.read(xlsx.CHUNK):
+                    budget.take(len(chunk))
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, EOFError, ValueError):
+            raise _unreadable(upload) from None
+        try:
+            tables.append(_read_csv(PurePath(name).name, b"".join(chunks), limits))
+        except FileRefused as refused:
+            problems.extend(refused.messages)
     if problems:
         raise FileRefused(problems)
     return tables
 
 
-def _read_sheet(sheet) -> tuple[Table, list[str]]:
-    """A worksheet's table, and what makes it unreadable (formulas, merged cells)."""
+def _sheet_problems(title: str, content: xlsx.SheetContent) -> list[str]:
+    """What makes a read sheet unreadable: merged cells, formulas."""
     problems = []
-    ranges = sorted(sheet.merged_cells.ranges, key=lambda found: (found.min_row, found.min_col))
-    merged = [str(cell_range) for cell_range in ranges]
-    if merged:
+    if content.merged:
+        merged = sorted(content.merged, key=xlsx.range_position)
         problems.append(
             _(
                 "The sheet “%(sheet)s” has merged cells (%(ranges)s). Styrkort reads one value "
                 "per cell: unmerge the cells, write the value in every row and upload again."
             )
-            % {"sheet": sheet.title, "ranges": listed(merged)}
+            % {"sheet": title, "ranges": listed(merged)}
         )
-    formulas: list[str] = []
-    table = Table(source=sheet.title, headers=[])
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        values = []
-        for cell in row:
-            if cell.data_type == "f":
-                formulas.append(cell.coordinate)
-            values.append(cell.value)
-        _add_row(table, number, values)
-    if formulas:
+    if content.formulas:
         problems.append(
             _(
                 "The sheet “%(sheet)s” has formulas in %(cells)s. Styrkort reads values, never "
                 "formulas: replace the formulas by their values (copy the cells and paste them "
                 "as values) and upload again."
             )
-            % {"sheet": sheet.title, "cells": listed(formulas)}
+            % {"sheet": title, "cells": listed(content.formulas)}
         )
-    return table, problems
+    return problems
 
 
 def _add_row(table: Table, number: int, values: list[object]) -> None:
@@ -253,13 +276,22 @@ def _add_row(table: Table, number: int, values: list[object]) -> None:
         table.rows.append((number, values))
 
 
-def _decode(upload: UploadedFile) -> str:
+def _finished(table: Table) -> Table:
+    """The headers as wide as the widest row: a value beyond the last header is a column
+    without a header (which the import names), never silently left out."""
+    width = max((len(cells) for _number, cells in table.rows), default=0)
+    if len(table.headers) < width:
+        table.headers = table.headers + [None] * (width - len(table.headers))
+    return table
+
+
+def _decode(name: str, content: bytes) -> str:
     try:
-        return upload.content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     try:
-        return upload.content.decode("cp1252")  # Excel's "CSV" in the Nordic countries
+        return content.decode("cp1252")  # Excel's "CSV" in the Nordic countries
     except UnicodeDecodeError:
         raise FileRefused(
             [
@@ -267,25 +299,37 @@ def _decode(upload: UploadedFile) -> str:
                     "“%(name)s” is not a text file that Styrkort can read. Save it as CSV "
                     "(UTF-8) and upload it again."
                 )
-                % {"name": upload.name}
+                % {"name": name}
             ]
         ) from None
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    """The delimiter of the first non-empty line: semicolon, comma or tab."""
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     counts = {delimiter: first.count(delimiter) for delimiter in (";", ",", "\t")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ";"
 
 
-def _read_csv(upload: UploadedFile) -> Table:
-    text = _decode(upload)
+def _read_csv(name: str, content: bytes, limits: Limits) -> Table:
+    """A CSV file's table, its rows, columns and cells counted against the limits as read."""
+    text = _decode(name, content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    table = Table(source=upload.name, headers=[])
+    del text
+    table = Table(source=name, headers=[])
     formulas = []
+    cells = 0
     try:
         for values in reader:
+            if reader.line_num > limits.rows:
+                raise FileRefused([rows_message(name, reader.line_num, limits.rows)])
+            if len(values) > limits.columns:
+                letter = get_column_letter(min(len(values), 18278))
+                raise FileRefused([columns_message(name, letter, len(values), limits.columns)])
+            cells += len(values)
+            if cells > limits.cells:
+                raise FileRefused([cells_message(name, cells, limits.cells)])
             row = []
             for column, value in enumerate(values, start=1):
                 if value.startswith("="):
@@ -293,9 +337,8 @@ def _read_csv(upload: UploadedFile) -> Table:
                 row.append(_ESCAPED.sub("", value))
             _add_row(table, reader.line_num, row)
     except csv.Error:
-        raise FileRefused(
-            [_("“%(name)s” is not a well-formed CSV file.") % {"name": upload.name}]
-        ) from None
+        message = _("“%(name)s” is not a well-formed CSV file.") % {"name": name}
+        raise FileRefused([message]) from None
     if formulas:
         raise FileRefused(
             [
@@ -303,10 +346,10 @@ def _read_csv(upload: UploadedFile) -> Table:
                     "“%(name)s” has formulas in %(cells)s. Styrkort reads values, never "
                     "formulas: replace them by their values and upload again."
                 )
-                % {"name": upload.name, "cells": listed(formulas)}
+                % {"name": name, "cells": listed(formulas)}
             ]
         )
-    return table
+    return _finished(table)
 
 
 # --- Writing --------------------------------------------------------------------------------------
@@ -331,11 +374,14 @@ def write_xlsx(tables: Sequence[OutTable]) -> bytes:
         sheet.append(table.headers)
         for cell in sheet[1]:
             cell.font = bold
-        for row in table.rows:
-            sheet.append([_xlsx_value(value) for value in row])
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":
-                    cell.data_type = "s"  # text that looks like a formula stays text
+        for number, row in enumerate(table.rows, start=2):
+            values = [_xlsx_value(value) for value in row]
+            sheet.append(values)
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    # Text that looks like a formula stays text. (Cells are found by their
+                    # place: asking for the sheet's last row counts every cell, every row.)
+                    sheet.cell(row=number, column=column).data_type = "s"
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 4)

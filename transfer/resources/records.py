@@ -2,6 +2,7 @@
 a record of a goal's item (an activity, an indicator) in a follow-up period, matched by the
 goal's number, the item's name and the period, and stamped with who imported it and when."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export.fields import Field
 
@@ -45,6 +46,14 @@ class PeriodRecordResource(PlanResource):
             return tuple(self.fields[column].widget.clean(row.get(column)) for column in columns)
         except ValueError:
             return None
+
+    def save_instance(self, instance, is_create: bool, row: dict, **kwargs) -> None:
+        """Written only in a period open for reporting whose report is not published, as
+        on the reporting page; rows left as they are pass whatever their period."""
+        refusal = self.lookups.period_refusal(instance.period)
+        if refusal is not None:
+            raise ValidationError({"period": [refusal]})
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def before_save(self, instance, is_create: bool) -> None:
         who, when = self.stamp_fields
