@@ -1,4 +1,6 @@
-"""Demo data: Sorsele kommun's Verksamhetsplan Omsorg 2023 (seed 002), complete and idempotent.
+"""Demo data: Sorsele kommun's Verksamhetsplan Omsorg 2023 (seed 002), complete and idempotent,
+and beside it the joint plan of Dorotea kommun and Region Västerbotten (seed 003, `demo.joint`),
+which `manage.py load_demo` loads too.
 
 The data sits at the top as plain Python structures, written as close to the seed document as
 the model allows; the loader below writes it through the services. Every object is looked up by
@@ -16,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.db import models, transaction
 
+from demo import seed_003
+from demo.joint import load_joint_plan
 from demo.seed_002 import (
     ACTIVITIES,
     ACTIVITY_STATUSES,
@@ -290,8 +294,10 @@ def _load_measurements(
 
 
 @transaction.atomic
-def load_demo(*, stdout: TextIO | None = None) -> dict[str, int]:
+def load_demo(*, stdout: TextIO | None = None, joint_plan: bool = False) -> dict[str, int]:
     """Load seed 002 with made-up follow-up data and demo users; return what was created.
+    With `joint_plan` (as `manage.py load_demo` does), also seed 003's joint plan of Dorotea
+    kommun and Region Västerbotten with its demo users.
 
     Idempotent: whatever exists (found by its natural key) is used as it is, never changed.
     The structure is recorded as made by the demo administrator, the goals and the follow-up
@@ -336,24 +342,37 @@ def load_demo(*, stdout: TextIO | None = None) -> dict[str, int]:
         )
     _load_statuses(created, activities, periods, planner)
     _load_measurements(created, indicators, periods, planner)
+    demo_users = [(username, what, users[username]) for username, *_rest, what in USERS]
+    plans = [f"{PLAN['name']}, {ORGANISATION['name']}"]
+    if joint_plan:
+        joint_users = load_joint_plan(created, _ensure, DEMO_PASSWORD, admin)
+        demo_users += [
+            (username, what, joint_users[username]) for username, *_rest, what in seed_003.USERS
+        ]
+        plans.append(
+            f"{seed_003.PLAN['name']}, {seed_003.LEAD['name']} och {seed_003.PARTNER['name']}"
+        )
 
     if stdout is not None:
-        write_summary(stdout, created, users)
+        write_summary(stdout, created, demo_users, plans)
     return created
 
 
-def write_summary(stdout: TextIO, created: dict[str, int], users: dict[str, Any]) -> None:
-    """What was created, where to go, and how to log in."""
+def write_summary(
+    stdout: TextIO, created: dict[str, int], users: list[tuple[str, str, Any]], plans: list[str]
+) -> None:
+    """What was created, where to go, and how to log in: (username, role, user) of each demo
+    user."""
     if any(created.values()):
         made = ", ".join(f"{key.replace('_', ' ')} {count}" for key, count in created.items())
-        lines = [f"Demo data loaded: {PLAN['name']}, {ORGANISATION['name']}.", f"Created: {made}."]
+        lines = [f"Demo data loaded: {'; '.join(plans)}.", f"Created: {made}."]
     else:
         lines = ["Demo data already loaded: nothing created, nothing changed."]
     lines += ["", f"Styrkort: {SITE_URL}", f"Admin:    {ADMIN_URL}", ""]
     rows = [("Username", "Role", "Password")]
-    for username, *_rest, what in USERS:
+    for username, what, user in users:
         # Checked without the user's setter, which could rehash and save the password.
-        if check_password(DEMO_PASSWORD, users[username].password):
+        if check_password(DEMO_PASSWORD, user.password):
             password = DEMO_PASSWORD
         else:
             password = "(not the demo password: the user existed before)"

@@ -554,6 +554,7 @@ USERS = (
 COUNT_KEYS = (
     "users",
     "organisations",
+    "relations",
     "units",
     "memberships",
     "plans",

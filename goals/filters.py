@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus
-from goals.selectors import NO_REPORT, organisation_units, plan_goals
+from goals.selectors import NO_REPORT, plan_goals, plan_units
 from planning.models import Plan
 
 ALL = _("All")
@@ -40,7 +40,7 @@ class ActivityFilter(filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["goal"].queryset = plan_goals(plan)
-        self.filters["unit"].queryset = organisation_units(plan.organisation_id)
+        self.filters["unit"].queryset = plan_units(plan)
 
     def filter_evaluated(self, queryset: QuerySet[Activity], name: str, value: str):
         if value not in {key for key, _label in EVALUATED_IN}:

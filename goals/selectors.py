@@ -5,7 +5,8 @@ from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, V
 from django.db.models.functions import Coalesce
 
 from goals.models import Activity, ActivityStatus, Goal
-from planning.models import Organisation, Plan, Unit
+from planning.models import Plan, Unit
+from planning.selectors import plan_owner_units
 
 NO_REPORT = "none"
 STATUS_ORDER = [
@@ -28,15 +29,19 @@ def parent_goals(plan: Plan) -> QuerySet[Goal]:
     return Goal.objects.filter(plan_id=plan.parent_id).order_by("number")
 
 
-def organisation_units(organisation_id: int) -> QuerySet[Unit]:
-    return Unit.objects.filter(organisation_id=organisation_id).order_by("name")
+def plan_units(plan: Plan) -> QuerySet[Unit]:
+    """The units that may own the plan's activities: those of every owning organisation (the
+    lead's and a joint plan's partners'), by organisation and name."""
+    return plan_owner_units(plan).order_by("organisation__name", "name")
 
 
-def organisation_people(organisation: Organisation) -> QuerySet:
-    """People with a role in the organisation: who can be responsible for an activity."""
+def plan_people(plan: Plan) -> QuerySet:
+    """People with a role in an organisation that owns the plan: who can be responsible for
+    one of its activities."""
+    owners = [plan.organisation_id, *plan.partner_organisations.values_list("pk", flat=True)]
     return (
         get_user_model()
-        .objects.filter(memberships__organisation=organisation, is_active=True)
+        .objects.filter(memberships__organisation_id__in=owners, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -20,11 +20,11 @@ from goals.filters import ActivityFilter
 from goals.forms import ActivityForm, GoalForm
 from goals.models import Activity, Goal
 from goals.selectors import (
-    organisation_people,
-    organisation_units,
     parent_goals,
     plan_activities,
     plan_goals,
+    plan_people,
+    plan_units,
 )
 from goals.services import (
     activity_add,
@@ -154,8 +154,8 @@ def goal_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_form_kwargs(plan: Plan) -> dict:
     return {
         "goals": plan_goals(plan),
-        "units": organisation_units(plan.organisation_id),
-        "people": organisation_people(plan.organisation),
+        "units": plan_units(plan),
+        "people": plan_people(plan),
     }
 
 

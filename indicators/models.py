@@ -333,8 +333,11 @@ class Measurement(Versioned):
         problem = plan.period_problem(self.period)
         if problem:
             errors["period"] = problem
-        if self.unit_id and self.unit.organisation_id != plan.organisation_id:
-            errors["unit"] = _("The unit must belong to the plan's organisation.")
+        if self.unit_id and not plan.is_owned_by(self.unit.organisation_id):
+            # A joint plan's values may be reported for the units of every owner.
+            errors["unit"] = _(
+                "The unit must belong to one of the organisations that own the plan."
+            )
         if errors:
             raise ValidationError(errors)
 

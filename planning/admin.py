@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from planning.models import (
     LEVEL_FIELDS,
     AccountEvent,
+    EmployeeNumber,
     FollowUpPeriod,
     Membership,
     Organisation,
@@ -265,3 +266,14 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(EmployeeNumber)
+class EmployeeNumberAdmin(SimpleHistoryAdmin):
+    """People's employee ids, which single sign-on may match them by (`planning.sso`)."""
+
+    list_display = ["number", "user"]
+    list_select_related = ["user"]
+    search_fields = ["number", "user__username", "user__email", "user__last_name"]
+    ordering = ["number"]
+    autocomplete_fields = ["user"]

@@ -40,11 +40,17 @@ def can_edit_plan(scope: Scope, plan: Plan) -> bool:
 
 
 def can_report(scope: Scope, plan: Plan, unit: Unit | None) -> bool:
-    """Whether the user may report statuses and values for `unit` (or the plan as a whole)."""
+    """Whether the user may report statuses and values for `unit` (or the plan as a whole).
+
+    The plan's planners report everything in it. Otherwise the reporter's role must cover the
+    unit, or its organisation as a whole: a joint plan's unit of a partner organisation is
+    reported by that organisation's people, not by the lead's unit managers.
+    """
     if can_edit_plan(scope, plan):
         return True
     target = unit or plan.owner_unit
-    return _has_any(scope, REPORTERS, unit=target, organisation_id=plan.organisation_id)
+    organisation_id = target.organisation_id if target is not None else plan.organisation_id
+    return _has_any(scope, REPORTERS, unit=target, organisation_id=organisation_id)
 
 
 def _whole(scope: Scope, organisation_id: int, roles=EDITORS) -> bool:

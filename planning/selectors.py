@@ -108,18 +108,63 @@ def last_scope(user) -> Scope:
 
 
 def plans_visible_to(user, scope: Scope | None = None) -> QuerySet[Plan]:
-    """The plans a user may read, with what a list of plans shows."""
+    """The plans a user may read, with what a list of plans shows.
+
+    A role on a whole organisation reads the plans it leads or is a partner of. A role on a
+    unit reads the plans owned by a unit of its part of the tree or above it, and the plans
+    with an activity owned there: so the people of a joint plan's partner organisations, whose
+    units own its activities, read it by their own roles. Activities belong to the goals app,
+    above this one: they are reached by the reverse relations' names, without importing it.
+    """
     scope = scope or scope_for(user)
     plans = Plan.objects.select_related("organisation", "owner_unit", "parent")
     if scope.is_superuser:
         return plans
     organisations = scope.organisations()
     units = scope.all_units() | scope.above
-    return plans.filter(
+    visible = (
         Q(organisation_id__in=organisations)
         | Q(partner_organisations__in=organisations)
         | Q(owner_unit_id__in=units)
-    ).distinct()
+    )
+    if units:
+        owning_an_activity = Plan.objects.filter(goals__activities__unit_id__in=units)
+        visible |= Q(pk__in=owning_an_activity.values("pk"))
+    return plans.filter(visible).distinct()
+
+
+def plan_owners(plan: Plan) -> list[dict]:
+    """Every organisation that owns the plan, the lead first, then the partners by name: each
+    with whether it leads and, for the lead, the owner unit. One query."""
+    owners = [{"organisation": plan.organisation, "lead": True, "unit": plan.owner_unit}]
+    owners += [
+        {"organisation": partner, "lead": False, "unit": None}
+        for partner in plan.partner_organisations.order_by("name")
+    ]
+    return owners
+
+
+def plan_owner_units(plan: Plan) -> QuerySet[Unit]:
+    """The units of every organisation that owns the plan (the lead's and its partners'),
+    closed ones too: who may own its activities and report on them. In a unit picker
+    (`planning.forms.UnitTreeChoiceField`) they are grouped by organisation."""
+    partners = plan.partner_organisations.values("pk")
+    return Unit.objects.filter(
+        Q(organisation_id=plan.organisation_id) | Q(organisation_id__in=partners)
+    ).select_related("organisation")
+
+
+def contributing_plans(user, plan: Plan, scope: Scope | None = None) -> list[Plan]:
+    """The plans that contribute to `plan` (a strategy, a council's goals...), across
+    organisations, that the user may read: those it is the parent of, and those with a goal
+    that contributes to one of its goals. By organisation, then name."""
+    through_goals = Plan.objects.filter(goals__contributes_to__plan=plan).values("pk")
+    return list(
+        plans_visible_to(user, scope)
+        .filter(Q(parent=plan) | Q(pk__in=through_goals))
+        .exclude(pk=plan.pk)
+        .order_by("organisation__name", "-start_year", "name")
+    )
 
 
 # --- What a planner may write to -------------------------------------------------------------
@@ -327,7 +372,10 @@ def people_of(scope: Scope, organisation: Organisation) -> list:
         .values_list("pk", flat=True)
     )
     for person in people.values():
-        person.invited = person.pk in invited and not person.has_usable_password()
+        # Still to come: no password chosen and never logged in (single sign-on needs none).
+        person.invited = (
+            person.pk in invited and not person.has_usable_password() and person.last_login is None
+        )
     return sorted(
         people.values(),
         key=lambda person: (
@@ -344,6 +392,7 @@ def person_in_view(scope: Scope, organisation: Organisation, user_id: int):
     return (
         user_model.objects.filter(pk=user_id)
         .filter(Exists(seen.filter(user_id=OuterRef("pk"))))
+        .select_related("employee_number")
         .prefetch_related(
             Prefetch(
                 "memberships",

@@ -210,8 +210,20 @@ class InviteForm(RoleFields):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    employee_number = forms.CharField(
+        label=_("Employee id"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Optional: the person's employee id, if your organisation's login service tells "
+            "who someone is by employee id."
+        ),
+    )
 
-    field_order = ["email", "first_name", "last_name", "role", "unit"]
+    field_order = ["email", "first_name", "last_name", "employee_number", "role", "unit"]
+
+    def clean_employee_number(self) -> str:
+        return self.cleaned_data["employee_number"].strip()
 
 
 class ActiveForm(StyledForm):

@@ -13,7 +13,7 @@ from planning.models.organisations import (
     Unit,
     year_validators,
 )
-from planning.models.people import AccountEvent
+from planning.models.people import AccountEvent, EmployeeNumber
 from planning.models.periods import FollowUpPeriod
 from planning.models.plans import Plan, ReportReadiness
 
@@ -22,6 +22,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "AccountEvent",
+    "EmployeeNumber",
     "FollowUpPeriod",
     "FollowUpScheme",
     "Membership",

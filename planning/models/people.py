@@ -7,6 +7,7 @@ account itself, which Django's user model keeps no history of.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from planning.models.organisations import Organisation
 
@@ -49,3 +50,35 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()} – {self.at:%Y-%m-%d}"
+
+
+class EmployeeNumber(models.Model):
+    """A person's employee id in their employer's systems (anställningsnummer): what single
+    sign-on matches them by when the organisation's login service says who someone is by
+    employee id rather than by e-mail (`OIDC_MATCH_ON=employee_id`, see `planning.sso`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="employee_number",
+        verbose_name=_("person"),
+    )
+    number = models.CharField(
+        _("employee id"),
+        max_length=100,
+        unique=True,
+        help_text=_("As the organisation's login service knows the person, e.g. 104233."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("employee id")
+        verbose_name_plural = _("employee ids")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.number}"
+
+    def clean(self) -> None:
+        self.number = (self.number or "").strip()

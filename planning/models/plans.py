@@ -163,6 +163,17 @@ class Plan(Versioned):
             )
         return None
 
+    def is_owned_by(self, organisation_id: int | None) -> bool:
+        """Whether the organisation owns the plan: it leads it or is a partner of it. The
+        units and people of every owner may own and report the plan's activities and values."""
+        if organisation_id is None:
+            return False
+        if organisation_id == self.organisation_id:
+            return True
+        return (
+            self.pk is not None and self.partner_organisations.filter(pk=organisation_id).exists()
+        )
+
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
@@ -230,7 +241,9 @@ class ReportReadiness(models.Model):
         problem = self.plan.period_problem(self.period)
         if problem:
             errors["period"] = problem
-        if self.unit.organisation_id != self.plan.organisation_id:
-            errors["unit"] = _("The unit must belong to the plan's organisation.")
+        if not self.plan.is_owned_by(self.unit.organisation_id):
+            errors["unit"] = _(
+                "The unit must belong to one of the organisations that own the plan."
+            )
         if errors:
             raise ValidationError(errors)

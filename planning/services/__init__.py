@@ -18,6 +18,7 @@ from planning.services.organisations import (
     relation_remove,
 )
 from planning.services.people import (
+    employee_number_set,
     invitation_link,
     invitation_resend,
     membership_grant,
@@ -51,6 +52,7 @@ __all__ = [
     "SETTINGS_FIELDS",
     "Problem",
     "UnitImportError",
+    "employee_number_set",
     "ensure_plan_unlocked",
     "invitation_link",
     "invitation_resend",

@@ -21,8 +21,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.oidc import sso_enabled
 from core.versioning import Actor, save_validated
-from planning.models import AccountEvent, Membership, Organisation, Role, Unit
+from planning.models import AccountEvent, EmployeeNumber, Membership, Organisation, Role, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ def _send_invitation(user, organisation: Organisation, actor: Actor, site_url: s
             "inviter": inviter,
             "link": invitation_link(user, site_url),
             "site_url": site_url,
+            # With single sign-on the person may log in with their organisation's account.
+            "login_link": site_url.rstrip("/") + reverse("login") if sso_enabled() else "",
         }
         subject = "".join(
             render_to_string("registration/invitation_subject.txt", context).splitlines()
@@ -155,10 +158,13 @@ def person_invite(
     unit: Unit | None,
     site_url: str,
     actor: Actor,
+    employee_number: str = "",
 ):
-    """Make an account for a new person with a role, and e-mail them a link to set a password.
+    """Make an account for a new person with a role, and e-mail them a link to set a password
+    (or, with single sign-on, to log in with their organisation's account).
 
-    Refused for an address that already has an account (give that person a role instead).
+    Refused for an address that already has an account (give that person a role instead), and
+    for an employee id another person has.
     """
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email.strip())
@@ -173,10 +179,35 @@ def person_invite(
     )
     user.set_unusable_password()
     save_validated(user, actor=actor)
+    if employee_number.strip():
+        employee_number_set(user=user, number=employee_number, actor=actor)
     membership_grant(user=user, organisation=organisation, unit=unit, role=role, actor=actor)
     _record(user, organisation, AccountEvent.Kind.INVITED, actor)
     _send_invitation(user, organisation, actor, site_url)
     return user
+
+
+@transaction.atomic
+def employee_number_set(*, user, number: str, actor: Actor) -> EmployeeNumber | None:
+    """Store the person's employee id (what single sign-on may match them by); an empty one
+    removes it. Refused when another person has it."""
+    number = number.strip()
+    existing = EmployeeNumber.objects.filter(user=user).first()
+    if not number:
+        if existing is not None:
+            existing.delete()
+        return None
+    if EmployeeNumber.objects.filter(number=number).exclude(user=user).exists():
+        raise ValidationError(
+            {
+                "employee_number": _("Another person already has the employee id %(number)s.")
+                % {"number": number}
+            },
+            code="employee_number_taken",
+        )
+    record = existing or EmployeeNumber(user=user)
+    record.number = number
+    return save_validated(record, actor=actor)
 
 
 @transaction.atomic

@@ -7,16 +7,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from core.oidc import sso_enabled
 from planning.forms import StyledSetPasswordForm
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """The invited person chooses their password; the link works once, for an active account,
-    within PASSWORD_RESET_TIMEOUT. Then they log in."""
+    within PASSWORD_RESET_TIMEOUT. Then they log in. Where single sign-on is configured, they
+    may log in with their organisation's account instead."""
 
     template_name = "registration/invitation_accept.html"
     form_class = StyledSetPasswordForm
     success_url = reverse_lazy("login")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso_enabled()  # or sign in with the organisation's account
+        return context
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

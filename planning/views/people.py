@@ -114,6 +114,7 @@ def person_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
+                employee_number=data["employee_number"],
                 organisation=organisation,
                 role=data["role"],
                 unit=data["unit"],
@@ -154,7 +155,7 @@ def render_person(request, organisation, scope, person, role_form=None) -> HttpR
             "can_deactivate": can_deactivate(scope, organisations_of(person))
             and person.pk != request.user.pk
             and not person.is_superuser,
-            "invited": not person.has_usable_password(),
+            "invited": not person.has_usable_password() and person.last_login is None,
             "can_resend": any(membership.can_remove for membership in person.roles_here),
         },
     )

@@ -26,9 +26,11 @@ from planning.models import Organisation, Plan
 from planning.permissions import can_edit_plan, can_manage_periods, require
 from planning.selectors import (
     Scope,
+    contributing_plans,
     editor_organisation_ids,
     organisations_editable_by,
     organisations_managed_by,
+    plan_owners,
     plans_visible_to,
     scope_for,
     units_editable_by,
@@ -154,10 +156,11 @@ def transitions_for(plan: Plan) -> list[dict[str, str]]:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A plan's facts, its life cycle and the way to its goals, measures and history."""
+    """A plan's facts, every organisation that owns it, its life cycle, the way to its goals,
+    measures and history, and the plans that contribute to it (across organisations, those
+    the user may read)."""
     plan, scope = plan_in_scope(request, pk)
     can_edit = can_edit_plan(scope, plan)
-    children = plans_visible_to(request.user, scope).filter(parent=plan).order_by("name")
     return render(
         request,
         "planning/plan_detail.html",
@@ -167,8 +170,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_periods": can_manage_periods(scope, plan.organisation),
             "locked": is_locked(plan),
             "transitions": transitions_for(plan) if can_edit else [],
-            "partners": list(plan.partner_organisations.order_by("name")),
-            "children": list(children),
+            "owners": plan_owners(plan),
+            "contributing": contributing_plans(request.user, plan, scope),
             "today": timezone.localdate(),
         },
     )
