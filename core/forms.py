@@ -6,6 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy
+
+# The empty choice of every select ("---------" before Django 6.1). Django 6.1's own catalogues
+# have no Swedish or Norwegian for it, so the message is in Styrkort's catalogue (this line puts
+# it there) and translated there; Django's lazy label finds it in every language.
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
 class FormRenderer(TemplatesSetting):

@@ -122,28 +122,41 @@ def format_value(value: Decimal, decimals: int = 0) -> str:
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
-def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
-    """Each band as unambiguous text: {"green": "≥ 80", "yellow": "70–80", "red": "< 70"}.
+def _bound_text(operator: str, value: str) -> str:
+    """An operator and its number: "≥ 80"."""
+    return f"{operator} {value}"
 
-    An indicator with two bands has no yellow entry.
+
+def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
+    """Each band as unambiguous text, every bound with its side written:
+    {"green": "≥ 80", "yellow": "≥ 70 and < 80", "red": "< 70"} (70 is yellow, 80 green).
+
+    No bound is ever shown in two bands. Yellow is written with both of its sides, lower end
+    first, joined by the language's "and" ("≥ 70 och < 80"); `indicators.thresholds` reads
+    this notation back, as it reads the older "70–80". An indicator with two bands has no
+    yellow entry.
     """
     higher = bands.direction == Direction.HIGHER_IS_BETTER
     green = format_value(bands.green_bound, decimals)
     if higher:
-        texts = {Colour.GREEN: ("≥ " if bands.green_inclusive else "> ") + green}
+        texts = {Colour.GREEN: _bound_text("≥" if bands.green_inclusive else ">", green)}
     else:
-        texts = {Colour.GREEN: ("≤ " if bands.green_inclusive else "< ") + green}
+        texts = {Colour.GREEN: _bound_text("≤" if bands.green_inclusive else "<", green)}
     if bands.red_bound is None:
         if higher:
-            texts[Colour.RED] = ("< " if bands.green_inclusive else "≤ ") + green
+            texts[Colour.RED] = _bound_text("<" if bands.green_inclusive else "≤", green)
         else:
-            texts[Colour.RED] = ("> " if bands.green_inclusive else "≥ ") + green
+            texts[Colour.RED] = _bound_text(">" if bands.green_inclusive else "≥", green)
         return texts
     red = format_value(bands.red_bound, decimals)
     if higher:
-        texts[Colour.RED] = ("≤ " if bands.red_inclusive else "< ") + red
-        texts[Colour.YELLOW] = f"{red}–{green}"
+        texts[Colour.RED] = _bound_text("≤" if bands.red_inclusive else "<", red)
+        low = _bound_text(">" if bands.red_inclusive else "≥", red)
+        high = _bound_text("<" if bands.green_inclusive else "≤", green)
     else:
-        texts[Colour.RED] = ("≥ " if bands.red_inclusive else "> ") + red
-        texts[Colour.YELLOW] = f"{green}–{red}"
+        texts[Colour.RED] = _bound_text("≥" if bands.red_inclusive else ">", red)
+        low = _bound_text(">" if bands.green_inclusive else "≥", green)
+        high = _bound_text("<" if bands.red_inclusive else "≤", red)
+    # Translators: a yellow band written with both of its sides, e.g. "≥ 70 and < 80".
+    texts[Colour.YELLOW] = _("%(low)s and %(high)s") % {"low": low, "high": high}
     return {colour: texts[colour] for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)}

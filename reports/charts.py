@@ -21,7 +21,7 @@ from indicators.colour import Bands, Colour, Direction, format_value
 from reports.selectors import IndicatorRow
 
 WIDTH, HEIGHT = 640, 176
-LEFT, RIGHT, TOP, BOTTOM = 56, 150, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 56, 190, 14, 34
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 FONT = "DejaVu Sans, Inter, sans-serif"
 INK = "#1a1a1a"
@@ -130,8 +130,10 @@ def _bands_svg(row: IndicatorRow, scale: Scale, uid: str) -> list[str]:
             f'<rect x="{LEFT}" y="{top:.1f}" width="{PLOT_W}" height="{bottom - top:.1f}" '
             f'fill="{_band_fill(colour, uid)}" stroke="{INK}" stroke-width="0.4"/>'
         )
+        # The band's words (yellow with both sides: "Gul ≥ 70 och < 80") beside it, in the
+        # margin wide enough for them.
         label = f"{colour.label} {texts.get(colour, '')}".strip()
-        parts.append(_text(LEFT + PLOT_W + 8, (top + bottom) / 2 + 4, label))
+        parts.append(_text(LEFT + PLOT_W + 8, (top + bottom) / 2 + 4, label, size=10))
     return parts
 
 
@@ -188,9 +190,20 @@ def _series_svg(row: IndicatorRow, scale: Scale) -> list[str]:
         if point.value is not None:
             y = scale.y(float(point.value))
             parts.append(_marker(point.colour, x, y))
-            value = format_value(point.value, row.decimals)
-            parts.append(_text(x, y - 9, value, anchor="middle", size=10))
+            parts.extend(_value_label(x, y, format_value(point.value, row.decimals)))
     return parts
+
+
+def _value_label(x: float, y: float, text: str) -> list[str]:
+    """A point's value on a white ground, clear of its marker: above it, or below it where
+    above would leave the plot."""
+    width, height = 6.2 * len(text) + 6, 13
+    baseline = y - 10 if y - 10 - height >= TOP else y + 19
+    ground = (
+        f'<rect x="{x - width / 2:.1f}" y="{baseline - 10.5:.1f}" width="{width:.1f}" '
+        f'height="{height}" fill="#ffffff" fill-opacity="0.9" rx="2"/>'
+    )
+    return [ground, _text(x, baseline, text, anchor="middle", size=10)]
 
 
 def _flush(parts: list[str], segment: list[tuple[float, float]]) -> list:

@@ -1,9 +1,10 @@
 """A follow-up report as an Excel workbook, for people who continue in a spreadsheet.
 
-Two layouts: one sheet per goal (indicators, activities, analysis), or one flat sheet with a
-row per indicator and activity. Values are numbers (not text), so they can be calculated with;
-the column beside the value names its period, or marks a value carried from an earlier period
-("from T1 2023"), as every other output does.
+Two layouts: a summary sheet and one sheet per goal (indicators, activities, the lower plans'
+goals that contribute, analysis), or one flat sheet with a row per indicator and activity.
+Values are numbers (not text), so they can be calculated with; the column beside the value
+names its period, or marks a value carried from an earlier period ("from T1 2023"), as every
+other output does.
 Text that people wrote is always stored as text: a comment starting with "=" never becomes a
 formula.
 """
@@ -140,6 +141,42 @@ def _format_numbers(sheet: Worksheet, row: int, columns: Iterable[int], decimals
         sheet.cell(row=row, column=column).number_format = _number_format(decimals)
 
 
+def _summary_sheet(sheet: Worksheet, report: Report) -> None:
+    """What a committee member reads first: counts, attention, overdue, perspectives."""
+    _write_row(sheet, 1, [report.title], bold=True)
+    _write_row(sheet, 2, [" · ".join(report.owners) or report.organisation])
+    _write_row(sheet, 3, [f"{report.period_name} ({report.period_dates})"])
+    row = 5
+    summary = report.summary
+    if summary is not None:
+        _write_row(sheet, row, [_("Summary"), summary.lead], bold=True)
+        for text in (summary.indicators_text, summary.activities_text, summary.goals_text):
+            row += 1
+            _write_row(sheet, row, ["", text])
+        if summary.attention:
+            row += 2
+            _write_row(sheet, row, [_("Needs attention")], bold=True)
+            for item in summary.attention:
+                row += 1
+                goal = f"{item.goal_number}. {item.goal_title}"
+                _write_row(sheet, row, [goal, item.name, item.value_text, item.colour_label,
+                                        item.fell_text])  # fmt: skip
+        if summary.overdue:
+            row += 2
+            _write_row(sheet, row, [_("Overdue activities")], bold=True)
+            for activity in summary.overdue:
+                row += 1
+                _write_row(sheet, row, [activity.goal_number, activity.title, activity.timing,
+                                        activity.status_label, activity.comment])  # fmt: skip
+    if report.perspectives:
+        row += 2
+        _write_row(sheet, row, [_("Perspectives")], bold=True)
+        for perspective in report.perspectives:
+            row += 1
+            _write_row(sheet, row, [perspective.label, perspective.text])
+    _widths(sheet, (34, 60, 16, 14, 40))
+
+
 def _goal_sheet(sheet: Worksheet, report: Report, goal: GoalSection) -> None:
     _write_row(sheet, 1, [f"{goal.number}. {goal.title}"], bold=True)
     _write_row(sheet, 2, [report.title])
@@ -154,6 +191,13 @@ def _goal_sheet(sheet: Worksheet, report: Report, goal: GoalSection) -> None:
     for activity in goal.activities:
         row += 1
         _write_row(sheet, row, _activity_values(activity))
+    if goal.contributions:
+        row += 2
+        _write_row(sheet, row, [_("Goals of lower plans that contribute")], bold=True)
+        for found in goal.contributions:
+            row += 1
+            _write_row(sheet, row, [found.plan_name, f"{found.number}. {found.title}",
+                                    found.share_done_text])  # fmt: skip
     row += 2
     _write_row(sheet, row, [_("Assessment"), goal.assessment_label], bold=True)
     _write_row(sheet, row + 1, [_("Analysis"), goal.analysis])
@@ -213,12 +257,11 @@ def report_workbook(report: Report, layout: str = PER_GOAL) -> bytes:
         first.title = sheet_name(report.period_label, taken)
         _flat_sheet(first, report)
     else:
-        workbook.remove(first)
+        first.title = sheet_name(_("Summary"), taken)
+        _summary_sheet(first, report)
         for goal in report.goals:
             sheet = workbook.create_sheet(sheet_name(f"{goal.number}. {goal.title}", taken))
             _goal_sheet(sheet, report, goal)
-        if not report.goals:
-            workbook.create_sheet(sheet_name(report.period_label, taken))
     workbook.properties.title = report.title
     workbook.properties.creator = "Styrkort"
     buffer = io.BytesIO()

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus, GoalFollowUp
 from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator
 from planning.models import FollowUpPeriod
+from reports.selectors.display import month_in_sentence
 
 # Spaces people and number formatting put between thousands: space, no-break and narrow ones.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -44,6 +44,10 @@ class LocalizedDecimalField(forms.DecimalField):
         kwargs.setdefault("max_digits", VALUE_DIGITS)
         kwargs.setdefault("decimal_places", VALUE_PLACES)
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # A phone shows its number pad with the decimal sign, not the full keyboard.
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -83,7 +87,7 @@ class ActivityStatusForm(StyledForm):
         if activity.is_due_by(period):
             self.fields["comment"].help_text = _(
                 "Due by %(month)s: explain in a comment if the activity is not done."
-            ) % {"month": MONTHS[activity.due_month]}
+            ) % {"month": month_in_sentence(activity.due_month)}
         else:
             self.fields["comment"].help_text = _("Write the comment first, then choose a status.")
         _focus_first_error(self)
@@ -108,7 +112,7 @@ class ActivityStatusForm(StyledForm):
                     ),
                     code="comment_required",
                     params={
-                        "month": MONTHS[self.activity.due_month],
+                        "month": month_in_sentence(self.activity.due_month),
                         "status": ActivityStatus.Status(status).label,
                     },
                 ),

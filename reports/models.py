@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -105,10 +106,10 @@ class PublishedReport(models.Model):
 
     @property
     def decision_label(self) -> str:
-        """The committee's decision as written in minutes: "2023-05-30 § 45"."""
-        return " ".join(
-            part for part in (self.decision_date.isoformat(), self.decision_paragraph) if part
-        )
+        """The committee's decision as written in minutes, its date in the active language's
+        format: "2023-05-30 § 45", "30.05.2023 § 45"."""
+        day = formats.date_format(self.decision_date, "SHORT_DATE_FORMAT")
+        return " ".join(part for part in (day, self.decision_paragraph) if part)
 
     @property
     def filename(self) -> str:

@@ -6,7 +6,9 @@ users wrote can never make the server read a file or call an address, even if it
 the HTML unescaped.
 
 The print stylesheet is `static/css/report-print.css`; the words in the page margins ("page 3
-of 12") are translated, so they come as a small generated stylesheet.
+of 12") are translated, so they come as a small generated stylesheet. What WeasyPrint's tagging
+leaves out of PDF/UA-1 (header scopes, the contents as TOC, captions inside their figures, the
+margins as artifacts) is added afterwards by `reports.pdf_structure`.
 """
 
 import logging
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reports.pdf_structure import finish_structure
 from reports.selectors import Report
 
 logger = logging.getLogger(__name__)
@@ -83,12 +86,20 @@ def css_string(text: str) -> str:
 
 
 def margin_stylesheet() -> str:
-    """The translated words of the page margins: "Page 3 of 12"."""
-    return (
-        "@page { @bottom-right { content: "
-        f"{css_string(_('Page'))} ' ' counter(page) ' ' {css_string(_('of'))} ' ' counter(pages);"
-        " } }\n"
-    )
+    """The translated words of the page margins: "Page 3 of 12", one message with the page
+    numbers as placeholders, so that every language orders the words its own way."""
+    marker = "\x00"
+    words = _("Page %(page)s of %(pages)s") % {
+        "page": f"{marker}page{marker}",
+        "pages": f"{marker}pages{marker}",
+    }
+    parts = []
+    for index, part in enumerate(words.split(marker)):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append(css_string(part))
+    return "@page { @bottom-right { content: " + " ".join(parts) + "; } }\n"
 
 
 def stylesheets(fetcher: URLFetcher) -> list[CSS]:
@@ -110,7 +121,7 @@ def html_to_pdf(html: str) -> RenderedPdf:
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
         stylesheets=stylesheets(fetcher), **PDF_OPTIONS
     )
-    content = document.write_pdf(**PDF_OPTIONS)
+    content = finish_structure(document.write_pdf(**PDF_OPTIONS))
     return RenderedPdf(content, len(document.pages))
 
 

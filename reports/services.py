@@ -26,6 +26,7 @@ from reports.selectors import (
     period_label,
     report_title,
 )
+from reports.selectors.display import decision_text
 from reports.tasks import generate_report
 
 SNAPSHOT_FORMAT = 1
@@ -69,8 +70,9 @@ def report_publish(
         raise ValidationError(
             {"decision_date": _("The report cannot be decided before its period starts.")}
         )
-    label = " ".join(part for part in (decision_date.isoformat(), decision_paragraph) if part)
-    decision = ReportDecision(decided_by, label, registration_number)
+    decision = ReportDecision(
+        decided_by, decision_text(decision_date, decision_paragraph), registration_number
+    )
     report = follow_up_report(plan, period, decision=decision)
     rendered = report_pdf(report)
     published = PublishedReport(

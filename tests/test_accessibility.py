@@ -117,6 +117,15 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     page.wait_for_selector(".conflict")
     assert_no_axe_violations(page)
 
+    # The report read in another language than the page's, and the reporting page showing only
+    # what is not reported yet.
+    page.goto(f"{live_server.url}/reports/plan/{world.decided.pk}/period/{world.t1.pk}/?lang=nn")
+    page.wait_for_selector("article.report[lang=nn]")
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/reports/reporting/?unreported=1")
+    page.wait_for_selector("[data-reporting]")
+    assert_no_axe_violations(page)
+
     # The error page, logged in and not.
     response = page.goto(f"{live_server.url}/plans/999999/")
     assert response.status == 404

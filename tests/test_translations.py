@@ -36,6 +36,7 @@ def po_path(language: str) -> Path:
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
@@ -52,6 +53,7 @@ def parse_po(path: Path) -> list[Entry]:
         nonlocal entry, strings
         if "msgid" in strings:
             entry.msgid = strings["msgid"]
+            entry.msgctxt = strings.get("msgctxt")
             entry.msgid_plural = strings.get("msgid_plural")
             entry.msgstrs = [value for name, value in strings.items() if name.startswith("msgstr")]
             entries.append(entry)
@@ -252,3 +254,107 @@ def test_words_with_two_meanings_have_a_translation_for_each():
         assert pgettext("action: report values", "Report") == "Rapportera"
         assert pgettext("history action", "created") == "skapades"
         assert pgettext("number of values", "created") == "skapade"
+
+
+# --- Every message reaches the catalogue --------------------------------------------------------
+
+APPS = ("config", "core", "planning", "goals", "indicators", "reports", "authoring", "transfer",
+        "opendata", "demo")  # fmt: skip
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
+           "pgettext_lazy", "npgettext", "npgettext_lazy", "gettext_noop"}  # fmt: skip
+WITH_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
+# {% translate "..." %} and {% translate "..." context "..." %} in a template.
+TEMPLATE_TRANSLATE = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?"""
+)
+
+
+def _python_files() -> list[Path]:
+    root = Path(settings.BASE_DIR)
+    return [
+        path
+        for app in APPS
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+
+
+def _called_name(node: ast.Call) -> str:
+    function = node.func
+    if isinstance(function, ast.Name):
+        return function.id
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return ""
+
+
+def gettext_calls_in_fstrings(source: str) -> list[int]:
+    """Lines where a gettext call stands inside an f-string's {...}: xgettext does not look
+    there, so the message never reaches the catalogue ("Sida 4 of 13")."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            for value in node.values:
+                for inner in ast.walk(value):
+                    if isinstance(inner, ast.Call) and _called_name(inner) in GETTEXT:
+                        found.append(inner.lineno)
+    return found
+
+
+def literal_messages(source: str) -> list[tuple[str | None, str, int]]:
+    """(context, message, line) of every gettext call whose message is a literal."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and _called_name(node) in GETTEXT and node.args):
+            continue
+        name = _called_name(node)
+        context = None
+        args = node.args
+        if name in WITH_CONTEXT:
+            if not (isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)):
+                continue
+            context, args = args[0].value, args[1:]
+        if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            found.append((context, args[0].value, node.lineno))
+    return found
+
+
+def test_the_lint_finds_a_gettext_call_inside_an_fstring():
+    assert gettext_calls_in_fstrings("x = f\"{_('Page')} 3 {_('of')} 12\"") == [1, 1]
+    assert gettext_calls_in_fstrings("x = _('Page %(page)s of %(pages)s') % {}") == []
+
+
+def test_no_gettext_call_inside_an_fstring():
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}"
+        for path in _python_files()
+        for line in gettext_calls_in_fstrings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_every_literal_message_of_the_code_and_templates_is_in_the_catalogue():
+    """A message the code asks for but `makemessages` never collected stays English."""
+    catalogue = {(entry.msgctxt, entry.msgid) for entry in parse_po(po_path("sv"))[1:]}
+    missing = []
+    for path in _python_files():
+        for context, message, line in literal_messages(path.read_text(encoding="utf-8")):
+            if message and (context, message) not in catalogue:
+                missing.append(f"{path.relative_to(settings.BASE_DIR)}:{line} {message!r}")
+    for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html"):
+        for match in TEMPLATE_TRANSLATE.finditer(path.read_text(encoding="utf-8")):
+            key = (match[4], match[2].replace("%", "%%"))  # as makemessages writes it
+            if key not in catalogue:
+                missing.append(f"{path.relative_to(settings.BASE_DIR)} {match[2]!r}")
+    assert missing == []
+
+
+def test_djangos_empty_choice_label_is_ours_in_every_language(compiled_catalogs):
+    """Django 6.1's "- Select an option -" has no Swedish or Norwegian translation of its own;
+    `core.forms` puts it into Styrkort's catalogue."""
+    from django.db.models.utils import get_blank_choice_label
+
+    expected = {"sv": "– Välj –", "nb": "– Velg –", "nn": "– Vel –", "en": "- Select an option -"}
+    for language, label in expected.items():
+        with translation.override(language):
+            assert str(get_blank_choice_label()) == label

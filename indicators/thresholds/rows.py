@@ -187,7 +187,7 @@ class RowReader:
     def _red_meets_yellow(self, red_end: End, yellow_low: End) -> None:
         if yellow_low.value > red_end.value:
             self._note_hole(self.red, self.yellow, red_end.value, yellow_low.value, Colour.YELLOW)
-        elif yellow_low.value < red_end.value or red_end.inclusive:
+        elif yellow_low.value < red_end.value or (red_end.inclusive and yellow_low.inclusive):
             self.note(
                 C.OVERLAP,
                 _('Yellow "%(yellow)s" reaches into red "%(red)s".'),
@@ -201,7 +201,9 @@ class RowReader:
             self._note_hole(
                 self.yellow, self.green, yellow_high.value, green_start.value, Colour.YELLOW
             )
-        elif yellow_high.value > green_start.value or green_start.inclusive:
+        elif yellow_high.value > green_start.value or (
+            green_start.inclusive and yellow_high.inclusive
+        ):
             self.note(
                 C.OVERLAP,
                 _('Yellow "%(yellow)s" reaches into green "%(green)s".'),

@@ -2,6 +2,8 @@
 
 Dashes and minus signs have one spelling, as have the operators (≥, >=, =>); spaces may stand
 anywhere; decimals are written with a comma or a point; %, tkr, kr and days may follow a number.
+A band may also be written with both of its sides, as Styrkort writes yellow
+(`indicators.colour.band_texts`): "≥ 70 och < 80", "> 6,0 og ≤ 7,0", "≥ 70 and < 80", "≥70–<80".
 """
 
 import re
@@ -31,6 +33,14 @@ _WORDS = "|".join(sorted((word for word in UNIT_WORDS if word.isalpha()), key=le
 _CELL = re.compile(
     rf"(?P<op><=|>=|<|>)?(?P<a>{_NUMBER})(?P<unit_a>%|{_WORDS})?"
     rf"(?:-(?P<b>{_NUMBER})(?P<unit_b>%|{_WORDS})?)?",
+    re.IGNORECASE,
+)
+# Both sides of a band, each with its operator, joined by "and" in one of the languages or a dash.
+_OPERATOR = r"<=|>=|<|>"
+_TWO_SIDED = re.compile(
+    rf"(?P<op>{_OPERATOR})(?P<a>{_NUMBER})(?P<unit_a>%|{_WORDS})?"
+    rf"(?:och|og|and|&|-)"
+    rf"(?P<op_b>{_OPERATOR})(?P<b>{_NUMBER})(?P<unit_b>%|{_WORDS})?",
     re.IGNORECASE,
 )
 _TARGET = re.compile(rf"(?:(?P<op><=|>=|<|>)\s*)?(?P<number>{_NUMBER})")
@@ -100,7 +110,11 @@ def decimal(text: str) -> Decimal | None:
 
 def cell_read(colour: Colour, text: str) -> Cell:
     """Read one band cell. Raises Decide when it cannot be read."""
-    match = _CELL.fullmatch("".join(normalised(text).split()))
+    compact = "".join(normalised(text).split())
+    two_sided = _TWO_SIDED.fullmatch(compact)
+    if two_sided is not None:
+        return _two_sided(colour, text.strip(), two_sided)
+    match = _CELL.fullmatch(compact)
     units = (
         {UNIT_WORDS[word.lower()] for word in (match["unit_a"], match["unit_b"]) if word}
         if match
@@ -146,6 +160,42 @@ def _bound(colour: Colour, text: str, operator: str, value: Decimal, unit: UnitH
     if operator in HIGHER_OPERATORS:
         return Cell(colour, text, end, None, operator=operator, unit=unit)
     return Cell(colour, text, None, end, operator=operator, unit=unit)
+
+
+def _two_sided(colour: Colour, text: str, match: re.Match) -> Cell:
+    """A band written with both sides, e.g. "≥70och<80": each side's operator says whether its
+    number belongs to the band."""
+    units = {UNIT_WORDS[word.lower()] for word in (match["unit_a"], match["unit_b"]) if word}
+    numbers = [decimal(match[name]) for name in ("a", "b")]
+    if None in numbers or len(units) > 1:
+        raise Decide(
+            FindingCode.UNREADABLE,
+            _('%(colour)s: "%(text)s" is not a threshold.'),
+            _("Write a number, a range or a bound, e.g. 80, 71-79, <70 or ≥80."),
+            colour=colour.label,
+            text=text,
+        )
+    ends = [
+        (operator in HIGHER_OPERATORS, End(number, inclusive="=" in operator))
+        for operator, number in zip((match["op"], match["op_b"]), numbers, strict=True)
+    ]
+    lows = [end for is_low, end in ends if is_low]
+    highs = [end for is_low, end in ends if not is_low]
+    low, high = (lows[0], highs[0]) if len(lows) == len(highs) == 1 else (None, None)
+    if (
+        low is None
+        or high is None
+        or low.value > high.value
+        or (low.value == high.value and not (low.inclusive and high.inclusive))
+    ):
+        raise Decide(
+            FindingCode.UNREADABLE,
+            _('%(colour)s: no value lies in "%(text)s".'),
+            _("Write the lower side with > or ≥ and the upper side with < or ≤, e.g. ≥70 and <80."),
+            colour=colour.label,
+            text=text,
+        )
+    return Cell(colour, text, low, high, unit=units.pop() if units else None)
 
 
 def _range(

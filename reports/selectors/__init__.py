@@ -8,6 +8,7 @@ from reports.selectors.data import (
     Change,
     ColourCount,
     Comparison,
+    Contribution,
     GoalSection,
     HistoryPoint,
     IndicatorRow,
@@ -28,6 +29,7 @@ from reports.selectors.report import (
     committee_of,
     expected_units,
     follow_up_report,
+    report_language,
     report_title,
 )
 from reports.selectors.values import ShownValue, shown_value
@@ -37,6 +39,7 @@ __all__ = [
     "Change",
     "ColourCount",
     "Comparison",
+    "Contribution",
     "GoalSection",
     "HistoryPoint",
     "IndicatorRow",
@@ -54,6 +57,7 @@ __all__ = [
     "plan_readiness",
     "published_for",
     "published_reports_visible_to",
+    "report_language",
     "report_title",
     "shown_value",
 ]

@@ -75,6 +75,9 @@ class IndicatorRow:
     comparisons_credit: str = ""
     is_carried: bool = False
     carried_text: str = ""
+    # What the chart would be missing, in one line, when there is no measured value to draw
+    # ("No values measured yet: the chart starts with the first value."); empty otherwise.
+    chart_missing_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,20 @@ class ColourCount:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """A goal of a lower plan (one level down the governance chain) that contributes to a goal
+    of the report's plan, with how far its activities have come in the period."""
+
+    plan_name: str
+    owner: str
+    number: int
+    title: str
+    activities_done: int
+    activities_total: int
+    share_done_text: str
+
+
+@dataclass(frozen=True)
 class GoalSection:
     """A goal of the plan: its indicators, activities, analysis and assessment."""
 
@@ -126,6 +143,8 @@ class GoalSection:
     # How many activities stand how, besides the done ones: (status in words, count), in the
     # order of the statuses, "not reported" last; statuses with no activity left out.
     status_counts: tuple[tuple[str, int], ...] = ()
+    # The lower plans' goals that contribute to this goal (`goals.Goal.contributes_to`).
+    contributions: tuple[Contribution, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +165,83 @@ class ReportDecision:
     decided_by: str
     label: str
     registration_number: str
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """A cross-cutting perspective the plan addresses (gender equality, the child's rights,
+    sustainability): its name and the plan's text."""
+
+    key: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AssessmentCount:
+    """How many goals have an assessment (the five steps, then "not assessed")."""
+
+    assessment: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    """An indicator a committee should look at first: red, or worse than the previous value."""
+
+    goal_number: int
+    goal_title: str
+    goal_anchor: str
+    name: str
+    value_text: str
+    colour: Colour
+    colour_label: str
+    is_red: bool
+    fell: bool
+    # "Worse than T1 2023 (7,8 %)" when the value fell; empty otherwise.
+    fell_text: str
+
+
+@dataclass(frozen=True)
+class OverdueActivity:
+    """An activity that was due by the end of the period and is not done."""
+
+    goal_number: int
+    goal_anchor: str
+    title: str
+    timing: str
+    status_label: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class GoalAnalysis:
+    """A goal's written analysis as the summary quotes it: the goal, its assessment, and the
+    analysis's first paragraph (`is_shortened` when the analysis goes on)."""
+
+    goal_number: int
+    goal_title: str
+    goal_anchor: str
+    assessment: str
+    assessment_label: str
+    text: str
+    is_shortened: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The page a committee member reads first: the roll-up counts in words, what needs
+    attention, overdue activities and the written analyses."""
+
+    lead: str
+    indicators_text: str
+    activities_text: str
+    goals_text: str
+    assessment_counts: tuple[AssessmentCount, ...]
+    attention: tuple[Attention, ...]
+    overdue: tuple[OverdueActivity, ...]
+    analyses: tuple[GoalAnalysis, ...]
 
 
 @dataclass(frozen=True)
@@ -180,6 +276,12 @@ class Report:
     language: str
     generated_at: datetime.datetime
     decision: ReportDecision | None = None
+    # Every organisation that owns the plan: the lead first, then a joint plan's partners.
+    owners: tuple[str, ...] = ()
+    perspectives: tuple[Perspective, ...] = ()
+    summary: Summary | None = None
+    # The report's date and time texts in its language ("2023-05-01 – 2023-08-31").
+    generated_text: str = ""
 
     @property
     def missing_units(self) -> list[UnitReadiness]:

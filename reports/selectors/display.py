@@ -1,10 +1,13 @@
 """How values, bands, targets, periods and people are written for readers: one way for every page
 and output (the overview, the report in HTML, PDF and Excel, and the reporting page)."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.colour import Colour, format_value
 from indicators.models import Indicator
@@ -33,6 +36,40 @@ def band_of(indicator: Indicator, value: Decimal | None) -> Band:
     if colour == Colour.NO_VALUE:
         return Band(colour)
     return Band(colour, indicator.band_texts().get(colour, ""))
+
+
+# A month's name inside a sentence ("klar i juni", "innen desember"): lower-case in Swedish
+# and Norwegian, unlike the month standing alone as a label ("Juni").
+MONTHS_IN_SENTENCE = {
+    1: pgettext_lazy("month name in a sentence", "January"),
+    2: pgettext_lazy("month name in a sentence", "February"),
+    3: pgettext_lazy("month name in a sentence", "March"),
+    4: pgettext_lazy("month name in a sentence", "April"),
+    5: pgettext_lazy("month name in a sentence", "May"),
+    6: pgettext_lazy("month name in a sentence", "June"),
+    7: pgettext_lazy("month name in a sentence", "July"),
+    8: pgettext_lazy("month name in a sentence", "August"),
+    9: pgettext_lazy("month name in a sentence", "September"),
+    10: pgettext_lazy("month name in a sentence", "October"),
+    11: pgettext_lazy("month name in a sentence", "November"),
+    12: pgettext_lazy("month name in a sentence", "December"),
+}
+
+
+def month_in_sentence(month: int) -> str:
+    """A month's name as written inside a sentence in the active language: "juni", "June"."""
+    return str(MONTHS_IN_SENTENCE[month])
+
+
+def date_text(day: datetime.date | None) -> str:
+    """A date in the active language's short format: "2022-11-29", "29.11.2022"."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def decision_text(day: datetime.date | None, paragraph: str = "") -> str:
+    """A decision as a document writes it, its date in the language's format:
+    "2022-11-29 § 190" in Swedish, "29.11.2022 § 190" in Norwegian."""
+    return " ".join(part for part in (date_text(day), paragraph) if part)
 
 
 def person_name(user) -> str:

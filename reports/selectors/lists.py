@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from goals.models import Activity
 from planning.models import FollowUpPeriod, Plan, Unit
-from planning.selectors import plans_visible_to
+from planning.selectors import plan_owner_units, plans_visible_to
 from reports.models import PublishedReport, ReportJob
 from reports.selectors.data import UnitReadiness
 from reports.selectors.report import readiness_rows
@@ -16,7 +16,7 @@ def plan_readiness(plan: Plan, period: FollowUpPeriod) -> list[tuple[Unit, UnitR
 
     Three queries: the organisation's units, the plan's activities and the marks.
     """
-    units = list(Unit.objects.filter(organisation_id=plan.organisation_id))
+    units = list(plan_owner_units(plan))
     activities = Activity.objects.filter(goal__plan=plan, unit__isnull=False).only("unit_id")
     return readiness_rows(plan, period, units, activities)
 

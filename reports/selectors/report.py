@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from goals.models import Activity, ActivityStatus, GoalFollowUp
 from indicators.colour import Colour
 from indicators.models import Indicator
 from planning.models import FollowUpPeriod, Plan, ReportReadiness, Unit
-from planning.selectors import descendants_by_unit
+from planning.selectors import descendants_by_unit, plan_owner_units
 from reports.selectors.data import (
     ActivityRow,
     ColourCount,
@@ -32,7 +33,8 @@ from reports.selectors.data import (
     ReportDecision,
     UnitReadiness,
 )
-from reports.selectors.display import period_label, person_name
+from reports.selectors.display import date_text, decision_text, period_label, person_name
+from reports.selectors.summary import contributions, perspectives, report_summary, share_text
 from reports.selectors.values import (
     PlanValues,
     carried_text,
@@ -57,6 +59,17 @@ class _Context:
 # --- Labels ---------------------------------------------------------------------------------------
 
 
+def report_language(plan: Plan, asked: str | None = None) -> str:
+    """The language a plan's report is written in: the one a reader asked for (`?lang=`) when
+    Styrkort has it, else the organisation's report language. `plan.organisation` should be
+    selected."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    for language in (asked, plan.organisation.report_language):
+        if language in codes:
+            return language
+    return settings.LANGUAGE_CODE
+
+
 def report_title(plan_name: str, period: FollowUpPeriod) -> str:
     """ "Follow-up report T1 2023: <plan>", or "Year-end report 2023: <plan>"."""
     if period.is_year_end:
@@ -64,17 +77,6 @@ def report_title(plan_name: str, period: FollowUpPeriod) -> str:
     return _("Follow-up report %(period)s: %(plan)s") % {
         "period": period_label(period),
         "plan": plan_name,
-    }
-
-
-def share_text(done: int, total: int) -> str:
-    """The share of activities done, in words and per cent: "2 of 3 (67 %)"."""
-    if not total:
-        return _("No activities")
-    return _("%(done)s of %(total)s (%(percent)s %%)") % {
-        "done": done,
-        "total": total,
-        "percent": round(100 * done / total),
     }
 
 
@@ -144,7 +146,9 @@ def _activities_in_report(activities: Iterable[Activity], period: FollowUpPeriod
 # --- Goals, readiness and the whole report --------------------------------------------------------
 
 
-def _goal_section(context: _Context, goal, follow_up: GoalFollowUp | None) -> GoalSection:
+def _goal_section(
+    context: _Context, goal, follow_up: GoalFollowUp | None, contributing: tuple = ()
+) -> GoalSection:
     indicators = tuple(indicator_row(context.values, i) for i in goal.indicators.all())
     activities = tuple(
         _activity_row(context, a)
@@ -170,6 +174,7 @@ def _goal_section(context: _Context, goal, follow_up: GoalFollowUp | None) -> Go
         analysis=follow_up.analysis if follow_up else "",
         follow_up_version=follow_up.version if follow_up else None,
         status_counts=status_counts(activities),
+        contributions=contributing,
     )
 
 
@@ -207,6 +212,13 @@ def readiness_rows(
         )
         rows.append((unit, ready))
     return rows
+
+
+def owners(plan: Plan) -> tuple[str, ...]:
+    """Every organisation that owns the plan, as report covers name them: the lead first, then
+    a joint plan's partners by name."""
+    partners = sorted(plan.partner_organisations.all(), key=lambda found: found.display_name)
+    return (plan.organisation.display_name, *(found.display_name for found in partners))
 
 
 def committee_of(plan: Plan, units: list[Unit]) -> str:
@@ -257,39 +269,50 @@ def follow_up_report(
     context.values = load_values(period, indicators)
     _load_statuses(context)
     follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
-    sections = tuple(_goal_section(context, goal, follow_ups.get(goal.pk)) for goal in goals)
-    units = list(Unit.objects.filter(organisation_id=plan.organisation_id))
+    contributing = contributions(plan, period)
+    sections = tuple(
+        _goal_section(context, goal, follow_ups.get(goal.pk), contributing.get(goal.pk, ()))
+        for goal in goals
+    )
+    units = list(plan_owner_units(plan))
     activities = [a for goal in goals for a in goal.activities.all()]
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
-    start, end = period.starts_on, period.ends_on
+    totals = colour_counts(row.colour for goal in sections for row in goal.indicators)
+    generated_at = timezone.now()
     return Report(
         plan_id=plan.pk,
         plan_name=plan.name,
         plan_kind=str(plan.get_kind_display()),
-        organisation=plan.organisation.name,
+        organisation=plan.organisation.display_name,
         committee=committee_of(plan, units),
         owner_unit=plan.owner_unit.name if plan.owner_unit_id else "",
         responsible=plan.responsible,
         plan_years=plan.period_label,
         plan_decided_by=plan.decided_by,
-        plan_decision=plan.decision_label,
+        plan_decision=decision_text(plan.decision_date, plan.decision_paragraph),
         registration_number=plan.registration_number,
         period_id=period.pk,
         period_kind=period.kind,
         period_label=period_label(period),
         period_name=f"{period.get_kind_display()} {period.year}",
-        period_dates=f"{start.isoformat()} – {end.isoformat()}",
+        period_dates=f"{date_text(period.starts_on)} – {date_text(period.ends_on)}",
         is_year_end=period.is_year_end,
         title=report_title(plan.name, period),
         anchor=f"plan-{plan.pk}",
         goals=sections,
-        colour_totals=colour_counts(row.colour for goal in sections for row in goal.indicators),
+        colour_totals=totals,
         activities_done=done,
         activities_total=total,
         share_done_text=share_text(done, total),
         readiness=tuple(row for _unit, row in readiness_rows(plan, period, units, activities)),
         language=get_language() or "",
-        generated_at=timezone.now(),
+        generated_at=generated_at,
         decision=decision,
+        owners=owners(plan),
+        perspectives=perspectives(plan),
+        summary=report_summary(sections, totals, done, total),
+        generated_text=formats.date_format(
+            timezone.localtime(generated_at), "SHORT_DATETIME_FORMAT"
+        ),
     )

@@ -7,7 +7,13 @@ read:
 - the activities without a unit, and the plan's indicator values, when the plan is owned by one
   of their units or by a unit above one of them ("the whole operation": the seed's "Alla chefer"
   activities). A unit manager below the plan's owner reports these on behalf of their own unit
-  (see `Reporting.plan_reporter`), which is what `planning.permissions.can_report` is asked.
+  (see `Reporting.plan_reporter`), which is what `planning.permissions.can_report` is asked:
+  the activities without a unit, and the indicator values of their own unit. The plan-wide
+  values are written only by the managers of the plan's owner unit (or above it) and by the
+  plan's planners: a unit manager below never overwrites the administration's figure.
+
+A joint plan is followed up in its lead organisation's periods; the people of its partner
+organisations report there the activities of their own units.
 
 Planners and administrators of a plan report everything in it. The number of queries does not
 depend on the number of plans, goals, activities or indicators.
@@ -67,13 +73,15 @@ class ActivityRow:
 
 @dataclass
 class IndicatorRow:
-    """An indicator whose value for the whole plan is entered in a period."""
+    """An indicator whose value is entered in a period: for the whole plan, or (`unit`) for the
+    unit on whose behalf a unit manager below the plan's owner reports."""
 
     period: FollowUpPeriod
     plan: Plan
     indicator: Indicator
     measurement: Measurement | None
     can_write: bool
+    unit: Unit | None = None
     form: object = None
     conflict: dict | None = None
     notice: str = ""
@@ -228,10 +236,22 @@ class Reporting:
 
 
 def _reporter_organisations(scope: Scope) -> Q:
-    """The organisations in which the user reports: a filter on follow-up periods."""
+    """The organisations in which the user reports: a filter on follow-up periods. Their own,
+    and the lead organisations of the decided joint plans their organisations are partners of
+    (a joint plan is followed up in its lead's periods)."""
     whole = set().union(*(scope.whole_organisations.get(role, set()) for role in REPORTERS))
     units = set().union(*(scope.units.get(role, set()) for role in REPORTERS))
-    return Q(organisation_id__in=whole) | Q(organisation__units__in=units)
+    own = whole | {
+        scope.unit_organisation[unit] for unit in units if unit in scope.unit_organisation
+    }
+    joint = Plan.objects.filter(partner_organisations__in=own, status=Plan.Status.DECIDED).values(
+        "organisation_id"
+    )
+    return (
+        Q(organisation_id__in=whole)
+        | Q(organisation__units__in=units)
+        | Q(organisation_id__in=joint)
+    )
 
 
 def open_periods(scope: Scope) -> list[FollowUpPeriod]:
@@ -293,6 +313,9 @@ def reporting_periods(user, scope: Scope) -> list[PeriodBlock]:
         return [PeriodBlock(period) for period in periods]
     goals = _goals(plans)
     rules = Reporting(user, scope, _units_of({plan.organisation_id for plan in plans}))
+    # On whose behalf the user reports each plan's values: None for the plan as a whole.
+    behalf = {plan.pk: rules.plan_reporter(plan) for plan in plans}
+    behalf_units = {unit.pk for _writable, unit in behalf.values() if unit is not None}
 
     activity_ids = [activity.pk for goal in goals for activity in goal.activities.all()]
     indicator_ids = [indicator.pk for goal in goals for indicator in goal.indicators.all()]
@@ -304,11 +327,11 @@ def reporting_periods(user, scope: Scope) -> list[PeriodBlock]:
         ).select_related("reported_by")
     }
     measurements = {
-        (measurement.indicator_id, measurement.period_id): measurement
+        (measurement.indicator_id, measurement.period_id, measurement.unit_id): measurement
         for measurement in Measurement.objects.filter(
+            Q(unit__isnull=True) | Q(unit_id__in=behalf_units),
             indicator_id__in=indicator_ids,
             period_id__in=period_ids,
-            unit__isnull=True,
             gender=Gender.TOTAL,
         ).select_related("entered_by")
     }
@@ -324,7 +347,8 @@ def reporting_periods(user, scope: Scope) -> list[PeriodBlock]:
             if plan.period_problem(period) is not None:
                 continue
             plan_block = PlanBlock(plan)
-            plan_writable = rules.plan_reporter(plan)[0]
+            plan_writable, plan_unit = behalf[plan.pk]
+            unit_id = plan_unit.pk if plan_unit is not None else None
             for goal in goals_by_plan[plan.pk]:
                 goal_block = GoalBlock(goal)
                 for activity in goal.activities.all():
@@ -348,8 +372,9 @@ def reporting_periods(user, scope: Scope) -> list[PeriodBlock]:
                             period=period,
                             plan=plan,
                             indicator=indicator,
-                            measurement=measurements.get((indicator.pk, period.pk)),
+                            measurement=measurements.get((indicator.pk, period.pk, unit_id)),
                             can_write=True,
+                            unit=plan_unit,
                         )
                         for indicator in goal.indicators.all()
                     ]
@@ -423,15 +448,22 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
     plan = indicator.goal.plan
     period = _period_and_plan_or_404(user, scope, period_id, plan)
     rules = Reporting(user, scope, _units_of({plan.organisation_id}))
-    if not rules.plan_reporter(plan)[0]:
+    writable, unit = rules.plan_reporter(plan)
+    if not writable:
         raise Http404
+    # A unit manager below the plan's owner writes their own unit's value, never the plan's.
     measurement = (
         Measurement.objects.select_related("entered_by")
-        .filter(indicator=indicator, period=period, unit__isnull=True, gender=Gender.TOTAL)
+        .filter(indicator=indicator, period=period, unit=unit, gender=Gender.TOTAL)
         .first()
     )
     return IndicatorRow(
-        period=period, plan=plan, indicator=indicator, measurement=measurement, can_write=True
+        period=period,
+        plan=plan,
+        indicator=indicator,
+        measurement=measurement,
+        can_write=True,
+        unit=unit,
     )
 
 

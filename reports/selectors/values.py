@@ -253,6 +253,13 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
     source, source_text = _source(indicator, measurement)
     comparisons, comparisons_credit = _comparisons(values, indicator)
     shown_label = period_label(shown.period) if shown.period is not None else ""
+    history = tuple(
+        HistoryPoint(period_label(m.period), m.value, indicator.colour_of(m.value))
+        for m in measurements
+    )
+    missing = ""
+    if not any(point.value is not None for point in history):
+        missing = _("No chart: %(name)s has no measured value yet.") % {"name": indicator.name}
     return IndicatorRow(
         pk=indicator.pk,
         name=indicator.name,
@@ -275,12 +282,10 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         source=source,
         source_text=source_text,
         comment=measurement.comment if measurement is not None else "",
-        history=tuple(
-            HistoryPoint(period_label(m.period), m.value, indicator.colour_of(m.value))
-            for m in measurements
-        ),
+        history=history,
         comparisons=comparisons,
         comparisons_credit=comparisons_credit,
         is_carried=shown.is_carried,
         carried_text=carried_text(shown_label) if shown.is_carried else "",
+        chart_missing_text=missing,
     )

@@ -1,6 +1,7 @@
 """Template tags of the report pages and the PDF."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from reports.charts import indicator_chart
@@ -16,6 +17,47 @@ def report_chart(row: IndicatorRow, prefix: str) -> SafeString:
 
 
 @register.filter
+def bounds_together(text: str) -> str:
+    """A band text with each operator kept on the line of its number ("≥ 70 och < 80" breaks
+    only between its two sides)."""
+    for operator in ("≥", "≤", "<", ">"):
+        text = text.replace(f"{operator} ", f"{operator}\u00a0")
+    return text
+
+
+@register.filter
 def heading_level(base: int, offset: int) -> int:
     """A heading level below `base`: {{ level|heading_level:1 }} is the next level down."""
     return min(int(base) + int(offset), 6)
+
+
+# --- The reporting page ---------------------------------------------------------------------------
+
+
+def _rows(block) -> list:
+    """The rows a reporting page's block (a period's, a plan's or a goal's) asks the user for."""
+    if hasattr(block, "activity_rows"):
+        return [*block.activity_rows, *block.indicator_rows]
+    return [*block.activities, *block.indicators]
+
+
+def _reported(row) -> bool:
+    return row.is_reported if hasattr(row, "is_reported") else row.is_entered
+
+
+@register.filter
+def rows_left(block) -> int:
+    """How many of the block's rows the user may write and has not reported yet."""
+    return sum(1 for row in _rows(block) if row.can_write and not _reported(row))
+
+
+@register.filter
+def all_reported(block) -> bool:
+    """Whether nothing is left to report in the block (it is hidden by the filter then)."""
+    return rows_left(block) == 0
+
+
+@register.filter
+def count_span(count: int, name: str) -> SafeString:
+    """A count the reporting page updates as rows are saved: <span data-count="name">3</span>."""
+    return format_html('<span data-count="{}">{}</span>', name, count)

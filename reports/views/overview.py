@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from planning.permissions import plan_or_404
 from planning.selectors import scope_for
 from reports.selectors import follow_up_report
+from reports.selectors.display import decision_text
 from reports.selectors.overview import overview_period, overview_periods
 
 
@@ -34,7 +35,15 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
     plan = plan_or_404(request.user, plan_id, scope_for(request.user))
     periods = overview_periods(plan)
     period = overview_period(periods, period_id)
-    context = {"plan": plan, "periods": periods, "period": period, "report": None, "goals": ()}
+    context = {
+        "plan": plan,
+        "periods": periods,
+        "period": period,
+        "report": None,
+        "goals": (),
+        # The decision as the reader's language writes dates: "29.11.2022 § 190" in Norwegian.
+        "decision": decision_text(plan.decision_date, plan.decision_paragraph),
+    }
     if period is not None:
         context["report"] = follow_up_report(plan, period)
         context["report_url"] = optional_url("reports:report", plan.pk, period.pk)

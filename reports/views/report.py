@@ -6,13 +6,15 @@ need `can_edit_plan`; marking a unit ready needs `can_report` on that unit. Anyt
 404. Changes are POST-only and CSRF-protected.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils import translation
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +24,7 @@ from goals.models import Goal, GoalFollowUp
 from goals.services import goal_follow_up_save
 from planning.models import FollowUpPeriod, Plan
 from planning.permissions import can_edit_plan, can_report, plan_or_404, require
-from planning.selectors import Scope, scope_for
+from planning.selectors import Scope, plans_visible_to, scope_for
 from planning.services import readiness_mark
 from reports import excel
 from reports.forms import GoalFollowUpForm, PublishForm, ReadinessForm
@@ -36,6 +38,7 @@ from reports.selectors import (
     plan_readiness,
     published_for,
     published_reports_visible_to,
+    report_language,
 )
 from reports.services import report_job_request, report_job_retry, report_publish
 
@@ -65,20 +68,55 @@ def _report_url(plan: Plan, period: FollowUpPeriod, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _language(request: HttpRequest, plan: Plan) -> str:
+    """The report's language: the organisation's, or the one asked for with ?lang=."""
+    return report_language(plan, request.GET.get("lang"))
+
+
+def _with_language(url: str, language: str) -> str:
+    return f"{url}?{urlencode({'lang': language})}"
+
+
+def _language_choices(request: HttpRequest, language: str) -> list[dict]:
+    """Every language a report can be read in, each with the page's address in it."""
+    choices = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        choices.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": _with_language(request.path, code),
+                "current": code == language,
+            }
+        )
+    return choices
+
+
 @login_required
 @require_GET
 def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
-    """The follow-up report in the browser, with links to its PDF, Excel and the work on it."""
+    """The follow-up report in the browser, in the organisation's report language (or the one
+    asked for), led by its PDF; the work on it (analysis, ready marks, publishing, Excel) is
+    offered to those who do it."""
     scope, plan, period = _plan_and_period(request, plan_id, period_id)
-    data = follow_up_report(plan, period)
+    language = _language(request, plan)
+    with translation.override(language):
+        data = follow_up_report(plan, period)
+    can_edit = can_edit_plan(scope, plan)
+    markable = _markable(scope, plan, plan_readiness(plan, period))
     context = {
         "report": data,
         "large": is_large(data),
         "plan": plan,
         "period": period,
         "periods": periods_for_plan(plan),
-        "can_edit": can_edit_plan(scope, plan),
+        "can_edit": can_edit,
+        "can_mark_ready": bool(markable),
         "published": published_for(plan, period),
+        "report_languages": _language_choices(request, language),
+        "pdf_url": _with_language(reverse("reports:pdf", args=[plan.pk, period.pk]), language),
+        "excel_url": _with_language(reverse("reports:excel", args=[plan.pk, period.pk]), language),
     }
     return render(request, "reports/report.html", context)
 
@@ -88,11 +126,12 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
 def report_pdf_view(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
     """The report as PDF, rendered in the request; a large one is made in the background."""
     _scope, plan, period = _plan_and_period(request, plan_id, period_id)
-    data = follow_up_report(plan, period)
-    if is_large(data):
-        messages.info(request, _("The report is large: generate its PDF in the background."))
-        return redirect(_report_url(plan, period))
-    rendered = report_pdf(data)
+    with translation.override(_language(request, plan)):
+        data = follow_up_report(plan, period)
+        if is_large(data):
+            messages.info(request, _("The report is large: generate its PDF in the background."))
+            return redirect(_report_url(plan, period))
+        rendered = report_pdf(data)
     filename = report_filename(plan.name, str(period)) + ".pdf"
     return _file(rendered.content, PDF, filename, inline=True)
 
@@ -106,7 +145,7 @@ def report_pdf_job(request: HttpRequest, plan_id: int, period_id: int) -> HttpRe
         organisation=plan.organisation,
         period=period,
         plans=[plan],
-        language=get_language(),
+        language=report_language(plan, request.POST.get("lang")),
         actor=request.user,
     )
     messages.success(request, _("The report is being generated."))
@@ -121,7 +160,8 @@ def report_excel(request: HttpRequest, plan_id: int, period_id: int) -> HttpResp
     layout = request.GET.get("layout", excel.PER_GOAL)
     if layout not in excel.LAYOUTS:
         raise Http404
-    content = excel.report_workbook(follow_up_report(plan, period), layout)
+    with translation.override(_language(request, plan)):
+        content = excel.report_workbook(follow_up_report(plan, period), layout)
     filename = report_filename(plan.name, str(period), layout) + ".xlsx"
     return _file(content, XLSX, filename, inline=False)
 
@@ -231,9 +271,11 @@ def publish(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
     form = PublishForm(request.POST or None, initial={"decided_by": plan.decided_by})
     if request.method == "POST" and published is None and form.is_valid():
         try:
-            published = report_publish(
-                plan=plan, period=period, actor=request.user, **form.cleaned_data
-            )
+            # Published in the organisation's report language, whatever the planner reads in.
+            with translation.override(report_language(plan)):
+                published = report_publish(
+                    plan=plan, period=period, actor=request.user, **form.cleaned_data
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -313,7 +355,7 @@ def organisation_report(request: HttpRequest, organisation_id: int, period_id: i
             organisation=period.organisation,
             period=period,
             plans=plans,
-            language=get_language(),
+            language=period.organisation.report_language or get_language(),
             actor=request.user,
         )
         messages.success(request, _("The report is being generated."))
@@ -328,8 +370,13 @@ def organisation_report(request: HttpRequest, organisation_id: int, period_id: i
 
 
 def _job_or_404(request: HttpRequest, pk: int, **extra) -> ReportJob:
+    """The user's own job, while they may still read every plan in it: a job asked for before
+    a role was taken away is not theirs to see or download any more."""
     job = jobs_of(request.user).filter(pk=pk, **extra).first()
     if job is None:
+        raise Http404
+    readable = plans_visible_to(request.user).values("pk")
+    if job.plans.exclude(pk__in=readable).exists():
         raise Http404
     return job
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.period_locks import period_lock
 from core.versioning import EditConflict
 from goals.models import ActivityStatus
 from goals.services import activity_status_set
@@ -129,7 +130,12 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
     return render(
         request,
         PAGE,
-        {"periods": periods, "statuses": ActivityStatus.Status.choices},
+        {
+            "periods": periods,
+            "statuses": ActivityStatus.Status.choices,
+            # ?unreported=1: only the rows not reported yet (the others are hidden).
+            "unreported_only": request.GET.get("unreported") == "1",
+        },
     )
 
 
@@ -162,8 +168,16 @@ def _answer(request: HttpRequest, row, partial: str, *, saved_message: str = "")
     return _page(request, override=row)
 
 
-def _closed_notice(row) -> str:
-    return _("%(period)s is closed for reporting: nothing was saved.") % {"period": row.period}
+def _closed_notice(row) -> str | None:
+    """Why nothing may be written in the row's period, or None: the period is closed for
+    reporting, or its report is published (frozen; the import refuses the same writes)."""
+    if not row.period.is_open:
+        return _("%(period)s is closed for reporting: nothing was saved.") % {"period": row.period}
+    if period_lock(row.plan, row.period) is not None:
+        return _("The report of %(period)s is published and frozen: nothing was saved.") % {
+            "period": row.period
+        }
+    return None
 
 
 @login_required_htmx
@@ -175,8 +189,8 @@ def activity_status(request: HttpRequest, period_id: int, activity_id: int) -> H
     require(row.can_write)
     form = ActivityStatusForm(request.POST, activity=row.activity, period=row.period)
     row.form = form
-    if not row.period.is_open:
-        row.notice = _closed_notice(row)
+    if notice := _closed_notice(row):
+        row.notice = notice
         row.form = _activity_form(row)
         return _answer(request, row, "activity")
     if not form.is_valid():
@@ -225,7 +239,8 @@ def activity_status(request: HttpRequest, period_id: int, activity_id: int) -> H
 @login_required_htmx
 @require_POST
 def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> HttpResponse:
-    """Save an indicator's value for the whole plan in a period, with comment and source."""
+    """Save an indicator's value in a period, with comment and source: the plan's value, or
+    the reporter's own unit's for a unit manager below the plan's owner (`row.unit`)."""
     scope = scope_for(request.user)
     row = indicator_row_or_404(request.user, scope, period_id, indicator_id)
     require(row.can_write)
@@ -233,8 +248,8 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
         request.POST, indicator=row.indicator, period=row.period, preview_url=_preview_url(row)
     )
     row.form = form
-    if not row.period.is_open:
-        row.notice = _closed_notice(row)
+    if notice := _closed_notice(row):
+        row.notice = notice
         row.form = _measurement_form(row)
         return _answer(request, row, "indicator")
     if not form.is_valid():
@@ -243,6 +258,7 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
         saved = measurement_record(
             indicator=row.indicator,
             period=row.period,
+            unit=row.unit,  # None: the plan's value; else the reporter's own unit's
             value=form.cleaned_data["value"],
             comment=form.cleaned_data["comment"].strip(),
             source=form.cleaned_data["source"].strip(),
@@ -255,7 +271,7 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
             .filter(
                 indicator=row.indicator,
                 period=row.period,
-                unit__isnull=True,
+                unit=row.unit,
                 gender=Gender.TOTAL,
             )
             .first()

@@ -114,14 +114,14 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     page.locator("#id_red_bound").press_sequentially("7,0")
     expect(page.locator("#band-preview .band-problems")).to_have_count(0)
     expect(page.locator("#band-preview .bands__text")).to_have_count(3)
-    assert preview_texts(page) == ["≤ 6,0", "6,0–7,0", "≥ 7,0"]
+    assert preview_texts(page) == ["≤ 6,0", "> 6,0 och < 7,0", "≥ 7,0"]
     page.locator("#id_green_bound_inclusive").uncheck()
     expect(page.locator("#band-preview")).to_contain_text("< 6,0")
     page.fill("#id_target_text", "Total sjukfrånvaro < 6 %")
     page.locator("form.planner-form button[type=submit]").click()
     indicator = Indicator.objects.get(goal=goal)
     page.wait_for_url(f"**/plans/{plan.pk}/structure/#indicator-{indicator.pk}")
-    assert indicator.band_texts() == {"green": "< 6,0", "yellow": "6,0–7,0", "red": "≥ 7,0"}
+    assert indicator.band_texts() == {"green": "< 6,0", "yellow": "≥ 6,0 och < 7,0", "red": "≥ 7,0"}
     row = page.locator(f"#indicator-{indicator.pk}")
     expect(row.locator(".colour--red")).to_be_visible()
     expect(row).to_contain_text("≥ 7,0")

@@ -158,7 +158,7 @@ def test_the_editor_opens_in_place_of_the_row_with_the_bands_as_text(planner, in
     page = response.text
     assert f'<tr id="indicator-{indicator.pk}" class="is-editing"' in page
     assert 'name="red" value="&lt; 70"' in page
-    assert 'name="yellow" value="70–80"' in page
+    assert 'name="yellow" value="≥ 70 and &lt; 80"' in page
     assert 'name="green" value="≥ 80"' in page
     assert f'name="version" value="{indicator.version}"' in page
     # Without JavaScript there is no editor in place: the full form.
@@ -193,7 +193,7 @@ def test_a_save_of_what_is_stored_writes_nothing(planner, indicator):
         "target": "80",
         "name": "HME-index",
         "red": "< 70",
-        "yellow": "70–80",
+        "yellow": "≥ 70 and < 80",  # as the row shows it (in English, as HTMX asks)
         "green": "≥ 80",
         "source": "",
         "version": version,

@@ -179,7 +179,7 @@ def test_measurement_for_a_unit_of_another_organisation_is_refused(
 
 def test_indicator_list_shows_the_bands_in_words(admin_client, indicator):
     response = admin_client.get(admin_url(Indicator, "changelist"), **ENGLISH)
-    assert "Green ≥ 80 · Yellow 70–80 · Red &lt; 70" in response.content.decode()
+    assert "Green ≥ 80 · Yellow ≥ 70 and &lt; 80 · Red &lt; 70" in response.content.decode()
 
 
 def test_two_band_indicator_shows_two_bands(admin_client, goal):

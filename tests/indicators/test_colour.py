@@ -283,10 +283,10 @@ def test_target_must_lie_in_green(bands, target, ok, english):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("sv", {GREEN: "< 6,0", YELLOW: "6,0–7,0", RED: "≥ 7,0"}),
-        ("nb", {GREEN: "< 6,0", YELLOW: "6,0–7,0", RED: "≥ 7,0"}),
-        ("nn", {GREEN: "< 6,0", YELLOW: "6,0–7,0", RED: "≥ 7,0"}),
-        ("en", {GREEN: "< 6.0", YELLOW: "6.0–7.0", RED: "≥ 7.0"}),
+        ("sv", {GREEN: "< 6,0", YELLOW: "≥ 6,0 och < 7,0", RED: "≥ 7,0"}),
+        ("nb", {GREEN: "< 6,0", YELLOW: "≥ 6,0 og < 7,0", RED: "≥ 7,0"}),
+        ("nn", {GREEN: "< 6,0", YELLOW: "≥ 6,0 og < 7,0", RED: "≥ 7,0"}),
+        ("en", {GREEN: "< 6.0", YELLOW: "≥ 6.0 and < 7.0", RED: "≥ 7.0"}),
     ],
 )
 def test_band_texts_use_the_locales_decimal_separator(language, expected):
@@ -298,7 +298,29 @@ def test_band_texts_use_the_locales_decimal_separator(language, expected):
 def test_band_texts_higher_is_better_three_bands():
     with translation.override("sv"):
         texts = band_texts(Bands(HIGHER, D("80"), True, D("70"), False))
-    assert texts == {GREEN: "≥ 80", YELLOW: "70–80", RED: "< 70"}
+    assert texts == {GREEN: "≥ 80", YELLOW: "≥ 70 och < 80", RED: "< 70"}
+
+
+@pytest.mark.parametrize("direction", [HIGHER, LOWER])
+@pytest.mark.parametrize("green_inclusive", [True, False])
+@pytest.mark.parametrize("red_inclusive", [True, False])
+def test_band_texts_never_show_a_bound_in_two_bands(direction, green_inclusive, red_inclusive):
+    """Each bound is written with its side in both bands it separates, and the sides say the
+    same as the colour rule: the bound value is in exactly one band's text."""
+    red = D("70") if direction == HIGHER else D("90")
+    bands = Bands(direction, D("80"), green_inclusive, red, red_inclusive)
+    with translation.override("en"):
+        texts = band_texts(bands)
+    for bound in (D("70") if direction == HIGHER else D("90"), D("80")):
+        holding = [colour for colour, text in texts.items() if _text_holds(text, bound)]
+        assert holding == [evaluate(bound, bands)], (texts, bound)
+
+
+def _text_holds(text: str, value: D) -> bool:
+    """Whether a band text written with sides ("≥ 70 and < 80", "< 70") holds the value."""
+    checks = {"≥": value.__ge__, ">": value.__gt__, "≤": value.__le__, "<": value.__lt__}
+    sides = [side.split() for side in text.split(" and ")]
+    return all(checks[operator](D(number)) for operator, number in sides)
 
 
 def test_band_texts_two_bands_have_no_yellow():

@@ -38,7 +38,7 @@ def test_indicator_with_consistent_bands_is_saved(goal):
     with translation.override("sv"):
         assert indicator.band_texts() == {
             Colour.GREEN: "< 6,0",
-            Colour.YELLOW: "6,0–7,0",
+            Colour.YELLOW: "≥ 6,0 och < 7,0",
             Colour.RED: "≥ 7,0",
         }
 

@@ -4,9 +4,10 @@ import random
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from demo.seed_002 import INDICATORS
-from indicators.colour import Bands, Colour, Direction, evaluate, problems
+from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
 from indicators.models import Indicator
 from indicators.thresholds import FindingCode, UnitHint, thresholds_read
 
@@ -166,12 +167,47 @@ def test_target_equal_to_the_green_band_stores_no_target(english):
         ),
         ("-5--1", "0-4", "5-10", Bands(HIGHER, D("5"), True, D("-1"), True)),
         ("", "71-79", "≥80", Bands(HIGHER, D("80"), True, D("71"), False)),
+        # yellow written with its own sides, as Styrkort writes it (`band_texts`)
+        ("< 70", "≥ 70 och < 80", "≥ 80", Bands(HIGHER, D("80"), True, D("70"), False)),
+        ("≤ 70", "> 70 og ≤ 80", "> 80", Bands(HIGHER, D("80"), False, D("70"), True)),
+        ("≥ 7,0", "≥ 6,0 and < 7,0", "< 6,0", Bands(LOWER, D("6"), False, D("7"), True)),
+        ("≥7", "≥6–<7", "<6", Bands(LOWER, D("6"), False, D("7"), True)),
+        ("<70", "<80 och ≥70", "≥80", Bands(HIGHER, D("80"), True, D("70"), False)),
+        ("< 70 %", "≥ 70 % och < 80 %", "≥ 80 %", Bands(HIGHER, D("80"), True, D("70"), False)),
     ],
 )
 def test_variants_of_writing(red, yellow, green, expected):
     reading = thresholds_read(red=red, yellow=yellow, green=green)
     assert not reading.errors, reading.findings
     assert reading.bands == expected
+
+
+@pytest.mark.parametrize("language", ["sv", "nb", "nn", "en"])
+@pytest.mark.parametrize("direction", [HIGHER, LOWER])
+@pytest.mark.parametrize("sides", [(True, True), (True, False), (False, True), (False, False)])
+@pytest.mark.parametrize("three", [True, False])
+def test_band_texts_read_back_to_the_same_bands(language, direction, sides, three):
+    """What Styrkort writes (`band_texts`, in any language) is read back unchanged, with
+    nothing to note: an exported file re-imports as it was."""
+    green_inclusive, red_inclusive = sides
+    red = (D("70") if direction == HIGHER else D("90")) if three else None
+    bands = Bands(direction, D("80"), green_inclusive, red, red_inclusive if three else True)
+    with translation.override(language):
+        texts = band_texts(bands, decimals=1)
+    reading = thresholds_read(
+        red=texts.get(Colour.RED, ""),
+        yellow=texts.get(Colour.YELLOW, ""),
+        green=texts[Colour.GREEN],
+    )
+    assert reading.bands == bands
+    assert reading.findings == ()
+
+
+@pytest.mark.parametrize("yellow", ["≥ 80 och < 70", "≥ 70 och ≥ 75", "> 70 och < 70", "<70-<80"])
+def test_yellow_with_sides_that_hold_no_value_is_refused(yellow, english):
+    reading = thresholds_read(red="< 70", yellow=yellow, green="≥ 80")
+    assert reading.bands is None
+    assert reading.errors[0].code == C.UNREADABLE
 
 
 def test_unit_hints():

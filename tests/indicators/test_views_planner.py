@@ -153,8 +153,8 @@ def test_the_structure_shows_goals_indicators_and_activities(
         '<span class="colour colour--red">Red</span> <span class="band-text">&lt; 70</span>' in flat
     )
     assert (
-        '<span class="colour colour--yellow">Yellow</span> <span class="band-text">70–80</span>'
-        in flat
+        '<span class="colour colour--yellow">Yellow</span> '
+        '<span class="band-text">≥ 70 and &lt; 80</span>' in flat
     )
     assert (
         '<span class="colour colour--green">Green</span> <span class="band-text">≥ 80</span>'
@@ -221,7 +221,7 @@ def test_an_indicator_is_added_with_decimal_commas(client, people, plan, goal):
         False,
         True,
     )
-    assert created.band_texts() == {"green": "< 6,0", "yellow": "6,0–7,0", "red": "≥ 7,0"}
+    assert created.band_texts() == {"green": "< 6,0", "yellow": "≥ 6,0 och < 7,0", "red": "≥ 7,0"}
 
 
 def test_the_form_shows_stored_numbers_with_a_decimal_comma(client, people, goal):
@@ -292,7 +292,7 @@ def test_the_preview_reads_a_decimal_comma_in_swedish(client, people, plan):
         r'<span class="colour colour--(\w+)">[^<]+</span> <span class="bands__text">(.+?)</span>',
         html.unescape(response.text),
     )
-    assert items == [("green", "≤ 6,5"), ("yellow", "6,5–7,0"), ("red", "≥ 7,0")]
+    assert items == [("green", "≤ 6,5"), ("yellow", "> 6,5 och < 7,0"), ("red", "≥ 7,0")]
 
 
 def test_the_preview_explains_a_red_bound_on_the_wrong_side(client, people, plan):

@@ -134,12 +134,19 @@ def _pdftotext(content: bytes) -> str:
     return result.stdout.decode("utf-8")
 
 
+# The hyphen WeasyPrint adds where it hyphenates a word at the end of a line (U+2010, never
+# typed by users, who write "-"): the word is whole again without it.
+HYPHENATION = "\u2010"
+
+
 def squash(text: str) -> str:
     """Text as one line, comparable whatever the line breaks: whitespace collapsed, none after
-    a hyphen (a line may break after "e-" in "e-tjänsten"), dot leaders reduced to a space.
+    a hyphen (a line may break after "e-" in "e-tjänsten"), a word hyphenated at a line's end
+    joined again, dot leaders reduced to a space.
 
     Apply it to expected text too: `squash(title) in pdf_text(content)`.
     """
+    text = re.sub(HYPHENATION + r"\s+", "", text)
     text = re.sub(r"(?:\s*\.){3,}", " ", text)
     text = " ".join(text.split())
     return re.sub(r"-\s+", "-", text)

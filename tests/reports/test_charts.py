@@ -15,7 +15,7 @@ NO_COMPARISON = Comparison("", None, "–", Change.NONE, "No comparison", "")
 
 def row(history, *, name="Sjukfrånvaro", direction=Direction.LOWER_IS_BETTER, red=Decimal("7")):
     bands = Bands(direction, Decimal("6"), True, red, True)
-    texts = {Colour.GREEN: "≤ 6", Colour.YELLOW: "6–7", Colour.RED: "≥ 7"}
+    texts = {Colour.GREEN: "≤ 6", Colour.YELLOW: "> 6 och < 7", Colour.RED: "≥ 7"}
     if red is None:
         del texts[Colour.YELLOW]
     return IndicatorRow(
@@ -53,7 +53,26 @@ def test_bands_are_shaded_with_patterns_and_labelled_in_words():
     svg = indicator_chart(row([("T1 2023", Decimal("6.4"))]), "c")
     assert 'fill="url(#c-hatch)"' in svg and 'fill="url(#c-dots)"' in svg
     labels = [t.text for t in parse(svg).iter(f"{SVG}text")]
-    assert {"Grön ≤ 6", "Gul 6–7", "Röd ≥ 7"} <= set(labels)
+    assert {"Grön ≤ 6", "Gul > 6 och < 7", "Röd ≥ 7"} <= set(labels)
+
+
+def test_value_labels_stand_clear_of_their_points_and_inside_the_chart():
+    """A value's label is above its point, or below it where above would leave the plot (the
+    highest value), on a white ground; it never covers the point's marker."""
+    from reports.charts import HEIGHT, TOP
+
+    history = [("T1", Decimal("7.8")), ("T2", Decimal("6.4")), ("T3", Decimal("5.1"))]
+    svg = parse(indicator_chart(row(history), "c"))
+    markers = [(float(e.get("y")) + 4.5) for e in svg.iter(f"{SVG}rect") if e.get("width") == "9"]
+    markers += [float(e.get("cy")) for e in svg.iter(f"{SVG}circle") if e.get("r") == "5"]
+    markers += [float(e.get("points").split()[1].split(",")[1]) for e in svg.iter(f"{SVG}polygon")]
+    values = {"7,8", "6,4", "5,1"}
+    labels = [float(t.get("y")) for t in svg.iter(f"{SVG}text") if t.text in values]
+    assert len(labels) == 3 == len(markers)
+    for baseline in labels:
+        assert baseline - 10 >= TOP and baseline <= HEIGHT
+        # The label's text (10 px high, its baseline at `baseline`) misses every marker (±6).
+        assert all(baseline < y - 6 or baseline - 10 > y + 6 for y in markers)
 
 
 def test_two_band_indicator_draws_no_yellow():

@@ -25,8 +25,10 @@ def rows(sheet) -> list[list]:
 
 def test_a_sheet_per_goal_with_indicators_activities_and_analysis(demo):
     book = workbook(demo, "T2", PER_GOAL)
-    assert len(book.sheetnames) == Goal.objects.filter(plan=demo).count() == 6
-    assert book.sheetnames[1] == "2. Nöjda och friska medarbetare"
+    # The summary first, then a sheet per goal.
+    assert len(book.sheetnames) == 1 + Goal.objects.filter(plan=demo).count() == 7
+    assert book.sheetnames[0] == "Sammanfattning"
+    assert book.sheetnames[2] == "2. Nöjda och friska medarbetare"
     assert all(len(name) <= 31 for name in book.sheetnames)
     sheet = book["2. Nöjda och friska medarbetare"]
     table = rows(sheet)
@@ -35,13 +37,22 @@ def test_a_sheet_per_goal_with_indicators_activities_and_analysis(demo):
     assert sick_leave[3] == pytest.approx(6.4)
     assert sheet.cell(row=table.index(sick_leave) + 1, column=4).number_format == "0.0"
     assert sick_leave[4] == "T2 2023"  # the period's own value
-    assert sick_leave[6] == Colour.YELLOW.label and sick_leave[7] == "6,0–7,0"
+    assert sick_leave[6] == Colour.YELLOW.label and sick_leave[7] == "> 6,0 och < 7,0"
     assert sick_leave[8] == "T1 2023" and sick_leave[9] == pytest.approx(7.8)
     activities = [row[0] for row in table]
     assert "Vi utbildar medarbetare i MHFA, Mental Health First Aid" in activities
     delayed = str(ActivityStatus.Status.DELAYED.label)
     mhfa = next(row for row in table if str(row[0]).startswith("Vi utbildar medarbetare i MHFA"))
     assert mhfa[3] == delayed
+
+
+def test_the_summary_sheet_gives_the_counts_and_what_needs_attention(demo):
+    table = rows(workbook(demo, "T2", PER_GOAL)["Sammanfattning"])
+    assert table[0][0].startswith("Uppföljningsrapport T2 2023")
+    texts = [cell for row in table for cell in row if cell]
+    assert "12 indikatorer: 2 gröna, 1 gul, 2 röda, 7 utan värde." in texts
+    assert "Behöver uppmärksamhet" in texts and "Utredningstid barn och unga" in texts
+    assert "Försenade aktiviteter" in texts
 
 
 def test_one_flat_sheet_with_a_row_per_indicator_and_activity(demo):

@@ -140,16 +140,33 @@ def test_pdf_is_a4_with_cover_contents_and_page_x_of_y(t1_pdf):
         assert fact in cover
     assert "Tertial 1 2023 (2023-01-01 – 2023-04-30)" in cover
     assert squash(report_title("Verksamhetsplan Omsorg 2023", demo_period("T1"))) in cover
+
     # The cover has no page number; every other page says "page x of y" in the report's words.
-    page_of = f"{_('Page')} %s {_('of')} {pages}"
-    assert page_of % 1 not in cover
+    def page_of(number: int) -> str:
+        return _("Page %(page)s of %(pages)s") % {"page": number, "pages": pages}
+
+    assert page_of(1) not in cover
     for number, text in enumerate(texts[1:], start=2):
-        assert text.endswith(page_of % number), text[-60:]
+        assert text.endswith(page_of(number)), text[-60:]
+    assert texts[1].endswith(f"Sida 2 av {pages}")  # Swedish, not "Sida 2 of"
+
+
+def test_summary_comes_first_on_one_page_then_the_contents(demo, t1_pdf):
+    texts = page_texts(t1_pdf)
+    summary, contents = texts[1], texts[2]
+    assert summary.startswith(_("Summary"))
+    # The roll-up counts, the red indicators and the overdue activities, on this one page.
+    assert "12 indikatorer: " in summary and "Genomförda aktiviteter: " in summary
+    assert "6 mål: 6 inte bedömt." in summary
+    assert "Total sjukfrånvaro 7,8 % Röd" in summary
+    assert _("Indicators by colour, activities done and assessment, per goal") in summary
+    assert contents.startswith(_("Contents"))
+    assert not texts[3].startswith(_("Summary"))
 
 
 def test_contents_give_the_page_each_goal_starts_on(demo, t1_pdf):
     texts = page_texts(t1_pdf)
-    contents = texts[1]
+    contents = next(text for text in texts if text.startswith(_("Contents")))
     for goal in Goal.objects.filter(plan=demo).order_by("number"):
         heading = f"{goal.number}. {goal.title}"
         start = next(i for i, t in enumerate(texts) if t.startswith(heading))
@@ -215,7 +232,16 @@ def test_pdf_is_tagged_with_language_title_and_ua_identification(t1_pdf):
 def test_every_figure_has_alt_text_naming_values_and_colours(demo, t1_pdf):
     pdf = pikepdf.Pdf.open(io.BytesIO(t1_pdf))
     figures = [e for e in _struct_elements(pdf) if e.get("/S") == "/Figure"]
-    assert len(figures) == Indicator.objects.filter(goal__plan=demo).count() == 12
+    # A chart for each indicator with a measured value; one line for each without.
+    report = follow_up_report(demo, demo_period("T1"))
+    rows = [row for goal in report.goals for row in goal.indicators]
+    without = [row for row in rows if row.chart_missing_text]
+    assert len(rows) == 12 and without
+    assert len(figures) == len(rows) - len(without)
+    text = pdf_text(t1_pdf)
+    for row in without:
+        assert not any(point.value is not None for point in row.history)
+        assert squash(row.chart_missing_text) in text
     alts = [str(figure.get("/Alt", "")) for figure in figures]
     assert all(alts), alts
     sick_leave = next(alt for alt in alts if "Total sjukfrånvaro" in alt)
@@ -265,3 +291,72 @@ def test_value_with_many_decimals_is_not_rounded_away(demo):
     )
     text = pdf_text(render(demo, "T1"))
     assert "6,05 %" in text
+
+
+# --- words and columns: hyphenated in the report's language, nothing over a column's edge ------
+
+
+def _overflowing_text(document) -> list[str]:
+    """Text that reaches past the right edge of its table cell, in a laid-out document."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+
+    def walk(box, cell=None):
+        if isinstance(box, boxes.TableCellBox):
+            cell = box
+        if isinstance(box, boxes.TextBox) and cell is not None:
+            right = cell.content_box_x() + cell.width
+            if box.position_x + box.width > right + 0.5:
+                found.append(box.text)
+        for child in getattr(box, "children", ()):
+            walk(child, cell)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+def _layout(report):
+    from weasyprint import HTML
+
+    from reports.pdf import PDF_OPTIONS, STATIC_BASE, StaticOnlyFetcher, report_html, stylesheets
+
+    fetcher = StaticOnlyFetcher()
+    html = report_html([report], title=report.title)
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+        stylesheets=stylesheets(fetcher), **PDF_OPTIONS
+    )
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("sv", ["Verksamhetschef", "Genomförda aktiviteter"]),
+    ("en", ["Yellow", "Year-end report"]),
+    ("nb", ["Virksomhetsplan"]),
+])  # fmt: skip
+def test_words_are_hyphenated_in_the_reports_language_never_broken(demo, language, words):
+    with translation.override(language):
+        content = render(demo, "T3")
+    text = pdf_text(content)  # a hyphenated word is joined again; a broken one is not
+    for word in words:
+        assert word in text, word
+    assert re.search(r"\w\u2010\s", _pdftotext_raw(content))  # hyphenation did happen
+
+
+def _pdftotext_raw(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True
+    ).stdout.decode()
+
+
+def test_a_long_unit_and_long_words_stay_in_their_columns(demo):
+    """A unit written as a long phrase wraps in the value column instead of running over the
+    colour and trend columns; no text of any table reaches past its cell."""
+    indicator = Indicator.objects.get(goal__plan=demo, name="Total sjukfrånvaro")
+    Indicator.objects.filter(pk=indicator.pk).update(
+        unit="other", unit_label="sjukfrånvarodagar per anställd och kalenderhalvår"
+    )
+    report = follow_up_report(demo, demo_period("T2"))
+    assert _overflowing_text(_layout(report)) == []
+    text = pdf_text(report_pdf(report).content)
+    assert "6,4 sjukfrånvarodagar per anställd och kalenderhalvår" in text

@@ -44,7 +44,7 @@ def test_demo_t2_compares_with_t1(demo):
     sick_leave = rows["Total sjukfrånvaro"]
     assert sick_leave.value == Decimal("6.4")
     assert sick_leave.colour == Colour.YELLOW
-    assert sick_leave.band_text == "6,0–7,0"
+    assert sick_leave.band_text == "> 6,0 och < 7,0"  # green ≤ 6,0, red ≥ 7,0
     assert sick_leave.previous.period_label == "T1 2023"
     assert sick_leave.previous.value == Decimal("7.8")
     assert sick_leave.previous.change == Change.BETTER  # lower is better
@@ -237,7 +237,8 @@ def test_query_count_does_not_grow_with_goals(plan, periods, units):
     with CaptureQueriesContext(connection) as five:
         report = follow_up_report(plan, periods[0])
     assert len(report.goals) == 5 and report.indicator_count == 15
-    assert len(five) == len(one) <= 10
+    # Two more than before the cover named the partners and goals showed the lower plans'.
+    assert len(five) == len(one) <= 12
 
 
 def test_national_and_group_values_stand_next_to_the_organisations_own(

@@ -1,6 +1,7 @@
 """The unit manager's reporting page: who reports what, the rules, htmx rows and their fallback."""
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -449,7 +450,7 @@ def test_decimal_comma_is_stored_and_shown_in_swedish(client, manager, t2, sick_
     assert response.status_code == 302
     measurement = Measurement.objects.get(indicator=sick_leave, period=t2)
     assert measurement.value == Decimal("6.4")
-    assert measurement.unit is None
+    assert measurement.unit.name == "Hemtjänst"  # below the owner: their own unit's value
     assert measurement.entered_by == manager
     assert (measurement.comment, measurement.source) == ("Lägre än i våras.", "Previa")
     page = client.get(reverse("reports:reporting")).text
@@ -493,13 +494,16 @@ def test_value_row_answers_htmx_with_the_row_and_its_band(client, manager, t2, s
     assert "<html" not in text
     assert f'id="indicator-{t2.pk}-{sick_leave.pk}"' in text
     assert 'class="colour colour--yellow"' in text
-    assert "(6.0–7.0)" in text  # English: the request asked for it
+    assert "(&gt; 6.0 and &lt; 7.0)" in text  # English: the request asked for it
 
 
 def test_conflicting_value_shows_their_value_and_keeps_mine(
-    client, manager, planner, t2, sick_leave
+    client, manager, planner, t2, sick_leave, units
 ):
-    measurement_record(indicator=sick_leave, period=t2, value=Decimal("6.8"), actor=planner)
+    measurement_record(
+        indicator=sick_leave, period=t2, unit=units["unit_a"], value=Decimal("6.8"),
+        actor=planner,
+    )  # fmt: skip
     client.force_login(manager)
     response = client.post(
         value_url(t2, sick_leave),
@@ -528,7 +532,7 @@ def test_empty_value_records_a_missing_figure(client, manager, t2, sick_leave):
 @pytest.mark.parametrize(
     ("typed", "colour", "word", "band"),
     [
-        ("6,4", "yellow", "Gul", "(6,0–7,0)"),
+        ("6,4", "yellow", "Gul", "(> 6,0 och < 7,0)"),
         ("5,9", "green", "Grön", "(≤ 6,0)"),
         ("7", "red", "Röd", "(≥ 7,0)"),
     ],
@@ -540,7 +544,7 @@ def test_band_preview_shows_colour_word_and_band(
     response = client.post(reverse("reports:band_preview", args=[sick_leave.pk]), {"value": typed})
     assert response.status_code == 200
     assert f'<span class="colour colour--{colour}">{word}</span>' in response.text
-    assert band in response.text
+    assert band in html.unescape(response.text)
     assert "<html" not in response.text
 
 
@@ -619,3 +623,45 @@ def test_row_with_an_error_keeps_its_label_and_help(client, manager, t2, whole, 
         value_url(t2, sick_leave), {"value": "x", "expected_version": 0}, headers=HTMX
     ).text
     assert "Value (%)" in text
+
+
+# --- Plan-wide values are the plan owner's (a defect: a unit manager overwrote them) ------------
+
+
+def test_a_unit_manager_below_the_owner_cannot_overwrite_the_plan_wide_value(
+    client, manager, planner, t2, sick_leave, units
+):
+    """The administration's figure for the whole plan stays; the unit manager of Hemtjänst
+    (below the plan's owner) reports Hemtjänst's own value instead."""
+    plan_value = measurement_record(
+        indicator=sick_leave, period=t2, value=Decimal("6.8"), actor=planner
+    )
+    client.force_login(manager)
+    response = client.post(
+        value_url(t2, sick_leave),
+        {"value": "9,5", "expected_version": plan_value.version},
+    )
+    assert response.status_code == 302
+    plan_value.refresh_from_db()
+    assert (plan_value.value, plan_value.entered_by) == (Decimal("6.8"), planner)
+    own = Measurement.objects.get(indicator=sick_leave, period=t2, unit=units["unit_a"])
+    assert (own.value, own.entered_by) == (Decimal("9.5"), manager)
+    # The page shows the manager their unit's value, not the plan's.
+    page = client.get(reverse("reports:reporting")).text
+    assert 'value="9,5"' in page
+    assert 'value="6,8"' not in page
+
+
+def test_the_owner_units_manager_and_the_planner_write_the_plan_wide_value(
+    client, make_user, planner, t2, sick_leave, units
+):
+    owner_manager = make_user("verksamhetschef", Role.UNIT_MANAGER, units["operation"])
+    for user, typed in ((owner_manager, "6,2"), (planner, "6,1")):
+        client.force_login(user)
+        current = Measurement.objects.filter(indicator=sick_leave, period=t2).first()
+        client.post(
+            value_url(t2, sick_leave),
+            {"value": typed, "expected_version": current.version if current else 0},
+        )
+        value = Measurement.objects.get(indicator=sick_leave, period=t2)
+        assert (value.unit, value.entered_by) == (None, user)
