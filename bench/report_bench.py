@@ -222,7 +222,9 @@ def main() -> None:
         # Time the PDF view for the large plan too (it normally sends it to the worker).
         reports.pdf.IN_REQUEST_MAX_PAGES = 10_000
         translation.activate("sv")
-        demo = Plan.objects.select_related("organisation", "owner_unit").get()
+        demo = Plan.objects.select_related("organisation", "owner_unit").get(
+            name="Verksamhetsplan Omsorg 2023"
+        )
         started = time.perf_counter()
         big = scaled_copy(demo, options.scale)
         print(f"Generated {big.name} in {time.perf_counter() - started:.1f} s.")

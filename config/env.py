@@ -6,8 +6,10 @@ the variable, instead of silently becoming something else. A secret may come fro
 `SECRET_KEY_FILE=/run/secrets/key` instead of `SECRET_KEY=...`.
 """
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,3 +72,18 @@ def env_float(name: str, default: float, *, minimum: float | None = None) -> flo
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list; empty items are dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json(name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON object, e.g. a storage's options: `{"bucket_name": "styrkort"}`; `NAME_FILE`
+    names a file holding it (options with secrets). Anything but an object is refused."""
+    text = env_str(name).strip()
+    if not text:
+        return dict(default or {})
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}.") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {text[:40]!r}.")
+    return value

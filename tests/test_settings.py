@@ -10,15 +10,16 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_json, env_list, env_str
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("core", "planning", "goals", "indicators", "reports", "authoring", "transfer", "opendata")
 
 
 def environment_variables_read() -> set[str]:
-    source = (ROOT / "config" / "settings.py").read_text()
-    return set(re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z0-9_]+)\"", source))
+    """Those of the settings and of gunicorn's settings (gunicorn.conf.py)."""
+    source = (ROOT / "config" / "settings.py").read_text() + (ROOT / "gunicorn.conf.py").read_text()
+    return set(re.findall(r"env_(?:str|bool|int|float|list|json)\(\s*\"([A-Z0-9_]+)\"", source))
 
 
 def readme_variables() -> set[str]:
@@ -149,3 +150,73 @@ def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
 def test_lists_drop_empty_items(monkeypatch):
     monkeypatch.setenv("STYRKORT_TEST_LIST", "a.example, ,b.example,")
     assert env_list("STYRKORT_TEST_LIST") == ["a.example", "b.example"]
+
+
+def test_a_json_setting_is_an_object(monkeypatch):
+    monkeypatch.setenv("STYRKORT_TEST_JSON", '{"bucket_name": "styrkort", "file_overwrite": false}')
+    assert env_json("STYRKORT_TEST_JSON") == {"bucket_name": "styrkort", "file_overwrite": False}
+    monkeypatch.setenv("STYRKORT_TEST_JSON", "")
+    assert env_json("STYRKORT_TEST_JSON") == {}
+    for wrong in ('["a list"]', "{bucket: x}"):
+        monkeypatch.setenv("STYRKORT_TEST_JSON", wrong)
+        with pytest.raises(ImproperlyConfigured, match="STYRKORT_TEST_JSON must be a JSON object"):
+            env_json("STYRKORT_TEST_JSON")
+
+
+def settings_value(expression: str, **variables: str) -> str:
+    code = f"import config.settings as s; print({expression})"
+    environment = {"SECRET_KEY": "x", "PATH": "/usr/bin:/bin", **variables}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout.strip()
+
+
+def test_uploaded_files_go_where_the_environment_says():
+    assert settings_value("s.STORAGES['default']") == (
+        "{'BACKEND': 'django.core.files.storage.FileSystemStorage', 'OPTIONS': {}}"
+    )
+    shared = settings_value(
+        "s.STORAGES['default']",
+        MEDIA_STORAGE="storages.backends.s3.S3Storage",
+        MEDIA_STORAGE_OPTIONS='{"bucket_name": "styrkort-media"}',
+    )
+    assert shared == (
+        "{'BACKEND': 'storages.backends.s3.S3Storage', "
+        "'OPTIONS': {'bucket_name': 'styrkort-media'}}"
+    )
+
+
+def test_production_serves_hashed_static_files_and_keeps_checked_connections():
+    backend = "s.STORAGES['staticfiles']['BACKEND']"
+    assert settings_value(backend) == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert settings_value(backend, DEBUG="true") == (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    assert settings_value("s.DATABASES['default']['CONN_HEALTH_CHECKS']") == "True"
+    assert settings_value("s.DATABASES['default']['CONN_MAX_AGE']", CONN_MAX_AGE="60") == "60"
+    assert settings_value("s.SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+
+
+def test_gunicorn_takes_its_workers_threads_and_timeout_from_the_environment():
+    code = (
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+        "print(c['workers'], c['threads'], c['timeout'], c['bind'])"
+    )
+
+    def read(**variables: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+            env={"PATH": "/usr/bin:/bin", **variables}, check=False,
+        )  # fmt: skip
+
+    cores = len(os.sched_getaffinity(0))
+    assert read().stdout.split() == [str(2 * cores + 1), "1", "120", "['127.0.0.1:8000']"]
+    chosen = read(GUNICORN_WORKERS="3", GUNICORN_THREADS="4", GUNICORN_TIMEOUT="60",
+                  GUNICORN_BIND="10.0.0.5:8000")  # fmt: skip
+    assert chosen.stdout.split() == ["3", "4", "60", "['10.0.0.5:8000']"]
+    wrong = read(GUNICORN_THREADS="many")
+    assert wrong.returncode != 0
+    assert "GUNICORN_THREADS must be a whole number, not 'many'." in wrong.stderr

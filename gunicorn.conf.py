@@ -1,0 +1,51 @@
+"""gunicorn's settings for Styrkort, from the environment (read strictly, like config/settings.py).
+
+    gunicorn -c gunicorn.conf.py config.wsgi
+
+The variables are in the README's configuration table. A command-line option wins over this
+file (`--bind 127.0.0.1:8001`).
+
+- GUNICORN_WORKERS: processes; default 2 x cores + 1 (5 on two cores), gunicorn's own advice for
+  a server that spends part of each request waiting for the database.
+- GUNICORN_THREADS: threads per process; default 1 (plain sync workers). More than one runs
+  gthread workers: more requests at once in the same memory, each thread with its own database
+  connection, so workers x threads x app servers must stay below PostgreSQL's max_connections.
+- GUNICORN_TIMEOUT: seconds a request may take before its worker is killed and replaced; long
+  work (reports of a whole organisation, large imports) goes to the background worker instead.
+- GUNICORN_BIND: the address to listen on; 127.0.0.1:8000 behind a proxy on the same machine,
+  the machine's private address when the proxy is elsewhere.
+- GUNICORN_FORWARDED_ALLOW_IPS: the proxies whose X-Forwarded-* headers gunicorn believes.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from config.env import env_int, env_list, env_str
+
+
+def default_workers() -> int:
+    """2 x the cores this process may use + 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return 2 * cores + 1
+
+
+wsgi_app = "config.wsgi:application"
+bind = env_list("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int("GUNICORN_WORKERS", default_workers(), minimum=1)
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 120, minimum=1)
+# A stopping worker finishes its request first (systemd waits TimeoutStopSec).
+graceful_timeout = 30
+# Behind a proxy that keeps connections open to the app servers.
+keepalive = 5
+forwarded_allow_ips = env_str("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+# Workers are replaced now and then, so that memory a large report took is given back.
+max_requests = 2000
+max_requests_jitter = 200
