@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -261,3 +261,124 @@ MEDIA_URL = env_str("MEDIA_URL", "/media/")
 if not (MEDIA_URL.startswith("/") and MEDIA_URL.endswith("/") and len(MEDIA_URL) > 1):
     raise ImproperlyConfigured("MEDIA_URL must be a path that starts and ends with /: /media/.")
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Requests and imports: what one request may send and make the server do (transfer, opendata).
+# The proxy bounds the whole body first (nginx `client_max_body_size`, see the README); Django
+# keeps at most FILE_UPLOAD_MAX_MEMORY_SIZE of an uploaded file in memory (the rest goes to a
+# temporary file) and refuses form data (no files) over DATA_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=0)
+# An import's files are measured before anything is read (transfer.resources.limits): their
+# size, what a workbook or zip archive unpacks to (in all), how many members it has and how
+# tightly each is compressed, and each sheet's or CSV file's rows, columns and cells, as
+# declared and as read. A file over a limit is refused at once, saying which.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ZIP_MEMBERS = env_int("IMPORT_MAX_ZIP_MEMBERS", 500, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=1)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000, minimum=1)
+# Imports of more rows than this run in the background worker, with a progress bar.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=0)
+# Uploaded files wait between preview and confirmation in a folder of their own (mode 0700,
+# files 0600), removed after IMPORT_PENDING_SECONDS by the worker or `manage.py
+# purge_pending_imports`. Several web servers must share it with the worker.
+IMPORT_PENDING_DIR = Path(env_str("IMPORT_PENDING_DIR") or BASE_DIR / "var" / "imports")
+IMPORT_PENDING_SECONDS = env_int("IMPORT_PENDING_SECONDS", 60 * 60, minimum=60)
+TASKS_RECONCILE = [*TASKS_RECONCILE, "transfer.jobs.import_jobs_reconcile"]
+WORKER_SWEEPS = ["transfer.pending.pending_sweep"]
+# What closes a plan's period to writes besides being closed for reporting, each rule in the
+# app that owns it, asked by apps that may not import that one (core.period_locks): an import
+# writes no values into a period whose report is published.
+PERIOD_WRITE_LOCKS = {"published": "reports.selectors.published_for"}
+
+# Calls to other services made while a request waits (the Kolada KPI search of the indicator
+# form): a short timeout, one try, answers and failures cached, one search at a time per user,
+# and at most OPENDATA_SEARCH_SLOTS at a time on the machine (all web processes together: keep
+# it well below gunicorn's workers); a search over either bound is answered at once, never
+# queued.
+OPENDATA_SEARCH_TIMEOUT = env_float("OPENDATA_SEARCH_TIMEOUT", 4.0, minimum=0.1)
+OPENDATA_SEARCH_SLOTS = env_int("OPENDATA_SEARCH_SLOTS", 1, minimum=1)
+OPENDATA_SEARCH_CACHE_SECONDS = env_int("OPENDATA_SEARCH_CACHE_SECONDS", 60 * 60, minimum=0)
+OPENDATA_SEARCH_FAILURE_SECONDS = env_int("OPENDATA_SEARCH_FAILURE_SECONDS", 60, minimum=0)
+# Lock files of those bounds (core.slots): shared by the web processes of one machine.
+LOCKS_DIR = Path(env_str("LOCKS_DIR") or BASE_DIR / "var" / "locks")
+# Django's cache: the answers and failures of the searches above. CACHE_URL chooses it: each
+# process's own memory by default (locmem://: every gunicorn worker keeps its own answers, which
+# is enough for a cache), file:///var/cache/styrkort for one the processes of a machine share,
+# db://styrkort_cache for a table of the database (`manage.py createcachetable` first), or
+# redis://host:6379/0 (with the redis package installed).
+_cache_url = env_str("CACHE_URL", "locmem://").strip()
+_cache_scheme, _, _cache_location = _cache_url.partition("://")
+_CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+}
+if _cache_scheme not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with {', '.join(f'{s}://' for s in _CACHE_BACKENDS)}, "
+        f"not {_cache_url!r}."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKENDS[_cache_scheme],
+        "LOCATION": _cache_url if _cache_scheme.startswith("redis") else _cache_location,
+    }
+}
+
+# Single sign-on with OpenID Connect (core.oidc, planning.sso; mozilla-django-oidc): on when an
+# issuer and a client id are set. The provider's endpoints come from its discovery document
+# (OIDC_ISSUER, or the document's own address). A sign-in is matched to an existing person by
+# e-mail or by the employee id stored on them (OIDC_MATCH_ON), read from the claim
+# OIDC_MATCH_CLAIM; nobody is created, and roles stay in Styrkort. Local passwords keep working.
+OIDC_ISSUER = env_str("OIDC_ISSUER").strip()
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_MATCH_ON = env_str("OIDC_MATCH_ON", "email").strip()
+if OIDC_MATCH_ON not in ("email", "employee_id"):
+    raise ImproperlyConfigured("OIDC_MATCH_ON must be email or employee_id.")
+OIDC_MATCH_CLAIM = env_str("OIDC_MATCH_CLAIM", OIDC_MATCH_ON).strip()
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 10.0, minimum=0.1)
+if bool(OIDC_ISSUER) != bool(OIDC_RP_CLIENT_ID):
+    raise ImproperlyConfigured("Set both OIDC_ISSUER and OIDC_CLIENT_ID, or neither.")
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "planning.sso.SSOBackend"]
+# The login throttle counts password guesses, not single sign-ons (the provider has its own).
+AXES_WHITELIST_CALLABLE = "core.oidc.is_sso_attempt"
+
+# Serving: the same settings on one machine and on several app servers behind a proxy (README:
+# "Running on several machines"). Nothing an app server keeps on its own disk or in its memory
+# matters for correctness: sessions, jobs and uploaded files are shared by every server.
+# Database connections are kept between requests for CONN_MAX_AGE seconds (read above) and
+# checked before a request reuses one, so that a restarted database costs a reconnect, not an
+# error page. gunicorn's workers, threads and timeout are in gunicorn.conf.py.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+# Sessions in the database: a login made through one app server is valid on every other.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Static files: content-hashed names, compressed, served by WhiteNoise with far-future caching
+# (hashed files are immutable). Needs `manage.py collectstatic`; off with DEBUG (runserver
+# serves the source files) and in the tests (tests/pytest_env.py), which run without it.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    # Uploaded files (logos): MEDIA_ROOT by default, which several app servers must share
+    # (NFS); or another storage, e.g. S3 through django-storages:
+    # MEDIA_STORAGE=storages.backends.s3.S3Storage MEDIA_STORAGE_OPTIONS='{"bucket_name": ...}'.
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS"),
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from core.forms import LoginForm
 from core.health import health
+from core.oidc import LoginView, SSOCallbackView, SSOLoginView
 from planning.forms import StyledPasswordResetForm, StyledSetPasswordForm
 from planning.views.accounts import invitation_accept
 from planning.views.files import media_file
@@ -51,12 +52,13 @@ password_urls = [
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="planning/login.html", authentication_form=LoginForm
-        ),
+        LoginView.as_view(template_name="planning/login.html", authentication_form=LoginForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on with the organisation's account (OpenID Connect; 404 unless configured).
+    path("sso/login/", SSOLoginView.as_view(), name="sso_login"),
+    path("sso/callback/", SSOCallbackView.as_view(), name="sso_callback"),
     *password_urls,
     # Uploaded files, each only for those who may see it (never served directly).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media"),

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
@@ -72,18 +73,18 @@ class Goal(Versioned):
 
 
 class Month(models.IntegerChoices):
-    JANUARY = 1, _("January")
-    FEBRUARY = 2, _("February")
-    MARCH = 3, _("March")
-    APRIL = 4, _("April")
-    MAY = 5, _("May")
-    JUNE = 6, _("June")
-    JULY = 7, _("July")
-    AUGUST = 8, _("August")
-    SEPTEMBER = 9, _("September")
-    OCTOBER = 10, _("October")
-    NOVEMBER = 11, _("November")
-    DECEMBER = 12, _("December")
+    JANUARY = 1, pgettext_lazy("month name", "January")
+    FEBRUARY = 2, pgettext_lazy("month name", "February")
+    MARCH = 3, pgettext_lazy("month name", "March")
+    APRIL = 4, pgettext_lazy("month name", "April")
+    MAY = 5, pgettext_lazy("month name", "May")
+    JUNE = 6, pgettext_lazy("month name", "June")
+    JULY = 7, pgettext_lazy("month name", "July")
+    AUGUST = 8, pgettext_lazy("month name", "August")
+    SEPTEMBER = 9, pgettext_lazy("month name", "September")
+    OCTOBER = 10, pgettext_lazy("month name", "October")
+    NOVEMBER = 11, pgettext_lazy("month name", "November")
+    DECEMBER = 12, pgettext_lazy("month name", "December")
 
 
 class Activity(Versioned):
@@ -167,9 +168,12 @@ class Activity(Versioned):
         if (
             self.unit_id
             and self.goal_id
-            and self.unit.organisation_id != self.goal.plan.organisation_id
+            and not self.goal.plan.is_owned_by(self.unit.organisation_id)
         ):
-            errors["unit"] = _("The unit must belong to the plan's organisation.")
+            # A joint plan's activities may be owned by the units of every owner.
+            errors["unit"] = _(
+                "The unit must belong to one of the organisations that own the plan."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -13,6 +13,17 @@ The people (see `tests.planner_roles.people`) stand around the plans of the oper
     planner        planner of the plans' owner unit (edits them)
     administrator  administrator of the whole organisation
 
+and, in two other organisations:
+
+    partner_committee  committee member of the partner region's committee (`world.partner`)
+    partner_manager    unit manager of the partner's health centre, below that committee
+    outsider           planner of the whole of a second, unrelated region (`world.other_region`)
+
+The partner's people see nothing of the organisation's own plans; they read its joint plan
+(`world.joint`, led by the organisation with the region as partner), in which the partner's
+manager reports the activity of their own unit and nothing else. The outsider plans for their
+own region, and gets nothing of the others'.
+
 The planner and the administrator set up the organisation: the planner their part of the unit
 tree and the people in it, the administrator all of it, and alone its settings and follow-up
 periods (they are the whole organisation's).
@@ -29,6 +40,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +54,15 @@ from goals.services import (
 )
 from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
-from planning.models import Membership, Plan
+from planning.models import Membership, Plan, Role
 from planning.services import (
+    membership_grant,
     organisation_create,
     period_set_open,
     plan_create,
     plan_set_status,
     relation_add,
+    unit_create,
 )
 from reports.jobs import report_job_fail, report_job_finish
 from reports.models import ReportJob
@@ -58,27 +72,47 @@ from tests.indicators.test_views_planner import indicator_data
 from tests.planning.test_setup_views import person_pk, settings_data, units_csv
 from tests.planning.test_views import plan_form_data
 from transfer.exporting import plan_export_xlsx
+from transfer.models import ImportJob
 
-ROLES = ("anonymous", "committee", "own_manager", "other_manager", "planner", "administrator")
+ROLES = (
+    "anonymous",
+    "committee",
+    "own_manager",
+    "other_manager",
+    "planner",
+    "administrator",
+    "partner_committee",
+    "partner_manager",
+    "outsider",
+)
 
 # Expected answers, one word per role in the order of ROLES:
 #   login  a redirect to the login page       redirect  any other redirect (302)
 #   200, 204, 404, 405  that status code
-EVERYONE_READS = "login 200 200 404 200 200"  # the plan's readers; the other branch gets 404
-EDITORS_ONLY = "login 404 404 404 200 200"
-EDITORS_CHANGE = "login 404 404 404 redirect redirect"
-REPORTERS_CHANGE = "login 404 redirect 404 redirect redirect"
-READERS_ASK = "login redirect redirect 404 redirect redirect"  # a report made in the background
-LOGGED_IN = "login 200 200 200 200 200"
-POST_ONLY = "login 405 405 405 405 405"
-ADMIN_SITE = "admin admin admin admin admin admin"  # none of the six is staff
-EVERYONE = "200 200 200 200 200 200"
+# The plan's readers; the other branch and the other organisations get 404.
+EVERYONE_READS = "login 200 200 404 200 200 404 404 404"
+EDITORS_ONLY = "login 404 404 404 200 200 404 404 404"
+EDITORS_CHANGE = "login 404 404 404 redirect redirect 404 404 404"
+REPORTERS_CHANGE = "login 404 redirect 404 redirect redirect 404 404 404"
+# A report made in the background.
+READERS_ASK = "login redirect redirect 404 redirect redirect 404 404 404"
+LOGGED_IN = "login 200 200 200 200 200 200 200 200"
+POST_ONLY = "login 405 405 405 405 405 405 405 405"
+ADMIN_SITE = "admin admin admin admin admin admin admin admin admin"  # nobody here is staff
+EVERYONE = "200 200 200 200 200 200 200 200 200"
 # Setting up an organisation: the planner of the operation sets up their part of it (units,
 # people); only the administrator of the whole organisation its settings and periods.
-SETTERS_UP = "login 404 404 404 200 200"
-SETTERS_UP_CHANGE = "login 404 404 404 redirect redirect"
-WHOLE_ORGANISATION = "login 404 404 404 404 200"
-WHOLE_ORGANISATION_CHANGE = "login 404 404 404 404 redirect"
+SETTERS_UP = "login 404 404 404 200 200 404 404 404"
+SETTERS_UP_CHANGE = "login 404 404 404 redirect redirect 404 404 404"
+WHOLE_ORGANISATION = "login 404 404 404 404 200 404 404 404"
+WHOLE_ORGANISATION_CHANGE = "login 404 404 404 404 redirect 404 404 404"
+# A background job is its requester's own (here the planner's).
+REQUESTER_ONLY = "login 404 404 404 200 404 404 404 404"
+# The joint plan: read by the people of both its organisations.
+JOINT_READS = "login 200 200 404 200 200 200 200 404"
+JOINT_ASK = "login redirect redirect 404 redirect redirect redirect redirect 404"
+# Pages of their own organisation that the outsider's role gives them (and nobody else here).
+OUTSIDERS_OWN = "login 404 404 404 404 404 404 404 200"
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,23 @@ def pasted_activities(world):
     return {"goal": world.goal.pk, "text": text, "versions": "{}"}
 
 
+def planners_import(world) -> str:
+    """The token of a large import the planner uploaded, queued for the background worker."""
+    job, _created = ImportJob.objects.get_or_create(
+        token="planerarens-import-" + "x" * 24,
+        defaults={
+            "plan": world.plan,
+            "owner": get_user_model().objects.get(username="planerare"),
+            "language": "sv",
+            "file_names": ["plan.xlsx"],
+            "rows": 5000,
+            "background": True,
+            "uploaded_at": timezone.now(),
+        },
+    )
+    return job.token
+
+
 def decided_t1(world):
     return [world.decided.pk, world.t1.pk]
 
@@ -123,21 +174,34 @@ def organisation(world):
     return [world.organisation.pk]
 
 
+def joint(world):
+    return [world.joint.pk]
+
+
+def joint_t1(world):
+    return [world.joint.pk, world.t1.pk]
+
+
 CASES = [
     # --- site -----------------------------------------------------------------------------------
-    Case("home", get="200 200 200 200 200 200"),  # anonymous: a way to log in
-    Case("login", get="200 200 200 200 200 200", post="redirect " * 6,
+    Case("home", get="200 200 200 200 200 200 200 200 200"),  # anonymous: a way to log in
+    Case("login", get="200 200 200 200 200 200 200 200 200", post="redirect " * 9,
          data=lambda world: {"username": "planerare", "password": "pw"}),
-    Case("logout", get="405 405 405 405 405 405", post="login " * 6),
+    Case("logout", get="405 405 405 405 405 405 405 405 405", post="login " * 9),
     # No worker beats in the test: not ok (503), for everyone alike; tests/test_health.py.
-    Case("health", get="503 503 503 503 503 503", post="405 405 405 405 405 405"),
-    Case("set_language", get="redirect " * 6, post="redirect " * 6,
+    Case("health", get="503 503 503 503 503 503 503 503 503",
+         post="405 405 405 405 405 405 405 405 405"),
+    # Single sign-on: not configured in the tests (tests/sso configure it), so not there.
+    Case("sso_login", get="404 " * 9, post="405 " * 9),
+    Case("sso_callback", get="404 " * 9, post="405 " * 9),
+    Case("set_language", get="redirect " * 9, post="redirect " * 9,
          data=lambda world: {"language": "en", "next": "/"}, query="next=/"),
     Case("admin:index", get=ADMIN_SITE),
     # --- planning -------------------------------------------------------------------------------
     Case("planning:plan_list", get=LOGGED_IN),
-    Case("planning:plan_create", get=EDITORS_ONLY,
-         post=EDITORS_CHANGE, writes=True,
+    # The outsider plans for their own region: the form, which refuses this organisation.
+    Case("planning:plan_create", get="login 404 404 404 200 200 404 404 200",
+         post="login 404 404 404 redirect redirect 404 404 200", writes=True,
          data=lambda world: plan_form_data(organisation=str(world.organisation.pk),
                                            owner_unit=str(world.units["unit_a"].pk))),
     Case("planning:plan_detail", plan, get=EVERYONE_READS),
@@ -147,13 +211,13 @@ CASES = [
     Case("planning:plan_set_status", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"status": "consultation", "version": world.plan.version}),
     # The periods are the whole organisation's: not the planner of one operation's.
-    Case("planning:period_list", get=WHOLE_ORGANISATION),
+    Case("planning:period_list", get="login 404 404 404 404 200 404 404 200"),
     Case("planning:periods_create", lambda world: [world.organisation.pk], get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
     Case("planning:period_set_open", lambda world: [world.t2.pk], get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
     # --- planning: setting up an organisation ---------------------------------------------------
-    Case("planning:organisation_list", get=SETTERS_UP),
+    Case("planning:organisation_list", get="login 404 404 404 200 200 404 404 200"),
     Case("planning:organisation_settings", organisation, get=WHOLE_ORGANISATION,
          post=WHOLE_ORGANISATION_CHANGE, writes=True,
          data=lambda world: settings_data(world.organisation, official_name="Testkommun kommun")),
@@ -198,14 +262,14 @@ CASES = [
          post=SETTERS_UP_CHANGE),
     # --- accounts: invitations and password reset (a link that does not work is a page) --------
     Case("invitation_accept", lambda world: ["MQ", "not-a-token"], get=EVERYONE, post=EVERYONE),
-    Case("password_reset", get=EVERYONE, post="redirect " * 6,
+    Case("password_reset", get=EVERYONE, post="redirect " * 9,
          data=lambda world: {"email": "nobody@example.com"}),
     Case("password_reset_done", get=EVERYONE),
     Case("password_reset_confirm", lambda world: ["MQ", "not-a-token"], get=EVERYONE,
          post=EVERYONE),
     Case("password_reset_complete", get=EVERYONE),
     # A file nobody has: uploaded files are served only to those who may see their organisation.
-    Case("media", lambda world: ["logos/none.png"], get="login 404 404 404 404 404"),
+    Case("media", lambda world: ["logos/none.png"], get="login 404 404 404 404 404 404 404 404"),
     # --- goals ----------------------------------------------------------------------------------
     Case("goals:goal_create", plan, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"title": "Nytt mål", "scope": "operation_specific"}),
@@ -238,7 +302,7 @@ CASES = [
          get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
          data=lambda world: {"value": "82", "expected_version": world.value.version}),
     Case("reports:band_preview", lambda world: [world.decided_indicator.pk], get=POST_ONLY,
-         post="login 200 200 404 200 200", data=lambda world: {"value": "75"}),
+         post="login 200 200 404 200 200 404 404 404", data=lambda world: {"value": "75"}),
     # --- indicators: the committee's overview ---------------------------------------------------
     Case("reports:overview", plan, get=EVERYONE_READS),
     Case("reports:overview", decided_t1, get=EVERYONE_READS),
@@ -247,7 +311,7 @@ CASES = [
     Case("indicators:indicator_list", plan, get=EVERYONE_READS),
     Case("authoring:plan_decided", lambda world: [world.decided.pk], get=EVERYONE_READS),
     Case("authoring:plan_roll_over", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
-    Case("indicators:bands_preview", plan, get=POST_ONLY, post="login 404 404 404 200 200",
+    Case("indicators:bands_preview", plan, get=POST_ONLY, post=EDITORS_ONLY,
          data=lambda world: indicator_data(world.goal)),
     Case("indicators:indicator_create", lambda world: [world.goal.pk], get=EDITORS_ONLY,
          post=EDITORS_CHANGE, writes=True, data=lambda world: indicator_data(world.goal)),
@@ -268,7 +332,7 @@ CASES = [
     Case("authoring:item_add", lambda world: [world.goal.pk, "activity"], get=POST_ONLY,
          post=EDITORS_CHANGE, writes=True, data=lambda world: in_place_activity()),
     Case("authoring:item_in_place", lambda world: ["activity", world.activity.pk],
-         get="login 404 404 404 redirect redirect", post=EDITORS_CHANGE, writes=True,
+         get="login 404 404 404 redirect redirect 404 404 404", post=EDITORS_CHANGE, writes=True,
          data=lambda world: in_place_activity(version=world.activity.version)),
     Case("authoring:item_delete", lambda world: ["activity", world.activity.pk],
          get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
@@ -277,21 +341,24 @@ CASES = [
     Case("authoring:undo", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"kind": "goal", "history_id": world.deleted_goal_history}),
     Case("authoring:thresholds_preview", plan, get=POST_ONLY,
-         post="login 404 404 404 200 200", data=lambda world: {"red": "<70", "green": "≥80"}),
-    Case("authoring:plan_fragment", plan, get="login redirect redirect 404 redirect redirect"),
+         post=EDITORS_ONLY, data=lambda world: {"red": "<70", "green": "≥80"}),
+    Case("authoring:plan_fragment", plan, get=READERS_ASK),
     # --- indicators: files ----------------------------------------------------------------------
     Case("transfer:plan_transfer", plan, get=EVERYONE_READS),
     Case("transfer:plan_export_xlsx", plan, get=EVERYONE_READS),
     Case("transfer:plan_export_csv", lambda world: [world.plan.pk, "indicators"],
          get=EVERYONE_READS),
     Case("transfer:plan_export_zip", plan, get=EVERYONE_READS),
-    Case("transfer:plan_import", plan, get=POST_ONLY, post="login 404 404 404 200 200",
+    Case("transfer:plan_import", plan, get=POST_ONLY, post=EDITORS_ONLY,
          data=lambda world: {"files": SimpleUploadedFile("plan.xlsx", world.workbook)}),
     Case("transfer:plan_import_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE,
          data=lambda world: {"token": "x" * 32}),
     Case("transfer:plan_import_cancel", plan, get=POST_ONLY, post=EDITORS_CHANGE,
          data=lambda world: {"token": "x" * 32}),
-    Case("transfer:plan_paste", plan, get=EDITORS_ONLY, post="login 404 404 404 200 200",
+    # A background import's page is its uploader's (the planner's) only.
+    Case("transfer:plan_import_job", lambda world: [world.plan.pk, planners_import(world)],
+         get=REQUESTER_ONLY),
+    Case("transfer:plan_paste", plan, get=EDITORS_ONLY, post=EDITORS_ONLY,
          data=lambda world: pasted_activities(world)),
     Case("transfer:plan_paste_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: pasted_activities(world)),
@@ -316,14 +383,37 @@ CASES = [
     Case("reports:published", get=LOGGED_IN),
     Case("reports:published_pdf", lambda world: [world.published.pk], get=EVERYONE_READS),
     Case("reports:published_data", lambda world: [world.published.pk], get=EVERYONE_READS),
+    # The partner's people read the organisation's report too: of its plans, the joint one.
     Case("reports:organisation", lambda world: [world.organisation.pk, world.t1.pk],
-         get=EVERYONE_READS, post=READERS_ASK, writes=True),
+         get=JOINT_READS, post=JOINT_ASK, writes=True),
     # A background job is its requester's own (here the planner's).
-    Case("reports:job", lambda world: [world.finished_job.pk], get="login 404 404 404 200 404"),
+    Case("reports:job", lambda world: [world.finished_job.pk], get=REQUESTER_ONLY),
     Case("reports:job_pdf", lambda world: [world.finished_job.pk],
-         get="login 404 404 404 200 404"),
+         get=REQUESTER_ONLY),
     Case("reports:job_retry", lambda world: [world.failed_job.pk], get=POST_ONLY,
-         post="login 404 404 404 redirect 404", writes=True),
+         post="login 404 404 404 redirect 404 404 404 404", writes=True),
+    # --- a joint plan (led by the organisation, the region a partner) ---------------------------
+    Case("planning:plan_detail", joint, get=JOINT_READS),
+    Case("authoring:plan_structure", joint, get=JOINT_READS),
+    Case("reports:overview", joint, get=JOINT_READS),
+    Case("reports:report", joint_t1, get=JOINT_READS),
+    # The partner's unit manager reports their unit's activity; the organisation's does not.
+    Case("reports:activity_status", lambda world: [world.t1.pk, world.joint_partner_activity.pk],
+         get=POST_ONLY, post="login 404 404 404 redirect redirect 404 redirect 404", writes=True,
+         data=lambda world: {"status": "in_progress", "expected_version": 0}),
+    Case("reports:activity_status", lambda world: [world.t1.pk, world.joint_activity.pk],
+         get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
+         data=lambda world: {"status": "in_progress", "expected_version": 0}),
+    # The plan's values: the owner's people (the unit manager below for their unit only).
+    Case("reports:measurement", lambda world: [world.t1.pk, world.joint_indicator.pk],
+         get=POST_ONLY, post=REPORTERS_CHANGE, writes=True,
+         data=lambda world: {"value": "12", "expected_version": 0}),
+    # --- the partner's and the outsider's own organisations -------------------------------------
+    Case("planning:organisation_settings", lambda world: [world.other_region.pk],
+         get=OUTSIDERS_OWN),
+    Case("planning:people", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
+    Case("planning:unit_list", lambda world: [world.partner.pk],
+         get="login 404 404 404 404 404 404 404 404"),
 ]  # fmt: skip
 
 
@@ -427,6 +517,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     relation_add(organisation=organisation, related=partner, actor=None)
     relation_add(organisation=partner, related=organisation, actor=None)
     other_region = organisation_create(name="Region Annanlän", kind="region", actor=None)
+    joint_world = _joint_plan(organisation, units, partner, other_region, t1)
     now = timezone.now()
     SyncRun.objects.create(
         source="kolada",
@@ -461,7 +552,65 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         workbook=plan_export_xlsx(plan=plan),
         partner=partner,
         other_region=other_region,
+        **joint_world,
     )
+
+
+def _joint_plan(organisation, units, partner, other_region, t1) -> dict:
+    """The organisation's joint plan with the region `partner`, decided and followed up in the
+    open T1, with an activity of the region's health centre, one of Hemtjänst and an indicator;
+    the people of the two other organisations (see the module's docstring)."""
+    committee = unit_create(
+        organisation=partner, name="Hälso- och sjukvårdsnämnden", kind="committee", actor=None
+    )
+    centre = unit_create(
+        organisation=partner, name="Hälsocentralen", kind="unit", parent=committee, actor=None
+    )
+    joint_plan = plan_create(
+        organisation=organisation,
+        partner_organisations=[partner],
+        owner_unit=units["operation"],
+        kind=Plan.Kind.ACTION_PLAN,
+        name="Handlingsplan gemensam systemledning",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    joint_goal = goal_create(plan=joint_plan, number=1, title="Nära vård", actor=None)
+    partner_activity, own_activity = (
+        activity_create(goal=joint_goal, title=title, unit=unit, ongoing=True,
+                        evaluated_t1=True, actor=None)
+        for title, unit in (("Gemensam bemanning", centre), ("Trygg hemgång", units["unit_a"]))
+    )  # fmt: skip
+    joint_indicator = indicator_create(
+        goal=joint_goal, name="Undvikbar slutenvård", direction="lower",
+        green_bound=Decimal(10), actor=None,
+    )  # fmt: skip
+    plan_set_status(
+        plan=joint_plan,
+        status="decided",
+        decision_date=datetime.date(2023, 2, 1),
+        expected_version=None,
+        actor=None,
+    )
+    user_model = get_user_model()
+
+    def person(username, organisation, role, unit=None):
+        user = user_model.objects.create_user(username, password="pw", first_name=username)
+        membership_grant(user=user, organisation=organisation, unit=unit, role=role, actor=None)
+        return user
+
+    return {
+        "joint": Plan.objects.get(pk=joint_plan.pk),
+        "joint_partner_activity": partner_activity,
+        "joint_activity": own_activity,
+        "joint_indicator": joint_indicator,
+        "users": {
+            "partner_committee": person("hsn", partner, Role.COMMITTEE_MEMBER, committee),
+            "partner_manager": person("hcchef", partner, Role.UNIT_MANAGER, centre),
+            "outsider": person("annanplan", other_region, Role.PLANNER),
+        },
+    }
 
 
 def url_of(case: Case, world: SimpleNamespace) -> str:
