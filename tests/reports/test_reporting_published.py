@@ -33,8 +33,9 @@ def publish(plan, period, actor):
     )
 
 
-def test_a_published_periods_status_and_value_are_not_changed(client, t2, whole, sick_leave,
-                                                              manager, decided_plan, make_user):  # fmt: skip
+def test_a_published_periods_status_and_value_are_not_changed(
+    client, t2, whole, sick_leave, manager, decided_plan, make_user
+):
     publish(decided_plan, t2, make_user("planner", "planner", decided_plan.owner_unit))
     client.force_login(manager)
     answer = client.post(
