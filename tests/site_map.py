@@ -427,7 +427,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     The draft `plan` is what the planner edits: two goals, two indicators (one linked to
     Kolada) and two activities of Hemtjänst, a deleted goal to restore and a sync run. The
     `decided` plan is what is followed up in the open T1: a goal with an indicator and an
-    activity of Hemtjänst, a value, a status, a published T1 report, and a finished and a
+    activity of Hemtjänst, a value, a status, a published T2 report, and a finished and a
     failed background job of the planner's. The organisation works with a region, `partner`
     (each has listed the other), and not with `other_region`.
     """
@@ -493,9 +493,10 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     status = activity_status_set(
         activity=decided_activity, period=t1, status="in_progress", actor=None
     )
+    # T2's report is published (frozen); T1 stays open for reporting.
     published = report_publish(
         plan=decided,
-        period=t1,
+        period=t2,
         decided_by="Kommunstyrelsen",
         decision_date=datetime.date(2023, 6, 1),
         actor=people.planner,
