@@ -378,7 +378,7 @@ CASES = [
          data=lambda world: {"assessment": "uncertain", "analysis": "Arbetet går framåt."}),
     Case("reports:readiness", decided_t1, get=EVERYONE_READS, post=REPORTERS_CHANGE, writes=True,
          data=lambda world: {"unit": world.units["unit_a"].pk, "ready": "on"}),
-    Case("reports:publish", decided_t2, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
+    Case("reports:publish", decided_t1, get=EDITORS_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"decided_by": "Kommunstyrelsen", "decision_date": "2023-10-10"}),
     Case("reports:published", get=LOGGED_IN),
     Case("reports:published_pdf", lambda world: [world.published.pk], get=EVERYONE_READS),
