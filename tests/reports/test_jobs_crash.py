@@ -86,12 +86,13 @@ def test_a_killed_workers_job_fails_with_the_reason_and_can_be_retried(
         started_at = time.monotonic()
         wait_for(
             lambda: shared.row(JOB_STATE, (job.pk,))[0] == "failed",
-            timeout=15, what="the second worker fails the lost job", logs=[second],
+            timeout=30, what="the second worker fails the lost job", logs=[second],
         )  # fmt: skip
         noticed_after = time.monotonic() - started_at
         assert second.alive()
-    # The bound: the timeout, then at most a sweep interval (0.2 s); the rest is margin.
-    assert noticed_after < 2 + 3
+    # Bounded: the heartbeat timeout (2 s here) and a sweep interval (0.2 s), with a wide margin
+    # for a loaded machine: this checks that the job is noticed at all, not how fast.
+    assert noticed_after < 2 + 20
     assert "failed" in second.output() and job.task_id in second.output()
 
     shared.pull()
