@@ -8,28 +8,43 @@ the HTML unescaped.
 The print stylesheet is `static/css/report-print.css`; the words in the page margins ("page 3
 of 12") are translated, so they come as a small generated stylesheet. What WeasyPrint's tagging
 leaves out of PDF/UA-1 (header scopes, the contents as TOC, captions inside their figures, the
-margins as artifacts) is added afterwards by `reports.pdf_structure`.
+margins as artifacts) is added afterwards by `reports.pdf_structure`; WeasyPrint's own tagging is
+kept linear in the document's length by `reports.pdf_tags`.
+
+An organisation's report is rendered plan by plan and merged (`organisation_pdf`, with
+`reports.pdf_merge`): WeasyPrint holds a whole document's layout in memory while it writes it, so
+the memory a report needs is that of its largest plan, not of the organisation.
 """
 
+import io
 import logging
 import mimetypes
 import posixpath
-from dataclasses import dataclass
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
+from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reports import pdf_tags
+from reports.pdf_merge import merge_parts, number_pages
 from reports.pdf_structure import finish_structure
 from reports.selectors import Report
 
 logger = logging.getLogger(__name__)
+pdf_tags.install()
 
 # The only base WeasyPrint resolves addresses against; nothing is ever fetched from it.
 STATIC_BASE = "https://styrkort.invalid/static/"
@@ -85,9 +100,10 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def margin_stylesheet() -> str:
-    """The translated words of the page margins: "Page 3 of 12", one message with the page
-    numbers as placeholders, so that every language orders the words its own way."""
+def page_number_content(total: int | None = None) -> str:
+    """The translated words of the page margins as CSS content: "Page 3 of 12", one message
+    with the page numbers as placeholders, so that every language orders the words its own way.
+    With `total`, the number of pages is that number (a part of a longer document)."""
     marker = "\x00"
     words = _("Page %(page)s of %(pages)s") % {
         "page": f"{marker}page{marker}",
@@ -96,10 +112,18 @@ def margin_stylesheet() -> str:
     parts = []
     for index, part in enumerate(words.split(marker)):
         if index % 2:
-            parts.append(f"counter({part})")
+            if part == "pages" and total is not None:
+                parts.append(css_string(str(total)))
+            else:
+                parts.append(f"counter({part})")
         elif part:
             parts.append(css_string(part))
-    return "@page { @bottom-right { content: " + " ".join(parts) + "; } }\n"
+    return " ".join(parts)
+
+
+def margin_stylesheet() -> str:
+    """The translated words of the page margins: "Page 3 of 12"."""
+    return "@page { @bottom-right { content: " + page_number_content() + "; } }\n"
 
 
 def stylesheets(fetcher: URLFetcher) -> list[CSS]:
@@ -113,32 +137,59 @@ def stylesheets(fetcher: URLFetcher) -> list[CSS]:
 class RenderedPdf:
     content: bytes
     pages: int
+    # Where each anchor (id) is: the index of its page.
+    anchors: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-def html_to_pdf(html: str) -> RenderedPdf:
-    """Render report HTML to a tagged PDF/UA-1 document, fetching only static files."""
+def html_to_pdf(html: str, extra_css: str = "", *, tagged: bool = True) -> RenderedPdf:
+    """Render report HTML to a tagged PDF/UA-1 document, fetching only static files.
+
+    `extra_css` comes after the print stylesheet; `tagged=False` gives an untagged PDF (the
+    page numbers drawn on an organisation's report, which are artifacts)."""
     fetcher = StaticOnlyFetcher()
+    sheets = stylesheets(fetcher)
+    if extra_css:
+        sheets.append(CSS(string=extra_css, url_fetcher=fetcher))
+    options = PDF_OPTIONS if tagged else {}
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
-        stylesheets=stylesheets(fetcher), **PDF_OPTIONS
+        stylesheets=sheets, **options
     )
-    content = finish_structure(document.write_pdf(**PDF_OPTIONS))
-    return RenderedPdf(content, len(document.pages))
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    content = document.write_pdf(**options)
+    pages = len(document.pages)
+    del document  # its layout is the memory: freed before the structure is finished
+    if tagged:
+        content = finish_structure(content)
+    return RenderedPdf(content, pages, anchors)
 
 
-def report_html(reports: list[Report], *, title: str, cover: Report | None = None) -> str:
+def report_html(
+    reports: list[Report],
+    *,
+    title: str,
+    cover: Report | None = None,
+    part: bool = False,
+    front: bool = False,
+) -> str:
     """The print HTML of one or more plans' reports: cover, contents, then every report.
 
     With one report the cover shows that plan's facts; with several (an organisation's whole
     report) the cover names the organisation and period, and each plan starts a chapter.
+    `part`: one plan's chapter alone; `front`: the cover and contents alone (`organisation_pdf`).
     """
     return render_to_string(
         "reports/pdf/document.html",
         {
             "reports": reports,
-            "single": len(reports) == 1,
+            "single": len(reports) == 1 and not part,
             "title": title,
             "cover": cover or (reports[0] if reports else None),
             "language": get_language(),
+            "part": part,
+            "front": front,
         },
     )
 
@@ -159,3 +210,178 @@ def is_large(report: Report) -> bool:
 def report_pdf(report: Report) -> RenderedPdf:
     """One plan's report as PDF."""
     return html_to_pdf(report_html([report], title=report.title))
+
+
+# --- An organisation's report, plan by plan ------------------------------------------------------
+
+
+@contextmanager
+def pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
+    """Call `on_page(n)` as WeasyPrint lays out page n in this thread (its progress log),
+    without echoing that log."""
+    thread = threading.get_ident()
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = str(record.msg)
+            if record.thread == thread and record.args and message.startswith(LAYOUT_PAGE):
+                on_page(int(record.args[0]))
+
+    handler = Handler(logging.INFO)
+    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
+    PROGRESS_LOGGER.setLevel(logging.INFO)
+    PROGRESS_LOGGER.propagate = False
+    PROGRESS_LOGGER.addHandler(handler)
+    try:
+        yield
+    finally:
+        PROGRESS_LOGGER.removeHandler(handler)
+        PROGRESS_LOGGER.setLevel(level)
+        PROGRESS_LOGGER.propagate = propagate
+
+
+LAYOUT_PAGE = "Step 5 - Creating layout - Page"
+
+
+def chapter_stylesheet(organisation: str) -> str:
+    """A plan's chapter rendered alone: its first page has the margins of the pages after it
+    (in the document it follows other pages), the organisation's name comes from here (the
+    cover that sets it is another part), and the page number is drawn later (`number_pages`)."""
+    name = css_string(organisation)
+    return (
+        f"@page {{ @bottom-left {{ content: {name}; }} @bottom-right {{ content: none; }} }}\n"
+        "@page :first { @top-left { content: string(doc-title); }"
+        " @top-right { content: string(chapter); }"
+        f" @bottom-left {{ content: {name}; }} }}\n"
+    )
+
+
+def contents_stylesheet(pages: dict[str, int]) -> str:
+    """The cover and contents rendered alone: each entry's page number as a rule of its own (the
+    chapters are other documents), the page numbers of the margin drawn later."""
+    rules = ["@page { @bottom-right { content: none; } }"]
+    rules += [
+        f".toc-link[href={css_string('#' + anchor)}]::after "
+        f'{{ content: leader(dotted) " {page}"; }}'
+        for anchor, page in pages.items()
+    ]
+    return "\n".join(rules) + "\n"
+
+
+def numbers_html(count: int) -> str:
+    """`count` blank pages (their number is drawn in the margin)."""
+    return (
+        f'<!doctype html><html lang="{get_language()}"><head><meta charset="utf-8">'
+        "<title>-</title></head><body>" + '<div class="page"></div>' * count + "</body></html>"
+    )
+
+
+def numbers_stylesheet(first: int, total: int) -> str:
+    """Blank pages with nothing but their number, from page `first` of `total` on."""
+    words = page_number_content(total)
+    return (
+        "@page { @top-left { content: none; } @top-right { content: none; }"
+        f" @bottom-left {{ content: none; }} @bottom-right {{ content: {words}; }} }}\n"
+        f"@page :first {{ counter-reset: page {first}; @bottom-right {{ content: {words}; }} }}\n"
+        ".page + .page { break-before: page; }\n"
+    )
+
+
+NUMBERS_CHUNK = 500  # pages numbered at once (their layout is held in memory)
+
+
+@dataclass
+class _Share:
+    """How much of an organisation's report is done, 0 to 1, for its progress bar: the
+    chapters by their pages (as estimated, until each is laid out), then the contents, the
+    merging, the page numbers and the writing, each by its share of the time."""
+
+    report: Callable[[float], None]
+    estimates: list[int]
+    pages_done: int = 0
+
+    STAGES = {"chapters": 0.80, "contents": 0.02, "merge": 0.08, "numbers": 0.07, "write": 0.03}
+
+    def _before(self, stage: str) -> float:
+        names = list(self.STAGES)
+        return sum(self.STAGES[name] for name in names[: names.index(stage)])
+
+    def at(self, stage: str, share: float) -> None:
+        self.report(self._before(stage) + self.STAGES[stage] * min(max(share, 0.0), 1.0))
+
+    def chapter_page(self, index: int, page: int) -> None:
+        total = max(sum(self.estimates), 1)
+        self.at("chapters", (self.pages_done + min(page, self.estimates[index])) / total)
+
+    def chapter_done(self, index: int) -> None:
+        self.pages_done += self.estimates[index]
+        self.at("chapters", self.pages_done / max(sum(self.estimates), 1))
+
+
+def organisation_pdf(
+    reports: list[Report], *, title: str, progress: Callable[[float], None] | None = None
+) -> RenderedPdf:
+    """Several plans' reports as one tagged PDF, rendered a plan at a time (see the module
+    docstring): each plan's chapter, then the cover and contents with the chapters' page
+    numbers, merged with their tags, links and bookmarks, then every page but the cover
+    numbered. The memory is that of the largest chapter, the time grows with the pages.
+    `progress(share)`, from 0 to 1, as each page is laid out and each stage is done."""
+    share = _Share(
+        progress or (lambda _share: None), [max(estimate_pages([r]) - 2, 1) for r in reports]
+    )
+    organisation = str(reports[0].organisation) if reports else ""
+    with tempfile.TemporaryDirectory(prefix="styrkort-report-") as folder:
+        work = Path(folder)
+        paths, chapters = [], []
+        for index, plan_report in enumerate(reports):
+            html = report_html([plan_report], title=title, part=True)
+            with pages_laid_out(lambda page, index=index: share.chapter_page(index, page)):
+                rendered = html_to_pdf(html, chapter_stylesheet(organisation))
+            paths.append(work / f"chapter-{index}.pdf")
+            paths[-1].write_bytes(rendered.content)
+            chapters.append(RenderedPdf(b"", rendered.pages, rendered.anchors))
+            share.chapter_done(index)
+        front = _front_matter(reports, title, chapters)
+        paths.insert(0, work / "front.pdf")
+        paths[0].write_bytes(front.content)
+        share.at("contents", 1)
+        merged = merge_parts(paths, lambda done, total: share.at("merge", done / total))
+        pages = len(merged.pages)
+        numbered = 1  # the cover has no number
+        while numbered < pages:
+            count = min(NUMBERS_CHUNK, pages - numbered)
+            numbers = html_to_pdf(
+                numbers_html(count), numbers_stylesheet(numbered + 1, pages), tagged=False
+            )
+            with pikepdf.open(io.BytesIO(numbers.content)) as numbers_pdf:
+                number_pages(merged, numbers_pdf, numbered)
+            numbered += count
+            share.at("numbers", numbered / pages)
+        output = work / "report.pdf"
+        merged.save(
+            output,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,  # a third of the size
+            deterministic_id=True,
+            progress=lambda percent: share.at("write", percent / 100),
+        )
+        merged.close()
+        return RenderedPdf(output.read_bytes(), pages)
+
+
+def _front_matter(reports: list[Report], title: str, chapters: list[RenderedPdf]) -> RenderedPdf:
+    """The cover and contents, each entry with the page of its plan or goal (counted from the
+    cover; laid out again if the contents' own length changes with the numbers)."""
+    html = report_html(reports, title=title, front=True)
+    front_pages, rendered = 0, None
+    for _attempt in range(3):
+        numbers: dict[str, int] = {}
+        before = front_pages
+        for chapter in chapters:
+            for anchor, index in chapter.anchors.items():
+                numbers.setdefault(anchor, before + index + 1)
+            before += chapter.pages
+        rendered = html_to_pdf(html, contents_stylesheet(numbers))
+        if rendered.pages == front_pages:
+            break
+        front_pages = rendered.pages
+    return rendered

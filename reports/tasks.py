@@ -3,7 +3,9 @@
 `generate_report` renders a `ReportJob`: it assembles every plan's report (the first 30 % of
 the progress bar), lays the document out (up to 88 %, followed page by page through
 WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
-plans' have the organisation's, and a chapter per plan.
+plans' have the organisation's, and a chapter per plan: those are rendered a plan at a time and
+merged (`reports.pdf.organisation_pdf`), so that the worker's memory is that of the largest
+plan, and the progress moves with every page laid out (30 % to 97 %, by the pages estimated).
 
 A task whose worker died is run again by another worker (`core.worker`), up to
 `TASK_MAX_ATTEMPTS` tries: the job then starts over. After the last try the task is marked
@@ -22,7 +24,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 
 from reports import jobs
 from reports.models import ReportJob
-from reports.pdf import estimate_pages, html_to_pdf, report_html
+from reports.pdf import estimate_pages, html_to_pdf, organisation_pdf, report_html
 from reports.selectors import follow_up_report
 
 logger = logging.getLogger(__name__)
@@ -82,9 +84,16 @@ def render_job(job: ReportJob) -> None:
     for index, plan in enumerate(plans, start=1):
         reports.append(follow_up_report(plan, job.period))
         progress(round(ASSEMBLED * index / len(plans)))
-    html = report_html(reports, title=job.title)
-    with layout_progress(progress, estimate_pages(reports)):
-        rendered = html_to_pdf(html)
+    if len(reports) > 1:
+        rendered = organisation_pdf(
+            reports,
+            title=job.title,
+            progress=lambda share: progress(ASSEMBLED + round((WRITTEN - ASSEMBLED) * share)),
+        )
+    else:
+        html = report_html(reports, title=job.title)
+        with layout_progress(progress, estimate_pages(reports)):
+            rendered = html_to_pdf(html)
     jobs.report_job_finish(job=job, content=rendered.content, pages=rendered.pages)
 
 

@@ -272,8 +272,14 @@ def goal_block(plan: Plan, goal: Goal, **marks: str) -> dict[str, Any]:
 
 
 def goals_context(request: HttpRequest, plan: Plan, **marks: str) -> dict[str, Any]:
-    """Every goal of the plan as the page shows them."""
+    """Every goal of the plan as the page shows them; a goal just added or moved (`marks`) is
+    shown in full, its controls and forms there to take the focus."""
     _plan, scope = plan_in_scope(request, plan.pk, edit=True)
-    context = page_context(request, plan, scope)
+    expand = {
+        int(mark.removeprefix("goal-"))
+        for mark in marks.values()
+        if mark.startswith("goal-") and mark.removeprefix("goal-").isdigit()
+    }
+    context = page_context(request, plan, scope, expand=expand)
     marked(context["goals"], **marks)
     return context

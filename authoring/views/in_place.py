@@ -50,6 +50,7 @@ from authoring.views.answers import (
 )
 from authoring.views.structure import (
     TEMPLATE,
+    goal_context,
     new_activity_form,
     new_goal_form,
     new_indicator_form,
@@ -306,15 +307,16 @@ def thresholds_preview_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 def plan_fragment_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """A goal of the plan page (`?goal=`), or all its goals, as they are now: after a table
-    was pasted into the plan. Without htmx, the plan page."""
+    was pasted into the plan; with `items=1`, the goal's indicators and activities alone (a
+    large plan's goal as it comes into view). Without htmx, the plan page."""
     plan, scope = plan_in_scope(request, plan_pk)
     if not request.htmx:
         return redirect(structure_url(plan))
-    context = page_context(request, plan, scope)
     goal_pk = request.GET.get("goal", "")
-    if goal_pk.isdigit():
-        goal = next((goal for goal in context["goals"] if goal.pk == int(goal_pk)), None)
-        if goal is None:
+    if goal_pk:
+        if not goal_pk.isdigit() or len(goal_pk) > 9:
             raise Http404
-        return render(request, f"{TEMPLATE}#goal_section", {**context, "goal": goal})
-    return render(request, f"{TEMPLATE}#goals_block", context)
+        context = goal_context(plan, scope, int(goal_pk))
+        partial = "goal_items" if request.GET.get("items") == "1" else "goal_section"
+        return render(request, f"{TEMPLATE}#{partial}", context)
+    return render(request, f"{TEMPLATE}#goals_block", page_context(request, plan, scope))

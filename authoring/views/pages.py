@@ -15,6 +15,7 @@ from authoring.selectors import (
     decided_version,
     deleted_items,
     plan_changes,
+    plan_changes_page,
     plan_decisions,
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
@@ -93,7 +94,6 @@ FOLLOW_UP = {
     "indicator": (Measurement, "indicator_id"),
     "activity": (ActivityStatus, "activity_id"),
 }
-PLAN_HISTORY_LIMIT = 300
 
 
 def follow_up_label(record) -> str:
@@ -146,18 +146,34 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     )
 
 
+def page_numbers(page) -> list[int | None]:
+    """The pages linked: the first, the last and two either side of the current one; None
+    where pages are left out."""
+    last = page.paginator.num_pages
+    wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 @login_required
 def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    """The changes to a plan's content, newest first, and what can be restored."""
+    """The changes to a plan's content, newest first, a page at a time (`?page=`; past the
+    last page, the last), and what can be restored."""
     plan, scope = plan_in_scope(request, plan_pk)
     can_restore = can_edit_plan(scope, plan) and not is_locked(plan)
+    entries, page = plan_changes_page(plan, request.GET.get("page") or 1)
     return render(
         request,
         "authoring/history/plan_history.html",
         {
             "plan": plan,
-            "entries": plan_changes(plan, limit=PLAN_HISTORY_LIMIT),
-            "limit": PLAN_HISTORY_LIMIT,
+            "entries": entries,
+            "page": page,
+            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
             "deleted": deleted_items(plan),
             "can_restore": can_restore,
             "locked": is_locked(plan),

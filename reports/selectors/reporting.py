@@ -15,14 +15,20 @@ read:
 A joint plan is followed up in its lead organisation's periods; the people of its partner
 organisations report there the activities of their own units.
 
-Planners and administrators of a plan report everything in it. The number of queries does not
-depend on the number of plans, goals, activities or indicators.
+Planners and administrators of a plan report everything in it.
+
+A large operation reports thousands of rows in a period, so the page is read in two steps: the
+index (`reporting_index`) knows every row by its ids and whether it is reported, from plain
+queries (the progress, the goals' "left" counts, the pages); the listing (`reporting_listing`)
+fetches in full the rows of one page of one period. The number of queries does not depend on
+the number of plans, goals, activities or indicators, and no query lists the ids of every row.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.http import Http404
 
 from goals.models import Activity, ActivityStatus, Goal
@@ -44,7 +50,9 @@ class ActivityRow:
     status: ActivityStatus | None
     can_write: bool
     for_whole_plan: bool
-    # Filled by the view: the row's form, and what to tell the user about their last post.
+    # Filled by the view: the row's fields as plain data (`fields`; a form is built only for
+    # a posted row), and what to tell the user about their last post.
+    fields: object = None
     form: object = None
     conflict: dict | None = None
     notice: str = ""
@@ -124,9 +132,16 @@ class IndicatorRow:
 
 @dataclass
 class GoalBlock:
-    goal: Goal
+    """A goal's rows on one page of the listing."""
+
+    goal: "GoalEntry"
     activities: list[ActivityRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        """Left to report in the whole goal (all pages), as the jump links say."""
+        return self.goal.left
 
 
 @dataclass
@@ -134,45 +149,87 @@ class PlanBlock:
     plan: Plan
     goals: list[GoalBlock] = field(default_factory=list)
 
-    @property
-    def activity_rows(self) -> list[ActivityRow]:
-        return [row for block in self.goals for row in block.activities]
+
+# --- The index: every row of every open period, by its ids ----------------------------------------
+
+ACTIVITY, INDICATOR = "activity", "indicator"
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A row of the index: an activity or an indicator to report in a period."""
+
+    kind: str  # ACTIVITY or INDICATOR
+    pk: int
+    can_write: bool
+    reported: bool
 
     @property
-    def indicator_rows(self) -> list[IndicatorRow]:
-        return [row for block in self.goals for row in block.indicators]
+    def left(self) -> bool:
+        return self.can_write and not self.reported
 
 
 @dataclass
-class PeriodBlock:
-    """Everything a user reports in one open period."""
+class GoalEntry:
+    """A goal with the rows the user reports under it in a period (activities first)."""
+
+    pk: int
+    number: int
+    title: str
+    plan: Plan
+    rows: list[RowRef] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        return sum(1 for row in self.rows if row.left)
+
+
+@dataclass
+class PlanEntry:
+    plan: Plan
+    goals: list[GoalEntry] = field(default_factory=list)
+
+
+@dataclass
+class PeriodIndex:
+    """Everything a user reports in one open period, by ids: counts, goals and pages."""
 
     period: FollowUpPeriod
-    plans: list[PlanBlock] = field(default_factory=list)
+    plans: list[PlanEntry] = field(default_factory=list)
+    # On whose behalf the user reports each plan's values (see `Reporting.plan_reporter`).
+    behalf: dict[int, Unit | None] = field(default_factory=dict)
 
     @property
-    def activity_rows(self) -> list[ActivityRow]:
-        return [row for plan in self.plans for row in plan.activity_rows]
+    def goals(self) -> list[GoalEntry]:
+        return [goal for plan in self.plans for goal in plan.goals]
 
-    @property
-    def indicator_rows(self) -> list[IndicatorRow]:
-        return [row for plan in self.plans for row in plan.indicator_rows]
+    def _count(self, kind: str, reported: bool) -> int:
+        return sum(
+            1
+            for goal in self.goals
+            for row in goal.rows
+            if row.kind == kind and row.can_write and (row.reported or not reported)
+        )
 
     @property
     def activities_total(self) -> int:
-        return sum(1 for row in self.activity_rows if row.can_write)
+        return self._count(ACTIVITY, reported=False)
 
     @property
     def activities_reported(self) -> int:
-        return sum(1 for row in self.activity_rows if row.can_write and row.is_reported)
+        return self._count(ACTIVITY, reported=True)
 
     @property
     def values_total(self) -> int:
-        return sum(1 for row in self.indicator_rows if row.can_write)
+        return self._count(INDICATOR, reported=False)
 
     @property
     def values_entered(self) -> int:
-        return sum(1 for row in self.indicator_rows if row.can_write and row.is_entered)
+        return self._count(INDICATOR, reported=True)
+
+    @property
+    def left(self) -> int:
+        return sum(goal.left for goal in self.goals)
 
 
 class Reporting:
@@ -223,16 +280,23 @@ class Reporting:
             self._plan_reporter[plan.pk] = result
         return self._plan_reporter[plan.pk]
 
-    def activity_access(self, plan: Plan, activity: Activity) -> tuple[bool, bool]:
-        """(shown, writable) for an activity of a plan the user may read."""
-        responsible = activity.responsible_user_id is not None and (
-            activity.responsible_user_id == getattr(self.user, "pk", None)
+    def access(
+        self, plan: Plan, unit: Unit | None, responsible_user_id: int | None
+    ) -> tuple[bool, bool]:
+        """(shown, writable) for an activity of `unit` (None: the whole plan's) of a plan the
+        user may read."""
+        responsible = responsible_user_id is not None and (
+            responsible_user_id == getattr(self.user, "pk", None)
         )
-        if activity.unit_id is None:
+        if unit is None:
             writable = self.plan_reporter(plan)[0]
         else:
-            writable = can_report(self.scope, plan, activity.unit)
+            writable = can_report(self.scope, plan, unit)
         return writable or responsible, writable
+
+    def activity_access(self, plan: Plan, activity: Activity) -> tuple[bool, bool]:
+        """(shown, writable) for an activity of a plan the user may read."""
+        return self.access(plan, activity.unit, activity.responsible_user_id)
 
 
 def _reporter_organisations(scope: Scope) -> Q:
@@ -280,110 +344,279 @@ def _reportable_plans(user, scope: Scope, periods: list[FollowUpPeriod]) -> list
     )
 
 
-def _goals(plans: list[Plan]) -> list[Goal]:
-    plans_by_id = {plan.pk: plan for plan in plans}
-    goals = list(
-        Goal.objects.filter(plan__in=plans)
-        .order_by("plan_id", "number")
-        .prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.select_related("unit").order_by("position", "pk"),
-            ),
-            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")),
-        )
-    )
-    for goal in goals:
-        goal.plan = plans_by_id[goal.plan_id]
-    return goals
-
-
 def _units_of(organisation_ids: set[int]) -> dict[int, Unit]:
     return {unit.pk: unit for unit in Unit.objects.filter(organisation_id__in=organisation_ids)}
 
 
-def reporting_periods(user, scope: Scope) -> list[PeriodBlock]:
-    """Per open period, the plans, goals, activities and indicators the user reports.
+def _evaluated(period: FollowUpPeriod) -> str:
+    """The activity's field that says whether it is evaluated in the period (as
+    `Activity.is_evaluated_in`)."""
+    if period.is_year_end:
+        return "evaluated_year_end"
+    return "evaluated_t1" if period.ordinal == 1 else "evaluated_t2"
 
-    Goals with nothing for the user are left out, and so are plans without goals left.
+
+def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
+    """Per open period, every row the user reports, by ids, with whether it is reported.
+
+    Goals with nothing for the user are left out, and so are plans without goals left. Eight
+    queries of plain values, whatever the number of rows.
     """
     periods = open_periods(scope)
     plans = _reportable_plans(user, scope, periods)
     if not plans:
-        return [PeriodBlock(period) for period in periods]
-    goals = _goals(plans)
+        return [PeriodIndex(period) for period in periods]
+    plan_ids = [plan.pk for plan in plans]
     rules = Reporting(user, scope, _units_of({plan.organisation_id for plan in plans}))
-    # On whose behalf the user reports each plan's values: None for the plan as a whole.
     behalf = {plan.pk: rules.plan_reporter(plan) for plan in plans}
     behalf_units = {unit.pk for _writable, unit in behalf.values() if unit is not None}
-
-    activity_ids = [activity.pk for goal in goals for activity in goal.activities.all()]
-    indicator_ids = [indicator.pk for goal in goals for indicator in goal.indicators.all()]
     period_ids = [period.pk for period in periods]
-    statuses = {
-        (status.activity_id, status.period_id): status
-        for status in ActivityStatus.objects.filter(
-            activity_id__in=activity_ids, period_id__in=period_ids
-        ).select_related("reported_by")
-    }
-    measurements = {
-        (measurement.indicator_id, measurement.period_id, measurement.unit_id): measurement
-        for measurement in Measurement.objects.filter(
+
+    goals_by_plan: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for pk, plan_id, number, title in (
+        Goal.objects.filter(plan_id__in=plan_ids)
+        .order_by("plan_id", "number", "pk")
+        .values_list("pk", "plan_id", "number", "title")
+    ):
+        goals_by_plan[plan_id].append((pk, number, title))
+    activities: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Activity.objects.filter(goal__plan_id__in=plan_ids)
+        .order_by("goal_id", "position", "pk")
+        .values_list(
+            "goal_id", "pk", "unit_id", "unit__organisation_id", "responsible_user_id",
+            "evaluated_t1", "evaluated_t2", "evaluated_year_end",
+        )
+    ):  # fmt: skip
+        activities[row[0]].append(row[1:])
+    indicators: dict[int, list[int]] = defaultdict(list)
+    for goal_id, pk in (
+        Indicator.objects.filter(goal__plan_id__in=plan_ids)
+        .order_by("goal_id", "position", "pk")
+        .values_list("goal_id", "pk")
+    ):
+        indicators[goal_id].append(pk)
+    reported = set(
+        ActivityStatus.objects.filter(
+            activity__goal__plan_id__in=plan_ids, period_id__in=period_ids
+        ).values_list("activity_id", "period_id")
+    )
+    entered = set(
+        Measurement.objects.filter(
             Q(unit__isnull=True) | Q(unit_id__in=behalf_units),
-            indicator_id__in=indicator_ids,
+            indicator__goal__plan_id__in=plan_ids,
             period_id__in=period_ids,
             gender=Gender.TOTAL,
-        ).select_related("entered_by")
-    }
+        ).values_list("indicator_id", "period_id", "unit_id")
+    )
 
-    goals_by_plan: dict[int, list[Goal]] = defaultdict(list)
-    for goal in goals:
-        goals_by_plan[goal.plan_id].append(goal)
+    unit_stand_ins: dict[int, Unit] = {}
 
-    blocks = []
+    def unit_of(unit_id: int | None, organisation_id: int | None) -> Unit | None:
+        """The activity's unit as the rules need it (its id and organisation)."""
+        if unit_id is None:
+            return None
+        if unit_id not in unit_stand_ins:
+            unit_stand_ins[unit_id] = rules.units.get(unit_id) or Unit(
+                pk=unit_id, organisation_id=organisation_id
+            )
+        return unit_stand_ins[unit_id]
+
+    index = []
     for period in periods:
-        block = PeriodBlock(period)
+        block = PeriodIndex(period)
+        flag = ("evaluated_t1", "evaluated_t2", "evaluated_year_end").index(_evaluated(period))
         for plan in plans:
             if plan.period_problem(period) is not None:
                 continue
-            plan_block = PlanBlock(plan)
             plan_writable, plan_unit = behalf[plan.pk]
+            block.behalf[plan.pk] = plan_unit
             unit_id = plan_unit.pk if plan_unit is not None else None
-            for goal in goals_by_plan[plan.pk]:
-                goal_block = GoalBlock(goal)
-                for activity in goal.activities.all():
-                    if not activity.is_evaluated_in(period):
+            entry = PlanEntry(plan)
+            for goal_pk, number, title in goals_by_plan[plan.pk]:
+                goal = GoalEntry(goal_pk, number, title, plan)
+                for pk, unit, organisation, responsible, *evaluated in activities[goal_pk]:
+                    if not evaluated[flag]:
                         continue
-                    shown, writable = rules.activity_access(plan, activity)
+                    shown, writable = rules.access(plan, unit_of(unit, organisation), responsible)
                     if shown:
-                        goal_block.activities.append(
-                            ActivityRow(
-                                period=period,
-                                plan=plan,
-                                activity=activity,
-                                status=statuses.get((activity.pk, period.pk)),
-                                can_write=writable,
-                                for_whole_plan=activity.unit_id is None,
-                            )
+                        goal.rows.append(
+                            RowRef(ACTIVITY, pk, writable, (pk, period.pk) in reported)
                         )
                 if plan_writable:
-                    goal_block.indicators = [
-                        IndicatorRow(
-                            period=period,
-                            plan=plan,
-                            indicator=indicator,
-                            measurement=measurements.get((indicator.pk, period.pk, unit_id)),
-                            can_write=True,
-                            unit=plan_unit,
-                        )
-                        for indicator in goal.indicators.all()
+                    goal.rows += [
+                        RowRef(INDICATOR, pk, True, (pk, period.pk, unit_id) in entered)
+                        for pk in indicators[goal_pk]
                     ]
-                if goal_block.activities or goal_block.indicators:
-                    plan_block.goals.append(goal_block)
-            if plan_block.goals:
-                block.plans.append(plan_block)
-        blocks.append(block)
-    return blocks
+                if goal.rows:
+                    entry.goals.append(goal)
+            if entry.goals:
+                block.plans.append(entry)
+        index.append(block)
+    return index
+
+
+# --- The listing: one page of one period's rows, in full ------------------------------------------
+
+PAGE_SIZE = 50  # rows on a page, unless the user asks for another number
+PAGE_SIZES = (25, 50, 100, 200)  # what may be asked; any other number takes the nearest below
+
+
+def page_size(asked: str | None) -> int:
+    """The page size asked for (`?size=`), bounded: a million rows is the largest size."""
+    if not asked or not asked.isdigit():
+        return PAGE_SIZE
+    number = int(asked[:9])
+    fitting = [size for size in PAGE_SIZES if size <= number]
+    return fitting[-1] if fitting else PAGE_SIZES[0]
+
+
+@dataclass
+class Listing:
+    """One page of the rows of one open period, grouped by plan and goal, and what the page
+    needs to say where it is: every open period (with its progress), the period shown, the
+    goal asked for, the filter and the page."""
+
+    index: list[PeriodIndex]
+    current: PeriodIndex | None = None
+    plans: list[PlanBlock] = field(default_factory=list)
+    page: Page | None = None
+    size: int = PAGE_SIZE
+    goal: GoalEntry | None = None
+    unknown_goal: bool = False
+    unreported: bool = False
+    # The page on which each goal of the current period starts (for the jump links).
+    goal_pages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def activity_rows(self) -> list[ActivityRow]:
+        return [row for plan in self.plans for goal in plan.goals for row in goal.activities]
+
+    @property
+    def indicator_rows(self) -> list[IndicatorRow]:
+        return [row for plan in self.plans for goal in plan.goals for row in goal.indicators]
+
+
+def _shown_rows(
+    period: PeriodIndex, goal: GoalEntry | None, unreported: bool
+) -> list[tuple[GoalEntry, RowRef]]:
+    """The period's rows in the page's order, narrowed to a goal and to what is left."""
+    rows = []
+    for entry in [goal] if goal is not None else period.goals:
+        if unreported and not entry.left:
+            continue  # everything in it is reported: the goal is left out
+        for row in entry.rows:
+            if unreported and row.can_write and row.reported:
+                continue
+            rows.append((entry, row))
+    return rows
+
+
+def reporting_listing(
+    user,
+    scope: Scope,
+    *,
+    period_id: int | None = None,
+    goal_id: int | None = None,
+    unknown_goal: bool = False,
+    unreported: bool = False,
+    page: str | int | None = 1,
+    size: int = PAGE_SIZE,
+    row_key: tuple[str, int] | None = None,
+) -> Listing:
+    """The page of rows asked for: of the period `period_id` (else the first open period with
+    something to report), of the goal `goal_id` (unknown to the user: all goals, and
+    `unknown_goal`), only what is left to report (`unreported`), page `page` of `size` rows
+    (past the end: the last page). With `row_key` (kind, pk), the page that holds that row.
+
+    The index's queries and four more, for the rows of the page.
+    """
+    index = reporting_index(user, scope)
+    listing = Listing(index=index, size=size, unreported=unreported, unknown_goal=unknown_goal)
+    candidates = [block for block in index if block.plans]
+    current = next((block for block in candidates if block.period.pk == period_id), None)
+    if current is None and candidates:
+        current = candidates[0]
+    if current is None:
+        return listing
+    listing.current = current
+    if goal_id is not None:
+        listing.goal = next((goal for goal in current.goals if goal.pk == goal_id), None)
+        listing.unknown_goal = listing.goal is None
+    rows = _shown_rows(current, listing.goal, unreported)
+    for number, (goal, _row) in enumerate(rows):
+        listing.goal_pages.setdefault(goal.pk, number // size + 1)
+    if row_key is not None:
+        found = next(
+            (number for number, (_goal, row) in enumerate(rows) if (row.kind, row.pk) == row_key),
+            None,
+        )
+        if found is not None:
+            page = found // size + 1
+    listing.page = Paginator(rows, size, allow_empty_first_page=True).get_page(page)
+    listing.plans = _page_blocks(user, scope, current, list(listing.page.object_list))
+    return listing
+
+
+def _page_blocks(
+    user, scope: Scope, block: PeriodIndex, rows: list[tuple[GoalEntry, RowRef]]
+) -> list[PlanBlock]:
+    """The rows of a page in full: activities with their units and statuses, indicators with
+    their values (the plan's, or the unit's on whose behalf the user reports). Four queries."""
+    period = block.period
+    activity_ids = [row.pk for _goal, row in rows if row.kind == ACTIVITY]
+    indicator_ids = [row.pk for _goal, row in rows if row.kind == INDICATOR]
+    activities = Activity.objects.select_related("unit").in_bulk(activity_ids)
+    statuses = {
+        status.activity_id: status
+        for status in ActivityStatus.objects.filter(
+            activity_id__in=activity_ids, period=period
+        ).select_related("reported_by")
+    }
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    behalf_units = {unit.pk for unit in block.behalf.values() if unit is not None}
+    measurements = {
+        (measurement.indicator_id, measurement.unit_id): measurement
+        for measurement in Measurement.objects.filter(
+            Q(unit__isnull=True) | Q(unit_id__in=behalf_units),
+            indicator_id__in=indicator_ids,
+            period=period,
+            gender=Gender.TOTAL,
+        ).select_related("entered_by")
+    }
+    plans: list[PlanBlock] = []
+    for goal, row in rows:
+        plan = goal.plan
+        if not plans or plans[-1].plan.pk != plan.pk:
+            plans.append(PlanBlock(plan))
+        goals = plans[-1].goals
+        if not goals or goals[-1].goal.pk != goal.pk:
+            goals.append(GoalBlock(goal))
+        if row.kind == ACTIVITY:
+            activity = activities[row.pk]
+            goals[-1].activities.append(
+                ActivityRow(
+                    period=period,
+                    plan=plan,
+                    activity=activity,
+                    status=statuses.get(row.pk),
+                    can_write=row.can_write,
+                    for_whole_plan=activity.unit_id is None,
+                )
+            )
+        else:
+            unit = block.behalf.get(plan.pk)
+            goals[-1].indicators.append(
+                IndicatorRow(
+                    period=period,
+                    plan=plan,
+                    indicator=indicators[row.pk],
+                    measurement=measurements.get((row.pk, unit.pk if unit else None)),
+                    can_write=True,
+                    unit=unit,
+                )
+            )
+    return plans
 
 
 def _period_and_plan_or_404(user, scope: Scope, period_id: int, plan: Plan) -> FollowUpPeriod:
@@ -496,7 +729,8 @@ __all__ = [
     "ActivityRow",
     "Band",
     "IndicatorRow",
-    "PeriodBlock",
+    "Listing",
+    "PeriodIndex",
     "Reporting",
     "activity_row_or_404",
     "band_of",
@@ -504,9 +738,11 @@ __all__ = [
     "indicator_row_or_404",
     "is_unit_manager",
     "open_periods",
+    "page_size",
     "person_name",
     "readable_indicator_or_404",
-    "reporting_periods",
+    "reporting_index",
+    "reporting_listing",
     "target_label",
     "value_text",
 ]

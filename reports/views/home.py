@@ -13,7 +13,7 @@ from django.urls import reverse
 from planning.models import Plan
 from planning.selectors import scope_for
 from reports.selectors.overview import home_plans
-from reports.selectors.reporting import is_unit_manager, reporting_periods
+from reports.selectors.reporting import is_unit_manager, reporting_index
 from reports.views.overview import optional_url
 
 
@@ -32,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "reports/home.html",
         {
             "plans": plans,
-            "reporting": reporting_periods(request.user, scope) if is_unit_manager(scope) else None,
+            # The counts of every open period, from the reporting page's index (by ids).
+            "reporting": reporting_index(request.user, scope) if is_unit_manager(scope) else None,
             "published_url": optional_url("reports:published") if plans.committee else None,
         },
     )

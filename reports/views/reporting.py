@@ -3,8 +3,16 @@
 Every row is a form of its own. With htmx, a post answers with the row alone (a template
 partial) and the page is not reloaded; without JavaScript, a post redirects back to the page
 (or shows the page again with the row's errors).
+
+A large operation reports thousands of rows, so the page shows one open period at a time, a
+page of its rows at a time (`?page=`, `?size=`), optionally of one goal (`?goal=`) and only what
+is left to report (`?unreported=1`); the progress and the goals' jump links count every row
+(see `reports.selectors.reporting`). An activity's row is rendered from plain data
+(`ActivityFields`), the same markup its form gives: a form object is built only for the row
+being posted.
 """
 
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
@@ -35,15 +43,20 @@ from reports.forms import (
     MeasurementForm,
     input_value,
 )
+from reports.selectors.display import month_in_sentence
 from reports.selectors.reporting import (
+    ACTIVITY,
+    INDICATOR,
     ActivityRow,
     IndicatorRow,
+    Listing,
     activity_row_or_404,
     band_of,
     indicator_row_or_404,
+    page_size,
     person_name,
     readable_indicator_or_404,
-    reporting_periods,
+    reporting_listing,
 )
 
 PAGE = "reports/reporting.html"
@@ -90,6 +103,53 @@ def _activity_form(row: ActivityRow) -> ActivityStatusForm:
     )
 
 
+@dataclass
+class ActivityFields:
+    """What an activity row's form shows, as plain data: the markup of `ActivityStatusForm`'s
+    fields (`{{ form.expected_version }}`, `{{ form.comment.as_field_group }}`, the errors of
+    the status and of the whole form), rendered by the page's `activity_fields` partial."""
+
+    expected_version: object
+    comment: str
+    help_text: str
+    comment_errors: list = field(default_factory=list)
+    status_errors: list = field(default_factory=list)
+    version_errors: list = field(default_factory=list)
+    non_field_errors: list = field(default_factory=list)
+    autofocus: bool = False  # on the comment: its error is the form's first
+
+
+def _help_text(row: ActivityRow) -> str:
+    """The comment's help, as `ActivityStatusForm` gives it."""
+    if row.activity.is_due_by(row.period):
+        return _("Due by %(month)s: explain in a comment if the activity is not done.") % {
+            "month": month_in_sentence(row.activity.due_month)
+        }
+    return _("Write the comment first, then choose a status.")
+
+
+def _activity_fields(row: ActivityRow, form: ActivityStatusForm | None = None) -> ActivityFields:
+    """The row's fields: from its report (`form` None), or as a posted form has them."""
+    if form is None or not form.is_bound:
+        return ActivityFields(
+            expected_version=row.version,
+            comment=row.status.comment if row.status else "",
+            help_text=_help_text(row),
+        )
+    errors = form.errors
+    first_shown = next((name for name in errors if name in ("status", "comment")), None)
+    return ActivityFields(
+        expected_version=form["expected_version"].value(),
+        comment=form["comment"].value() or "",
+        help_text=_help_text(row),
+        comment_errors=list(errors.get("comment", [])),
+        status_errors=list(errors.get("status", [])),
+        version_errors=list(errors.get("expected_version", [])),
+        non_field_errors=list(form.non_field_errors()),
+        autofocus=first_shown == "comment",
+    )
+
+
 def _measurement_form(row: IndicatorRow) -> MeasurementForm:
     measurement = row.measurement
     return MeasurementForm(
@@ -107,34 +167,139 @@ def _measurement_form(row: IndicatorRow) -> MeasurementForm:
     )
 
 
-def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = None):
-    """The whole page; `override` is a row that was posted and carries its errors."""
-    scope = scope_for(request.user)
-    periods = reporting_periods(request.user, scope)
-    for block in periods:
-        for row in block.activity_rows:
-            row.form = _activity_form(row)
-        for row in block.indicator_rows:
-            row.form = _measurement_form(row)
-        if override is not None and override.period.pk == block.period.pk:
-            rows = (
-                block.activity_rows if isinstance(override, ActivityRow) else block.indicator_rows
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) <= 9 else None
+
+
+def _listing(request: HttpRequest, *, at: tuple[str, int] | None = None, period_id=None):
+    """The listing the query string asks for (see the module docstring); `at`: the page
+    holding that row instead of `?page=`."""
+    params = request.GET
+    goal = params.get("goal", "")
+    goal_id = _number(goal)
+    if at is None and (found := params.get("at", "")).count("-") == 1:
+        kind, pk = found.split("-")
+        if kind in (ACTIVITY, INDICATOR) and _number(pk) is not None:
+            at = (kind, int(pk))
+    return reporting_listing(
+        request.user,
+        scope_for(request.user),
+        period_id=period_id if period_id is not None else _number(params.get("period")),
+        goal_id=goal_id,
+        unknown_goal=bool(goal) and goal_id is None,
+        unreported=params.get("unreported") == "1",
+        page=params.get("page") or 1,
+        size=page_size(params.get("size")),
+        row_key=at,
+    )
+
+
+def _query(listing: Listing, **changes) -> str:
+    """The query string of a page of the listing (the current one, with `changes`)."""
+    several = len(listing.index) > 1  # the period is named only when there is a choice
+    values = {
+        "period": listing.current.period.pk if listing.current and several else None,
+        "goal": listing.goal.pk if listing.goal else None,
+        "unreported": "1" if listing.unreported else None,
+        "size": listing.size if listing.size != page_size(None) else None,
+        "page": listing.page.number if listing.page else None,
+    }
+    values.update(changes)
+    if values["page"] == 1:
+        values["page"] = None
+    query = "&".join(f"{name}={value}" for name, value in values.items() if value)
+    return f"?{query}" if query else ""
+
+
+def _page_numbers(page) -> list[int | None]:
+    """The pages linked below the rows: the first, the last and two either side of the current
+    one; None where pages are left out."""
+    last = page.paginator.num_pages
+    wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _navigation(listing: Listing) -> dict:
+    """The page's links: every open period, the goals of the period shown (a goal on this page
+    by its anchor, else by the page it starts on), the filter, the pages."""
+    current = listing.current
+    for block in listing.index:
+        block.url = _query(listing, period=block.period.pk, goal=None, unreported=None, page=1)
+    if current is None:
+        return {}
+    shown = {block.goal.pk for plan in listing.plans for block in plan.goals}
+    goals = []
+    for goal in current.goals:
+        anchor = f"#goal-{current.period.pk}-{goal.pk}"
+        if goal.pk in shown:
+            url = anchor
+        elif goal.pk in listing.goal_pages:
+            url = reverse("reports:reporting") + _query(listing, page=listing.goal_pages[goal.pk])
+            url += anchor
+        else:  # not in this listing (all of it reported, or another goal asked for)
+            url = reverse("reports:reporting") + _query(
+                listing, goal=goal.pk, unreported=None, page=1
             )
-            for row in rows:
-                if row.key == override.key:
-                    row.form, row.conflict, row.notice = (
-                        override.form,
-                        override.conflict,
-                        override.notice,
-                    )
+            url += anchor
+        goals.append({"goal": goal, "url": url, "plan": goal.plan})
+    page = listing.page
+    return {
+        "goals": goals,
+        "show_all": _query(listing, unreported=None, page=1),
+        "show_unreported": _query(listing, unreported="1", page=1),
+        "all_goals": _query(listing, goal=None, page=1),
+        "previous": _query(listing, page=page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next": _query(listing, page=page.next_page_number()) if page.has_next() else "",
+        "pages": [
+            {"number": number, "url": _query(listing, page=number)} if number else None
+            for number in _page_numbers(page)
+        ],
+    }
+
+
+def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = None):
+    """A page of the listing; `override` is a row that was posted and carries its errors
+    (the page that holds it is shown)."""
+    if override is not None:
+        kind = ACTIVITY if isinstance(override, ActivityRow) else INDICATOR
+        item = override.activity if kind == ACTIVITY else override.indicator
+        listing = _listing(request, at=(kind, item.pk), period_id=override.period.pk)
+    else:
+        listing = _listing(request)
+    for row in listing.activity_rows:
+        row.fields = _activity_fields(row)
+    for row in listing.indicator_rows:
+        row.form = _measurement_form(row)
+    if override is not None:
+        rows = (
+            listing.activity_rows if isinstance(override, ActivityRow) else listing.indicator_rows
+        )
+        for row in rows:
+            if row.key == override.key:
+                row.form, row.fields, row.conflict, row.notice = (
+                    override.form,
+                    override.fields,
+                    override.conflict,
+                    override.notice,
+                )
     return render(
         request,
         PAGE,
         {
-            "periods": periods,
+            "listing": listing,
+            "periods": listing.index,
+            "current": listing.current,
+            "navigation": _navigation(listing),
             "statuses": ActivityStatus.Status.choices,
-            # ?unreported=1: only the rows not reported yet (the others are hidden).
-            "unreported_only": request.GET.get("unreported") == "1",
+            # ?unreported=1: only the rows not reported yet.
+            "unreported_only": listing.unreported,
         },
     )
 
@@ -142,12 +307,24 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
 @login_required
 @require_GET
 def reporting(request: HttpRequest) -> HttpResponse:
-    """The activities and indicators the user reports in the open periods, on one page."""
+    """The activities and indicators the user reports in the open periods, a page at a time."""
     return _page(request)
+
+
+def _back_to(row) -> str:
+    """The page that holds the row, at the row (after a post without JavaScript)."""
+    kind = ACTIVITY if isinstance(row, ActivityRow) else INDICATOR
+    item = row.activity if kind == ACTIVITY else row.indicator
+    return (
+        f"{reverse('reports:reporting')}?period={row.period.pk}&at={kind}-{item.pk}"
+        f"#{kind}-{row.key}"
+    )
 
 
 def _answer(request: HttpRequest, row, partial: str, *, saved_message: str = ""):
     """The row alone for htmx (with a message for screen readers), or the page otherwise."""
+    if isinstance(row, ActivityRow):
+        row.fields = _activity_fields(row, row.form)
     if request.htmx:
         return render(
             request,
@@ -161,10 +338,10 @@ def _answer(request: HttpRequest, row, partial: str, *, saved_message: str = "")
         )
     if row.saved:
         messages.success(request, saved_message)
-        return redirect(f"{reverse('reports:reporting')}#{partial}-{row.key}")
+        return redirect(_back_to(row))
     if row.notice and not row.form.errors and row.conflict is None:
         messages.error(request, row.notice)
-        return redirect(f"{reverse('reports:reporting')}#{partial}-{row.key}")
+        return redirect(_back_to(row))
     return _page(request, override=row)
 
 

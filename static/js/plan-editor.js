@@ -92,23 +92,28 @@
 
   // Copies left by a save that never reached the server: open the item again with what was
   // typed, and save it (the version typed against goes with it, so an edit someone else made
-  // meanwhile is shown as a conflict, never overwritten).
-  function restoreDrafts() {
+  // meanwhile is shown as a conflict, never overwritten). A large plan's goal shows its items
+  // when it comes into view: its copies come back then (`root`, the goal), each once.
+  const restoredDrafts = new Set();
+
+  function restoreDrafts(root = document) {
     const restored = [];
     for (let index = localStorage.length - 1; index >= 0; index--) {
       const key = localStorage.key(index);
-      if (!key || !key.startsWith(DRAFTS)) continue;
+      if (!key || !key.startsWith(DRAFTS) || restoredDrafts.has(key)) continue;
       const name = key.slice(DRAFTS.length);
       const draft = readDraft(key);
       if (!draft) continue;
-      const addForm = document.querySelector(`form[data-add-form][data-draft-key="${name}"]`);
+      const addForm = root.querySelector(`form[data-add-form][data-draft-key="${name}"]`);
       if (addForm) {
+        restoredDrafts.add(key);
         if (fill(addForm, draft)) restored.push(addForm);
         else localStorage.removeItem(key);
         continue;
       }
-      const shown = document.querySelector(`[data-draft-key="${name}"][data-editor-url]`);
+      const shown = root.querySelector(`[data-draft-key="${name}"][data-editor-url]`);
       if (!shown) continue;
+      restoredDrafts.add(key);
       htmx
         .ajax("GET", shown.dataset.editorUrl, { target: shown, swap: "outerHTML" })
         .then(() => {
@@ -415,16 +420,42 @@
     }
   }
 
+  // --- A large plan's goals, their items loaded as they come into view -------------------------------
+
+  function keepEmptyPreviews(root) {
+    root.querySelectorAll(".band-preview").forEach((preview) => {
+      if (preview.dataset.empty === undefined) preview.dataset.empty = preview.innerHTML;
+    });
+  }
+
+  const laterGoals = [];
+
+  function noteLaterItems(event) {
+    const target = event.detail && event.detail.target;
+    if (target && target.matches && target.matches(".goal__later")) {
+      laterGoals.push(target.closest("section.goal"));
+    }
+  }
+
+  function laterItemsShown() {
+    while (laterGoals.length) {
+      const goal = laterGoals.pop();
+      if (!goal || !document.body.contains(goal)) continue;
+      keepEmptyPreviews(goal);
+      restoreDrafts(goal);
+    }
+  }
+
   // --- Wiring ----------------------------------------------------------------------------------------
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!editorRoot() || !editorRoot().hasAttribute("data-editable") || typeof htmx === "undefined") {
       return;
     }
-    document.querySelectorAll(".band-preview").forEach((preview) => {
-      preview.dataset.empty = preview.innerHTML;
-    });
+    keepEmptyPreviews(document);
     makeSortable(document.body);
+    document.body.addEventListener("htmx:beforeSwap", noteLaterItems);
+    document.body.addEventListener("htmx:afterSettle", laterItemsShown);
     htmx.onLoad((content) => {
       makeSortable(content);
       if (content.matches && content.matches(".is-editing")) focusFirstField(content);

@@ -6,7 +6,8 @@
 //   between the statuses, Enter or Space saves the one chosen, with the comment.
 // - Something typed and not saved marks its row ("Not saved yet") and makes the browser ask
 //   before the page is left; saving the row clears the mark.
-// - The progress line and the goals' "left" counts follow the rows as they are saved.
+// - The progress line and the goals' "left" counts (of every page of the period) follow the
+//   rows as they are saved.
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.querySelector("[data-reporting]");
   if (!page) {
@@ -105,29 +106,42 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   // --- Progress ----------------------------------------------------------------------------
-  function updateProgress() {
-    page.querySelectorAll(".report-period").forEach((period) => {
-      const count = (selector) => period.querySelectorAll(selector).length;
-      const values = {
-        "activities-reported": count(".report-row[data-row='activity'][data-reported='true']"),
-        "values-entered": count(".report-row[data-row='indicator'][data-reported='true']"),
-      };
-      Object.entries(values).forEach(([name, value]) => {
-        period.querySelectorAll(`[data-count='${name}']`).forEach((element) => {
-          element.textContent = value;
-        });
-      });
+  // The counts are of the whole period, every page of it (the page shows a page of its rows):
+  // a saved row that was not reported before adds one to them and takes one from its goal's
+  // "left" count. A row is never unreported by a save.
+  const reportedBefore = new Map();
+
+  function rememberRow(event) {
+    const target = event.detail && event.detail.target;
+    if (target && target.matches && target.matches(".report-row")) {
+      reportedBefore.set(target.id, target.dataset.reported);
+    }
+  }
+
+  function add(elements, change) {
+    elements.forEach((element) => {
+      element.textContent = Math.max(0, (parseInt(element.textContent, 10) || 0) + change);
     });
-    // Each goal's link says how many of its rows are left to report.
-    page.querySelectorAll("[data-left]").forEach((element) => {
-      const heading = document.getElementById(element.dataset.left);
-      const goal = heading && heading.closest(".report-goal");
-      if (goal) {
-        element.textContent = goal.querySelectorAll(
-          ".report-row[data-reported='false'] .report-form",
-        ).length;
+  }
+
+  function updateProgress() {
+    reportedBefore.forEach((was, id) => {
+      const row = document.getElementById(id);
+      if (!row || was !== "false" || row.dataset.reported !== "true") {
+        return;
+      }
+      const period = row.closest(".report-period");
+      const name = row.dataset.row === "activity" ? "activities-reported" : "values-entered";
+      if (period) {
+        add(period.querySelectorAll(`[data-count='${name}']`), 1);
+      }
+      const goal = row.closest(".report-goal");
+      const heading = goal && goal.querySelector("h4[id]");
+      if (heading) {
+        add(page.querySelectorAll(`[data-left='${heading.id}']`), -1);
       }
     });
+    reportedBefore.clear();
   }
 
   // Each swapped row is a new element: set up its toolbar as soon as it is in the page, and
@@ -138,6 +152,7 @@ document.addEventListener("DOMContentLoaded", () => {
       content.querySelectorAll("[data-roving]").forEach(setUpToolbar);
     }
   });
+  document.body.addEventListener("htmx:beforeSwap", rememberRow);
   document.body.addEventListener("htmx:afterSwap", updateProgress);
   document.body.addEventListener("htmx:afterSettle", () => {
     page.querySelectorAll("[data-roving]:not([data-ready])").forEach(setUpToolbar);

@@ -100,6 +100,8 @@ def test_failed_job_says_why_and_can_be_retried(
         raise OSError("the disk is full")
 
     monkeypatch.setattr(tasks, "html_to_pdf", broken)
+    # An organisation's report renders its plans one by one (reports.pdf.organisation_pdf).
+    monkeypatch.setattr("reports.pdf.html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = request_job(two_plans, periods[0], planner)
     job.refresh_from_db()

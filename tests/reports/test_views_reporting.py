@@ -16,6 +16,7 @@ from indicators.models import Measurement
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan, Role
 from planning.services import membership_grant, period_set_open
+from reports.selectors.reporting import PAGE_SIZE
 
 ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true", "accept-language": "en"}
@@ -376,9 +377,14 @@ def test_post_without_javascript_redirects_back_to_the_row(client, manager, t2, 
         status_url(t2, own), {"status": "done", "expected_version": 0}, headers=ENGLISH
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('reports:reporting')}#activity-{t2.pk}-{own.pk}"
+    # Back to the page of the period that holds the row (`at`), at the row.
+    assert response["Location"] == (
+        f"{reverse('reports:reporting')}?period={t2.pk}&at=activity-{own.pk}"
+        f"#activity-{t2.pk}-{own.pk}"
+    )
     page = client.get(response["Location"], headers=ENGLISH).text
     assert "Saved:" in page
+    assert f'id="activity-{t2.pk}-{own.pk}"' in page
 
 
 # --- Conflicts and closed periods -----------------------------------------------------------------
@@ -610,7 +616,12 @@ def test_reporting_page_queries_do_not_grow_with_goals(
         activity_status_set(activity=activity, period=t2, status="done", actor=manager)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("reports:reporting"))
-    assert response.text.count('<li class="report-row') == 90
+    # 90 rows: a page of them, and the progress of all of them.
+    assert response.text.count('<li class="report-row') == PAGE_SIZE
+    assert '<span data-count="activities-total">60</span>' in response.text
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("reports:reporting"), {"page": 2})
+    assert response.text.count('<li class="report-row') == 90 - PAGE_SIZE
 
 
 def test_row_with_an_error_keeps_its_label_and_help(client, manager, t2, whole, sick_leave):

@@ -1,0 +1,83 @@
+"""A plan's change history a page at a time: a large plan has thousands of changes, and the page
+reads only the records it shows (and the record before each, for what changed)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from authoring.selectors import HISTORY_PAGE_SIZE, plan_changes, plan_changes_page
+from goals.services import activity_create, goal_update
+from indicators.services import indicator_add, indicator_update
+
+pytest_plugins = ["tests.planner_roles"]
+
+
+@pytest.fixture
+def busy(plan, goal, people):
+    """More than two pages of changes: activities added, an indicator edited again and again,
+    the goal renamed."""
+    for number in range(HISTORY_PAGE_SIZE + 5):
+        activity_create(goal=goal, title=f"Aktivitet {number}", ongoing=True, actor=people.planner)
+    indicator = indicator_add(goal=goal, name="Mått", green_bound=Decimal(5), actor=None)
+    for number in range(HISTORY_PAGE_SIZE):
+        indicator = indicator_update(
+            indicator=indicator, actor=people.planner, expected_version=indicator.version,
+            name=f"Mått {number}",
+        )  # fmt: skip
+    goal_update(goal=goal, actor=people.administrator, title="Nytt namn")
+    return plan
+
+
+def keys(entries) -> list[tuple[str, int]]:
+    return [(entry.model_name, entry.history_id) for entry in entries]
+
+
+def test_the_pages_together_are_the_whole_history_newest_first(busy):
+    everything = plan_changes(busy)
+    seen = []
+    page_number = 1
+    while True:
+        entries, page = plan_changes_page(busy, page_number)
+        seen += entries
+        if not page.has_next():
+            break
+        page_number += 1
+    assert page_number == 3
+    assert keys(seen) == keys(everything)
+    # What changed is told as on the whole history: the renamed indicator, old -> new.
+    assert [[(c.old, c.new) for c in e.changes] for e in seen] == [
+        [(c.old, c.new) for c in e.changes] for e in everything
+    ]
+
+
+def test_an_edit_shows_the_value_before_it_also_across_pages(busy):
+    entries, _page = plan_changes_page(busy, 1)
+    renamed = [entry for entry in entries if entry.model_name == "indicator" and entry.changes]
+    assert renamed[0].changes[0].old == f"Mått {HISTORY_PAGE_SIZE - 2}"
+    assert renamed[0].changes[0].new == f"Mått {HISTORY_PAGE_SIZE - 1}"
+
+
+def test_every_page_costs_the_same_queries(client, people, busy):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    counts = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"page": number}).status_code == 200
+        counts.append(len(queries))
+    assert len(set(counts)) == 1
+
+
+@pytest.mark.parametrize("page", ["999", "0", "-1", "x", "9" * 40])
+def test_a_page_that_does_not_exist_gives_a_clear_page(client, people, busy, page):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    response = client.get(url, {"page": page}, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    shown = response.context["page"]
+    assert shown.number in (1, shown.paginator.num_pages)
+    assert 0 < len(response.context["entries"]) <= HISTORY_PAGE_SIZE
+    assert "Showing" in response.text
