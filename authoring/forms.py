@@ -199,7 +199,7 @@ class IndicatorRowForm(InPlaceForm):
 
     def initial_of(self, item: Indicator) -> dict[str, Any]:
         return {
-            "subgoal": item.subgoal,
+            "subgoal": item.sub_goal.title if item.sub_goal_id else "",
             "target": written_target(item),
             "name": item.name,
             **written_bands(item),
@@ -238,7 +238,7 @@ class IndicatorRowForm(InPlaceForm):
         texts changed, the target and bands they say."""
         data = self.cleaned_data
         fields: dict[str, Any] = {
-            "subgoal": data["subgoal"],
+            "sub_goal_title": data["subgoal"],
             "name": data["name"],
             "source": data["source"],
             "target_text": data["target"],
@@ -257,6 +257,8 @@ class IndicatorRowForm(InPlaceForm):
             return "target" if name == "target_value" else "green"
         if name == "target_text":
             return "target"
+        if name == "sub_goal":
+            return "subgoal"
         return name if name in self.fields else None
 
 

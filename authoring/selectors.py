@@ -6,10 +6,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
     Prefetch,
+    Q,
     QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 
 from core.history import HistoryEntry, describe_history, user_label, with_previous
 from goals.models import Activity, Goal
@@ -31,28 +40,87 @@ def plan_structure(plan: Plan, goal_ids: list[int] | None = None) -> list[Goal]:
         goals = goals.filter(pk__in=goal_ids)
     goals = list(
         goals.select_related("contributes_to")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.select_related("reuses").order_by("position", "pk"),
-                to_attr="indicator_list",
-            ),
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.select_related("unit", "responsible_user").order_by(
-                    "position", "pk"
-                ),
-                to_attr="activity_list",
-            ),
-        )
+        .prefetch_related(*_item_prefetches())
         .order_by("number")
     )
+    _with_item_display(goals)
+    return goals
+
+
+def _item_prefetches() -> tuple[Prefetch, Prefetch]:
+    return (
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.select_related("reuses", "sub_goal").order_by(
+                "position", "pk"
+            ),
+            to_attr="indicator_list",
+        ),
+        Prefetch(
+            "activities",
+            queryset=Activity.objects.select_related("unit", "responsible_user").order_by(
+                "position", "pk"
+            ),
+            to_attr="activity_list",
+        ),
+    )
+
+
+def _with_item_display(goals: list[Goal]) -> None:
     for goal in goals:
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
             activity.unit_name = activity.unit.name if activity.unit else ""
             person = activity.responsible_user
             activity.person_name = (person.get_full_name() or person.username) if person else ""
+
+
+def _count_of(model) -> Coalesce:
+    """How many of `model` (indicators, activities) a goal has: a subquery per goal row."""
+    counted = (
+        model.objects.filter(goal=OuterRef("pk"))
+        .order_by()
+        .values("goal")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# Rows (indicators and activities) the plan page shows at once: the leading goals that fit are
+# shown in full, the others by their heading, their items loaded when they come into view (or
+# asked for, `?goal=`). A small plan is shown whole; a large one is never shown in one answer.
+ROW_BUDGET = 40
+
+
+def plan_page_goals(plan: Plan, *, expand: set[int] | frozenset[int] = frozenset()) -> list[Goal]:
+    """The plan's goals in order, each with how many indicators and activities it has
+    (`indicator_count`, `activity_count`); the leading goals within `ROW_BUDGET` rows and those
+    of `expand` with their items (`indicator_list`, `activity_list`, as `plan_structure`), the
+    others `is_lazy` with none.
+
+    Three queries, whatever the size of the plan: its goals with their counts, and the items of
+    the goals shown in full.
+    """
+    goals = list(
+        Goal.objects.filter(plan=plan)
+        .select_related("contributes_to")
+        .annotate(indicator_count=_count_of(Indicator), activity_count=_count_of(Activity))
+        .order_by("number")
+    )
+    rows, shown = 0, set(expand)
+    for goal in goals:
+        rows += goal.indicator_count + goal.activity_count
+        if rows > ROW_BUDGET:
+            break
+        shown.add(goal.pk)
+    full = [goal for goal in goals if goal.pk in shown]
+    prefetch_related_objects(full, *_item_prefetches())
+    for goal in goals:
+        goal.is_lazy = goal.pk not in shown
+        if goal.is_lazy:
+            goal.indicator_list, goal.activity_list = [], []
+    _with_item_display(full)
     return goals
 
 
@@ -148,6 +216,74 @@ def plan_changes(
     if limit is not None:
         pairs = pairs[:limit]
     return describe_history(pairs, excluded=("version",))
+
+
+HISTORY_PAGE_SIZE = 50
+HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity": Activity}
+
+
+def _content_history(plan: Plan) -> dict[str, QuerySet]:
+    """The history records of the plan's facts, goals, indicators and activities, by kind;
+    those of a deleted goal's items too (the goals are found in the goals' history)."""
+    goals_ever = Goal.history.filter(plan_id=plan.pk).values("id")
+    return {
+        "plan": Plan.history.filter(id=plan.pk),
+        "goal": Goal.history.filter(plan_id=plan.pk),
+        "indicator": Indicator.history.filter(goal_id__in=goals_ever),
+        "activity": Activity.history.filter(goal_id__in=goals_ever),
+    }
+
+
+def _keys(kind: str, records: QuerySet) -> QuerySet:
+    """(kind, history id, when, the same object's record before it) of each record."""
+    before = (
+        records.model.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return (
+        records.order_by()
+        .annotate(history_kind=Value(kind), history_before=Subquery(before))
+        .values_list("history_kind", "history_id", "history_date", "history_before")
+    )
+
+
+def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTORY_PAGE_SIZE):
+    """A page of the changes to the plan's facts, goals, indicators and activities, newest
+    first (past the last page: the last page): `(entries, page)`, the entries in words.
+
+    The page's records are chosen in the database (one query over the four histories, each
+    with its record before it, and one to count them), then fetched with the records before
+    them, one query per kind: the same queries whatever the length of the history, and no
+    more records read than the page shows.
+    """
+    sources = _content_history(plan)
+    union = _keys("plan", sources["plan"]).union(
+        *(_keys(kind, sources[kind]) for kind in ("goal", "indicator", "activity")), all=True
+    )
+    found = Paginator(union.order_by("-history_date", "-history_id"), size).get_page(page)
+    keys = list(found.object_list)
+    wanted: dict[str, set[int]] = {kind: set() for kind in HISTORY_KINDS}
+    for kind, history_id, _when, previous in keys:
+        wanted[kind].add(history_id)
+        if previous is not None:
+            wanted[kind].add(previous)
+    records = {}
+    for kind, model in HISTORY_KINDS.items():
+        # One query per kind, also when the page has none of it (the same queries every page).
+        for record in model.history.filter(history_id__in=wanted[kind] or [0]).select_related(
+            "history_user"
+        ):
+            records[kind, record.history_id] = record
+    pairs = [
+        (records[kind, history_id], records.get((kind, previous)) if previous else None)
+        for kind, history_id, _when, previous in keys
+    ]
+    return describe_history(pairs, excluded=("version",)), found
 
 
 # --- What was deleted, and can be restored --------------------------------------------------------

@@ -14,9 +14,15 @@ from django.utils.translation import gettext as _
 
 from core.history import RESTORED_REASON
 from core.versioning import Actor
-from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
-from goals.services import activity_create, goal_create, goals_renumber, positions_save
-from indicators.models import MEASURE_FIELDS, Indicator, Measurement
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
+from goals.services import (
+    activity_create,
+    goal_create,
+    goals_renumber,
+    positions_save,
+    sub_goal_create,
+)
+from indicators.models import MEASURE_FIELDS, RESPONSIBILITY_FIELDS, Indicator, Measurement
 from indicators.services import indicator_create
 from indicators.targets import Target
 from planning.models import Plan
@@ -33,12 +39,14 @@ PLAN_FIELDS = (
     "child_rights",
     "sustainability",
 )
-GOAL_FIELDS = ("description", "scope")
+GOAL_FIELDS = ("label", "description", "scope", "perspective")
+# The target keeps its kind and every field of it, the baseline too (see `indicators.targets`).
 INDICATOR_FIELDS = (
     "position",
     "scope",
-    *MEASURE_FIELDS,
-    "target_text",
+    *(name for name in MEASURE_FIELDS if name != "sub_goal"),
+    "perspective",
+    *RESPONSIBILITY_FIELDS,
     *Target.fields(),
     "reuses",
     "open_data",  # the links to every open-data source
@@ -48,6 +56,9 @@ ACTIVITY_FIELDS = (
     "responsible_role",
     "unit",
     "responsible_user",
+    "reporting_role",
+    "reporting_unit",
+    "reporting_user",
     "ongoing",
     "due_month",
     "evaluated_t1",
@@ -93,7 +104,7 @@ def plan_roll_over(*, plan: Plan, actor: Actor, name: str | None = None) -> Plan
         **{field: getattr(plan, field) for field in PLAN_FIELDS},
     )
     goals = plan.goals.order_by("number").prefetch_related(
-        "indicators", "activities__statuses__period"
+        "sub_goals", "indicators", "activities__statuses__period"
     )
     for goal in goals:
         _goal_copy(goal, new_plan, keep_contribution=parent is not None, actor=actor)
@@ -120,22 +131,35 @@ def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor)
         actor=actor,
         **{field: getattr(goal, field) for field in GOAL_FIELDS},
     )
+    sub_goals = {
+        sub_goal.pk: sub_goal_create(
+            goal=copy,
+            title=sub_goal.title,
+            label=sub_goal.label,
+            position=sub_goal.position,
+            actor=actor,
+        )
+        for sub_goal in goal.sub_goals.all()
+    }
     for indicator in goal.indicators.all():
-        _indicator_copy(indicator, copy, actor)
+        _indicator_copy(indicator, copy, sub_goals.get(indicator.sub_goal_id), actor)
     for activity in goal.activities.all():
         if not is_finished(activity):
             activity_create(
                 goal=copy,
                 title=activity.title,
+                sub_goal=sub_goals.get(activity.sub_goal_id),
                 actor=actor,
                 **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
             )
     return copy
 
 
-def _indicator_copy(indicator: Indicator, goal: Goal, actor: Actor) -> Indicator:
+def _indicator_copy(indicator: Indicator, goal: Goal, sub_goal, actor: Actor) -> Indicator:
     fields = {field: getattr(indicator, field) for field in INDICATOR_FIELDS}
-    return indicator_create(goal=goal, predecessor=indicator, actor=actor, **fields)
+    return indicator_create(
+        goal=goal, sub_goal=sub_goal, predecessor=indicator, actor=actor, **fields
+    )
 
 
 def is_finished(activity: Activity) -> bool:
@@ -153,6 +177,7 @@ def is_finished(activity: Activity) -> bool:
 # Parents before children, so that every restored object finds what it points at.
 RESTORE_ORDER: tuple[type[Model], ...] = (
     Goal,
+    SubGoal,
     Indicator,
     Activity,
     Measurement,

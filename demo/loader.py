@@ -42,8 +42,8 @@ from demo.seed_002 import (
     USERS,
     YEAR,
 )
-from goals.models import Activity, ActivityStatus, Goal
-from goals.services import activity_create, activity_status_set, goal_create
+from goals.models import Activity, ActivityStatus, Goal, SubGoal
+from goals.services import activity_create, activity_status_set, goal_create, sub_goal_create
 from indicators.models import Indicator, Measurement
 from indicators.services import indicator_create, measurement_record
 from planning.models import (
@@ -200,6 +200,12 @@ def _load_indicators(
     for row in INDICATORS:
         fields = dict(row)
         goal = goals[fields.pop("goal")]
+        # The seed's DELMÅL: a sub-goal of the goal, shared by the indicators that name it.
+        text = fields.pop("subgoal", "")
+        if text:
+            fields["sub_goal"] = SubGoal.objects.filter(
+                goal=goal, title=text
+            ).first() or sub_goal_create(goal=goal, title=text, actor=actor)
         indicators[goal.number, fields["name"]] = _ensure(
             created,
             "indicators",

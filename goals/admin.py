@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.admin import PlanAdmin, share_choices, years_of
 from planning.models import FollowUpPeriod, Plan
 
@@ -42,6 +42,13 @@ class PlanWithGoalsAdmin(PlanAdmin):
     inlines = [*PlanAdmin.inlines, GoalInline]
 
 
+class SubGoalInline(admin.TabularInline):
+    model = SubGoal
+    fields = ["position", "label", "title"]
+    ordering = ["position", "id"]
+    extra = 0
+
+
 class ActivityInline(admin.TabularInline):
     model = Activity
     fields = [
@@ -68,9 +75,11 @@ class GoalAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "description", "plan__name"]
     ordering = ["-plan__start_year", "plan__name", "number"]
     autocomplete_fields = ["plan", "contributes_to"]
+    raw_id_fields = ["perspective"]
     history_list_display = ["number", "title"]
     fieldsets = [
-        (None, {"fields": ["plan", ("number", "scope"), "title", "description"]}),
+        (None, {"fields": ["plan", ("number", "label", "scope"), "title", "description"]}),
+        (_("Perspective"), {"fields": ["perspective"]}),
         (
             _("Governance chain"),
             {
@@ -79,7 +88,7 @@ class GoalAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
-    inlines = [ActivityInline]
+    inlines = [SubGoalInline, ActivityInline]
 
     @admin.display(description=_("organisation"), ordering="plan__organisation__name")
     def organisation(self, goal: Goal) -> str:
@@ -130,11 +139,13 @@ class ActivityAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["title", "responsible_role", "goal__title", "goal__plan__name"]
     ordering = ["goal__plan__name", "goal__number", "position", "id"]
-    autocomplete_fields = ["goal", "unit", "responsible_user"]
+    autocomplete_fields = ["goal", "unit", "responsible_user", "reporting_unit", "reporting_user"]
+    raw_id_fields = ["sub_goal"]
     history_list_display = ["title"]
     fieldsets = [
-        (None, {"fields": ["goal", "position", "title"]}),
+        (None, {"fields": ["goal", "sub_goal", "position", "title"]}),
         (_("Responsible"), {"fields": ["responsible_role", "unit", "responsible_user"]}),
+        (_("Reports"), {"fields": ["reporting_role", "reporting_unit", "reporting_user"]}),
         (_("When"), {"fields": [("due_month", "ongoing")]}),
         (
             _("Evaluated in"),

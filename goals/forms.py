@@ -1,34 +1,96 @@
 """The planner's forms for goals and activities."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm, text_area
-from goals.models import Activity, Goal
+from goals.models import Activity, Goal, SubGoal
 from planning.forms import UnitTreeChoiceField
-from planning.models import Unit
+from planning.models import Perspective, Unit
+
+
+SUB_GOAL_LINE = re.compile(r"^(?P<label>[^:\s][^:]{0,19}):\s*(?P<title>.+)$")
+
+
+def sub_goal_lines(text: str) -> list[tuple[str, str]]:
+    """(label, title) of each non-empty line: "A: Fler i egen försörjning" or a title alone."""
+    found = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        match = SUB_GOAL_LINE.match(line)
+        found.append((match["label"].strip(), match["title"].strip()) if match else ("", line))
+    return found
+
+
+def sub_goals_text(goal: Goal) -> str:
+    """The goal's sub-goals as the form writes them, a line each."""
+    if goal.pk is None:
+        return ""
+    return "\n".join(
+        f"{sub_goal.label}: {sub_goal.title}" if sub_goal.label else sub_goal.title
+        for sub_goal in goal.sub_goals.order_by("position", "pk")
+    )
 
 
 class GoalForm(VersionedModelForm):
-    """A goal's words. Its number follows its place (move it up or down on the plan)."""
+    """A goal's words, its numbering as the document writes it and its sub-goals. Its number
+    (the order) follows its place (move it up or down on the plan)."""
+
+    sub_goals = forms.CharField(
+        label=_("Sub-goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line, its numbering first if it has one: “A: Fler i egen försörjning”. "
+            "Indicators and activities can then belong to a sub-goal."
+        ),
+    )
 
     class Meta:
         model = Goal
-        fields = ["title", "description", "scope", "contributes_to"]
+        fields = ["label", "title", "description", "scope", "perspective", "contributes_to"]
         widgets = {"title": text_area(2), "description": text_area(4)}
 
     def __init__(self, *args, parent_goals: QuerySet[Goal], **kwargs):
         self.parent_goals = parent_goals
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk is not None:
+            kwargs.setdefault("initial", {})
+            kwargs["initial"] = {**kwargs["initial"], "sub_goals": sub_goals_text(instance)}
         super().__init__(*args, **kwargs)
+
+    def clean_sub_goals(self) -> list[tuple[str, str]]:
+        lines = sub_goal_lines(self.cleaned_data.get("sub_goals") or "")
+        for label, title in lines:
+            if len(title) > 500:
+                raise ValidationError(
+                    _("A sub-goal may be at most 500 characters: “%(start)s…” is longer.")
+                    % {"start": title[:40]}
+                )
+        return lines
 
     def setup_fields(self) -> None:
         super().setup_fields()
+        self.fields["perspective"].queryset = Perspective.objects.filter(
+            organisation_id=self.instance.plan.organisation_id
+        )
+        self.fields["perspective"].empty_label = _("No perspective")
         self.fields["contributes_to"].queryset = self.parent_goals
         if not (self.parent_goals.exists() or self.instance.contributes_to_id):
             # Without a parent plan there is nothing to contribute to.
             self.fields["contributes_to"].widget = forms.HiddenInput()
             self.fields["contributes_to"].disabled = True
+
+
+def sub_goal_choice(sub_goal: SubGoal) -> str:
+    """A sub-goal in a choice: its goal's numbering, then the sub-goal."""
+    return f"{sub_goal.goal.numbering} – {sub_goal}"
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -43,17 +105,26 @@ class ActivityForm(VersionedModelForm):
         model = Activity
         fields = [
             "goal",
+            "sub_goal",
             "title",
             "responsible_role",
             "unit",
             "responsible_user",
+            "reporting_role",
+            "reporting_unit",
+            "reporting_user",
             "ongoing",
             "due_month",
             "evaluated_t1",
             "evaluated_t2",
             "evaluated_year_end",
         ]
-        field_classes = {"responsible_user": PersonChoiceField, "unit": UnitTreeChoiceField}
+        field_classes = {
+            "responsible_user": PersonChoiceField,
+            "unit": UnitTreeChoiceField,
+            "reporting_user": PersonChoiceField,
+            "reporting_unit": UnitTreeChoiceField,
+        }
         widgets = {"title": text_area(2)}
         help_texts = {
             "ongoing": _("An ongoing activity has no month."),
@@ -68,19 +139,30 @@ class ActivityForm(VersionedModelForm):
         people: QuerySet,
         **kwargs,
     ):
-        self.choices_of = {"goal": goals, "unit": units, "responsible_user": people}
+        self.choices_of = {
+            "goal": goals,
+            "sub_goal": SubGoal.objects.filter(goal__in=goals).select_related("goal"),
+            "unit": units,
+            "responsible_user": people,
+            "reporting_unit": units,
+            "reporting_user": people,
+        }
         super().__init__(*args, **kwargs)
 
     def setup_fields(self) -> None:
         super().setup_fields()
         for name, queryset in self.choices_of.items():
-            if name == "unit":
+            if name in ("unit", "reporting_unit"):
                 # The tree, without closed units (but the one the activity already has).
-                self.fields[name].offer(queryset, keep=self.instance.unit_id)
+                self.fields[name].offer(queryset, keep=getattr(self.instance, f"{name}_id"))
             else:
                 self.fields[name].queryset = queryset
+        self.fields["sub_goal"].label_from_instance = sub_goal_choice
+        self.fields["sub_goal"].empty_label = _("No sub-goal")
         self.fields["unit"].empty_label = _("No particular unit")
         self.fields["responsible_user"].empty_label = _("No particular person")
+        self.fields["reporting_unit"].empty_label = _("No particular unit")
+        self.fields["reporting_user"].empty_label = _("No particular person")
         self.fields["due_month"].widget.attrs["data-disabled-by"] = self["ongoing"].auto_id
 
     def evaluation_fields(self):
@@ -88,8 +170,12 @@ class ActivityForm(VersionedModelForm):
 
     def main_fields(self):
         return [
-            self[name] for name in ("goal", "title", "responsible_role", "unit", "responsible_user")
+            self[name]
+            for name in ("goal", "sub_goal", "title", "responsible_role", "unit", "responsible_user")
         ]
+
+    def reporting_fields(self):
+        return [self[name] for name in ("reporting_role", "reporting_unit", "reporting_user")]
 
     def timing_fields(self):
         return [self[name] for name in ("ongoing", "due_month")]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
-from planning.models import FollowUpPeriod, Plan, Unit
+from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
 
 
 class Scope(models.TextChoices):
@@ -28,6 +28,12 @@ class Goal(Versioned):
         Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    label = models.CharField(
+        _("numbered as"),
+        max_length=20,
+        blank=True,
+        help_text=_("As the document writes it, e.g. Mål 4, 1.2 or A. Empty: the goal's number."),
+    )
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     scope = models.CharField(
@@ -42,6 +48,14 @@ class Goal(Versioned):
         verbose_name=_("contributes to"),
         help_text=_("A goal of the parent plan that this goal contributes to."),
     )
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("perspective"),
+    )
 
     history = HistoricalRecords()
 
@@ -54,9 +68,20 @@ class Goal(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.numbering}. {self.title}"
+
+    @property
+    def numbering(self) -> str:
+        """The goal's number as the document writes it: its label, else its number."""
+        return self.label or str(self.number)
 
     def clean(self) -> None:
+        self.label = (self.label or "").strip()
+        if self.perspective_id and self.plan_id:
+            if self.perspective.organisation_id != self.plan.organisation_id:
+                raise ValidationError(
+                    {"perspective": _("Choose a perspective of the plan's organisation.")}
+                )
         if self.contributes_to_id and self.plan_id:
             parent_plan_id = self.plan.parent_id
             if parent_plan_id is None:
@@ -70,6 +95,75 @@ class Goal(Versioned):
                         % {"plan": self.plan.parent}
                     }
                 )
+
+
+class SubGoal(Versioned):
+    """A sub-goal (delmål, måluppfyllelse) of a goal, which indicators and activities may
+    belong to: a plan's "A → indicator A → activity A" chain."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("goal")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(
+        _("numbered as"), max_length=20, blank=True, help_text=_("e.g. A, 1.1 or 4a")
+    )
+    title = models.CharField(_("sub-goal"), max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["goal", "position", "id"]
+        verbose_name = _("sub-goal")
+        verbose_name_plural = _("sub-goals")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}" if self.label else self.title
+
+    def clean(self) -> None:
+        self.title = (self.title or "").strip()
+        self.label = (self.label or "").strip()
+        if not self.title:
+            raise ValidationError({"title": _("Write the sub-goal.")})
+
+
+class Responsibility(models.Model):
+    """Who is responsible for doing and who for reporting, each a person, a unit and/or a
+    role in words; for indicators and activities alike."""
+
+    reporting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person who reports"),
+    )
+    reporting_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit that reports"),
+    )
+    reporting_role = models.CharField(
+        _("reports (role)"), max_length=200, blank=True, help_text=_("e.g. Kvalitetsstrateg")
+    )
+
+    class Meta:
+        abstract = True
+
+    def responsibility_problems(self, plan: Plan | None, *names: str) -> dict:
+        """Units that do not belong to one of the plan's owners, by field."""
+        errors = {}
+        for name in names:
+            unit = getattr(self, name)
+            if unit is not None and plan is not None and not plan.is_owned_by(unit.organisation_id):
+                errors[name] = _(
+                    "The unit must belong to one of the organisations that own the plan."
+                )
+        return errors
 
 
 class Month(models.IntegerChoices):
@@ -87,7 +181,7 @@ class Month(models.IntegerChoices):
     DECEMBER = 12, pgettext_lazy("month name", "December")
 
 
-class Activity(Versioned):
+class Activity(Responsibility, Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
     Done by a month of the plan's year, or ongoing ("Löpande"). The evaluation flags say in
@@ -100,6 +194,14 @@ class Activity(Versioned):
         Goal, on_delete=models.CASCADE, related_name="activities", verbose_name=_("goal")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    sub_goal = models.ForeignKey(
+        SubGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("sub-goal"),
+    )
     title = models.TextField(_("activity"))
     responsible_role = models.CharField(
         _("responsible"), max_length=200, blank=True, help_text=_("A role, e.g. Verksamhetschef")
@@ -174,6 +276,10 @@ class Activity(Versioned):
             errors["unit"] = _(
                 "The unit must belong to one of the organisations that own the plan."
             )
+        if self.sub_goal_id and self.goal_id and self.sub_goal.goal_id != self.goal_id:
+            errors["sub_goal"] = _("Choose a sub-goal of the activity's goal.")
+        if self.reporting_unit_id and self.goal_id:
+            errors.update(self.responsibility_problems(self.goal.plan, "reporting_unit"))
         if errors:
             raise ValidationError(errors)
 
@@ -251,6 +357,9 @@ class GoalFollowUp(Versioned):
     """The planner's written analysis of a goal in a follow-up period, and the assessment."""
 
     class Assessment(models.TextChoices):
+        """The levels of the default five-level scale (`planning.models.scales`): the keys
+        of the assessments written before organisations had scales of their own."""
+
         ACHIEVED = "achieved", _("Achieved")
         EXPECTED = "expected", _("Expected to be achieved")
         UNCERTAIN = "uncertain", _("Uncertain")
@@ -266,7 +375,13 @@ class GoalFollowUp(Versioned):
         related_name="goal_follow_ups",
         verbose_name=_("follow-up period"),
     )
-    assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment, blank=True)
+    # A level of the plan's organisation's scale, by its key (`planning.AssessmentLevel`).
+    assessment = models.CharField(
+        _("assessment"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[-a-z0-9_]*$")],
+    )
     analysis = models.TextField(
         _("analysis"),
         blank=True,
@@ -301,3 +416,20 @@ class GoalFollowUp(Versioned):
         problem = self.goal.plan.period_problem(self.period)
         if problem:
             raise ValidationError({"period": problem})
+        if self.assessment:
+            levels = assessment_levels(self.goal.plan.organisation)
+            if self.assessment not in {level.key for level in levels}:
+                raise ValidationError(
+                    {
+                        "assessment": _("Choose one of the levels: %(levels)s.")
+                        % {"levels": ", ".join(level.label() for level in levels if level.is_active)}
+                    }
+                )
+
+    @property
+    def level(self):
+        """The level of the organisation's scale this assessment is, or None."""
+        if not self.assessment:
+            return None
+        levels = assessment_levels(self.goal.plan.organisation)
+        return next((level for level in levels if level.key == self.assessment), None)

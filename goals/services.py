@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
-from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.models import FollowUpPeriod, Plan
 from planning.services import ensure_plan_unlocked
 
@@ -18,6 +18,52 @@ from planning.services import ensure_plan_unlocked
 def goal_create(*, plan: Plan, number: int, title: str, actor: Actor, **fields: Any) -> Goal:
     """Add a numbered goal to a plan. Low level: pages use `goal_add`, which checks the lock."""
     return save_validated(Goal(plan=plan, number=number, title=title, **fields), actor=actor)
+
+
+@transaction.atomic
+def sub_goal_create(*, goal: Goal, title: str, actor: Actor, label: str = "", **fields) -> SubGoal:
+    """Add a sub-goal to a goal, placed last unless a position is given (low level: loaders,
+    roll-over, import; the goal's page uses `sub_goals_set`)."""
+    if "position" not in fields:
+        fields["position"] = next_position(goal.sub_goals)
+    return save_validated(SubGoal(goal=goal, title=title, label=label, **fields), actor=actor)
+
+
+@transaction.atomic
+def sub_goal_titled(*, goal: Goal, title: str, actor: Actor) -> SubGoal | None:
+    """The goal's sub-goal written `title` (spaces and case aside), added last when the goal
+    has none yet; None for an empty title. For rows typed as a document writes them, where a
+    sub-goal is repeated as text on every measure row that belongs to it."""
+    title = " ".join((title or "").split())
+    if not title:
+        return None
+    found = goal.sub_goals.filter(title__iexact=title).order_by("position", "pk").first()
+    return found or sub_goal_create(goal=goal, title=title, actor=actor)
+
+
+@transaction.atomic
+def sub_goals_set(*, goal: Goal, sub_goals: list[tuple[str, str]], actor: Actor) -> list[SubGoal]:
+    """Make the goal's sub-goals the (label, title) pairs given, in order: the first existing
+    sub-goal takes the first pair, and so on; pairs beyond them are added, and sub-goals beyond
+    the pairs are deleted (their indicators and activities keep their goal, without sub-goal).
+    Refused while the plan is locked."""
+    ensure_plan_unlocked(goal.plan)
+    existing = list(SubGoal.objects.select_for_update().filter(goal=goal).order_by("position", "pk"))
+    kept = []
+    for position, (label, title) in enumerate(sub_goals):
+        if position < len(existing):
+            item = existing[position]
+            if (item.label, item.title, item.position) != (label, title, position):
+                item.label, item.title, item.position = label, title, position
+                save_validated(item, actor=actor)
+        else:
+            item = sub_goal_create(
+                goal=goal, title=title, label=label, position=position, actor=actor
+            )
+        kept.append(item)
+    for item in existing[len(sub_goals) :]:
+        delete_recorded(item, actor=actor)
+    return kept
 
 
 @transaction.atomic
@@ -92,13 +138,19 @@ def goal_follow_up_save(
 
 UP = "up"
 DOWN = "down"
-GOAL_FIELDS = frozenset({"title", "description", "scope", "contributes_to"})
+GOAL_FIELDS = frozenset(
+    {"title", "label", "description", "scope", "contributes_to", "perspective"}
+)
 ACTIVITY_FIELDS = frozenset(
     {
         "title",
+        "sub_goal",
         "responsible_role",
         "unit",
         "responsible_user",
+        "reporting_role",
+        "reporting_unit",
+        "reporting_user",
         "ongoing",
         "due_month",
         "evaluated_t1",
@@ -139,21 +191,30 @@ def positions_save(items: list[Any], *, actor: Actor) -> None:
 def goal_add(*, plan: Plan, title: str, actor: Actor, **fields: Any) -> Goal:
     """Add a goal to a plan, numbered after the last one."""
     ensure_plan_unlocked(plan)
+    sub_goals = fields.pop("sub_goals", None)
     _only(fields, GOAL_FIELDS, "goal_add")
     last = plan.goals.aggregate(last=Max("number"))["last"] or 0
-    return goal_create(plan=plan, number=last + 1, title=title, actor=actor, **fields)
+    goal = goal_create(plan=plan, number=last + 1, title=title, actor=actor, **fields)
+    if sub_goals:
+        sub_goals_set(goal=goal, sub_goals=sub_goals, actor=actor)
+    return goal
 
 
 @transaction.atomic
 def goal_update(
     *, goal: Goal, actor: Actor, expected_version: int | None = None, **fields: Any
 ) -> Goal:
-    """Change a goal's title, description, scope or the parent plan's goal it serves."""
+    """Change a goal's title, label, description, scope, perspective or the parent plan's
+    goal it serves; with `sub_goals` ((label, title) pairs), its sub-goals too."""
     ensure_plan_unlocked(goal.plan)
+    sub_goals = fields.pop("sub_goals", None)
     _only(fields, GOAL_FIELDS, "goal_update")
     for name, value in fields.items():
         setattr(goal, name, value)
-    return save_validated(goal, actor=actor, expected_version=expected_version)
+    goal = save_validated(goal, actor=actor, expected_version=expected_version)
+    if sub_goals is not None:
+        sub_goals_set(goal=goal, sub_goals=sub_goals, actor=actor)
+    return goal
 
 
 @transaction.atomic
@@ -254,6 +315,8 @@ def goal_item_update(
         if goal.plan_id != stored_goal.plan_id:
             raise ValidationError({"goal": _("Choose a goal of the same plan.")})
         item.position = next_position(type(item).objects.filter(goal=goal))
+        if "sub_goal" not in fields:
+            item.sub_goal = None  # the old goal's sub-goal does not follow it
     item.goal = goal if goal is not None else stored_goal
     for name, value in fields.items():
         setattr(item, name, value)

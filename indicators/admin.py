@@ -23,9 +23,7 @@ COMPACT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 30})
 
 
 def bands_text(indicator: Indicator) -> str:
-    """The bands in words: "Green ≥ 80 · Yellow 70–80 · Red < 70"."""
-    if indicator.green_bound is None:
-        return ""
+    """The bands in words: "Green ≥ 80 · Yellow 70–80 · Red < 70", or the kind's rule."""
     return " · ".join(f"{colour.label} {text}" for colour, text in indicator.band_texts().items())
 
 
@@ -39,6 +37,7 @@ class IndicatorInline(admin.TabularInline):
     model = Indicator
     fields = ["position", "name", "unit", *Target.fields(), "bands"]
     readonly_fields = ["bands"]
+    raw_id_fields = ["baseline_period"]
     ordering = ["position", "id"]
     extra = 0
     show_change_link = True
@@ -59,7 +58,7 @@ class GoalWithIndicatorsAdmin(GoalAdmin):
 
 class MeasurementInline(admin.TabularInline):
     model = Measurement
-    fields = ["period", "unit", "value", "colour", "comment", "entered_by", "entered_at"]
+    fields = ["period", "unit", "value", "result", "colour", "comment", "entered_by", "entered_at"]
     readonly_fields = ["colour", "entered_by", "entered_at"]
     ordering = ["period__starts_on", "unit__name"]
     formfield_overrides = {models.TextField: {"widget": COMPACT_TEXT}}
@@ -94,15 +93,16 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     form = IndicatorAdminForm
     list_display = ["name", "goal", "plan", "measured_in", "bands", "target"]
     list_select_related = ["goal__plan"]
-    list_filter = ["goal__plan", "scope", "direction", "unit", "frequency"]
-    search_fields = ["name", "subgoal", "definition", "source", "goal__title"]
+    list_filter = ["goal__plan", "scope", "target_kind", "direction", "unit", "frequency"]
+    search_fields = ["name", "sub_goal__title", "definition", "source", "goal__title"]
     ordering = ["-goal__plan__start_year", "goal__plan__name", "goal__number", "position"]
     autocomplete_fields = ["goal"]
+    raw_id_fields = ["sub_goal", "baseline_period", "perspective"]
     readonly_fields = ["bands"]
     save_on_top = True
     history_list_display = ["green_bound", "red_bound", "target_value"]
     fieldsets = [
-        (None, {"fields": ["goal", ("position", "scope"), "subgoal"]}),
+        (None, {"fields": ["goal", ("position", "scope"), "sub_goal", "perspective"]}),
         (
             _("What is measured"),
             {
@@ -116,7 +116,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Target"), {"fields": [("target_value", "target_text")]}),
+        (_("Target"), {"fields": ["target_kind", ("target_value", "target_text")]}),
         (
             _("Bands"),
             {
@@ -125,6 +125,25 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     "Green starts at the green bound and red at the red bound; what lies "
                     "between is yellow. Leave the red bound empty for only red and green."
                 ),
+            },
+        ),
+        (_("Relative target"), {"fields": ["relative_share"]}),
+        (
+            _("Change and gap targets"),
+            {
+                "fields": [
+                    ("baseline_period", "baseline_value", "change_tolerance"),
+                    ("reference_kind", "reference_value", "reference_label"),
+                ]
+            },
+        ),
+        (
+            _("Responsibility"),
+            {
+                "fields": [
+                    ("responsible_user", "responsible_unit", "responsible_role"),
+                    ("reporting_user", "reporting_unit", "reporting_role"),
+                ]
             },
         ),
     ]
@@ -194,7 +213,13 @@ class MeasurementAdmin(SimpleHistoryAdmin):
         "entered_at",
     ]
     # The colour needs only the indicator's bands; the plan is shown too.
-    list_select_related = ["indicator__goal__plan", "period", "unit", "entered_by"]
+    list_select_related = [
+        "indicator__goal__plan__organisation",
+        "indicator__baseline_period",
+        "period",
+        "unit",
+        "entered_by",
+    ]
     list_filter = ["period", "indicator__goal__plan", "unit"]
     search_fields = ["indicator__name", "comment", "source"]
     ordering = ["indicator__name", "period__starts_on"]
@@ -204,7 +229,7 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     history_list_display = ["value"]
     fieldsets = [
         (None, {"fields": ["indicator", "period", "unit"]}),
-        (_("Value"), {"fields": ["value", "colour", "comment", "source"]}),
+        (_("Value"), {"fields": ["value", "result", "colour", "comment", "source"]}),
         (_("Entered"), {"fields": [("entered_by", "entered_at")]}),
     ]
 

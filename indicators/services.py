@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 
 from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
 from goals.models import Goal, Scope
-from goals.services import goal_item_update
-from indicators.models import MEASURE_FIELDS, Gender, Indicator, Measurement, Origin
+from goals.services import goal_item_update, sub_goal_titled
+from indicators.models import (
+    MEASURE_FIELDS,
+    RESPONSIBILITY_FIELDS,
+    Gender,
+    Indicator,
+    Measurement,
+    Origin,
+)
 from indicators.targets import Target
 from planning.models import FollowUpPeriod, Plan, Unit
 from planning.services import ensure_plan_unlocked
@@ -19,13 +26,14 @@ from planning.services import ensure_plan_unlocked
 
 @transaction.atomic
 def indicator_create(
-    *, goal: Goal, name: str, green_bound: Decimal, actor: Actor, **fields: Any
+    *, goal: Goal, name: str, actor: Actor, green_bound: Decimal | None = None, **fields: Any
 ) -> Indicator:
     """Add an indicator to a goal, placed last unless a position is given.
 
-    Bands and target are checked by the model: see `indicators.colour.problems`; so are the
-    links to open data, `open_data` ({"kolada": {"kpi": "N00090"}}, see `indicators.links`).
-    Low level (loaders, roll-over): pages use `indicator_add`, which checks the plan's lock.
+    The target (its kind and that kind's fields, see `indicators.targets`) is checked by the
+    model; so are the links to open data, `open_data` ({"kolada": {"kpi": "N00090"}}, see
+    `indicators.links`). Low level (loaders, roll-over): pages use `indicator_add`, which checks
+    the plan's lock.
     """
     if "position" not in fields:
         fields["position"] = next_position(goal.indicators)
@@ -42,6 +50,7 @@ def measurement_record(
     value: Decimal | None,
     unit: Unit | None = None,
     gender: str = Gender.TOTAL,
+    result: str = "",
     comment: str = "",
     source: str = "",
     origin: str = Origin.MANUAL,
@@ -51,7 +60,9 @@ def measurement_record(
     """Record an indicator's value for a period (and optionally a unit and gender).
 
     Replaces the earlier value of the same period, unit and gender; with `expected_version`,
-    refuses to replace a value someone else changed meanwhile (EditConflict).
+    refuses to replace a value someone else changed meanwhile (EditConflict). An indicator
+    followed up in words takes a `result` (`Result`) instead of a value; the model refuses the
+    one its kind does not take.
     """
     key = {"indicator": indicator, "period": period, "unit": unit, "gender": gender}
     record = Measurement.objects.select_for_update().filter(**key).first()
@@ -59,6 +70,7 @@ def measurement_record(
     if is_first:
         record = Measurement(**key)
     record.value = value
+    record.result = result
     record.comment = comment
     record.source = source
     record.origin = origin
@@ -73,7 +85,14 @@ def measurement_record(
 # Every change below is refused while the plan is decided or archived (`ensure_plan_unlocked`).
 
 INDICATOR_FIELDS = frozenset(
-    {"scope", *MEASURE_FIELDS, "target_text", *Target.fields(), "open_data"}
+    {
+        "scope",
+        *MEASURE_FIELDS,
+        "perspective",
+        *RESPONSIBILITY_FIELDS,
+        *Target.fields(),
+        "open_data",
+    }
 )
 
 
@@ -81,6 +100,15 @@ def _only(fields: dict[str, Any], service: str) -> None:
     unknown = set(fields) - INDICATOR_FIELDS
     if unknown:
         raise TypeError(f"{service} cannot change {', '.join(sorted(unknown))}")
+
+
+def _sub_goal_from_title(fields: dict[str, Any], goal: Goal, actor: Actor) -> None:
+    """`sub_goal_title` (a row typed as the document writes it) becomes the goal's sub-goal of
+    that title, added when the goal has none yet."""
+    if "sub_goal_title" in fields:
+        fields["sub_goal"] = sub_goal_titled(
+            goal=goal, title=fields.pop("sub_goal_title"), actor=actor
+        )
 
 
 def reusable_measure(source: Indicator, plan: Plan) -> Indicator:
@@ -102,8 +130,8 @@ def indicator_add(
     *,
     goal: Goal,
     name: str,
-    green_bound: Decimal,
     actor: Actor,
+    green_bound: Decimal | None = None,
     reuses: Indicator | None = None,
     **fields: Any,
 ) -> Indicator:
@@ -113,6 +141,7 @@ def indicator_add(
     form copies its definition and bands); it is municipality-wide itself.
     """
     ensure_plan_unlocked(goal.plan)
+    _sub_goal_from_title(fields, goal, actor)
     _only(fields, "indicator_add")
     if reuses is not None:
         reuses = reusable_measure(reuses, goal.plan)
@@ -132,6 +161,9 @@ def indicator_update(
     **fields: Any,
 ) -> Indicator:
     """Change an indicator; with `goal`, move it to another goal of the same plan (last)."""
+    if "sub_goal_title" in fields:
+        ensure_plan_unlocked(indicator.goal.plan)
+        _sub_goal_from_title(fields, goal or indicator.goal, actor)
     _only(fields, "indicator_update")
     return goal_item_update(
         item=indicator, goal=goal, fields=fields, actor=actor, expected_version=expected_version

@@ -46,7 +46,7 @@ def indicator_in_scope(
 
 
 def indicator_form_kwargs(plan: Plan) -> dict:
-    return {"goals": plan_goals(plan), "measures": reusable_measures(plan)}
+    return {"goals": plan_goals(plan), "measures": reusable_measures(plan), "plan": plan}
 
 
 def form_page(request, form, plan, goal, indicator=None, conflict=None, reuse_form=None):
@@ -60,7 +60,7 @@ def form_page(request, form, plan, goal, indicator=None, conflict=None, reuse_fo
             "indicator": indicator,
             "conflict": conflict,
             "reuse_form": reuse_form,
-            "preview": bands_preview(preview_data(form)),
+            "preview": bands_preview(preview_data(form), plan),
         },
     )
 
@@ -71,7 +71,7 @@ def preview_data(form: IndicatorForm) -> dict:
     if form.is_bound:
         return form.data
     data = {}
-    for name in (*Target.fields(), "decimals"):
+    for name in (*Target.colour_fields(), "decimals"):
         value = form[name].value()
         if isinstance(form.fields[name], forms.BooleanField):
             if value:
@@ -143,9 +143,11 @@ def indicator_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def bands_preview_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    """The bands the typed bounds give, for the indicator form (htmx fragment)."""
-    plan_in_scope(request, plan_pk, edit=True)
-    return render(request, f"{FORM_PAGE}#band_preview", {"preview": bands_preview(request.POST)})
+    """What the typed target colours how, for the indicator form (htmx fragment)."""
+    plan, _scope = plan_in_scope(request, plan_pk, edit=True)
+    return render(
+        request, f"{FORM_PAGE}#band_preview", {"preview": bands_preview(request.POST, plan)}
+    )
 
 
 @login_required

@@ -32,6 +32,7 @@ MARKER_FILL = {
     Colour.YELLOW: "#f2b600",
     Colour.RED: "#d93025",
     Colour.NO_VALUE: "#ffffff",
+    Colour.UNCOLOURED: "#ffffff",
 }
 MAX_X_LABELS = 8
 
@@ -61,9 +62,12 @@ def nice_step(span: float, steps: int = 4) -> float:
 def _scale(row: IndicatorRow) -> Scale:
     bands = row.band_spec
     numbers = [float(p.value) for p in row.history if p.value is not None]
-    numbers.append(float(bands.green_bound))
-    if bands.red_bound is not None:
-        numbers.append(float(bands.red_bound))
+    if bands is not None:
+        numbers.append(float(bands.green_bound))
+        if bands.red_bound is not None:
+            numbers.append(float(bands.red_bound))
+    if not numbers:
+        numbers = [0.0]
     low, high = min(numbers), max(numbers)
     span = high - low or max(abs(high) * 0.2, 1.0)
     low, high = low - span * 0.25, high + span * 0.25
@@ -122,6 +126,9 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
 
 
 def _bands_svg(row: IndicatorRow, scale: Scale, uid: str) -> list[str]:
+    """The bands as shaded regions; none for an indicator no rule colours (monitored...)."""
+    if row.band_spec is None:
+        return []
     texts = dict(row.bands)
     parts = []
     for colour, start, end in _band_ranges(row.band_spec, scale):
@@ -164,6 +171,9 @@ def _marker(colour: Colour, x: float, y: float) -> str:
     if colour == Colour.YELLOW:
         points = f"{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} {x - 6:.1f},{y:.1f}"
         return f'<polygon points="{points}" {common}/>'
+    if colour in (Colour.UNCOLOURED, Colour.NO_VALUE):
+        # No colour: a ring, unlike every colour's shape.
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#ffffff" stroke="{INK}" stroke-width="2"/>'
     return f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" {common}/>'
 
 
@@ -216,20 +226,38 @@ def _flush(parts: list[str], segment: list[tuple[float, float]]) -> list:
 
 
 def alt_text(row: IndicatorRow) -> str:
-    """The chart in words: every value with its colour, then the bands."""
+    """The chart in words: every value with its colour, then the bands (or the rule in words
+    for the kinds whose bands depend on a baseline or a reference, or why nothing is
+    coloured)."""
     measured = [
         f"{point.period_label}: {format_value(point.value, row.decimals)} ({point.colour.label})"
         for point in row.history
         if point.value is not None
     ]
-    bands = "; ".join(f"{colour.label} {text}" for colour, text in row.bands)
+    coloured = row.bands and all(colour != Colour.UNCOLOURED for colour, _text in row.bands)
+    if coloured:
+        bands = "; ".join(f"{colour.label} {text}" for colour, text in row.bands)
+    else:
+        rule = " ".join(text for _colour, text in row.bands)
     if measured:
         values = "; ".join(measured)
+        if not coloured:
+            return _("History of %(name)s (%(unit)s): %(values)s. %(rule)s") % {
+                "name": row.name,
+                "unit": row.unit_text,
+                "values": values,
+                "rule": rule,
+            }
         return _("History of %(name)s (%(unit)s): %(values)s. Bands: %(bands)s.") % {
             "name": row.name,
             "unit": row.unit_text,
             "values": values,
             "bands": bands,
+        }
+    if not coloured:
+        return _("History of %(name)s: no measured values yet. %(rule)s") % {
+            "name": row.name,
+            "rule": rule,
         }
     return _("History of %(name)s: no measured values yet. Bands: %(bands)s.") % {
         "name": row.name,

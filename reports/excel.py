@@ -88,8 +88,10 @@ INDICATOR_HEADERS = (
     gettext_lazy("Change against last year"),
     gettext_lazy("Source"),
     gettext_lazy("Comment"),
+    gettext_lazy("Why this colour"),
 )
 INDICATOR_NUMBER_COLUMNS = (4, 10, 13)
+COMMENT_COLUMN = len(INDICATOR_HEADERS) - 2  # the comment's index in an indicator's values
 ACTIVITY_HEADERS = (
     gettext_lazy("Activity"),
     gettext_lazy("Responsible"),
@@ -110,7 +112,7 @@ def _indicator_values(row: IndicatorRow) -> list:
         row.name,
         row.subgoal,
         row.target_text,
-        row.value,
+        row.value if row.value is not None or not row.result else row.result_label,
         _value_period(row),
         row.unit_text,
         row.colour_label,
@@ -123,6 +125,7 @@ def _indicator_values(row: IndicatorRow) -> list:
         row.last_year.label,
         row.source_text,
         row.comment,
+        row.colour_reason,
     ]
 
 
@@ -153,6 +156,12 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         for text in (summary.indicators_text, summary.activities_text, summary.goals_text):
             row += 1
             _write_row(sheet, row, ["", text])
+        if summary.rollups:
+            row += 2
+            _write_row(sheet, row, [_("Goals fulfilled and indicators green")], bold=True)
+            for rollup in summary.rollups:
+                row += 1
+                _write_row(sheet, row, [rollup.label, rollup.goals_text, rollup.indicators_text])
         if summary.attention:
             row += 2
             _write_row(sheet, row, [_("Needs attention")], bold=True)
@@ -223,7 +232,7 @@ def _flat_indicator(goal: GoalSection, row: IndicatorRow) -> list:
 
 def _flat_activity(goal: GoalSection, row: ActivityRow) -> list:
     middle = [""] * len(INDICATOR_HEADERS)
-    middle[0], middle[-1] = row.title, row.comment
+    middle[0], middle[COMMENT_COLUMN] = row.title, row.comment
     return [goal.number, goal.title, _("Activity"), *middle, row.responsible, row.timing,
             _status_text(row), goal.assessment_label]  # fmt: skip
 

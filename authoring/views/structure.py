@@ -1,12 +1,14 @@
 """What the plan page and its in-place parts share: the page's context (each goal with the small
-forms that add to it), and where a goal, indicator or activity belongs, deleted ones too."""
+forms that add to it; a large plan's goals beyond the first shown by their heading, their items
+loaded as they come into view), and where a goal, indicator or activity belongs, deleted ones
+too."""
 
 from typing import Any
 
 from django.http import Http404, HttpRequest
 
 from authoring.forms import ActivityRowForm, GoalTitleForm, IndicatorRowForm
-from authoring.selectors import plan_structure
+from authoring.selectors import plan_page_goals, plan_structure
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from planning.models import Plan
@@ -47,24 +49,43 @@ def new_goal_form(plan: Plan, data=None) -> GoalTitleForm:
 
 def with_forms(goals: list[Goal], count: int, bound: dict[str, Any] | None = None) -> list[Goal]:
     """Each goal with the forms that add an indicator and an activity to it (a bound one where
-    `bound` has it: {"indicator-<goal id>": form}), and whether it is first or last."""
+    `bound` has it: {"indicator-<goal id>": form}), and whether it is first or last. A goal
+    shown by its heading alone (`is_lazy`) gets its forms when its items are loaded."""
     bound = bound or {}
     for goal in goals:
         goal.is_first = goal.number == 1
         goal.is_last = goal.number == count
+        if getattr(goal, "is_lazy", False):
+            continue
         goal.indicator_form = bound.get(f"indicator-{goal.pk}") or new_indicator_form(goal)
         goal.activity_form = bound.get(f"activity-{goal.pk}") or new_activity_form(goal)
     return goals
 
 
+def expanded(request: HttpRequest, bound: dict[str, Any] | None = None) -> set[int]:
+    """The goals shown in full besides the leading ones: `?goal=` (a link of a goal shown by
+    its heading, without JavaScript) and those whose form came back with errors."""
+    goals = {int(value) for value in request.GET.getlist("goal") if value.isdigit()}
+    for key in bound or {}:
+        kind, _dash, pk = key.partition("-")
+        if kind in ("indicator", "activity") and pk.isdigit():
+            goals.add(int(pk))
+    return {pk for pk in goals if pk < 2**31}
+
+
 def page_context(
-    request: HttpRequest, plan: Plan, scope, bound: dict[str, Any] | None = None
+    request: HttpRequest,
+    plan: Plan,
+    scope,
+    bound: dict[str, Any] | None = None,
+    expand: set[int] | frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
-    """The plan page: every goal with its indicators and activities, and the forms that add
-    to them where the user may write the plan."""
+    """The plan page: every goal, the leading ones (and `expand`, and `?goal=`) with their
+    indicators and activities and the forms that add to them where the user may write the
+    plan; the others by their heading, their items loaded as they come into view."""
     can_edit = can_edit_plan(scope, plan)
     locked = is_locked(plan)
-    goals = plan_structure(plan)
+    goals = plan_page_goals(plan, expand=set(expand) | expanded(request, bound))
     bound = bound or {}
     return {
         "plan": plan,
@@ -73,4 +94,18 @@ def page_context(
         "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
         "locked": locked,
         "goal_form": bound.get("goal") or new_goal_form(plan),
+    }
+
+
+def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
+    """One goal of the plan page with its items and the forms that add to them (a goal's
+    section, or its items as they come into view). 404 for a goal of another plan."""
+    found = plan_structure(plan, goal_ids=[goal_pk])
+    if not found:
+        raise Http404
+    (goal,) = with_forms(found, plan.goals.count())
+    return {
+        "plan": plan,
+        "goal": goal,
+        "can_edit": can_edit_plan(scope, plan) and not is_locked(plan),
     }

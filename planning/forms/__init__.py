@@ -6,6 +6,9 @@ from planning.forms.fields import UnitTreeChoiceField
 from planning.forms.plans import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
 from planning.forms.setup import (
     ActiveForm,
+    AssessmentLevelFormSet,
+    PerspectiveFormSet,
+    ScaleChoiceForm,
     ClosedForm,
     InviteForm,
     OrganisationSettingsForm,
@@ -17,6 +20,9 @@ from planning.forms.setup import (
 
 __all__ = [
     "ActiveForm",
+    "AssessmentLevelFormSet",
+    "PerspectiveFormSet",
+    "ScaleChoiceForm",
     "ClosedForm",
     "InviteForm",
     "OrganisationSettingsForm",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import FieldSetupMixin, StyledForm, StyledModelForm
 from planning.forms.fields import UnitTreeChoiceField
-from planning.models import LEVEL_FIELDS, Organisation, Role, Unit
+from planning.models import LEVEL_FIELDS, Meaning, Organisation, Role, Unit
 
 # --- The organisation -----------------------------------------------------------------------
 
@@ -28,16 +28,18 @@ class OrganisationSettingsForm(FieldSetupMixin, StyledModelForm):
             "municipality_code",
             "comparison_group",
             "follow_up_scheme",
+            "relative_share",
             "logo",
             *LEVEL_FIELDS.values(),
         ]
+        localized_fields = ["relative_share"]
         widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})}
 
     FIELDSETS = (
         (_("Names"), ("name", "official_name", "kind")),
         (_("Country and language"), ("country", "report_language")),
         (_("Open data"), ("municipality_code", "comparison_group")),
-        (_("Follow-up"), ("follow_up_scheme",)),
+        (_("Follow-up"), ("follow_up_scheme", "relative_share")),
         (_("Report cover"), ("logo",)),
         (_("Words for the levels of the unit tree"), tuple(LEVEL_FIELDS.values())),
     )
@@ -239,4 +241,72 @@ class ClosedForm(StyledForm):
         choices=[("1", _("Closed")), ("0", _("Open"))],
         coerce=lambda value: value == "1",
         widget=forms.HiddenInput,
+    )
+
+
+# --- What the organisation defines for all its plans ----------------------------------------
+
+
+class PerspectiveForm(StyledForm):
+    """A perspective in the list: its name, a line about it, and whether to delete it."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Perspective"), max_length=100, required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    delete = forms.BooleanField(label=_("Delete"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pk") and not (cleaned.get("name") or "").strip() and not cleaned.get(
+            "delete"
+        ):
+            self.add_error("name", _("Name the perspective, or tick “Delete”."))
+        return cleaned
+
+
+PerspectiveFormSet = forms.formset_factory(PerspectiveForm, extra=2)
+
+
+class AssessmentLevelForm(StyledForm):
+    """A level of the assessment scale: its labels in every language, what it means for the
+    roll-ups, and whether it is offered."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    label_sv = forms.CharField(label=_("Swedish"), max_length=100, required=False)
+    label_nb = forms.CharField(label=_("Norwegian Bokmål"), max_length=100, required=False)
+    label_nn = forms.CharField(label=_("Norwegian Nynorsk"), max_length=100, required=False)
+    label_en = forms.CharField(label=_("English"), max_length=100, required=False)
+    meaning = forms.ChoiceField(label=_("Means"), choices=Meaning.choices, required=False)
+    is_active = forms.BooleanField(label=_("Offered"), required=False)
+
+    LABELS = ("label_sv", "label_nb", "label_nn", "label_en")
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("pk") and not any((data.get(name) or "").strip() for name in self.LABELS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        for name in self.LABELS:
+            if not (cleaned.get(name) or "").strip():
+                self.add_error(name, _("Write the label in every language."))
+        if not cleaned.get("meaning"):
+            self.add_error("meaning", _("Choose what the level means for the roll-ups."))
+        return cleaned
+
+
+AssessmentLevelFormSet = forms.formset_factory(AssessmentLevelForm, extra=1)
+
+
+class ScaleChoiceForm(StyledForm):
+    """Start from one of the common scales."""
+
+    scale = forms.ChoiceField(
+        label=_("Scale"),
+        choices=[
+            ("three", _("Three levels: fulfilled, partly fulfilled, not fulfilled")),
+            ("five", _("Five levels: from achieved to not achieved")),
+        ],
     )

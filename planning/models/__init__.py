@@ -16,9 +16,25 @@ from planning.models.organisations import (
 from planning.models.people import AccountEvent, EmployeeNumber
 from planning.models.periods import FollowUpPeriod
 from planning.models.plans import Plan, ReportReadiness
+from planning.models.scales import (
+    DEFAULT_SCALE,
+    SCALES,
+    AssessmentLevel,
+    Meaning,
+    Perspective,
+    assessment_levels,
+    default_levels,
+)
 
 __all__ = [
+    "DEFAULT_SCALE",
     "LEVEL_FIELDS",
+    "SCALES",
+    "AssessmentLevel",
+    "Meaning",
+    "Perspective",
+    "assessment_levels",
+    "default_levels",
     "MAX_YEAR",
     "MIN_YEAR",
     "AccountEvent",

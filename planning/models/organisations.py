@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -161,6 +162,18 @@ class Organisation(models.Model):
         blank=True,
         validators=[validate_logo],
         help_text=_("For report covers: a PNG or JPEG image of at most 1 MB."),
+    )
+    relative_share = models.DecimalField(
+        _("relative targets: yellow from (% of the target)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("90"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "For indicators coloured relative to their target value: green at the target, "
+            "yellow from this share of it (up to target × (2 − share) when lower is better), "
+            "red beyond. An indicator may set its own."
+        ),
     )
     level_committee = level_word_field(_("word for committee"), _("e.g. nämnd, utval, utvalg"))
     level_administration = level_word_field(

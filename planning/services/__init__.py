@@ -7,7 +7,8 @@ and records who made the change in the object's history. The modules:
 - `units`: the unit tree (add, rename, move, close); `unit_import`: a tree from a CSV file;
 - `people`: invitations, roles, deactivation;
 - `plans`: plans, their life cycle and locking, the units' ready marks;
-- `periods`: follow-up periods.
+- `periods`: follow-up periods;
+- `steering`: the organisation's perspectives and its scale for assessing goals.
 """
 
 from planning.services.organisations import (
@@ -37,6 +38,11 @@ from planning.services.plans import (
     plan_update,
     readiness_mark,
 )
+from planning.services.steering import (
+    assessment_levels_save,
+    assessment_scale_use,
+    perspectives_save,
+)
 from planning.services.unit_import import Problem, UnitImportError, units_import
 from planning.services.units import (
     unit_close,
@@ -52,12 +58,15 @@ __all__ = [
     "SETTINGS_FIELDS",
     "Problem",
     "UnitImportError",
+    "assessment_levels_save",
+    "assessment_scale_use",
     "employee_number_set",
     "ensure_plan_unlocked",
     "invitation_link",
     "invitation_resend",
     "membership_grant",
     "membership_remove",
+    "perspectives_save",
     "organisation_create",
     "organisation_update",
     "period_set_open",

@@ -21,6 +21,7 @@ SETTINGS_FIELDS = frozenset(
         "municipality_code",
         "comparison_group",
         "follow_up_scheme",
+        "relative_share",
         "logo",
         "level_committee",
         "level_administration",

@@ -61,7 +61,7 @@ class IndicatorRow:
     colour_label: str
     band_text: str
     bands: tuple[tuple[Colour, str], ...]
-    band_spec: Bands
+    band_spec: Bands | None
     scale_max: Decimal | None
     previous: Comparison
     last_year: Comparison
@@ -78,6 +78,19 @@ class IndicatorRow:
     # What the chart would be missing, in one line, when there is no measured value to draw
     # ("No values measured yet: the chart starts with the first value."); empty otherwise.
     chart_missing_text: str = ""
+    # The kind of target (`indicators.colour.TargetKind`) and why the value has its colour, or
+    # none ("No colour: the indicator is monitored..."): the rule that gave it, in words.
+    kind: str = "bands"
+    kind_label: str = ""
+    colour_reason: str = ""
+    # A result in words (fulfilled, partly...) for an indicator followed up that way.
+    result: str = ""
+    result_label: str = ""
+    perspective: str = ""
+    perspective_id: int | None = None
+    # Who does the work and who reports it, in words.
+    responsible: str = ""
+    reporter: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,8 @@ class ActivityRow:
     is_overdue: bool
     status_is_carried: bool = False
     status_carried_text: str = ""
+    sub_goal: str = ""
+    reporter: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +134,7 @@ class Contribution:
     activities_done: int
     activities_total: int
     share_done_text: str
+    numbering: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +161,13 @@ class GoalSection:
     status_counts: tuple[tuple[str, int], ...] = ()
     # The lower plans' goals that contribute to this goal (`goals.Goal.contributes_to`).
     contributions: tuple[Contribution, ...] = ()
+    # The goal's number as the document writes it ("Mål 4", "1.2", "A"), its perspective, what
+    # its assessment means for the roll-ups (`planning.Meaning`), and its sub-goals.
+    numbering: str = ""
+    perspective: str = ""
+    perspective_id: int | None = None
+    assessment_meaning: str = ""
+    sub_goals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,7 @@ class Attention:
     fell: bool
     # "Worse than T1 2023 (7,8 %)" when the value fell; empty otherwise.
     fell_text: str
+    goal_numbering: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +237,7 @@ class OverdueActivity:
     timing: str
     status_label: str
     comment: str
+    goal_numbering: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +252,33 @@ class GoalAnalysis:
     assessment_label: str
     text: str
     is_shortened: bool
+    goal_numbering: str = ""
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """The counts committees look for, of a part of the plan: the whole plan, a perspective,
+    or a goal with the goals of the lower plans that contribute to it (the cascade)."""
+
+    kind: str  # "plan", "perspective" or "cascade"
+    label: str
+    goals_fulfilled: int
+    goals_total: int
+    goals_text: str  # "9 of 14 goals fulfilled"
+    indicators_green: int
+    indicators_coloured: int
+    indicators_total: int
+    indicators_text: str  # "2 of 3 indicators green"
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class PerspectiveGroup:
+    """The goals of one of the organisation's perspectives, for the report read by perspective."""
+
+    name: str
+    anchor: str
+    goal_pks: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -242,6 +294,9 @@ class Summary:
     attention: tuple[Attention, ...]
     overdue: tuple[OverdueActivity, ...]
     analyses: tuple[GoalAnalysis, ...]
+    # "9 of 14 goals fulfilled, 2 of 3 indicators green": the whole plan, each perspective,
+    # each goal with the lower plans' goals that contribute to it.
+    rollups: tuple[RollUp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -282,10 +337,20 @@ class Report:
     summary: Summary | None = None
     # The report's date and time texts in its language ("2023-05-01 – 2023-08-31").
     generated_text: str = ""
+    # The goals by the organisation's perspectives (empty when no goal has one).
+    perspective_groups: tuple[PerspectiveGroup, ...] = ()
 
     @property
     def missing_units(self) -> list[UnitReadiness]:
         return [unit for unit in self.readiness if not unit.ready]
+
+    def goals_of(self, group: PerspectiveGroup) -> list[GoalSection]:
+        return [goal for goal in self.goals if goal.pk in group.goal_pks]
+
+    @property
+    def by_perspective(self) -> list[tuple[PerspectiveGroup, list[GoalSection]]]:
+        """Each perspective with its goals, for the report read by perspective."""
+        return [(group, self.goals_of(group)) for group in self.perspective_groups]
 
     @property
     def indicator_count(self) -> int:

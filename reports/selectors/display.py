@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from indicators.colour import Colour, format_value
+from indicators.colour import NO_BASIS, Basis, Colour, format_value
 from indicators.models import Indicator
 from planning.models import FollowUpPeriod
 
@@ -24,18 +24,17 @@ class Band:
 
     colour: Colour
     text: str = ""
+    reason: str = ""
 
     @property
     def label(self) -> str:
         return self.colour.label
 
 
-def band_of(indicator: Indicator, value: Decimal | None) -> Band:
-    """The colour of a value with the range of its band, e.g. Yellow "6,0–7,0"."""
-    colour = indicator.colour_of(value)
-    if colour == Colour.NO_VALUE:
-        return Band(colour)
-    return Band(colour, indicator.band_texts().get(colour, ""))
+def band_of(indicator: Indicator, value: Decimal | None, basis: Basis = NO_BASIS) -> Band:
+    """The colour of a value with the range of its band, e.g. Yellow "6,0–7,0", and why."""
+    verdict = indicator.verdict(value, basis)
+    return Band(verdict.colour, verdict.band, verdict.reason)
 
 
 # A month's name inside a sentence ("klar i juni", "innen desember"): lower-case in Swedish
@@ -101,9 +100,10 @@ def value_text(indicator: Indicator, value: Decimal | None, empty: str = NO_VALU
 
 
 def target_label(indicator: Indicator) -> str:
-    """The target as the plan writes it, or else the target value with its unit."""
+    """The target as the plan writes it, or else the target value with its unit, or else the
+    kind's target in words ("Shall increase compared with 2024", "Monitored")."""
     if indicator.target_text:
         return indicator.target_text
     if indicator.target_value is not None:
         return value_text(indicator, indicator.target_value, empty="")
-    return ""
+    return indicator.target.describe(indicator.decimals)

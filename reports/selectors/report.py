@@ -12,7 +12,7 @@ earlier status of the same year, marked with its period.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -20,30 +20,46 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from goals.models import Activity, ActivityStatus, GoalFollowUp
+from goals.models import Activity, ActivityStatus, GoalFollowUp, SubGoal
 from indicators.colour import Colour
 from indicators.models import Indicator
-from planning.models import FollowUpPeriod, Plan, ReportReadiness, Unit
+from planning.models import (
+    AssessmentLevel,
+    FollowUpPeriod,
+    Perspective,
+    Plan,
+    ReportReadiness,
+    Unit,
+    assessment_levels,
+)
 from planning.selectors import descendants_by_unit, plan_owner_units
 from reports.selectors.data import (
     ActivityRow,
     ColourCount,
     GoalSection,
+    PerspectiveGroup,
     Report,
     ReportDecision,
     UnitReadiness,
 )
 from reports.selectors.display import date_text, decision_text, period_label, person_name
-from reports.selectors.summary import contributions, perspectives, report_summary, share_text
+from reports.selectors.summary import (
+    contributions,
+    perspectives,
+    report_rollups,
+    report_summary,
+    share_text,
+)
 from reports.selectors.values import (
     PlanValues,
     carried_text,
     indicator_row,
     load_values,
     predecessor_path,
+    responsibility_text,
 )
 
-COLOUR_ORDER = (Colour.GREEN, Colour.YELLOW, Colour.RED, Colour.NO_VALUE)
+COLOUR_ORDER = (Colour.GREEN, Colour.YELLOW, Colour.RED, Colour.UNCOLOURED, Colour.NO_VALUE)
 
 
 @dataclass
@@ -54,6 +70,7 @@ class _Context:
     period: FollowUpPeriod
     values: PlanValues | None = None
     statuses: dict[int, dict[int, ActivityStatus]] = field(default_factory=dict)
+    levels: dict[str, AssessmentLevel] = field(default_factory=dict)
 
 
 # --- Labels ---------------------------------------------------------------------------------------
@@ -80,12 +97,20 @@ def report_title(plan_name: str, period: FollowUpPeriod) -> str:
     }
 
 
-def colour_counts(colours: Iterable[Colour]) -> tuple[ColourCount, ...]:
-    """How many of each colour, green to no value, zeros included."""
+def colour_counts(
+    colours: Iterable[Colour], with_uncoloured: bool = True
+) -> tuple[ColourCount, ...]:
+    """How many of each colour, green to no value, zeros included; "no colour" only
+    `with_uncoloured` (most plans colour everything they measure, and their reports keep the
+    four counts)."""
     counted = defaultdict(int)
     for colour in colours:
         counted[colour] += 1
-    return tuple(ColourCount(colour, colour.label, counted[colour]) for colour in COLOUR_ORDER)
+    return tuple(
+        ColourCount(colour, colour.label, counted[colour])
+        for colour in COLOUR_ORDER
+        if colour != Colour.UNCOLOURED or with_uncoloured
+    )
 
 
 # --- Activities -----------------------------------------------------------------------------------
@@ -103,13 +128,21 @@ def _activity_status(context: _Context, activity: Activity) -> ActivityStatus | 
 
 def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
     status = _activity_status(context, activity)
+    responsible = ", ".join(
+        part
+        for part in (
+            person_name(activity.responsible_user) if activity.responsible_user_id else "",
+            activity.responsible_role,
+        )
+        if part
+    )
     is_done = status is not None and status.status == ActivityStatus.Status.DONE
     is_carried = status is not None and status.period_id != context.period.pk
     label = period_label(status.period) if status is not None else ""
     return ActivityRow(
         pk=activity.pk,
         title=activity.title,
-        responsible=activity.responsible_role,
+        responsible=responsible,
         timing=activity.timing_label,
         status=status.status if status else "",
         status_label=str(status.get_status_display()) if status else _("Not reported"),
@@ -119,6 +152,8 @@ def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
         is_overdue=activity.is_due_by(context.period) and not is_done,
         status_is_carried=is_carried,
         status_carried_text=carried_text(label) if is_carried else "",
+        sub_goal=str(activity.sub_goal) if activity.sub_goal_id else "",
+        reporter=responsibility_text(activity, "reporting"),
     )
 
 
@@ -149,6 +184,7 @@ def _activities_in_report(activities: Iterable[Activity], period: FollowUpPeriod
 def _goal_section(
     context: _Context, goal, follow_up: GoalFollowUp | None, contributing: tuple = ()
 ) -> GoalSection:
+    level = context.levels.get(follow_up.assessment) if follow_up and follow_up.assessment else None
     indicators = tuple(indicator_row(context.values, i) for i in goal.indicators.all())
     activities = tuple(
         _activity_row(context, a)
@@ -168,13 +204,18 @@ def _goal_section(
         activities_total=len(activities),
         share_done_text=share_text(done, len(activities)),
         assessment=follow_up.assessment if follow_up else "",
-        assessment_label=str(follow_up.get_assessment_display())
+        assessment_label=(level.label() if level else follow_up.assessment)
         if follow_up and follow_up.assessment
         else _("Not assessed"),
         analysis=follow_up.analysis if follow_up else "",
         follow_up_version=follow_up.version if follow_up else None,
         status_counts=status_counts(activities),
         contributions=contributing,
+        numbering=goal.numbering,
+        perspective=goal.perspective.name if goal.perspective_id else "",
+        perspective_id=goal.perspective_id,
+        assessment_meaning=level.meaning if level else "",
+        sub_goals=tuple(str(sub_goal) for sub_goal in goal.sub_goals.all()),
     )
 
 
@@ -244,12 +285,51 @@ def _load_statuses(context: _Context) -> None:
         context.statuses.setdefault(status.activity_id, {})[status.period_id] = status
 
 
+INDICATOR_RELATED = (
+    "perspective",
+    "sub_goal",
+    "baseline_period",
+    "responsible_user",
+    "responsible_unit",
+    "reporting_user",
+    "reporting_unit",
+)
+ACTIVITY_RELATED = ("sub_goal", "responsible_user", "reporting_user", "reporting_unit")
+
+
 def _goals(plan: Plan) -> QuerySet:
-    indicators = Indicator.objects.select_related(*predecessor_path()).order_by("position", "id")
-    return plan.goals.order_by("number").prefetch_related(
-        Prefetch("indicators", queryset=indicators),
-        Prefetch("activities", queryset=Activity.objects.order_by("position", "id")),
+    indicators = Indicator.objects.select_related(
+        *predecessor_path(), *INDICATOR_RELATED
+    ).order_by("position", "id")
+    activities = Activity.objects.select_related(*ACTIVITY_RELATED).order_by("position", "id")
+    return (
+        plan.goals.order_by("number")
+        .select_related("perspective")
+        .prefetch_related(
+            Prefetch("indicators", queryset=indicators),
+            Prefetch("activities", queryset=activities),
+            Prefetch("sub_goals", queryset=SubGoal.objects.order_by("position", "id")),
+        )
     )
+
+
+def perspective_groups(
+    sections: Iterable[GoalSection], perspectives: list[Perspective]
+) -> tuple[PerspectiveGroup, ...]:
+    """The goals by the organisation's perspectives, in the perspectives' order, the goals
+    without one last; empty when no goal has a perspective."""
+    sections = list(sections)
+    if not any(goal.perspective_id for goal in sections):
+        return ()
+    groups = []
+    for perspective in perspectives:
+        pks = tuple(goal.pk for goal in sections if goal.perspective_id == perspective.pk)
+        if pks:
+            groups.append(PerspectiveGroup(perspective.name, f"perspective-{perspective.pk}", pks))
+    rest = tuple(goal.pk for goal in sections if not goal.perspective_id)
+    if rest:
+        groups.append(PerspectiveGroup(_("Without a perspective"), "perspective-none", rest))
+    return tuple(groups)
 
 
 def follow_up_report(
@@ -269,6 +349,7 @@ def follow_up_report(
     context.values = load_values(period, indicators)
     _load_statuses(context)
     follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
+    context.levels = {level.key: level for level in assessment_levels(plan.organisation)}
     contributing = contributions(plan, period)
     sections = tuple(
         _goal_section(context, goal, follow_ups.get(goal.pk), contributing.get(goal.pk, ()))
@@ -278,7 +359,22 @@ def follow_up_report(
     activities = [a for goal in goals for a in goal.activities.all()]
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
-    totals = colour_counts(row.colour for goal in sections for row in goal.indicators)
+    colours = [row.colour for goal in sections for row in goal.indicators]
+    with_uncoloured = Colour.UNCOLOURED in colours
+    sections = tuple(
+        replace(
+            goal,
+            colour_counts=colour_counts((row.colour for row in goal.indicators), with_uncoloured),
+        )
+        for goal in sections
+    )
+    totals = colour_counts(colours, with_uncoloured)
+    organisation_perspectives = list(
+        Perspective.objects.filter(organisation_id=plan.organisation_id)
+    )
+    rollups = report_rollups(
+        plan, period, sections, organisation_perspectives, cascade=bool(contributing)
+    )
     generated_at = timezone.now()
     return Report(
         plan_id=plan.pk,
@@ -311,8 +407,9 @@ def follow_up_report(
         decision=decision,
         owners=owners(plan),
         perspectives=perspectives(plan),
-        summary=report_summary(sections, totals, done, total),
+        summary=report_summary(sections, totals, done, total, context.levels, rollups),
         generated_text=formats.date_format(
             timezone.localtime(generated_at), "SHORT_DATETIME_FORMAT"
         ),
+        perspective_groups=perspective_groups(sections, organisation_perspectives),
     )

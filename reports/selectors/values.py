@@ -13,11 +13,19 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.colour import Direction
-from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue
+from indicators.colour import Basis, Direction, TargetKind, bands_of
+from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue, Result
+from indicators.selectors import basis_of
+from indicators.targets import KindChoice
 from planning.models import FollowUpPeriod
 from reports.selectors.data import Change, Comparison, HistoryPoint, IndicatorRow
-from reports.selectors.display import period_label, target_label, value_text
+from reports.selectors.display import (
+    NO_VALUE_TEXT,
+    period_label,
+    person_name,
+    target_label,
+    value_text,
+)
 
 # How many plans back an indicator's history reaches through `Indicator.predecessor`.
 HISTORY_DEPTH = 3
@@ -202,14 +210,28 @@ def load_values(period: FollowUpPeriod, indicators: list[Indicator]) -> PlanValu
     for measurement in measurements:
         by_indicator.setdefault(measurement.indicator_id, {})[measurement.period_id] = measurement
     references: dict[int, list[ReferenceValue]] = {}
+    # Every year up to the period's: a gap is measured in the period's year and at its baseline.
     found = ReferenceValue.objects.filter(
         indicator_id__in=[indicator.pk for indicator in indicators],
-        year=period.year,
+        year__lte=period.year,
         gender=Gender.TOTAL,
-    ).order_by("kind", "group")
+    ).order_by("kind", "group", "year")
     for reference in found:
         references.setdefault(reference.indicator_id, []).append(reference)
     return PlanValues(period, by_indicator, references)
+
+
+def basis_for(
+    values: PlanValues, indicator: Indicator, measurements: list[Measurement], year: int
+) -> Basis:
+    """What a value of `year` is compared with (the baseline, the reference), for the kinds
+    that compare; see `indicators.selectors.basis_of`."""
+    return basis_of(
+        indicator,
+        year=year,
+        measured={m.period_id: m.value for m in measurements},
+        references=values.references.get(indicator.pk, ()),
+    )
 
 
 def _source(indicator: Indicator, measurement: Measurement | None) -> tuple[str, str]:
@@ -232,6 +254,8 @@ def _comparisons(
     credit of where they come from."""
     rows, credits = [], set()
     for reference in values.references.get(indicator.pk, []):
+        if reference.year != values.period.year:
+            continue
         if reference.kind == ReferenceValue.Kind.NATIONAL:
             whom = str(_("Whole country"))
         else:
@@ -242,40 +266,69 @@ def _comparisons(
     return tuple(rows), " · ".join(sorted(credits))
 
 
+def responsibility_text(item, prefix: str) -> str:
+    """Who is responsible, in one line: "Anna Berg, Hemtjänst, Enhetschef" (the person, the
+    unit and the role that are given); `prefix` is "responsible" or "reporting"."""
+    role_field = "responsible_role" if prefix == "responsible" else "reporting_role"
+    person = getattr(item, f"{prefix}_user", None)
+    unit = getattr(item, f"{prefix}_unit", None)
+    parts = [person_name(person), unit.name if unit is not None else "", getattr(item, role_field)]
+    return ", ".join(part for part in parts if part)
+
+
 def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
     """An indicator as the period's report (and overview) shows it."""
     period = values.period
     measurements = values.measurements(indicator)
     shown = shown_value(measurements, period)
     value, measurement = shown.value, shown.measurement
-    colour = indicator.colour_of(value)
-    bands = indicator.band_texts()
+    year = shown.period.year if shown.period is not None else period.year
+    basis = basis_for(values, indicator, measurements, year)
+    verdict = indicator.verdict(value, basis)
+    colour = verdict.colour
+    bands = indicator.band_texts(basis)
     source, source_text = _source(indicator, measurement)
     comparisons, comparisons_credit = _comparisons(values, indicator)
     shown_label = period_label(shown.period) if shown.period is not None else ""
     history = tuple(
-        HistoryPoint(period_label(m.period), m.value, indicator.colour_of(m.value))
+        HistoryPoint(
+            period_label(m.period),
+            m.value,
+            indicator.colour_of(m.value, basis_for(values, indicator, measurements, m.period.year)),
+        )
         for m in measurements
     )
     missing = ""
-    if not any(point.value is not None for point in history):
+    kind = indicator.kind
+    if not kind.takes_value:
+        missing = _("No chart: %(name)s is followed up in words.") % {"name": indicator.name}
+    elif not any(point.value is not None for point in history):
         missing = _("No chart: %(name)s has no measured value yet.") % {"name": indicator.name}
+    result = measurement.result if measurement is not None else ""
+    result_label = str(Result(result).label) if result else ""
+    if kind.takes_value:
+        shown_text = value_text(indicator, value)
+    else:
+        shown_text = result_label or NO_VALUE_TEXT
+    perspective = indicator.perspective or indicator.goal.perspective
     return IndicatorRow(
         pk=indicator.pk,
         name=indicator.name,
-        subgoal=indicator.subgoal,
+        subgoal=str(indicator.sub_goal) if indicator.sub_goal_id else "",
         definition=indicator.definition,
         unit_text=indicator.unit_text,
         decimals=indicator.decimals,
         target_text=target_label(indicator),
         value=value,
-        value_text=value_text(indicator, value),
+        value_text=shown_text,
         value_period_label=shown_label,
         colour=colour,
         colour_label=colour.label,
-        band_text=bands.get(colour, ""),
+        band_text=verdict.band,
         bands=tuple(bands.items()),
-        band_spec=indicator.bands,
+        band_spec=indicator.target.bands if kind == TargetKind.BANDS else bands_of(
+            indicator.target, basis
+        ),
         scale_max=indicator.scale_max,
         previous=previous_comparison(indicator, shown, measurements, period),
         last_year=last_year_comparison(indicator, shown, measurements, period),
@@ -288,4 +341,13 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         is_carried=shown.is_carried,
         carried_text=carried_text(shown_label) if shown.is_carried else "",
         chart_missing_text=missing,
+        kind=kind.value,
+        kind_label=str(KindChoice(kind).label),
+        colour_reason=verdict.reason,
+        result=result,
+        result_label=result_label,
+        perspective=perspective.name if perspective is not None else "",
+        perspective_id=perspective.pk if perspective is not None else None,
+        responsible=responsibility_text(indicator, "responsible"),
+        reporter=responsibility_text(indicator, "reporting"),
     )

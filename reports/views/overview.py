@@ -43,6 +43,8 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
         "goals": (),
         # The decision as the reader's language writes dates: "29.11.2022 § 190" in Norwegian.
         "decision": decision_text(plan.decision_date, plan.decision_paragraph),
+        # ?group=perspective: the goals under the organisation's perspectives.
+        "by_perspective": request.GET.get("group") == "perspective",
     }
     if period is not None:
         context["report"] = follow_up_report(plan, period)

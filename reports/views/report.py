@@ -117,6 +117,9 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         "report_languages": _language_choices(request, language),
         "pdf_url": _with_language(reverse("reports:pdf", args=[plan.pk, period.pk]), language),
         "excel_url": _with_language(reverse("reports:excel", args=[plan.pk, period.pk]), language),
+        # ?group=perspective: the goals under the organisation's perspectives.
+        "by_perspective": request.GET.get("group") == "perspective",
+        "language": language,
     }
     return render(request, "reports/report.html", context)
 

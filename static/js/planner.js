@@ -37,10 +37,35 @@
     field.focus();
   }
 
+  // The indicator form: only the fields of the chosen kind of target are shown and sent (the
+  // others are hidden and disabled). Without JavaScript every field shows, grouped by kind.
+  function linkTargetKinds(root) {
+    root.querySelectorAll("[data-target-kinds]").forEach((section) => {
+      const choices = section.querySelectorAll("input[name='target_kind']");
+      if (!choices.length || section.dataset.linked) return;
+      section.dataset.linked = "true";
+      section.classList.add("kinds-linked");
+      const update = () => {
+        const chosen = Array.from(choices).find((choice) => choice.checked);
+        const kind = chosen ? chosen.value : "";
+        section.querySelectorAll("[data-kinds]").forEach((part) => {
+          const shown = part.dataset.kinds.split(" ").includes(kind);
+          const holder = part.tagName === "FIELDSET" ? part : part.closest(".ds-field") || part;
+          holder.hidden = !shown;
+          if (part.tagName === "FIELDSET") part.disabled = !shown;
+          else part.disabled = !shown;
+        });
+      };
+      choices.forEach((choice) => choice.addEventListener("change", update));
+      update();
+    });
+  }
+
   document.addEventListener("click", chooseKoladaKpi);
 
   document.addEventListener("DOMContentLoaded", () => {
     linkDisabledBy(document);
+    linkTargetKinds(document);
     focusErrorSummary(document);
   });
 })();

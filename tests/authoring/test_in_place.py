@@ -71,7 +71,7 @@ def test_an_indicator_is_added_from_thresholds_written_as_in_the_document(planne
     assert response.status_code == 200
     assert response["X-Styrkort-Save"] == "added"
     indicator = Indicator.objects.get(goal=goal)
-    assert (indicator.subgoal, indicator.name, indicator.target_text) == (
+    assert (indicator.sub_goal.title, indicator.name, indicator.target_text) == (
         "Nöjda och friska medarbetare",
         "Medarbetarundersökning",
         "HME-index >80",

@@ -71,7 +71,7 @@ def test_the_seed_measure_rows_become_indicators_with_their_bands(planner, plan,
     response = save(planner, plan, goal=goal.pk, text=SEED_INDICATORS, versions="{}")
     assert response.status_code == 200
     hme, sick_leave = goal.indicators.order_by("position")
-    assert (hme.subgoal, hme.target_text, hme.target_value) == (
+    assert (hme.sub_goal.title, hme.target_text, hme.target_value) == (
         "Nöjda och friska medarbetare",
         "HME-index >80",
         80,

@@ -244,7 +244,8 @@ def test_indicators_against_seed(output):
     assert set(loaded) == set(expected) == set(SEED_TEXTS)
     assert {key: describe(loaded[key], row[-1]) for key, row in expected.items()} == expected
     for key, indicator in loaded.items():
-        assert (indicator.definition, indicator.subgoal) == SEED_TEXTS[key], key
+        sub_goal = indicator.sub_goal.title if indicator.sub_goal_id else ""
+        assert (indicator.definition, sub_goal) == SEED_TEXTS[key], key
         assert indicator.name, key
         # Reaching the target means green.
         assert indicator.colour_of(indicator.target_value) == G, key

@@ -60,6 +60,7 @@ def indicator_data(goal, /, **changes) -> dict:
         "green_bound_inclusive": "on",
         "red_bound": "70",
         "target_value": "80",
+        "target_kind": "bands",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

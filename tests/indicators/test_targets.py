@@ -7,7 +7,7 @@ import pytest
 
 from authoring.services import INDICATOR_FIELDS as ROLLED_OVER
 from indicators.admin import IndicatorAdmin, IndicatorInline
-from indicators.colour import Bands, Direction
+from indicators.colour import Bands, Direction, TargetKind
 from indicators.forms import BandsForm, IndicatorForm
 from indicators.models import Indicator
 from indicators.selectors import COPIED_FIELDS
@@ -33,8 +33,17 @@ def test_an_indicators_target_reads_back_the_fields_it_was_given():
         target_value=D("5.5"),
     )
     target = indicator.target
-    assert target == Target(Direction.LOWER_IS_BETTER, D("6"), False, D("7"), True, D("5.5"))
-    assert target.as_fields() == {
+    assert target == Target(
+        direction=Direction.LOWER_IS_BETTER,
+        green_bound=D("6"),
+        green_inclusive=False,
+        red_bound=D("7"),
+        red_inclusive=True,
+        value=D("5.5"),
+    )
+    assert target.kind == TargetKind.BANDS
+    assert target.as_fields()["target_kind"] == "bands"
+    assert {name: target.as_fields()[name] for name in Target.BAND_FIELDS + ("target_value",)} == {
         "direction": "lower",
         "green_bound": D("6"),
         "green_bound_inclusive": False,

@@ -61,6 +61,7 @@ def demo_indicator(name: str) -> Indicator:
     """The demo loader's indicator, unsaved: its bands are what the loader stores."""
     fields = next(dict(row) for row in INDICATORS if row["name"] == name)
     fields.pop("goal")
+    fields.pop("subgoal", None)  # the loader makes it a sub-goal of the goal
     return Indicator(**fields)
 
 

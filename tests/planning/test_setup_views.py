@@ -51,6 +51,7 @@ def settings_data(organisation: Organisation, **changes) -> dict:
         "municipality_code": organisation.municipality_code,
         "comparison_group": organisation.comparison_group,
         "follow_up_scheme": organisation.follow_up_scheme,
+        "relative_share": organisation.relative_share,
         **{name: getattr(organisation, name) for name in LEVEL_FIELDS.values()},
     }
     data.update(changes)

@@ -142,7 +142,13 @@ def test_the_seeds_words_in_swedish():
         ("2023 T3", ("T3", 2023)),
         ("Q4 2024", ("Q4", 2024)),
         ("Tertial 1", None),
-        ("2023", None),
+        # The year's last period, by its year or its words; the nth period by its ordinal.
+        ("2023", ("year-end", 2023)),
+        ("Helår 2025", ("year-end", 2025)),
+        ("Årsbokslut 2025", ("year-end", 2025)),
+        ("Delår 2 2025", ("#2", 2025)),
+        ("Tertial 1 2025", ("#1", 2025)),
+        ("Delår 2025", None),
     ],
 )
 def test_periods_as_written(written, parts):
@@ -193,10 +199,10 @@ def test_headers_language_of_a_table():
 @pytest.mark.parametrize(
     ("language", "headers"),
     [
-        ("sv", ["Nr", "Mål", "Beskrivning", "Omfattning"]),
-        ("nb", ["Nr", "Mål", "Beskrivelse", "Omfang"]),
-        ("nn", ["Nr", "Mål", "Skildring", "Omfang"]),
-        ("en", ["No.", "Goal", "Description", "Scope"]),
+        ("sv", ["Nr", "Numrering", "Mål", "Beskrivning", "Omfattning", "Perspektiv"]),
+        ("nb", ["Nr", "Nummerering", "Mål", "Beskrivelse", "Omfang", "Perspektiv"]),
+        ("nn", ["Nr", "Nummerering", "Mål", "Skildring", "Omfang", "Perspektiv"]),
+        ("en", ["No.", "Numbering", "Goal", "Description", "Scope", "Perspective"]),
     ],
 )
 def test_export_headers_in_the_users_language(plan, language, headers):
@@ -227,8 +233,16 @@ def test_bands_are_written_as_a_swedish_user_writes_them(indicator):
 def test_indicator_export_row(plan, indicator):
     (row,) = IndicatorResource(plan=plan, language="sv").export()
     assert row[:3] == (1, "", "HME-index")
-    assert row[5] == "index"
-    assert row[11:16] == (80, "", "< 70", "≥ 70 och < 80", "≥ 80")
+    assert row[6] == "index"
+    assert row[12:19] == (
+        "Band: röd, gul och grön gräns",
+        "Högre är bättre",
+        80,
+        "",
+        "< 70",
+        "≥ 70 och < 80",
+        "≥ 80",
+    )
 
 
 # --- Files ----------------------------------------------------------------------------------------

@@ -127,10 +127,12 @@ def test_xlsx_round_trip_into_an_empty_organisation(demo_plan, empty_plan):
     first = plan_export_xlsx(plan=demo_plan)
     report = run(empty_plan, first)
     assert report.ok and report.applied, report.problems()
-    assert report.count("new") == 6 + 12 + 23 + 16 + 11
+    # Goals, sub-goals (the demo's eight DELMÅL), indicators, activities, statuses, values.
+    assert report.count("new") == 6 + 8 + 12 + 23 + 16 + 11
     second = plan_export_xlsx(plan=empty_plan)
     assert list(cells(first)) == [
         "Mål",
+        "Delmål",
         "Indikatorer",
         "Aktiviteter",
         "Aktivitetsstatus",
@@ -194,7 +196,9 @@ def test_csv_is_what_a_nordic_excel_opens(demo_plan):
     content = plan_export_csv(plan=demo_plan, kind="measurements")
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Mål nr;Indikator;Period;Enhet;Kön;Värde;Kommentar;Källa"
+    assert text.splitlines()[0] == (
+        "Mål nr;Indikator;Period;Enhet;Kön;Värde;Bedömt resultat;Kommentar;Källa"
+    )
     assert "2;Total sjukfrånvaro;T1 2023;;Totalt;7,8;" in text
     # A budget deficit is a number, not text to escape.
     assert ";-1850;" in text
@@ -205,8 +209,8 @@ def test_text_that_looks_like_a_formula_stays_text(plan, goal, empty_plan):
     goal.save()
     workbook = plan_export_xlsx(plan=plan)
     sheet = load_workbook(io.BytesIO(workbook))["Mål"]
-    assert sheet["C2"].data_type == "s"
-    assert sheet["C2"].value == goal.description
+    assert sheet["D2"].data_type == "s"
+    assert sheet["D2"].value == goal.description
     csv_text = plan_export_csv(plan=plan, kind="goals").decode("utf-8-sig")
     assert ";\"'=HYPERLINK(" in csv_text
     for content, name in ((workbook, "plan.xlsx"), (csv_text.encode(), "Mål.csv")):
@@ -216,7 +220,7 @@ def test_text_that_looks_like_a_formula_stays_text(plan, goal, empty_plan):
 
 def test_zip_of_csv_files_round_trip(demo_plan, empty_plan):
     archive = plan_export_csv_zip(plan=demo_plan)
-    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 5
+    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 6
     report = run(empty_plan, archive, "plan.zip")
     assert report.ok and report.applied
     assert cells(plan_export_xlsx(plan=empty_plan)) == cells(plan_export_xlsx(plan=demo_plan))
@@ -227,25 +231,34 @@ def test_reimporting_an_export_changes_nothing(demo_plan, demo_planner):
     report = run(demo_plan, plan_export_xlsx(plan=demo_plan), actor=demo_planner)
     assert report.ok and report.applied
     assert report.count("new") == report.count("update") == 0
-    assert report.count("skip") == 6 + 12 + 23 + 16 + 11
+    assert report.count("skip") == 6 + 8 + 12 + 23 + 16 + 11
     assert snapshot() == before
 
 
 def test_english_headers_and_words_in_english(demo_plan, empty_plan):
     content = plan_export_xlsx(plan=demo_plan, language="en")
     sheets = cells(content)
-    assert list(sheets) == ["Goals", "Indicators", "Activities", "Activity status", "Measurements"]
-    assert sheets["Activities"][0][:5] == (
+    assert list(sheets) == [
+        "Goals",
+        "Sub-goals",
+        "Indicators",
+        "Activities",
+        "Activity status",
+        "Measurements",
+    ]
+    assert sheets["Activities"][0][:7] == (
         "Goal no.",
+        "Activity no.",
+        "Sub-goal",
         "Activity",
         "Responsible",
         "Done by",
         "Evaluated in",
     )
-    assert sheets["Activities"][1][3:5] == ("October", "Interim report/Year-end report")
+    assert sheets["Activities"][1][5:7] == ("October", "Interim report/Year-end report")
     # Bands are always written as a Swedish user writes them: no "3,920" for 3920.
     costs = [row for row in sheets["Indicators"] if row[2] == "Kostnad individ- och familjeomsorg"]
-    assert costs[0][13:16] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
+    assert costs[0][16:19] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
     report = run(empty_plan, content)
     assert report.ok and report.applied
     assert cells(plan_export_xlsx(plan=empty_plan)) == cells(plan_export_xlsx(plan=demo_plan))
@@ -360,7 +373,9 @@ def test_preview_lists_created_changed_and_unchanged_rows(demo_plan, demo_planne
         if row[1].value == "Total sjukfrånvaro" and row[2].value == "T2 2023"
     )
     sick_t2[5].value = 6.2
-    sheet.append([2, "Total sjukfrånvaro", "T3 2023", None, "Totalt", 5.9, "Årsbokslut", None])
+    sheet.append(
+        [2, "Total sjukfrånvaro", "T3 2023", None, "Totalt", 5.9, None, "Årsbokslut", None]
+    )
     output = io.BytesIO()
     workbook.save(output)
     before = snapshot()
@@ -372,6 +387,7 @@ def test_preview_lists_created_changed_and_unchanged_rows(demo_plan, demo_planne
     counts = {s.kind: (len(s.created), len(s.changed), len(s.unchanged)) for s in report.sheets}
     assert counts == {
         "goals": (0, 0, 6),
+        "sub_goals": (0, 0, 8),
         "indicators": (0, 0, 12),
         "activities": (0, 0, 23),
         "activity_statuses": (0, 0, 16),
@@ -661,8 +677,8 @@ def test_unknown_period(plan, unchanged, english):
         (
             3,
             "Period",
-            "“Tertial ett” is not a period. Write the period as T1 2023: T1–T3, H1–H2 or Q1–Q4, "
-            "and the year.",
+            "“Tertial ett” is not a period. Write the period as T1 2023 (T1–T3, H1–H2 or Q1–Q4, "
+            "and the year), Helår 2023 or Delår 2 2023.",
         ),
     ]
 
@@ -723,7 +739,12 @@ def test_export_queries_do_not_grow_with_rows(
     plan, indicator, activity, periods, django_assert_num_queries
 ):
     measurement_record(indicator=indicator, period=periods[0], value=D("70"), actor=None)
-    with django_assert_num_queries(5) as one:
+    ActivityStatus.objects.create(
+        activity=activity, period=periods[0], status="done", reported_at=timezone.now()
+    )
+    # A query per sheet (goals, sub-goals, indicators, activities, statuses, values), and the
+    # activities' numbers for the activities and their statuses.
+    with django_assert_num_queries(8) as one:
         plan_export_xlsx(plan=plan)
     for number in range(2, 12):
         goal = Goal.objects.create(plan=plan, number=number, title=f"Mål {number}")

@@ -6,7 +6,12 @@ indicators, activities, activity statuses and measurements, with headers in the 
 """
 
 from transfer.resources.base import Lookups, PlanResource
-from transfer.resources.goals import ActivityResource, ActivityStatusResource, GoalResource
+from transfer.resources.goals import (
+    ActivityResource,
+    ActivityStatusResource,
+    GoalResource,
+    SubGoalResource,
+)
 from transfer.resources.indicators import IndicatorResource, MeasurementResource
 from transfer.resources.vocabulary import (
     ACTIVITIES,
@@ -15,10 +20,12 @@ from transfer.resources.vocabulary import (
     INDICATORS,
     KINDS,
     MEASUREMENTS,
+    SUB_GOALS,
 )
 
 RESOURCES: dict[str, type[PlanResource]] = {
     GOALS: GoalResource,
+    SUB_GOALS: SubGoalResource,
     INDICATORS: IndicatorResource,
     ACTIVITIES: ActivityResource,
     ACTIVITY_STATUSES: ActivityStatusResource,
@@ -35,4 +42,5 @@ __all__ = [
     "Lookups",
     "MeasurementResource",
     "PlanResource",
+    "SubGoalResource",
 ]

@@ -22,9 +22,9 @@ from import_export import resources
 
 from core.period_locks import period_lock
 from core.versioning import Actor, EditConflict, save_validated
-from goals.models import Activity, ActivityStatus, Goal
+from goals.models import Activity, ActivityStatus, Goal, SubGoal
 from indicators.models import Indicator, Measurement
-from planning.models import FollowUpPeriod, Plan
+from planning.models import FollowUpPeriod, Perspective, Plan
 from planning.services import ensure_plan_unlocked
 from transfer.resources import vocabulary as words
 from transfer.resources.widgets import BoundWidget
@@ -87,12 +87,62 @@ class Lookups:
 
     @cached_property
     def activities(self) -> dict[tuple[int, str], Activity]:
+        """By goal number and title (the first of a goal's activities with that title)."""
+        found = {}
+        for key, activity in sorted(self.activities_numbered.items()):
+            found.setdefault((key[0], activity.title), activity)
+        return found
+
+    @cached_property
+    def activities_numbered(self) -> dict[tuple[int, int], Activity]:
+        """By goal number and the activity's number in its goal (1, 2...: its place), the
+        stable key of a row: activities with the same title are each their own."""
         goals = self._goals_by_id()
         found = {}
-        for activity in Activity.objects.filter(goal__plan=self.plan).order_by("pk"):
+        counts: dict[int, int] = defaultdict(int)
+        rows = Activity.objects.filter(goal__plan=self.plan).order_by("goal_id", "position", "pk")
+        for activity in rows:
             activity.goal = goals[activity.goal_id]
-            found.setdefault((activity.goal.number, activity.title), activity)
+            counts[activity.goal_id] += 1
+            found[activity.goal.number, counts[activity.goal_id]] = activity
         return found
+
+    @cached_property
+    def sub_goals(self) -> dict[tuple[int, str, str], SubGoal]:
+        """By (goal number, "label", label) and (goal number, "title", title), normalised."""
+        goals = self._goals_by_id()
+        table: dict[tuple[int, str, str], SubGoal] = {}
+        for sub_goal in SubGoal.objects.filter(goal__plan=self.plan).order_by("position", "pk"):
+            sub_goal.goal = goals[sub_goal.goal_id]
+            _sub_goal_keys(table, sub_goal)
+        return table
+
+    def sub_goal_register(self, sub_goal: SubGoal) -> None:
+        """Make a sub-goal the import adds known to the rows that follow."""
+        _sub_goal_keys(self.sub_goals, sub_goal)
+
+    def sub_goal_of(self, number: int, text: str) -> SubGoal | None:
+        """A goal's sub-goal as a row names it: by its label ("A"), its title, or both
+        ("A: Fler i egen försörjning")."""
+        table = self.sub_goals
+        written = words.normalised(text)
+        for key in ((number, "label", written), (number, "title", written)):
+            if key in table:
+                return table[key]
+        label, _colon, title = text.partition(":")
+        if title:
+            found = table.get((number, "label", words.normalised(label)))
+            if found is not None:
+                return found
+            return table.get((number, "title", words.normalised(title)))
+        return None
+
+    @cached_property
+    def perspectives(self) -> dict[str, Perspective]:
+        return {
+            words.normalised(perspective.name): perspective
+            for perspective in Perspective.objects.filter(organisation=self.organisation)
+        }
 
     @cached_property
     def periods(self) -> dict[tuple[str, int], FollowUpPeriod]:
@@ -101,6 +151,22 @@ class Lookups:
             period.organisation = self.organisation
             found[period.kind, period.year] = period
         return found
+
+    def period_of(self, kind: str, year: int) -> FollowUpPeriod | None:
+        """The organisation's period named by `vocabulary.period_parts`: its kind ("T1"), the
+        year-end (`vocabulary.YEAR_END_KIND`) or the nth period of the year ("#2")."""
+        if kind == words.YEAR_END_KIND:
+            return next(
+                (p for (_kind, y), p in self.periods.items() if y == year and p.is_year_end), None
+            )
+        if kind.startswith("#"):
+            ordinal = int(kind[1:])
+            of_year = sorted(
+                (p for (_kind, y), p in self.periods.items() if y == year),
+                key=lambda period: period.starts_on,
+            )
+            return of_year[ordinal - 1] if ordinal <= len(of_year) else None
+        return self.periods.get((kind, year))
 
     @cached_property
     def units(self) -> dict[str, list]:
@@ -125,6 +191,11 @@ class Lookups:
         rows = Measurement.objects.filter(indicator__goal__plan=self.plan)
         return {(m.indicator_id, m.period_id, m.unit_id, m.gender): m for m in rows}
 
+    @property
+    def sub_goal_list(self) -> dict[int, SubGoal]:
+        """The stored sub-goals, for `next_position`."""
+        return {id(item): item for item in self.sub_goals.values() if item.pk is not None}
+
     def next_position(self, kind: str, goal: Goal) -> int:
         """The position after the goal's last indicator or activity (counted in memory)."""
         key = (kind, goal.number)
@@ -136,6 +207,13 @@ class Lookups:
         position = self.positions[key]
         self.positions[key] += 1
         return position
+
+
+def _sub_goal_keys(table: dict, sub_goal: SubGoal) -> None:
+    number = sub_goal.goal.number
+    if sub_goal.label:
+        table.setdefault((number, "label", words.normalised(sub_goal.label)), sub_goal)
+    table.setdefault((number, "title", words.normalised(sub_goal.title)), sub_goal)
 
 
 def period_refusal(plan: Plan, period: FollowUpPeriod) -> str | None:

@@ -1,4 +1,7 @@
-"""Resources for a plan's goals, activities and activity statuses."""
+"""Resources for a plan's goals, sub-goals, activities and activity statuses."""
+
+from collections import defaultdict
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -6,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
-from goals.models import Activity, ActivityStatus, Goal, Month, Scope
+from core.versioning import save_validated
+from goals.models import Activity, ActivityStatus, Goal, Month, Scope, SubGoal
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
 from transfer.resources.records import PeriodRecordResource
@@ -14,10 +18,13 @@ from transfer.resources.widgets import (
     ChoiceWidget,
     GoalChildWidget,
     GoalWidget,
+    PerspectiveWidget,
+    SubGoalWidget,
     TextWidget,
     UnitWidget,
     UserWidget,
     WholeNumberWidget,
+    activity_number_in,
     cell_text,
     goal_number_in,
     parse_integer,
@@ -35,6 +42,7 @@ class GoalResource(PlanResource):
     number = Field(
         attribute="number", column_name="number", widget=WholeNumberWidget(required=True)
     )
+    label = Field(attribute="label", column_name="label", widget=TextWidget())
     title = Field(attribute="title", column_name="goal_title", widget=TextWidget())
     description = Field(attribute="description", column_name="description", widget=TextWidget())
     scope = Field(
@@ -42,13 +50,23 @@ class GoalResource(PlanResource):
         column_name="scope",
         widget=ChoiceWidget(Scope, default=Scope.OPERATION_SPECIFIC),
     )
+    perspective = Field(
+        attribute="perspective", column_name="perspective", widget=PerspectiveWidget()
+    )
 
     class Meta(PlanResource.Meta):
         model = Goal
-        fields = export_order = import_order = ("number", "title", "description", "scope")
+        fields = export_order = import_order = (
+            "number",
+            "label",
+            "title",
+            "description",
+            "scope",
+            "perspective",
+        )
 
     def get_queryset(self) -> QuerySet[Goal]:
-        return Goal.objects.filter(plan=self.plan).order_by("number")
+        return Goal.objects.filter(plan=self.plan).select_related("perspective").order_by("number")
 
     def find_instance(self, row: dict) -> Goal | None:
         try:
@@ -64,6 +82,68 @@ class GoalResource(PlanResource):
 
     def register(self, instance: Goal) -> None:
         self.lookups.goals[instance.number] = instance
+
+
+# --- Sub-goals ------------------------------------------------------------------------------------
+
+
+class SubGoalResource(PlanResource):
+    """Sheet "Delmål": a goal's sub-goals, matched by goal number and label (or title, for a
+    sub-goal without a label). Indicators and activities name their sub-goal by its label or
+    title; a sub-goal they name that is on no sheet is added with them."""
+
+    structure = True
+    kind = words.SUB_GOALS
+    key_columns = ("goal_number", "subgoal_label", "subgoal")
+    required_columns = ("goal_number", "subgoal")
+    field_columns = {"goal": "goal_number", "label": "subgoal_label", "title": "subgoal"}
+
+    goal = Field(attribute="goal", column_name="goal_number", widget=GoalWidget())
+    label = Field(attribute="label", column_name="subgoal_label", widget=TextWidget())
+    title = Field(attribute="title", column_name="subgoal", widget=TextWidget())
+
+    class Meta(PlanResource.Meta):
+        model = SubGoal
+        fields = export_order = import_order = ("goal", "label", "title")
+
+    def get_queryset(self) -> QuerySet[SubGoal]:
+        return (
+            SubGoal.objects.filter(goal__plan=self.plan)
+            .select_related("goal")
+            .order_by("goal__number", "position", "pk")
+        )
+
+    def find_instance(self, row: dict) -> SubGoal | None:
+        number = goal_number_in(row)
+        label, title = cell_text(row.get("subgoal_label")), cell_text(row.get("subgoal"))
+        table = self.lookups.sub_goals
+        if label:
+            return table.get((number, "label", words.normalised(label)))
+        return table.get((number, "title", words.normalised(title)))
+
+    def natural_key(self, instance: SubGoal) -> tuple:
+        if instance.label:
+            return (instance.goal.number, "label", words.normalised(instance.label))
+        return (instance.goal.number, "title", words.normalised(instance.title))
+
+    def init_instance(self, row: dict | None = None) -> SubGoal:
+        return SubGoal()
+
+    def before_save(self, instance: SubGoal, is_create: bool) -> None:
+        if is_create:
+            instance.position = self.lookups.next_position("sub_goal_list", instance.goal)
+
+    def register(self, instance: SubGoal) -> None:
+        self.lookups.sub_goal_register(instance)
+
+
+def save_new_sub_goal(resource: PlanResource, instance) -> None:
+    """Save the sub-goal a row named that its goal did not have yet (see `SubGoalWidget`)."""
+    sub_goal = instance.sub_goal
+    if sub_goal is not None and sub_goal.pk is None:
+        sub_goal.position = resource.lookups.next_position("sub_goal_list", sub_goal.goal)
+        save_validated(sub_goal, actor=resource.actor)
+        instance.sub_goal = sub_goal
 
 
 # --- Activities -----------------------------------------------------------------------------------
@@ -144,12 +224,24 @@ def read_evaluated(value: object, language: str) -> tuple[bool, bool, bool]:
     return t1, t2, year_end
 
 
+def activity_numbers(plan) -> dict[int, int]:
+    """Each activity's number in its goal (1, 2...: its place), by its pk. One query."""
+    numbers, counts = {}, defaultdict(int)
+    rows = Activity.objects.filter(goal__plan=plan).order_by("goal_id", "position", "pk")
+    for pk, goal_id in rows.values_list("pk", "goal_id"):
+        counts[goal_id] += 1
+        numbers[pk] = counts[goal_id]
+    return numbers
+
+
 class ActivityResource(PlanResource):
-    """Sheet "Aktiviteter": matched by goal number and title."""
+    """Sheet "Aktiviteter": matched by goal number and the activity's number in its goal (its
+    place, the stable key: activities with the same title survive as each their own), or by
+    goal number and title in a file without the number."""
 
     structure = True
     kind = words.ACTIVITIES
-    key_columns = ("goal_number", "activity")
+    key_columns = ("goal_number", "activity_number", "activity")
     required_columns = ("goal_number", "activity")
     field_columns = {
         "ongoing": "when",
@@ -158,9 +250,13 @@ class ActivityResource(PlanResource):
         "evaluated_t2": "evaluated",
         "evaluated_year_end": "evaluated",
         "goal": "goal_number",
+        "sub_goal": "subgoal",
+        "position": "activity_number",
     }
 
     goal = Field(attribute="goal", column_name="goal_number", widget=GoalWidget())
+    number = Field(column_name="activity_number", dehydrate_method="dehydrate_number")
+    sub_goal = Field(attribute="sub_goal", column_name="subgoal", widget=SubGoalWidget())
     title = Field(attribute="title", column_name="activity", widget=TextWidget())
     responsible_role = Field(
         attribute="responsible_role", column_name="responsible_role", widget=TextWidget()
@@ -171,25 +267,48 @@ class ActivityResource(PlanResource):
     responsible_user = Field(
         attribute="responsible_user", column_name="responsible_user", widget=UserWidget()
     )
+    reporting_role = Field(
+        attribute="reporting_role", column_name="reporting_role", widget=TextWidget()
+    )
+    reporting_unit = Field(
+        attribute="reporting_unit", column_name="reporting_unit", widget=UnitWidget()
+    )
+    reporting_user = Field(
+        attribute="reporting_user", column_name="reporting_user", widget=UserWidget()
+    )
 
     class Meta(PlanResource.Meta):
         model = Activity
         fields = export_order = import_order = (
             "goal",
+            "number",
+            "sub_goal",
             "title",
             "responsible_role",
             "when",
             "evaluated",
             "unit",
             "responsible_user",
+            "reporting_role",
+            "reporting_unit",
+            "reporting_user",
         )
 
     def get_queryset(self) -> QuerySet[Activity]:
         return (
             Activity.objects.filter(goal__plan=self.plan)
-            .select_related("goal", "unit", "responsible_user")
+            .select_related(
+                "goal", "sub_goal", "unit", "responsible_user", "reporting_unit", "reporting_user"
+            )
             .order_by("goal__number", "position", "pk")
         )
+
+    @cached_property
+    def numbers(self) -> dict[int, int]:
+        return activity_numbers(self.plan)
+
+    def dehydrate_number(self, activity: Activity) -> int:
+        return self.numbers[activity.pk]
 
     def dehydrate_when(self, activity: Activity) -> str:
         return timing_text(activity, self.language)
@@ -198,10 +317,20 @@ class ActivityResource(PlanResource):
         return evaluated_text(activity, self.language)
 
     def find_instance(self, row: dict) -> Activity | None:
+        number = activity_number_in(row)
+        if number is not None:
+            return self.lookups.activities_numbered.get((goal_number_in(row), number))
         return self.lookups.activities.get((goal_number_in(row), cell_text(row.get("activity"))))
 
     def natural_key(self, instance: Activity) -> tuple:
+        number = getattr(instance, "_file_number", None)
+        if number is not None:
+            return (instance.goal.number, number)
         return (instance.goal.number, instance.title)
+
+    def import_instance(self, instance: Activity, row: dict, **kwargs) -> None:
+        instance._file_number = activity_number_in(row)
+        super().import_instance(instance, row, **kwargs)
 
     def import_columns(self, instance: Activity, row: dict, note: RowNote) -> None:
         errors = {}
@@ -222,10 +351,18 @@ class ActivityResource(PlanResource):
 
     def before_save(self, instance: Activity, is_create: bool) -> None:
         if is_create:
-            instance.position = self.lookups.next_position("activities", instance.goal)
+            instance.position = self.lookups.next_position("activities_numbered", instance.goal)
+        save_new_sub_goal(self, instance)
 
     def register(self, instance: Activity) -> None:
-        self.lookups.activities[instance.goal.number, instance.title] = instance
+        self.lookups.activities.setdefault((instance.goal.number, instance.title), instance)
+        number = getattr(instance, "_file_number", None)
+        if number is None:
+            number = 1 + max(
+                (n for (goal, n) in self.lookups.activities_numbered if goal == instance.goal.number),
+                default=0,
+            )
+        self.lookups.activities_numbered.setdefault((instance.goal.number, number), instance)
 
 
 # --- Activity statuses ----------------------------------------------------------------------------
@@ -237,7 +374,7 @@ class ActivityStatusResource(PeriodRecordResource):
     kind = words.ACTIVITY_STATUSES
     item = "activity"
     stamp_fields = ("reported_by", "reported_at")
-    key_columns = ("goal_number", "activity", "period")
+    key_columns = ("goal_number", "activity_number", "activity", "period")
     required_columns = ("goal_number", "activity", "period", "status")
     untracked_fields = frozenset({"id", "version", "reported_by", "reported_at"})
     found_by_lookups = frozenset({"activity", "period", "reported_by"})
@@ -253,6 +390,7 @@ class ActivityStatusResource(PeriodRecordResource):
             ),
         ),
     )
+    number = Field(column_name="activity_number", dehydrate_method="dehydrate_number")
     status = Field(
         attribute="status", column_name="status", widget=ChoiceWidget(ActivityStatus.Status)
     )
@@ -262,11 +400,19 @@ class ActivityStatusResource(PeriodRecordResource):
         model = ActivityStatus
         fields = export_order = import_order = (
             "goal_number",
+            "number",
             "activity",
             "period",
             "status",
             "comment",
         )
+
+    @cached_property
+    def numbers(self) -> dict[int, int]:
+        return activity_numbers(self.plan)
+
+    def dehydrate_number(self, status: ActivityStatus) -> int:
+        return self.numbers[status.activity_id]
 
     def get_queryset(self) -> QuerySet[ActivityStatus]:
         return (

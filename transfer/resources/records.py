@@ -7,12 +7,7 @@ from django.utils import timezone
 from import_export.fields import Field
 
 from transfer.resources.base import PlanResource
-from transfer.resources.widgets import (
-    PeriodWidget,
-    WholeNumberWidget,
-    cell_text,
-    goal_number_in,
-)
+from transfer.resources.widgets import PeriodWidget, WholeNumberWidget
 
 
 class PeriodRecordResource(PlanResource):
@@ -36,8 +31,7 @@ class PeriodRecordResource(PlanResource):
 
     def item_of(self, row: dict):
         """The activity or indicator the row is about, or None if the file names none."""
-        table = self.fields[self.item].widget.table()
-        return table.get((goal_number_in(row), cell_text(row.get(self.item))))
+        return self.fields[self.item].widget.find(row)
 
     def cleaned(self, row: dict, *columns: str) -> tuple | None:
         """The row's key columns read by their widgets, or None when one cannot be read

@@ -57,17 +57,21 @@ class Words:
 # --- Kinds of rows (sheets in a workbook, files of CSV) ----------------------------------------
 
 GOALS = "goals"
+SUB_GOALS = "sub_goals"
 INDICATORS = "indicators"
 ACTIVITIES = "activities"
 ACTIVITY_STATUSES = "activity_statuses"
 MEASUREMENTS = "measurements"
 # The order of import: each kind refers only to kinds before it.
-KINDS = (GOALS, INDICATORS, ACTIVITIES, ACTIVITY_STATUSES, MEASUREMENTS)
+KINDS = (GOALS, SUB_GOALS, INDICATORS, ACTIVITIES, ACTIVITY_STATUSES, MEASUREMENTS)
 
 SHEETS = {
     GOALS: Words("Mål", "Mål", "Mål", "Goals"),
+    SUB_GOALS: Words("Delmål", "Delmål", "Delmål", "Sub-goals", ("måluppfyllelse",)),
     INDICATORS: Words("Indikatorer", "Indikatorer", "Indikatorar", "Indicators", ("mått",)),
-    ACTIVITIES: Words("Aktiviteter", "Aktiviteter", "Aktivitetar", "Activities"),
+    ACTIVITIES: Words(
+        "Aktiviteter", "Aktiviteter", "Aktivitetar", "Activities", ("åtgärder", "tiltak")
+    ),
     ACTIVITY_STATUSES: Words(
         "Aktivitetsstatus", "Aktivitetsstatus", "Aktivitetsstatus", "Activity status"
     ),
@@ -90,12 +94,19 @@ class Columns(dict):
 
 COLUMNS = {
     "number": Words("Nr", "Nr", "Nr", "No.", ("nummer", "number", "målnummer")),
+    "label": Words(
+        "Numrering", "Nummerering", "Nummerering", "Numbering", ("numrerat som", "målbeteckning")
+    ),
     "goal_title": Words("Mål", "Mål", "Mål", "Goal", ("rubrik", "title")),
+    "perspective": Words("Perspektiv", "Perspektiv", "Perspektiv", "Perspective"),
+    "subgoal_label": Words(
+        "Delmål nr", "Delmål nr", "Delmål nr", "Sub-goal no.", ("delmålsnummer", "delmål nummer")
+    ),
     "description": Words("Beskrivning", "Beskrivelse", "Skildring", "Description"),
     "scope": Words("Omfattning", "Omfang", "Omfang", "Scope"),
     "goal_number": Words("Mål nr", "Mål nr", "Mål nr", "Goal no.", ("målnr", "mål nummer")),
-    "subgoal": Words("Delmål", "Delmål", "Delmål", "Sub-goal"),
-    "indicator": Words("Indikator", "Indikator", "Indikator", "Indicator", ("mått",)),
+    "subgoal": Words("Delmål", "Delmål", "Delmål", "Sub-goal", ("måluppfyllelse",)),
+    "indicator": Words("Indikator", "Indikator", "Indikator", "Indicator", ("mått", "nyckeltal")),
     "definition": Words("Definition", "Definisjon", "Definisjon", "Definition"),
     "measure_unit": Words("Måttenhet", "Måleenhet", "Måleeining", "Unit of measure"),
     "unit_label": Words(
@@ -110,15 +121,63 @@ COLUMNS = {
     "scale_max": Words(
         "Skalans maxvärde", "Skalaens maksimum", "Skalaen sitt maksimum", "Scale maximum"
     ),
-    "target_value": Words("Målvärde", "Målverdi", "Målverdi", "Target value"),
+    "target_value": Words(
+        "Målvärde", "Målverdi", "Målverdi", "Target value", ("målnivå", "målnivå/målvärde")
+    ),
     "target_text": Words(
         "Målvärde som skrivet", "Målverdi som skrevet", "Målverdi som skrive", "Target as written"
     ),
+    "target_kind": Words("Typ av mål", "Type mål", "Type mål", "Kind of target", ("måltyp",)),
+    "direction": Words("Riktning", "Retning", "Retning", "Direction", ("bättre när",)),
     "red": Words("Röd", "Rød", "Raud", "Red"),
     "yellow": Words("Gul", "Gul", "Gul", "Yellow"),
     "green": Words("Grön", "Grønn", "Grøn", "Green"),
-    "activity": Words("Aktivitet", "Aktivitet", "Aktivitet", "Activity"),
+    "relative_share": Words(
+        "Gul från (% av målvärdet)",
+        "Gul fra (% av målverdien)",
+        "Gul frå (% av målverdien)",
+        "Yellow from (% of the target)",
+        ("gul från", "andel av målvärdet"),
+    ),
+    "baseline": Words(
+        "Basår", "Basisår", "Basisår", "Baseline", ("basperiod", "jämförelseår", "basisperiode")
+    ),
+    "baseline_value": Words(
+        "Värde basår", "Verdi basisår", "Verdi basisår", "Baseline value", ("utgångsvärde",)
+    ),
+    "tolerance": Words(
+        "Tolerans (oförändrat)",
+        "Toleranse (uendret)",
+        "Toleranse (uendra)",
+        "Tolerance (unchanged)",
+        ("tolerans", "toleranse", "tolerance"),
+    ),
+    "reference": Words("Referens", "Referanse", "Referanse", "Reference", ("jämförs med",)),
+    "reference_value": Words(
+        "Referensvärde", "Referanseverdi", "Referanseverdi", "Reference value"
+    ),
+    "reference_label": Words(
+        "Referensens namn", "Referansens navn", "Namnet på referansen", "Reference name"
+    ),
+    "activity": Words(
+        "Aktivitet", "Aktivitet", "Aktivitet", "Activity", ("åtgärd", "tiltak", "aktivitet/åtgärd")
+    ),
+    "activity_number": Words(
+        "Aktivitet nr", "Aktivitet nr", "Aktivitet nr", "Activity no.", ("åtgärd nr", "tiltak nr")
+    ),
     "responsible_role": Words("Ansvarig", "Ansvarlig", "Ansvarleg", "Responsible"),
+    "responsible_unit": Words(
+        "Ansvarig enhet", "Ansvarlig enhet", "Ansvarleg eining", "Responsible unit"
+    ),
+    "reporting_role": Words(
+        "Rapporterar", "Rapporterer", "Rapporterer", "Reports", ("rapporteringsansvarig",)
+    ),
+    "reporting_unit": Words(
+        "Rapporterande enhet", "Rapporterende enhet", "Rapporterande eining", "Reporting unit"
+    ),
+    "reporting_user": Words(
+        "Rapporterande person", "Rapporterende person", "Rapporterande person", "Reporting person"
+    ),
     "when": Words("När genomfört", "Når gjennomført", "Når gjennomført", "Done by"),
     "evaluated": Words("Utvärderas", "Evalueres", "Vert evaluert", "Evaluated in"),
     "unit": Words("Enhet", "Enhet", "Eining", "Unit", ("organisatorisk enhet",)),
@@ -129,7 +188,14 @@ COLUMNS = {
     "status": Words("Status", "Status", "Status", "Status"),
     "comment": Words("Kommentar", "Kommentar", "Kommentar", "Comment"),
     "gender": Words("Kön", "Kjønn", "Kjønn", "Gender"),
-    "value": Words("Värde", "Verdi", "Verdi", "Value", ("utfall",)),
+    "value": Words("Värde", "Verdi", "Verdi", "Value", ("utfall", "resultat", "utfall/resultat")),
+    "result": Words(
+        "Bedömt resultat",
+        "Vurdert resultat",
+        "Vurdert resultat",
+        "Assessed result",
+        ("bedömning", "vurdering", "kvalitativt resultat"),
+    ),
 }
 COLUMNS = Columns(COLUMNS)
 
@@ -258,13 +324,139 @@ PERIOD_PATTERNS = (
     re.compile(r"^(?P<kind>[tTqQhH][1-4])\s*[-/]?\s*(?P<year>\d{4})$"),
     re.compile(r"^(?P<year>\d{4})\s*[-/]?\s*(?P<kind>[tTqQhH][1-4])$"),
 )
+# The year-end report as documents name its period: "Helår 2025", "Årsbokslut 2025".
+YEAR_END_WORDS = (
+    "helår", "helåret", "årsbokslut", "bokslut", "årsredovisning", "verksamhetsberättelse",
+    "heilår", "årsmelding", "årsrapport", "årsberetning", "year-end", "year end", "full year",
+    "year",
+)  # fmt: skip
+# The interim reports by their ordinal: "Delår 2 2025", "Tertial 1 2025", "Kvartal 3 2025".
+INTERIM_WORDS = (
+    "delår", "delårsrapport", "delårsbokslut", "tertial", "tertialrapport", "kvartal", "halvår",
+    "interim", "interim report", "quarter", "half-year", "half year", "period",
+)  # fmt: skip
+YEAR_END_KIND = "year-end"  # the kind part of a period named by its year-end words or its year
+WORDED_PERIOD = re.compile(
+    r"^(?P<words>[^\d]+?)\s*(?P<ordinal>[1-4])?\s*[-/,]?\s*(?P<year>\d{4})$"
+)
+BARE_YEAR = re.compile(r"^(?P<year>\d{4})$")
 
 
 def period_parts(text: str) -> tuple[str, int] | None:
-    """A period as written ("T1 2023", "2023-T1", "t1 2023") -> ("T1", 2023), or None."""
+    """A period as written -> (kind, year), or None:
+    - "T1 2023", "2023-T1", "t1 2023" -> ("T1", 2023);
+    - "Helår 2025", "Årsbokslut 2025" and a bare year "2025" -> (YEAR_END_KIND, 2025): the year-end
+      period of the organisation's scheme (T3, H2 or Q4);
+    - "Delår 2 2025", "Tertial 1 2025", "Kvartal 3 2025" -> ("#2", 2025): the second period of
+      the organisation's year."""
     compact = " ".join(str(text).split())
     for pattern in PERIOD_PATTERNS:
         match = pattern.match(compact)
         if match:
             return match["kind"].upper(), int(match["year"])
+    match = BARE_YEAR.match(compact)
+    if match:
+        return YEAR_END_KIND, int(match["year"])
+    match = WORDED_PERIOD.match(compact)
+    if match is None:
+        return None
+    words = normalised(match["words"]).rstrip(" -/,")
+    if words in YEAR_END_WORDS and not match["ordinal"]:
+        return YEAR_END_KIND, int(match["year"])
+    if words in INTERIM_WORDS and match["ordinal"]:
+        return f"#{match['ordinal']}", int(match["year"])
     return None
+
+
+# --- Kinds of target, as plans write them --------------------------------------------------------
+
+# Words in a target's cells that say its kind (and for change, its direction), in the languages
+# municipalities write: (kind, direction or None).
+KIND_WORDS = {
+    "följs": ("monitor", None),
+    "följs upp": ("monitor", None),
+    "bevakas": ("monitor", None),
+    "observation": ("monitor", None),
+    "observasjon": ("monitor", None),
+    "observasjonsindikator": ("monitor", None),
+    "følges": ("monitor", None),
+    "fylgjast med": ("monitor", None),
+    "monitor": ("monitor", None),
+    "monitored": ("monitor", None),
+    "under utveckling": ("developing", None),
+    "indikator under utveckling": ("developing", None),
+    "utvecklas": ("developing", None),
+    "ska utvecklas": ("developing", None),
+    "under utvikling": ("developing", None),
+    "skal utvikles": ("developing", None),
+    "under development": ("developing", None),
+    "to be developed": ("developing", None),
+    "ska öka": ("change", "higher"),
+    "öka": ("change", "higher"),
+    "ökning": ("change", "higher"),
+    "skal øke": ("change", "higher"),
+    "øke": ("change", "higher"),
+    "skal auke": ("change", "higher"),
+    "auke": ("change", "higher"),
+    "shall increase": ("change", "higher"),
+    "increase": ("change", "higher"),
+    "ska minska": ("change", "lower"),
+    "minska": ("change", "lower"),
+    "minskning": ("change", "lower"),
+    "skal reduseres": ("change", "lower"),
+    "skal minke": ("change", "lower"),
+    "redusere": ("change", "lower"),
+    "shall decrease": ("change", "lower"),
+    "decrease": ("change", "lower"),
+    "skillnaden ska minska": ("gap", None),
+    "gapet ska minska": ("gap", None),
+    "forskjellen skal reduseres": ("gap", None),
+    "the gap shall shrink": ("gap", None),
+    "relativt målvärdet": ("relative", None),
+    "relativ": ("relative", None),
+    "band": ("bands", None),
+}
+# "ska öka jämfört med 2024", "skal øke fra 2024": a change's baseline year in its words.
+COMPARED_WITH = re.compile(
+    r"^(?P<words>.+?)\s*(?:jämfört med|jämfört mot|jmf med|från|sedan|sammenlignet med|"
+    r"sammanlikna med|fra|frå|compared with|since|from)\s*(?P<year>\d{4})\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def kind_of_words(text: str) -> tuple[str, str | None, int | None] | None:
+    """(kind, direction or None, baseline year or None) that a target's words say, or None:
+    "Följs" -> monitor; "Ska öka jämfört med 2024" -> change, higher, 2024."""
+    written = " ".join(str(text or "").split())
+    year = None
+    match = COMPARED_WITH.match(written)
+    if match:
+        written, year = match["words"], int(match["year"])
+    found = KIND_WORDS.get(normalised(written).rstrip(". "))
+    if found is None:
+        return None
+    return found[0], found[1], year
+
+
+# Units written after a value in a cell ("14 dagar", "4,3 %"), by the indicator's unit.
+UNIT_WORDS = {
+    "percent": ("%", "procent", "prosent", "percent", "per cent"),
+    "days": ("dag", "dagar", "dager", "dagar.", "d", "day", "days", "døgn"),
+    "index": ("index", "indeks"),
+    "kr_per_inhabitant": (
+        "kr/inv", "kr/inv.", "kr/invånare", "kr per invånare", "kr/innb", "kr/innb.",
+        "kr/innbygger", "kr per innbygger", "kr/innbyggjar", "kr/inhabitant",
+        "kr per inhabitant",
+    ),
+    "persons": ("personer", "person", "pers", "pers.", "persons", "people", "st", "stk"),
+    "number": ("st", "st.", "stycken", "stk", "stk.", "antal", "antall", "count"),
+}  # fmt: skip
+
+
+def unit_words(unit: str, label: str = "") -> frozenset[str]:
+    """The words that may follow a value of an indicator measured in `unit` (and `label`, the
+    unit written out for "other")."""
+    found = {normalised(word) for word in UNIT_WORDS.get(unit, ())}
+    if label.strip():
+        found.add(normalised(label))
+    return frozenset(found)

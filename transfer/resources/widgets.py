@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from goals.models import SubGoal
+from indicators.targets import period_label
 from transfer.resources import vocabulary as words
 
 SIGNIFICANT_DIGITS = 15  # what a spreadsheet's binary number holds exactly
@@ -171,10 +173,18 @@ class ChoiceWidget(BoundWidget):
     An empty cell gives `default` (the model's default); without one, the cell is required.
     """
 
-    def __init__(self, choices: type[models.Choices], *, default: object = None):
+    def __init__(
+        self,
+        choices: type[models.Choices],
+        *,
+        default: object = None,
+        aliases: dict[str, object] | None = None,
+    ):
         super().__init__(coerce_to_string=False)
         self.choices = choices
         self.default = default
+        # Other words people write for a choice ("riket" for the whole country).
+        self.aliases = {words.normalised(word): value for word, value in (aliases or {}).items()}
 
     def clean(self, value: object, row: dict | None = None, **kwargs: Any) -> object:
         if is_empty(value):
@@ -184,7 +194,8 @@ class ChoiceWidget(BoundWidget):
                     % {"choices": words.choice_labels(self.choices, self.language)}
                 )
             return self.default
-        found = words.choice_words(self.choices).get(words.normalised(cell_text(value)))
+        written = words.normalised(cell_text(value))
+        found = words.choice_words(self.choices).get(written, self.aliases.get(written))
         if found is None:
             raise ValueError(
                 _("“%(value)s” is not one of the choices. Write one of: %(choices)s.")
@@ -264,8 +275,18 @@ class GoalWidget(BoundWidget):
         return "" if value is None else value.number
 
 
+def activity_number_in(row: dict) -> int | None:
+    """The row's activity number (its place in its goal), or None if missing or unreadable."""
+    try:
+        return parse_integer(row.get("activity_number"))
+    except ValueError:
+        return None
+
+
 class GoalChildWidget(BoundWidget):
-    """An indicator or activity by the row's goal number and its name or title."""
+    """An indicator or activity by the row's goal number and its name or title; an activity
+    by its number in the goal when the row has one (`activity_number`): activities with the
+    same title are then each their own."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(coerce_to_string=False)
@@ -275,13 +296,40 @@ class GoalChildWidget(BoundWidget):
     def table(self) -> dict:
         return getattr(self.resource.lookups, self.kind)
 
+    def find(self, row: dict):
+        """The item the row names, or None."""
+        number = goal_number_in(row)
+        if self.kind == "activities" and activity_number_in(row) is not None:
+            return self.resource.lookups.activities_numbered.get(
+                (number, activity_number_in(row))
+            )
+        return self.table().get((number, cell_text(row.get(self.resource.item))))
+
     def clean(self, value: object, row: dict | None = None, **kwargs: Any):
         name, number = cell_text(value), goal_number_in(row or {})
         if not name:
             raise ValueError(_("The cell is empty. Write the name exactly as on its own sheet."))
         if number is None:
             return None  # the goal number's own column says what is wrong
-        found = self.table().get((number, name))
+        ordinal = activity_number_in(row or {}) if self.kind == "activities" else None
+        if ordinal is not None:
+            found = self.resource.lookups.activities_numbered.get((number, ordinal))
+            if found is not None and found.title != name:
+                raise ValueError(
+                    _(
+                        "Activity %(ordinal)s of goal %(number)s is “%(title)s”, not "
+                        "“%(name)s”. Write the number and the title as on the sheet %(sheet)s."
+                    )
+                    % {
+                        "ordinal": ordinal,
+                        "number": number,
+                        "title": found.title,
+                        "name": name,
+                        "sheet": words.sheet_label(self.kind, self.language),
+                    }
+                )
+        else:
+            found = self.table().get((number, name))
         if found is None:
             raise ValueError(
                 self.message
@@ -298,7 +346,14 @@ class GoalChildWidget(BoundWidget):
 
 
 class PeriodWidget(BoundWidget):
-    """A follow-up period of the plan's organisation: "T1 2023"."""
+    """A follow-up period of the plan's organisation: "T1 2023", "Helår 2025", "Delår 2 2025",
+    "Årsbokslut 2025", or a bare year ("2025", the year-end period) where the row's item is
+    measured once a year or less often (`allow_year`)."""
+
+    def __init__(self, *, allow_year=None, **kwargs):
+        super().__init__(**kwargs)
+        # A function of the row: whether a bare year may stand for the year's last period.
+        self.allow_year = allow_year
 
     def clean(self, value: object, row: dict | None = None, **kwargs: Any):
         text = cell_text(value)
@@ -306,14 +361,24 @@ class PeriodWidget(BoundWidget):
         if parts is None:
             raise ValueError(
                 _(
-                    "“%(value)s” is not a period. Write the period as T1 2023: T1–T3, H1–H2 "
-                    "or Q1–Q4, and the year."
+                    "“%(value)s” is not a period. Write the period as T1 2023 (T1–T3, H1–H2 "
+                    "or Q1–Q4, and the year), Helår 2023 or Delår 2 2023."
                 )
                 % {"value": text}
                 if text
                 else _("The cell is empty. Write the period as T1 2023.")
             )
-        period = self.resource.lookups.periods.get(parts)
+        if words.BARE_YEAR.match(text.strip()) and self.allow_year is not None:
+            if not self.allow_year(row or {}):
+                raise ValueError(
+                    _(
+                        "“%(value)s” is a year, and the row's indicator is measured more often "
+                        "than once a year: write which period, e.g. T1 %(value)s or Helår "
+                        "%(value)s."
+                    )
+                    % {"value": text.strip()}
+                )
+        period = self.resource.lookups.period_of(*parts)
         if period is None:
             known = sorted(
                 self.resource.lookups.periods.values(), key=lambda p: (p.year, p.starts_on)
@@ -325,7 +390,7 @@ class PeriodWidget(BoundWidget):
                 )
                 % {
                     "organisation": self.resource.lookups.organisation,
-                    "period": f"{parts[0]} {parts[1]}",
+                    "period": text,
                     "periods": ", ".join(map(str, known)) or "–",
                 }
             )
@@ -386,3 +451,73 @@ class UserWidget(BoundWidget):
 
     def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
         return "" if value is None else value.get_username()
+
+
+class PerspectiveWidget(BoundWidget):
+    """One of the organisation's perspectives by its name; empty is none."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        name = cell_text(value)
+        if not name:
+            return None
+        found = self.resource.lookups.perspectives.get(words.normalised(name))
+        if found is None:
+            known = sorted(p.name for p in self.resource.lookups.perspectives.values())
+            raise ValueError(
+                _(
+                    "%(organisation)s has no perspective “%(name)s”. Write one of its "
+                    "perspectives (%(names)s), or add it in the organisation's settings first."
+                )
+                % {
+                    "organisation": self.resource.lookups.organisation,
+                    "name": name,
+                    "names": ", ".join(known) or "–",
+                }
+            )
+        return found
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else value.name
+
+
+class SubGoalWidget(BoundWidget):
+    """A sub-goal of the row's goal, by its label ("A"), its title or both ("A: title"). One
+    the goal does not have yet is added with the row (its sheet "Delmål" may be left out)."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        text = cell_text(value)
+        number = goal_number_in(row or {})
+        if not text or number is None:
+            return None
+        found = self.resource.lookups.sub_goal_of(number, text)
+        if found is not None:
+            return found
+        goal = self.resource.lookups.goals.get(number)
+        if goal is None:
+            return None  # the goal number's own column says what is wrong
+        label, _colon, title = text.partition(":")
+        if title.strip() and len(label.strip()) <= 20:
+            added = SubGoal(goal=goal, label=label.strip(), title=title.strip())
+        else:
+            added = SubGoal(goal=goal, title=text)
+        if len(added.title) > 500:
+            raise ValueError(_("A sub-goal may be at most 500 characters."))
+        self.resource.lookups.sub_goal_register(added)
+        return added
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        return value.label or value.title
+
+
+class BaselineWidget(PeriodWidget):
+    """A target's baseline: a year ("2024", its year-end period) or a period ("T1 2024")."""
+
+    def clean(self, value: object, row: dict | None = None, **kwargs: Any):
+        if is_empty(value):
+            return None
+        return super().clean(value, row, **kwargs)
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return period_label(value)
