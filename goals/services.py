@@ -43,26 +43,46 @@ def sub_goal_titled(*, goal: Goal, title: str, actor: Actor) -> SubGoal | None:
 
 @transaction.atomic
 def sub_goals_set(*, goal: Goal, sub_goals: list[tuple[str, str]], actor: Actor) -> list[SubGoal]:
-    """Make the goal's sub-goals the (label, title) pairs given, in order: the first existing
-    sub-goal takes the first pair, and so on; pairs beyond them are added, and sub-goals beyond
-    the pairs are deleted (their indicators and activities keep their goal, without sub-goal).
-    Refused while the plan is locked."""
+    """Make the goal's sub-goals the (label, title) pairs given, in order. A pair is the
+    existing sub-goal with its label, else with its title (case aside), else the first existing
+    one not yet taken (a reworded sub-goal), so that the indicators and activities of a
+    sub-goal stay with it when lines are added, removed or moved. Pairs left over are added;
+    sub-goals left over are deleted (their indicators and activities keep their goal, without
+    sub-goal). Refused while the plan is locked."""
     ensure_plan_unlocked(goal.plan)
-    existing = list(SubGoal.objects.select_for_update().filter(goal=goal).order_by("position", "pk"))
+    existing = list(
+        SubGoal.objects.select_for_update().filter(goal=goal).order_by("position", "pk")
+    )
+    matched: dict[int, SubGoal] = {}
+    rules = (
+        lambda item, label, title: bool(label) and item.label == label,
+        lambda item, label, title: item.title.casefold() == title.casefold(),
+        lambda item, label, title: True,
+    )
+    for rule in rules:
+        for position, (label, title) in enumerate(sub_goals):
+            if position in matched:
+                continue
+            taken = {item.pk for item in matched.values()}
+            found = [item for item in existing if item.pk not in taken]
+            found = [item for item in found if rule(item, label, title)]
+            if found:
+                matched[position] = found[0]
     kept = []
     for position, (label, title) in enumerate(sub_goals):
-        if position < len(existing):
-            item = existing[position]
-            if (item.label, item.title, item.position) != (label, title, position):
-                item.label, item.title, item.position = label, title, position
-                save_validated(item, actor=actor)
-        else:
+        item = matched.get(position)
+        if item is None:
             item = sub_goal_create(
                 goal=goal, title=title, label=label, position=position, actor=actor
             )
+        elif (item.label, item.title, item.position) != (label, title, position):
+            item.label, item.title, item.position = label, title, position
+            save_validated(item, actor=actor)
         kept.append(item)
-    for item in existing[len(sub_goals) :]:
-        delete_recorded(item, actor=actor)
+    taken = {item.pk for item in kept}
+    for item in existing:
+        if item.pk not in taken:
+            delete_recorded(item, actor=actor)
     return kept
 
 

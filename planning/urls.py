@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import organisation, people, periods, plans, units
+from planning.views import organisation, people, periods, plans, steering, units
 
 app_name = "planning"
 
@@ -33,6 +33,24 @@ urlpatterns = [
         "organisations/<int:pk>/relations/<int:related_pk>/remove/",
         organisation.relation_remove_view,
         name="relation_remove",
+    ),
+    path("organisations/<int:pk>/steering/", steering.steering, name="steering"),
+    path(
+        "organisations/<int:pk>/perspectives/",
+        steering.rows_save_view,
+        {"rows": steering.PERSPECTIVES},
+        name="perspectives_save",
+    ),
+    path(
+        "organisations/<int:pk>/assessment-scale/",
+        steering.rows_save_view,
+        {"rows": steering.LEVELS},
+        name="assessment_levels_save",
+    ),
+    path(
+        "organisations/<int:pk>/assessment-scale/use/",
+        steering.assessment_scale_use_view,
+        name="assessment_scale_use",
     ),
     path("organisations/<int:pk>/units/", units.unit_list, name="unit_list"),
     path("organisations/<int:pk>/units/new/", units.unit_create_view, name="unit_create"),

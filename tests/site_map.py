@@ -70,6 +70,7 @@ from reports.services import report_job_request, report_publish
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
 from tests.planning.test_setup_views import person_pk, settings_data, units_csv
+from tests.planning.test_steering_views import formset_data
 from tests.planning.test_views import plan_form_data
 from transfer.exporting import plan_export_xlsx
 from transfer.models import ImportJob
@@ -225,6 +226,17 @@ CASES = [
          writes=True, data=lambda world: {"related": world.other_region.pk}),
     Case("planning:relation_remove", lambda world: [world.organisation.pk, world.partner.pk],
          get=POST_ONLY, post=WHOLE_ORGANISATION_CHANGE, writes=True),
+    Case("planning:steering", organisation, get=WHOLE_ORGANISATION),
+    Case("planning:perspectives_save", organisation, get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True,
+         data=lambda world: formset_data("perspectives", [{"name": "Medborgare"}], 0)),
+    Case("planning:assessment_levels_save", organisation, get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True,
+         data=lambda world: formset_data("levels", [{"label_sv": "Delvis", "label_nb": "Delvis",
+                                                     "label_nn": "Delvis", "label_en": "Partly",
+                                                     "meaning": "partly", "is_active": True}], 0)),
+    Case("planning:assessment_scale_use", organisation, get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"scale": "three"}),
     Case("planning:unit_list", organisation, get=SETTERS_UP),
     Case("planning:unit_create", organisation, get=SETTERS_UP, post=SETTERS_UP_CHANGE,
          writes=True, data=lambda world: {"name": "Nattpatrullen", "kind": "unit",
@@ -412,6 +424,7 @@ CASES = [
     Case("planning:organisation_settings", lambda world: [world.other_region.pk],
          get=OUTSIDERS_OWN),
     Case("planning:people", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
+    Case("planning:steering", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
     Case("planning:unit_list", lambda world: [world.partner.pk],
          get="login 404 404 404 404 404 404 404 404"),
 ]  # fmt: skip

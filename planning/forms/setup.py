@@ -1,14 +1,24 @@
 """Forms for setting up an organisation: its settings, its unit tree, its people and roles."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FieldSetupMixin, StyledForm, StyledModelForm
 from planning.forms.fields import UnitTreeChoiceField
-from planning.models import LEVEL_FIELDS, Meaning, Organisation, Role, Unit
+from planning.models import (
+    LEVEL_FIELDS,
+    AssessmentLevel,
+    Meaning,
+    Organisation,
+    Perspective,
+    Role,
+    Unit,
+)
 
 # --- The organisation -----------------------------------------------------------------------
 
@@ -253,6 +263,7 @@ class PerspectiveForm(StyledForm):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Perspective"), max_length=100, required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    place = forms.IntegerField(label=_("Place in the list"), min_value=1, required=False)
     delete = forms.BooleanField(label=_("Delete"), required=False)
 
     def clean(self):
@@ -264,7 +275,102 @@ class PerspectiveForm(StyledForm):
         return cleaned
 
 
-PerspectiveFormSet = forms.formset_factory(PerspectiveForm, extra=2)
+def row_pk(form) -> int | None:
+    """The id of what a row of a list edits (as posted, or as loaded), None for a new row."""
+    try:
+        return int(form["pk"].value())
+    except (TypeError, ValueError):
+        return None
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """A list edited as rows, each row's fieldset named by `legend`; a change the service
+    refuses is shown above the rows (`add_service_error`)."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        self.non_form_errors().extend(error.messages)
+
+
+class BasePerspectiveFormSet(RowsFormSet):
+    """The organisation's perspectives, a row each in their order, and empty rows to add
+    more; each row's place in the list can be changed. `rows()` gives what
+    `perspectives_save` takes."""
+
+    def __init__(self, *args, perspectives: list[Perspective], **kwargs):
+        self.perspectives = {perspective.pk: perspective for perspective in perspectives}
+        kwargs.setdefault(
+            "initial",
+            [
+                {
+                    "pk": perspective.pk,
+                    "name": perspective.name,
+                    "description": perspective.description,
+                    "place": place,
+                }
+                for place, perspective in enumerate(perspectives, start=1)
+            ],
+        )
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        perspective = self.perspectives.get(row_pk(form))
+        form.legend = perspective.name if perspective else _("New perspective")
+
+    def _is_blank(self, form) -> bool:
+        data = form.cleaned_data
+        if data.get("pk"):
+            return False
+        return data.get("delete") or not any(
+            (data.get(name) or "").strip() for name in ("name", "description")
+        )
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen = set()
+        # A name already there stays; the row that was given it again is refused.
+        for form in sorted(self.forms, key=lambda form: form.has_changed()):
+            data = form.cleaned_data
+            if data.get("pk") and data["pk"] not in self.perspectives:
+                form.add_error(None, _("This perspective was deleted meanwhile; reload the page."))
+                continue
+            if self._is_blank(form) or data.get("delete"):
+                continue
+            name = " ".join((data.get("name") or "").split())
+            if not name:
+                form.add_error("name", _("Name the perspective."))
+            elif name.casefold() in seen:
+                form.add_error(
+                    "name",
+                    _("There is already a perspective called %(name)s.") % {"name": name},
+                )
+            seen.add(name.casefold())
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows for `perspectives_save`: the deleted ones first, then the others in the
+        order asked (at the same place, the one moved there first; without one, last)."""
+
+        def place(item):
+            index, form = item
+            order = form.cleaned_data.get("place")
+            moved = order != form.initial.get("place")
+            return (order is None, order or 0, not moved, index)
+
+        filled = [(i, form) for i, form in enumerate(self.forms) if not self._is_blank(form)]
+        filled.sort(key=lambda item: (not item[1].cleaned_data.get("delete"), *place(item)))
+        return [
+            {
+                "perspective": self.perspectives.get(form.cleaned_data.get("pk")),
+                "name": " ".join(form.cleaned_data["name"].split()),
+                "description": form.cleaned_data["description"].strip(),
+                "delete": form.cleaned_data["delete"],
+            }
+            for _index, form in filled
+        ]
+
+
+PerspectiveFormSet = forms.formset_factory(PerspectiveForm, formset=BasePerspectiveFormSet, extra=2)
 
 
 class AssessmentLevelForm(StyledForm):
@@ -297,7 +403,74 @@ class AssessmentLevelForm(StyledForm):
         return cleaned
 
 
-AssessmentLevelFormSet = forms.formset_factory(AssessmentLevelForm, extra=1)
+class BaseAssessmentLevelFormSet(RowsFormSet):
+    """The organisation's stored levels, a row each in their order, and an empty row to add
+    one. `rows()` gives what `assessment_levels_save` takes."""
+
+    def __init__(self, *args, levels: list[AssessmentLevel], **kwargs):
+        self.levels = {level.pk: level for level in levels}
+        kwargs.setdefault(
+            "initial",
+            [
+                {
+                    "pk": level.pk,
+                    "meaning": level.meaning,
+                    "is_active": level.is_active,
+                    **{name: getattr(level, name) for name in AssessmentLevelForm.LABELS},
+                }
+                for level in levels
+            ],
+        )
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index >= self.initial_form_count():
+            kwargs["initial"] = {"is_active": True, "meaning": Meaning.FULFILLED}
+        return kwargs
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        level = self.levels.get(row_pk(form))
+        if level is None:
+            form.legend = _("New level")
+        elif level.is_active:
+            form.legend = _("Level %(number)s: %(label)s") % {
+                "number": index + 1,
+                "label": level.label(),
+            }
+        else:
+            form.legend = _("Level %(number)s: %(label)s (not offered)") % {
+                "number": index + 1,
+                "label": level.label(),
+            }
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        for form in self.forms:
+            if form.cleaned_data.get("pk") and form.cleaned_data["pk"] not in self.levels:
+                form.add_error(None, _("This level is not on the scale any more; reload the page."))
+        if not any(self.errors) and not any(row["is_active"] for row in self.rows()):
+            raise ValidationError(_("Offer at least one level."))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows for `assessment_levels_save`, in their order; the empty row left out."""
+        return [
+            {
+                "level": self.levels.get(form.cleaned_data.get("pk")),
+                "meaning": form.cleaned_data["meaning"],
+                "is_active": form.cleaned_data["is_active"],
+                **{name: form.cleaned_data[name].strip() for name in AssessmentLevelForm.LABELS},
+            }
+            for form in self.forms
+            if not form.is_blank()
+        ]
+
+
+AssessmentLevelFormSet = forms.formset_factory(
+    AssessmentLevelForm, formset=BaseAssessmentLevelFormSet, extra=1
+)
 
 
 class ScaleChoiceForm(StyledForm):
