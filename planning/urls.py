@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import organisation, people, periods, plans, units
+from planning.views import decisions, organisation, people, periods, plans, units
 
 app_name = "planning"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", plans.plan_update_view, name="plan_update"),
     path("<int:pk>/status/", plans.plan_status_view, name="plan_set_status"),
+    path("<int:pk>/decision/steps/", decisions.decision_step_add_view, name="decision_step_add"),
+    path(
+        "<int:pk>/decision/steps/<int:step_pk>/delete/",
+        decisions.decision_step_delete_view,
+        name="decision_step_delete",
+    ),
     path("periods/", periods.period_list, name="period_list"),
     path(
         "periods/organisation/<int:organisation_pk>/year/",

@@ -3,17 +3,23 @@ the unit picker every app uses (`UnitTreeChoiceField`)."""
 
 from planning.forms.accounts import StyledPasswordResetForm, StyledSetPasswordForm
 from planning.forms.fields import UnitTreeChoiceField
-from planning.forms.plans import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
+from planning.forms.plans import (
+    DecisionStepForm,
+    PeriodOpenForm,
+    PeriodYearForm,
+    PlanForm,
+    PlanStatusForm,
+)
 from planning.forms.setup import (
     ActiveForm,
     AssessmentLevelFormSet,
-    PerspectiveFormSet,
-    ScaleChoiceForm,
     ClosedForm,
     InviteForm,
     OrganisationSettingsForm,
+    PerspectiveFormSet,
     RelationForm,
     RoleFields,
+    ScaleChoiceForm,
     UnitForm,
     UnitImportForm,
 )
@@ -21,17 +27,18 @@ from planning.forms.setup import (
 __all__ = [
     "ActiveForm",
     "AssessmentLevelFormSet",
-    "PerspectiveFormSet",
-    "ScaleChoiceForm",
     "ClosedForm",
+    "DecisionStepForm",
     "InviteForm",
     "OrganisationSettingsForm",
     "PeriodOpenForm",
     "PeriodYearForm",
+    "PerspectiveFormSet",
     "PlanForm",
     "PlanStatusForm",
     "RelationForm",
     "RoleFields",
+    "ScaleChoiceForm",
     "StyledPasswordResetForm",
     "StyledSetPasswordForm",
     "UnitForm",

@@ -1,5 +1,6 @@
 """Organisations, their unit trees, plans, follow-up periods and memberships."""
 
+from planning.models.decisions import DecisionStep
 from planning.models.organisations import (
     LEVEL_FIELDS,
     MAX_YEAR,
@@ -29,25 +30,26 @@ from planning.models.scales import (
 __all__ = [
     "DEFAULT_SCALE",
     "LEVEL_FIELDS",
-    "SCALES",
-    "AssessmentLevel",
-    "Meaning",
-    "Perspective",
-    "assessment_levels",
-    "default_levels",
     "MAX_YEAR",
     "MIN_YEAR",
+    "SCALES",
     "AccountEvent",
+    "AssessmentLevel",
+    "DecisionStep",
     "EmployeeNumber",
     "FollowUpPeriod",
     "FollowUpScheme",
+    "Meaning",
     "Membership",
     "Organisation",
     "OrganisationRelation",
+    "Perspective",
     "Plan",
     "ReportLanguage",
     "ReportReadiness",
     "Role",
     "Unit",
+    "assessment_levels",
+    "default_levels",
     "year_validators",
 ]
