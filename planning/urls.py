@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import decisions, organisation, people, periods, plans, units
+from planning.views import accounts, decisions, organisation, people, periods, plans, units
 
 app_name = "planning"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         name="periods_create",
     ),
     path("periods/<int:pk>/open/", periods.period_open_view, name="period_set_open"),
+    path("periods/<int:pk>/deadline/", periods.period_deadline_view, name="period_set_deadline"),
+    path("me/", accounts.my_settings, name="my_settings"),
     # Setting up an organisation.
     path("organisations/", organisation.organisation_list, name="organisation_list"),
     path(

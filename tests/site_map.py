@@ -222,6 +222,13 @@ CASES = [
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
     Case("planning:period_set_open", lambda world: [world.t2.pk], get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
+    Case("planning:period_set_deadline", lambda world: [world.t2.pk], get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True,
+         data=lambda world: {"deadline": "2023-09-15"}),
+    # Everyone's own settings.
+    Case("planning:my_settings", get=LOGGED_IN,
+         post="login redirect redirect redirect redirect redirect redirect redirect redirect",
+         writes=True, data=lambda world: {"language": "en", "reminders": "on"}),
     # --- planning: setting up an organisation ---------------------------------------------------
     Case("planning:organisation_list", get="login 404 404 404 200 200 404 404 200"),
     Case("planning:organisation_settings", organisation, get=WHOLE_ORGANISATION,

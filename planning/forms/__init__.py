@@ -1,10 +1,15 @@
 """Forms for planning: plans and periods, setting up an organisation, the password pages, and
 the unit picker every app uses (`UnitTreeChoiceField`)."""
 
-from planning.forms.accounts import StyledPasswordResetForm, StyledSetPasswordForm
+from planning.forms.accounts import (
+    PersonSettingsForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+)
 from planning.forms.fields import UnitTreeChoiceField
 from planning.forms.plans import (
     DecisionStepForm,
+    PeriodDeadlineForm,
     PeriodOpenForm,
     PeriodYearForm,
     PlanForm,
@@ -31,8 +36,10 @@ __all__ = [
     "DecisionStepForm",
     "InviteForm",
     "OrganisationSettingsForm",
+    "PeriodDeadlineForm",
     "PeriodOpenForm",
     "PeriodYearForm",
+    "PersonSettingsForm",
     "PerspectiveFormSet",
     "PlanForm",
     "PlanStatusForm",

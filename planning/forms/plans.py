@@ -232,6 +232,10 @@ class PeriodYearForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
+class PeriodDeadlineForm(StyledForm):
+    deadline = forms.DateField(label=_("Reporting deadline"), required=False, widget=DATE_INPUT)
+
+
 class PeriodOpenForm(StyledForm):
     is_open = forms.TypedChoiceField(
         choices=[("1", _("Open")), ("0", _("Closed"))],

@@ -14,7 +14,7 @@ from planning.models.organisations import (
     Unit,
     year_validators,
 )
-from planning.models.people import AccountEvent, EmployeeNumber
+from planning.models.people import AccountEvent, EmployeeNumber, PersonSettings
 from planning.models.periods import FollowUpPeriod
 from planning.models.plans import Plan, ReportReadiness
 from planning.models.scales import (
@@ -43,6 +43,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationRelation",
+    "PersonSettings",
     "Perspective",
     "Plan",
     "ReportLanguage",

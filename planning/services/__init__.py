@@ -31,8 +31,14 @@ from planning.services.people import (
     membership_remove,
     person_invite,
     person_set_active,
+    person_settings_save,
 )
-from planning.services.periods import period_set_open, periods_create_year, periods_ensure_year
+from planning.services.periods import (
+    period_set_deadline,
+    period_set_open,
+    periods_create_year,
+    periods_ensure_year,
+)
 from planning.services.plans import (
     LOCKED_STATUSES,
     PLAN_TRANSITIONS,
@@ -75,11 +81,13 @@ __all__ = [
     "membership_remove",
     "organisation_create",
     "organisation_update",
+    "period_set_deadline",
     "period_set_open",
     "periods_create_year",
     "periods_ensure_year",
     "person_invite",
     "person_set_active",
+    "person_settings_save",
     "perspectives_save",
     "plan_create",
     "plan_locked_error",
