@@ -256,6 +256,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "styrkort@localhost")
+# Where people reach Styrkort: the links in e-mails the worker sends (reminders), which has no
+# request to take the address from.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 if not (MEDIA_URL.startswith("/") and MEDIA_URL.endswith("/") and len(MEDIA_URL) > 1):

@@ -25,12 +25,12 @@ from planning.models import (
     Unit,
 )
 from planning.services import (
+    decision_step_add,
     membership_grant,
     organisation_create,
     period_set_open,
     periods_ensure_year,
     plan_create,
-    plan_set_status,
     relation_add,
     unit_create,
 )
@@ -133,9 +133,22 @@ def load_joint_plan(created: dict[str, int], ensure, password: str, admin: Any) 
         )
     if created["plans"] > plans_before:
         # Decided once complete, as a planner would: its content as of then is what was decided.
-        plan = plan_set_status(
-            plan=plan, status=Plan.Status.DECIDED, actor=admin, expected_version=None
-        )
+        # Each owner decides it (`seed.DECISION_STEPS`); the last decision decides the plan.
+        for owner, kind, held_on, body, paragraph, outcome in seed.DECISION_STEPS:
+            decision_step_add(
+                plan=plan,
+                kind=kind,
+                organisation=partner if owner == "partner" else None,
+                held_on=held_on,
+                body=body,
+                paragraph=paragraph,
+                registration_number=(
+                    seed.PLAN["registration_number"] if body == seed.PLAN["decided_by"] else ""
+                ),
+                outcome=outcome,
+                actor=admin,
+            )
+        plan.refresh_from_db()
     for title_start, kind, status, comment in seed.ACTIVITY_STATUSES:
         (activity,) = [a for title, a in activities.items() if title.startswith(title_start)]
         ensure(

@@ -47,6 +47,7 @@ from goals.services import activity_create, activity_status_set, goal_create, su
 from indicators.models import Indicator, Measurement
 from indicators.services import indicator_create, measurement_record
 from planning.models import (
+    DecisionStep,
     FollowUpPeriod,
     Membership,
     Organisation,
@@ -54,12 +55,12 @@ from planning.models import (
     Unit,
 )
 from planning.services import (
+    decision_step_add,
     membership_grant,
     organisation_create,
     period_set_open,
     periods_ensure_year,
     plan_create,
-    plan_set_status,
     unit_create,
 )
 
@@ -343,9 +344,18 @@ def load_demo(*, stdout: TextIO | None = None, joint_plan: bool = False) -> dict
     indicators = _load_indicators(created, goals, planner)
     activities = _load_activities(created, goals, planner)
     if created["plans"] > plans_before and PLAN["status"] == Plan.Status.DECIDED:
-        plan = plan_set_status(
-            plan=plan, status=Plan.Status.DECIDED, actor=admin, expected_version=None
+        # The seed's decision, recorded as the plan's decision process: it decides the plan.
+        decision_step_add(
+            plan=plan,
+            kind=DecisionStep.Kind.DECISION,
+            held_on=PLAN["decision_date"],
+            body=PLAN["decided_by"],
+            paragraph=PLAN.get("decision_paragraph", ""),
+            registration_number=PLAN.get("registration_number", ""),
+            outcome=DecisionStep.Outcome.DECIDED,
+            actor=admin,
         )
+        plan.refresh_from_db()
     _load_statuses(created, activities, periods, planner)
     _load_measurements(created, indicators, periods, planner)
     demo_users = [(username, what, users[username]) for username, *_rest, what in USERS]

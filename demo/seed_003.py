@@ -60,6 +60,14 @@ ILLUSTRATIVE = (
     "enheter: de som står i planen här är påhittade för demonstrationen (illustrativa), och så "
     "är beslutsdatumet."
 )
+# The decision process (ILLUSTRATIVE dates and paragraphs): Kommunstyrelsen proposes, the
+# region's Hälso- och sjukvårdsnämnden decides its part, Kommunfullmäktige decides last.
+DECISION_STEPS = (
+    ("lead", "preparation", datetime.date(2024, 2, 5), "Kommunstyrelsen", "§ 14", "proposes"),
+    ("partner", "decision", datetime.date(2024, 2, 15), "Hälso- och sjukvårdsnämnden", "§ 22",
+     "decided"),
+    ("lead", "decision", datetime.date(2024, 2, 26), "Kommunfullmäktige", "§ 9", "decided"),
+)  # fmt: skip
 PLAN = {
     "kind": Plan.Kind.ACTION_PLAN,
     "name": "Förstudie och handlingsplan gemensam systemledning Dorotea",

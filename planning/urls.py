@@ -1,6 +1,15 @@
 from django.urls import path
 
-from planning.views import organisation, people, periods, plans, steering, units
+from planning.views import (
+    accounts,
+    decisions,
+    organisation,
+    people,
+    periods,
+    plans,
+    steering,
+    units,
+)
 
 app_name = "planning"
 
@@ -10,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", plans.plan_update_view, name="plan_update"),
     path("<int:pk>/status/", plans.plan_status_view, name="plan_set_status"),
+    path("<int:pk>/decision/steps/", decisions.decision_step_add_view, name="decision_step_add"),
+    path(
+        "<int:pk>/decision/steps/<int:step_pk>/delete/",
+        decisions.decision_step_delete_view,
+        name="decision_step_delete",
+    ),
     path("periods/", periods.period_list, name="period_list"),
     path(
         "periods/organisation/<int:organisation_pk>/year/",
@@ -17,6 +32,8 @@ urlpatterns = [
         name="periods_create",
     ),
     path("periods/<int:pk>/open/", periods.period_open_view, name="period_set_open"),
+    path("periods/<int:pk>/deadline/", periods.period_deadline_view, name="period_set_deadline"),
+    path("me/", accounts.my_settings, name="my_settings"),
     # Setting up an organisation.
     path("organisations/", organisation.organisation_list, name="organisation_list"),
     path(

@@ -207,3 +207,61 @@ class ReportJob(models.Model):
     @property
     def filename(self) -> str:
         return report_filename(self.organisation.name, str(self.period))
+
+
+class Reminder(models.Model):
+    """An e-mail about a period's reporting, sent once: to a unit manager whose unit has not
+    reported before the deadline (`due_soon`) or after it (`overdue`), or to a planner when
+    every unit has marked its part ready (`all_ready`). The row is what keeps the reminder job
+    from sending anything twice (`reports.reminders`)."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Deadline soon")
+        OVERDUE = "overdue", _("Deadline passed")
+        ALL_READY = "all_ready", _("Every part ready")
+
+    period = models.ForeignKey(
+        FollowUpPeriod,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("follow-up period"),
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("plan")
+    )
+    unit = models.ForeignKey(
+        "planning.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("reminder"), max_length=20, choices=Kind)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "plan", "unit", "user", "kind"],
+                condition=Q(unit__isnull=False),
+                name="reminder_sent_once_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "plan", "user", "kind"],
+                condition=Q(unit__isnull=True),
+                name="reminder_sent_once_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} – {self.plan} – {self.period}"

@@ -25,6 +25,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from reports import jobs
 from reports.models import ReportJob
 from reports.pdf import estimate_pages, html_to_pdf, organisation_pdf, report_html
+from reports.reminders import reminders_send
 from reports.selectors import follow_up_report
 
 logger = logging.getLogger(__name__)
@@ -115,3 +116,13 @@ def generate_report(job_id: int) -> int:
             jobs.report_job_fail(job=job, error=error)
             raise
     return job.pages or 0
+
+
+@task()
+def send_reminders() -> int:
+    """Send the reporting reminders due today (`reports.reminders`); returns how many."""
+    run = reminders_send()
+    logger.info(
+        "Reminders: %s sent, %s sent before, %s failed", run.sent, run.already_sent, run.failed
+    )
+    return run.total

@@ -56,6 +56,7 @@ from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
 from planning.models import Membership, Plan, Role
 from planning.services import (
+    decision_step_add,
     membership_grant,
     organisation_create,
     period_set_open,
@@ -211,12 +212,24 @@ CASES = [
                              "version": world.plan.version}),
     Case("planning:plan_set_status", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
          data=lambda world: {"status": "consultation", "version": world.plan.version}),
+    Case("planning:decision_step_add", plan, get=POST_ONLY, post=EDITORS_CHANGE, writes=True,
+         data=lambda world: {"kind": "preparation", "body": "Arbetsutskottet",
+                             "held_on": "2023-02-01", "outcome": "left_open"}),
+    Case("planning:decision_step_delete", lambda world: [world.plan.pk, world.decision_step.pk],
+         get=POST_ONLY, post=EDITORS_CHANGE, writes=True),
     # The periods are the whole organisation's: not the planner of one operation's.
     Case("planning:period_list", get="login 404 404 404 404 200 404 404 200"),
     Case("planning:periods_create", lambda world: [world.organisation.pk], get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"year": "2024"}),
     Case("planning:period_set_open", lambda world: [world.t2.pk], get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"is_open": "1"}),
+    Case("planning:period_set_deadline", lambda world: [world.t2.pk], get=POST_ONLY,
+         post=WHOLE_ORGANISATION_CHANGE, writes=True,
+         data=lambda world: {"deadline": "2023-09-15"}),
+    # Everyone's own settings.
+    Case("planning:my_settings", get=LOGGED_IN,
+         post="login redirect redirect redirect redirect redirect redirect redirect redirect",
+         writes=True, data=lambda world: {"language": "en", "reminders": "on"}),
     # --- planning: setting up an organisation ---------------------------------------------------
     Case("planning:organisation_list", get="login 404 404 404 200 200 404 404 200"),
     Case("planning:organisation_settings", organisation, get=WHOLE_ORGANISATION,
@@ -532,6 +545,16 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
     relation_add(organisation=partner, related=organisation, actor=None)
     other_region = organisation_create(name="Region Annanlän", kind="region", actor=None)
     joint_world = _joint_plan(organisation, units, partner, other_region, t1)
+    # The draft plan's decision process has begun: a working committee proposed it.
+    decision_step = decision_step_add(
+        plan=plan,
+        kind="preparation",
+        held_on=datetime.date(2023, 1, 10),
+        body="Arbetsutskottet",
+        paragraph="§ 3",
+        outcome="proposes",
+        actor=None,
+    )
     now = timezone.now()
     SyncRun.objects.create(
         source="kolada",
@@ -566,6 +589,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         workbook=plan_export_xlsx(plan=plan),
         partner=partner,
         other_region=other_region,
+        decision_step=decision_step,
         **joint_world,
     )
 

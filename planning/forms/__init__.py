@@ -1,19 +1,30 @@
 """Forms for planning: plans and periods, setting up an organisation, the password pages, and
 the unit picker every app uses (`UnitTreeChoiceField`)."""
 
-from planning.forms.accounts import StyledPasswordResetForm, StyledSetPasswordForm
+from planning.forms.accounts import (
+    PersonSettingsForm,
+    StyledPasswordResetForm,
+    StyledSetPasswordForm,
+)
 from planning.forms.fields import UnitTreeChoiceField
-from planning.forms.plans import PeriodOpenForm, PeriodYearForm, PlanForm, PlanStatusForm
+from planning.forms.plans import (
+    DecisionStepForm,
+    PeriodDeadlineForm,
+    PeriodOpenForm,
+    PeriodYearForm,
+    PlanForm,
+    PlanStatusForm,
+)
 from planning.forms.setup import (
     ActiveForm,
     AssessmentLevelFormSet,
-    PerspectiveFormSet,
-    ScaleChoiceForm,
     ClosedForm,
     InviteForm,
     OrganisationSettingsForm,
+    PerspectiveFormSet,
     RelationForm,
     RoleFields,
+    ScaleChoiceForm,
     UnitForm,
     UnitImportForm,
 )
@@ -21,17 +32,20 @@ from planning.forms.setup import (
 __all__ = [
     "ActiveForm",
     "AssessmentLevelFormSet",
-    "PerspectiveFormSet",
-    "ScaleChoiceForm",
     "ClosedForm",
+    "DecisionStepForm",
     "InviteForm",
     "OrganisationSettingsForm",
+    "PeriodDeadlineForm",
     "PeriodOpenForm",
     "PeriodYearForm",
+    "PersonSettingsForm",
+    "PerspectiveFormSet",
     "PlanForm",
     "PlanStatusForm",
     "RelationForm",
     "RoleFields",
+    "ScaleChoiceForm",
     "StyledPasswordResetForm",
     "StyledSetPasswordForm",
     "UnitForm",

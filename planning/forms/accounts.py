@@ -1,8 +1,10 @@
-"""Forms of the password pages: asking for a reset link, setting a password from a link."""
+"""Forms of a person's own pages: asking for a reset link, setting a password from a link, their
+settings."""
 
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, StyledModelForm
+from planning.models import PersonSettings
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
@@ -11,3 +13,11 @@ class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
 
 class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
     pass
+
+
+class PersonSettingsForm(StyledModelForm):
+    """A person's own choices (`planning.PersonSettings`)."""
+
+    class Meta:
+        model = PersonSettings
+        fields = ["language", "reminders"]

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_INPUT, StyledForm, VersionedModelForm, text_area
+from core.forms import DATE_INPUT, StyledForm, StyledModelForm, VersionedModelForm, text_area
 from planning.forms.fields import UnitTreeChoiceField
-from planning.models import MAX_YEAR, MIN_YEAR, Organisation, Plan, Unit
+from planning.models import MAX_YEAR, MIN_YEAR, DecisionStep, Organisation, Plan, Unit
 from planning.selectors import mutual_relations
 
 # --- Plans ----------------------------------------------------------------------------------------
@@ -175,11 +175,65 @@ class PlanStatusForm(StyledForm):
     decision_date = forms.DateField(label=_("decision date"), required=False, widget=DATE_INPUT)
 
 
+class DecisionStepForm(StyledModelForm):
+    """The next step of a plan's decision process. The model says which fields each kind of
+    step takes; the form shows them grouped (a meeting's, a consultation's), and offers the
+    organisation only for a joint plan."""
+
+    class Meta:
+        model = DecisionStep
+        fields = [
+            "kind",
+            "organisation",
+            "body",
+            "held_on",
+            "paragraph",
+            "registration_number",
+            "outcome",
+            "ends_on",
+            "consultees",
+            "responses",
+            "summary",
+        ]
+        widgets = {
+            "held_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
+            "consultees": text_area(4),
+            "summary": text_area(4),
+        }
+
+    FIELDSETS = (
+        (_("The step"), ("kind", "organisation", "body", "held_on")),
+        (
+            _("A meeting: preparation or decision"),
+            ("paragraph", "registration_number", "outcome"),
+        ),
+        (_("A consultation"), ("ends_on", "consultees", "responses", "summary")),
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, instance=DecisionStep(plan=plan), **kwargs)
+        owners = [plan.organisation_id, *plan.partner_organisations.values_list("pk", flat=True)]
+        if len(owners) > 1:
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=owners)
+        else:
+            del self.fields["organisation"]
+
+    @property
+    def fieldsets(self):
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names if name in self.fields]
+
+
 # --- Follow-up periods ----------------------------------------------------------------------------
 
 
 class PeriodYearForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+
+class PeriodDeadlineForm(StyledForm):
+    deadline = forms.DateField(label=_("Reporting deadline"), required=False, widget=DATE_INPUT)
 
 
 class PeriodOpenForm(StyledForm):

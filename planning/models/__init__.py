@@ -1,5 +1,6 @@
 """Organisations, their unit trees, plans, follow-up periods and memberships."""
 
+from planning.models.decisions import DecisionStep
 from planning.models.organisations import (
     LEVEL_FIELDS,
     MAX_YEAR,
@@ -13,7 +14,7 @@ from planning.models.organisations import (
     Unit,
     year_validators,
 )
-from planning.models.people import AccountEvent, EmployeeNumber
+from planning.models.people import AccountEvent, EmployeeNumber, PersonSettings
 from planning.models.periods import FollowUpPeriod
 from planning.models.plans import Plan, ReportReadiness
 from planning.models.scales import (
@@ -29,25 +30,27 @@ from planning.models.scales import (
 __all__ = [
     "DEFAULT_SCALE",
     "LEVEL_FIELDS",
-    "SCALES",
-    "AssessmentLevel",
-    "Meaning",
-    "Perspective",
-    "assessment_levels",
-    "default_levels",
     "MAX_YEAR",
     "MIN_YEAR",
+    "SCALES",
     "AccountEvent",
+    "AssessmentLevel",
+    "DecisionStep",
     "EmployeeNumber",
     "FollowUpPeriod",
     "FollowUpScheme",
+    "Meaning",
     "Membership",
     "Organisation",
     "OrganisationRelation",
+    "PersonSettings",
+    "Perspective",
     "Plan",
     "ReportLanguage",
     "ReportReadiness",
     "Role",
     "Unit",
+    "assessment_levels",
+    "default_levels",
     "year_validators",
 ]

@@ -175,6 +175,15 @@ class Organisation(models.Model):
             "red beyond. An indicator may set its own."
         ),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind unit managers (days before the deadline)"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "Those who have not reported get an e-mail this many days before a period's "
+            "reporting deadline, and one when it has passed. 0: only when it has passed."
+        ),
+    )
     level_committee = level_word_field(_("word for committee"), _("e.g. nämnd, utval, utvalg"))
     level_administration = level_word_field(
         _("word for administration"), _("e.g. förvaltning, etat, sektor")

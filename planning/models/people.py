@@ -82,3 +82,39 @@ class EmployeeNumber(models.Model):
 
     def clean(self) -> None:
         self.number = (self.number or "").strip()
+
+
+class PersonSettings(models.Model):
+    """What a person chooses for themselves: the language of the e-mails Styrkort sends them
+    (empty: their organisation's) and whether they receive reporting reminders."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="styrkort_settings",
+        verbose_name=_("person"),
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the organisation's language."),
+    )
+    reminders = models.BooleanField(
+        _("reminders by e-mail"),
+        default=True,
+        help_text=_(
+            "Before a reporting deadline and when it has passed, if your part is not reported; "
+            "and, for planners, when every part of a plan is ready."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("personal settings")
+        verbose_name_plural = _("personal settings")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from planning.models.organisations import FollowUpScheme, Organisation, year_validators
@@ -50,6 +51,12 @@ class FollowUpPeriod(models.Model):
     kind = models.CharField(_("period"), max_length=2, choices=Kind)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    reporting_deadline = models.DateField(
+        _("reporting deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day for unit managers to report the period."),
+    )
     is_open = models.BooleanField(
         _("open for reporting"),
         default=False,
@@ -67,6 +74,11 @@ class FollowUpPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")), name="period_dates_in_order"
             ),
+            models.CheckConstraint(
+                condition=Q(reporting_deadline__isnull=True)
+                | Q(reporting_deadline__gte=models.F("starts_on")),
+                name="period_deadline_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +88,10 @@ class FollowUpPeriod(models.Model):
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = _("The period must end after it starts.")
+        if self.reporting_deadline and self.starts_on and self.reporting_deadline < self.starts_on:
+            errors["reporting_deadline"] = _(
+                "The reporting deadline cannot be before the period starts (%(start)s)."
+            ) % {"start": date_format(self.starts_on, "SHORT_DATE_FORMAT")}
         if self.year and self.starts_on and self.starts_on.year != self.year:
             errors["starts_on"] = _("The period must start in its own year.")
         if self.kind and self.organisation_id:

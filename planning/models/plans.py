@@ -26,6 +26,7 @@ class Plan(Versioned):
         OPERATIONAL_PLAN = "operational_plan", _("Operational plan")
         ACTION_PLAN = "action_plan", _("Action plan")
         ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+        PLANNING_PROGRAMME = "planning_programme", _("Planning programme")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

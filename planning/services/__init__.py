@@ -7,10 +7,15 @@ and records who made the change in the object's history. The modules:
 - `units`: the unit tree (add, rename, move, close); `unit_import`: a tree from a CSV file;
 - `people`: invitations, roles, deactivation;
 - `plans`: plans, their life cycle and locking, the units' ready marks;
+- `decisions`: a plan's decision process, step by step, and the life cycle that follows;
 - `periods`: follow-up periods;
 - `steering`: the organisation's perspectives and its scale for assessing goals.
 """
 
+from planning.services.decisions import (
+    decision_step_add,
+    decision_step_delete,
+)
 from planning.services.organisations import (
     SETTINGS_FIELDS,
     organisation_create,
@@ -26,8 +31,14 @@ from planning.services.people import (
     membership_remove,
     person_invite,
     person_set_active,
+    person_settings_save,
 )
-from planning.services.periods import period_set_open, periods_create_year, periods_ensure_year
+from planning.services.periods import (
+    period_set_deadline,
+    period_set_open,
+    periods_create_year,
+    periods_ensure_year,
+)
 from planning.services.plans import (
     LOCKED_STATUSES,
     PLAN_TRANSITIONS,
@@ -60,20 +71,24 @@ __all__ = [
     "UnitImportError",
     "assessment_levels_save",
     "assessment_scale_use",
+    "decision_step_add",
+    "decision_step_delete",
     "employee_number_set",
     "ensure_plan_unlocked",
     "invitation_link",
     "invitation_resend",
     "membership_grant",
     "membership_remove",
-    "perspectives_save",
     "organisation_create",
     "organisation_update",
+    "period_set_deadline",
     "period_set_open",
     "periods_create_year",
     "periods_ensure_year",
     "person_invite",
     "person_set_active",
+    "person_settings_save",
+    "perspectives_save",
     "plan_create",
     "plan_locked_error",
     "plan_set_status",

@@ -22,6 +22,7 @@ SETTINGS_FIELDS = frozenset(
         "comparison_group",
         "follow_up_scheme",
         "relative_share",
+        "reminder_days",
         "logo",
         "level_committee",
         "level_administration",

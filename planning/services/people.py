@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from core.oidc import sso_enabled
 from core.versioning import Actor, save_validated
-from planning.models import AccountEvent, EmployeeNumber, Membership, Organisation, Role, Unit
+from planning.models import (
+    AccountEvent,
+    EmployeeNumber,
+    Membership,
+    Organisation,
+    PersonSettings,
+    Role,
+    Unit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -252,3 +260,13 @@ def person_set_active(*, user, organisation: Organisation, active: bool, actor: 
     )
     user.is_active = active
     return stored
+
+
+@transaction.atomic
+def person_settings_save(*, user, language: str, reminders: bool, actor: Actor) -> PersonSettings:
+    """A person's own choices: the language of their e-mails (empty: the organisation's) and
+    whether they receive reporting reminders."""
+    found = PersonSettings.objects.select_for_update().filter(user=user).first()
+    found = found or PersonSettings(user=user)
+    found.language, found.reminders = language, reminders
+    return save_validated(found, actor=actor)

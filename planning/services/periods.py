@@ -1,4 +1,7 @@
-"""Writes for follow-up periods: a year's periods by the organisation's scheme, open and close."""
+"""Writes for follow-up periods: a year's periods by the organisation's scheme, open and close,
+the reporting deadline."""
+
+import datetime
 
 from django.db import transaction
 
@@ -52,3 +55,14 @@ def periods_create_year(
     before = FollowUpPeriod.objects.filter(organisation=organisation, year=year).count()
     periods = periods_ensure_year(organisation=organisation, year=year, actor=actor)
     return periods, len(periods) - before
+
+
+@transaction.atomic
+def period_set_deadline(
+    *, period: FollowUpPeriod, deadline: datetime.date | None, actor: Actor
+) -> FollowUpPeriod:
+    """Set (or clear) the last day for unit managers to report the period; reminders are sent
+    before it and after it (`reports.reminders`). A deadline before the period starts is
+    refused."""
+    period.reporting_deadline = deadline
+    return save_validated(period, actor=actor)

@@ -1,14 +1,19 @@
-"""Setting a password from an invitation's one-time link (Django's password reset machinery,
-our pages). The password reset pages themselves are Django's views with our templates and
-forms (see `config.urls`)."""
+"""A person's own pages: setting a password from an invitation's one-time link (Django's
+password reset machinery, our pages) and their settings. The password reset pages themselves
+are Django's views with our templates and forms (see `config.urls`)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from core.oidc import sso_enabled
-from planning.forms import StyledSetPasswordForm
+from planning.forms import PersonSettingsForm, StyledSetPasswordForm
+from planning.models import PersonSettings
+from planning.services import person_settings_save
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
@@ -40,3 +45,20 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
 
 invitation_accept = InvitationAcceptView.as_view()
+
+
+@login_required
+def my_settings(request: HttpRequest) -> HttpResponse:
+    """The person's own settings: the language of their e-mails and their reminders."""
+    current = PersonSettings.objects.filter(user=request.user).first()
+    form = PersonSettingsForm(request.POST or None, instance=current or PersonSettings())
+    if request.method == "POST" and form.is_valid():
+        person_settings_save(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            reminders=form.cleaned_data["reminders"],
+            actor=request.user,
+        )
+        messages.success(request, _("Your settings were saved."))
+        return redirect("planning:my_settings")
+    return render(request, "planning/my_settings.html", {"form": form})

@@ -1,4 +1,5 @@
-"""The follow-up periods of an organisation: create a year's, open and close them.
+"""The follow-up periods of an organisation: create a year's, open and close them, set their
+reporting deadlines.
 
 Periods are the whole organisation's: only its organisation-wide planners and administrators
 manage them (`can_manage_periods`); anyone else gets a 404.
@@ -13,12 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.views import service_message
-from planning.forms import PeriodOpenForm, PeriodYearForm
+from planning.forms import PeriodDeadlineForm, PeriodOpenForm, PeriodYearForm
 from planning.models import FollowUpPeriod, Organisation
 from planning.permissions import can_manage_periods, require
 from planning.selectors import (
@@ -28,7 +30,7 @@ from planning.selectors import (
     periods_of,
     scope_for,
 )
-from planning.services import period_set_open, periods_create_year
+from planning.services import period_set_deadline, period_set_open, periods_create_year
 
 
 def managed_organisation(request: HttpRequest, scope: Scope, pk: Any) -> Organisation:
@@ -130,4 +132,35 @@ def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("%(period)s is closed for reporting.") % {"period": label}
                 )
+    return redirect(period_list_url(period.organisation, period.year))
+
+
+@login_required
+@require_POST
+def period_deadline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or clear the period's reporting deadline."""
+    scope = scope_for(request.user)
+    period = get_object_or_404(FollowUpPeriod.objects.select_related("organisation"), pk=pk)
+    require(can_manage_periods(scope, period.organisation))
+    form = PeriodDeadlineForm(request.POST)
+    label = f"{period.get_kind_display()} {period.year}"
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("%(period)s: write the deadline as a date, e.g. 2023-09-15.") % {"period": label},
+        )
+    else:
+        deadline = form.cleaned_data["deadline"]
+        try:
+            period_set_deadline(period=period, deadline=deadline, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, f"{label}: {service_message(error)}")
+        else:
+            messages.success(
+                request,
+                _("%(period)s: the reporting deadline is %(deadline)s.")
+                % {"period": label, "deadline": date_format(deadline, "SHORT_DATE_FORMAT")}
+                if deadline
+                else _("%(period)s has no reporting deadline.") % {"period": label},
+            )
     return redirect(period_list_url(period.organisation, period.year))

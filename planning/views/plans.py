@@ -21,18 +21,20 @@ from django_tables2 import RequestConfig
 from core.versioning import EditConflict
 from core.views import add_service_errors, save_edit, service_message
 from planning.filters import PlanFilter
-from planning.forms import PlanForm, PlanStatusForm
+from planning.forms import DecisionStepForm, PlanForm, PlanStatusForm
 from planning.models import Organisation, Plan
 from planning.permissions import can_edit_plan, can_manage_periods, require
 from planning.selectors import (
     Scope,
     contributing_plans,
+    decision_process,
     editor_organisation_ids,
     organisations_editable_by,
     organisations_managed_by,
     plan_owners,
     plans_visible_to,
     scope_for,
+    undecided_owners,
     units_editable_by,
 )
 from planning.services import (
@@ -154,13 +156,14 @@ def transitions_for(plan: Plan) -> list[dict[str, str]]:
     ]
 
 
-@login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A plan's facts, every organisation that owns it, its life cycle, the way to its goals,
-    measures and history, and the plans that contribute to it (across organisations, those
-    the user may read)."""
-    plan, scope = plan_in_scope(request, pk)
+def render_plan_detail(
+    request: HttpRequest, plan: Plan, scope: Scope, step_form: DecisionStepForm | None = None
+) -> HttpResponse:
+    """The plan's page; `step_form` a decision step that was posted and refused."""
     can_edit = can_edit_plan(scope, plan)
+    can_record = can_edit and plan.status != Plan.Status.ARCHIVED
+    if can_record and step_form is None:
+        step_form = DecisionStepForm(plan=plan)
     return render(
         request,
         "planning/plan_detail.html",
@@ -173,8 +176,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owners": plan_owners(plan),
             "contributing": contributing_plans(request.user, plan, scope),
             "today": timezone.localdate(),
+            "steps": decision_process(plan),
+            "waiting_for": undecided_owners(plan) if plan.status != Plan.Status.DECIDED else [],
+            "step_form": step_form if can_record else None,
         },
     )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan's facts, every organisation that owns it, its decision process and life cycle,
+    the way to its goals, measures and history, and the plans that contribute to it (across
+    organisations, those the user may read)."""
+    plan, scope = plan_in_scope(request, pk)
+    return render_plan_detail(request, plan, scope)
 
 
 STATUS_MESSAGES = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from indicators.colour import Bands, Colour
+from planning.selectors import StepLine
 
 
 class Change:
@@ -339,6 +340,8 @@ class Report:
     generated_text: str = ""
     # The goals by the organisation's perspectives (empty when no goal has one).
     perspective_groups: tuple[PerspectiveGroup, ...] = ()
+    # The plan's decision process, step by step (`planning.selectors.StepLine`).
+    decision_steps: tuple[StepLine, ...] = ()
 
     @property
     def missing_units(self) -> list[UnitReadiness]:

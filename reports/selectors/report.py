@@ -32,7 +32,7 @@ from planning.models import (
     Unit,
     assessment_levels,
 )
-from planning.selectors import descendants_by_unit, plan_owner_units
+from planning.selectors import decision_process, descendants_by_unit, plan_owner_units
 from reports.selectors.data import (
     ActivityRow,
     ColourCount,
@@ -298,9 +298,9 @@ ACTIVITY_RELATED = ("sub_goal", "responsible_user", "reporting_user", "reporting
 
 
 def _goals(plan: Plan) -> QuerySet:
-    indicators = Indicator.objects.select_related(
-        *predecessor_path(), *INDICATOR_RELATED
-    ).order_by("position", "id")
+    indicators = Indicator.objects.select_related(*predecessor_path(), *INDICATOR_RELATED).order_by(
+        "position", "id"
+    )
     activities = Activity.objects.select_related(*ACTIVITY_RELATED).order_by("position", "id")
     return (
         plan.goals.order_by("number")
@@ -387,6 +387,7 @@ def follow_up_report(
         plan_years=plan.period_label,
         plan_decided_by=plan.decided_by,
         plan_decision=decision_text(plan.decision_date, plan.decision_paragraph),
+        decision_steps=tuple(decision_process(plan)),
         registration_number=plan.registration_number,
         period_id=period.pk,
         period_kind=period.kind,
