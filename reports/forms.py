@@ -7,11 +7,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus, GoalFollowUp
-from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator
+from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator, Measurement, Result
 from planning.models import FollowUpPeriod
 from reports.selectors.display import month_in_sentence
 
@@ -123,10 +124,17 @@ class ActivityStatusForm(StyledForm):
 class MeasurementForm(StyledForm):
     """An indicator's value in a period for the whole plan, with a comment and its source.
 
-    An empty value records that the figure is missing (say why in the comment).
+    An empty value records that the figure is missing (say why in the comment). An indicator
+    followed up in words takes a result (fulfilled, partly...) instead; which of the two a kind
+    takes is the model's rule (`Measurement.clean`), whose messages name the field.
     """
 
     value = LocalizedDecimalField(label=_("Value"), required=False)
+    result = forms.ChoiceField(
+        label=capfirst(Measurement._meta.get_field("result").verbose_name),
+        choices=[("", "–"), *Result.choices],
+        required=False,
+    )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -147,7 +155,7 @@ class MeasurementForm(StyledForm):
         **kwargs,
     ):
         self.key = f"{period.pk}-{indicator.pk}"
-        self.indicator = indicator
+        self.indicator, self.period = indicator, period
         kwargs.setdefault("auto_id", f"indicator-{self.key}-%s")
         super().__init__(*args, **kwargs)
         self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.unit_text}
@@ -175,6 +183,22 @@ class MeasurementForm(StyledForm):
                 }
             )
         _focus_first_error(self)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        written = Measurement(
+            indicator=self.indicator,
+            period=self.period,
+            value=cleaned.get("value"),
+            result=cleaned.get("result") or "",
+        )
+        try:
+            written.clean()
+        except ValidationError as error:
+            for name in ("value", "result"):
+                for message in error.message_dict.get(name, []):
+                    self.add_error(name, message)
+        return cleaned
 
 
 class BandPreviewForm(forms.Form):

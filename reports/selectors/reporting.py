@@ -32,12 +32,13 @@ from django.db.models import Q
 from django.http import Http404
 
 from goals.models import Activity, ActivityStatus, Goal
-from indicators.colour import Colour
+from indicators.colour import NO_BASIS, Basis, Colour, TargetKind
 from indicators.models import Gender, Indicator, Measurement
 from planning.models import FollowUpPeriod, Plan, Role, Unit
 from planning.permissions import REPORTERS, can_report
 from planning.selectors import Scope, plans_visible_to
 from reports.selectors.display import Band, band_of, person_name, target_label, value_text
+from reports.selectors.values import basis_for, load_values, predecessor_path
 
 
 @dataclass
@@ -94,6 +95,8 @@ class IndicatorRow:
     conflict: dict | None = None
     notice: str = ""
     saved: bool = False
+    # What a change or gap target compares the value with (`comparison_bases`).
+    basis: Basis = NO_BASIS
 
     @property
     def key(self) -> str:
@@ -113,7 +116,8 @@ class IndicatorRow:
 
     @property
     def band(self) -> Band:
-        return band_of(self.indicator, self.measurement.value if self.measurement else None)
+        value = self.measurement.value if self.measurement else None
+        return band_of(self.indicator, value, self.basis)
 
     @property
     def value_text(self) -> str:
@@ -127,7 +131,31 @@ class IndicatorRow:
     @property
     def bands(self) -> list[Band]:
         """Every band of the indicator, green first, for the legend beside the input."""
-        return [Band(colour, text) for colour, text in self.indicator.band_texts().items()]
+        texts = self.indicator.band_texts(self.basis)
+        return [Band(colour, text) for colour, text in texts.items()]
+
+
+# The indicators a row needs with it: its target's baseline, its organisation (the comparison
+# group) and its predecessors (the baseline they measured).
+ROW_INDICATOR_RELATED = ("baseline_period", "goal__plan__organisation", *predecessor_path())
+
+
+def comparison_bases(period: FollowUpPeriod, indicators) -> dict[int, Basis]:
+    """What the values of the change and gap targets among `indicators` are compared with in
+    the period (the baseline, the reference), as the report compares them
+    (`reports.selectors.values.basis_for`). Two queries; none without such a target."""
+    comparing = [
+        indicator
+        for indicator in indicators
+        if indicator.kind in (TargetKind.CHANGE, TargetKind.GAP)
+    ]
+    if not comparing:
+        return {}
+    values = load_values(period, comparing)
+    return {
+        indicator.pk: basis_for(values, indicator, values.measurements(indicator), period.year)
+        for indicator in comparing
+    }
 
 
 @dataclass
@@ -573,7 +601,8 @@ def _page_blocks(
             activity_id__in=activity_ids, period=period
         ).select_related("reported_by")
     }
-    indicators = Indicator.objects.in_bulk(indicator_ids)
+    indicators = Indicator.objects.select_related(*ROW_INDICATOR_RELATED).in_bulk(indicator_ids)
+    bases = comparison_bases(period, indicators.values())
     behalf_units = {unit.pk for unit in block.behalf.values() if unit is not None}
     measurements = {
         (measurement.indicator_id, measurement.unit_id): measurement
@@ -614,6 +643,7 @@ def _page_blocks(
                     measurement=measurements.get((row.pk, unit.pk if unit else None)),
                     can_write=True,
                     unit=unit,
+                    basis=bases.get(row.pk, NO_BASIS),
                 )
             )
     return plans
@@ -672,7 +702,7 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
 def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) -> IndicatorRow:
     """One indicator's row for the period, if the user reports the plan's values; else 404."""
     indicator = (
-        Indicator.objects.select_related("goal__plan__organisation", "goal__plan__owner_unit")
+        Indicator.objects.select_related(*ROW_INDICATOR_RELATED, "goal__plan__owner_unit")
         .filter(pk=indicator_id)
         .first()
     )
@@ -697,6 +727,7 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
         measurement=measurement,
         can_write=True,
         unit=unit,
+        basis=comparison_bases(period, [indicator]).get(indicator.pk, NO_BASIS),
     )
 
 

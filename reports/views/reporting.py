@@ -13,6 +13,7 @@ being posted.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -160,6 +161,7 @@ def _measurement_form(row: IndicatorRow) -> MeasurementForm:
             "value": input_value(
                 measurement.value if measurement else None, row.indicator.decimals
             ),
+            "result": measurement.result if measurement else "",
             "comment": measurement.comment if measurement else "",
             "source": measurement.source if measurement else "",
             "expected_version": row.version,
@@ -283,12 +285,13 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
         )
         for row in rows:
             if row.key == override.key:
-                row.form, row.fields, row.conflict, row.notice = (
+                row.form, row.conflict, row.notice = (
                     override.form,
-                    override.fields,
                     override.conflict,
                     override.notice,
                 )
+                if isinstance(override, ActivityRow):
+                    row.fields = override.fields
     return render(
         request,
         PAGE,
@@ -437,6 +440,7 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
             period=row.period,
             unit=row.unit,  # None: the plan's value; else the reporter's own unit's
             value=form.cleaned_data["value"],
+            result=form.cleaned_data["result"],
             comment=form.cleaned_data["comment"].strip(),
             source=form.cleaned_data["source"].strip(),
             expected_version=form.cleaned_data["expected_version"],
@@ -465,7 +469,7 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
             "who": _person(current.entered_by if current else None),
             "when": _when(current.entered_at) if current else "",
             "theirs": theirs,
-            "band": band_of(row.indicator, current.value) if current else None,
+            "band": band_of(row.indicator, current.value, row.basis) if current else None,
             "comment": current.comment if current else "",
         }
         data = request.POST.copy()
@@ -502,7 +506,10 @@ def band_preview(request: HttpRequest, indicator_id: int) -> HttpResponse:
     if form.is_valid():
         context["band"] = band_of(indicator, form.cleaned_data["value"])
     else:
+        # Only bands have a green bound; a kind without one is shown a number of its own.
+        bounds = (indicator.green_bound, indicator.target_value)
+        example = next((bound for bound in bounds if bound is not None), Decimal("6.4"))
         context["band_error"] = _("Write a number, for example %(example)s.") % {
-            "example": format_value(indicator.green_bound, indicator.decimals)
+            "example": format_value(example, indicator.decimals)
         }
     return render(request, f"{PAGE}#band", context)

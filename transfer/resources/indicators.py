@@ -83,6 +83,28 @@ REFERENCE_WORDS = {
     "entered": ReferenceKind.ENTERED,
 }
 TEXT_FIELDS = frozenset({"reference_kind", "reference_label"})
+# How often a measure is taken, as plans write it besides the choices' labels.
+FREQUENCY_WORDS = {
+    "årligen": Indicator.Frequency.YEARLY,
+    "årlig": Indicator.Frequency.YEARLY,
+    "årleg": Indicator.Frequency.YEARLY,
+    "varje år": Indicator.Frequency.YEARLY,
+    "hvert år": Indicator.Frequency.YEARLY,
+    "kvart år": Indicator.Frequency.YEARLY,
+    "per år": Indicator.Frequency.YEARLY,
+    "yearly": Indicator.Frequency.YEARLY,
+    "annually": Indicator.Frequency.YEARLY,
+    "annual": Indicator.Frequency.YEARLY,
+    "vartannat år": Indicator.Frequency.EVERY_SECOND_YEAR,
+    "annethvert år": Indicator.Frequency.EVERY_SECOND_YEAR,
+    "kvart andre år": Indicator.Frequency.EVERY_SECOND_YEAR,
+    "vart tredje år": Indicator.Frequency.EVERY_THIRD_YEAR,
+    "hvert tredje år": Indicator.Frequency.EVERY_THIRD_YEAR,
+    "kvart tredje år": Indicator.Frequency.EVERY_THIRD_YEAR,
+    "månadsvis": Indicator.Frequency.MONTHLY,
+    "månedlig": Indicator.Frequency.MONTHLY,
+    "månadleg": Indicator.Frequency.MONTHLY,
+}
 DIRECTION_WORDS = {
         "högre": DirectionChoice.HIGHER,
         "högre är bättre": DirectionChoice.HIGHER,
@@ -177,7 +199,9 @@ class IndicatorResource(PlanResource):
     frequency = Field(
         attribute="frequency",
         column_name="frequency",
-        widget=ChoiceWidget(Indicator.Frequency, default=Indicator.Frequency.EVERY_PERIOD),
+        widget=ChoiceWidget(
+            Indicator.Frequency, default=Indicator.Frequency.EVERY_PERIOD, aliases=FREQUENCY_WORDS
+        ),
     )
     scale_max = Field(attribute="scale_max", column_name="scale_max", widget=NumberWidget())
     target_kind = Field(column_name="target_kind", dehydrate_method="dehydrate_target_kind")
@@ -686,6 +710,8 @@ class MeasurementResource(PeriodRecordResource):
         self.fields["period"].widget.bind(self)
         self.result_widget = ChoiceWidget(Result, default="", aliases=RESULT_WORDS)
         self.result_widget.bind(self)
+        # The rows whose result is written in the value's column: its problems are that cell's.
+        self.results_in_value: set[int] = set()
 
     def get_queryset(self) -> QuerySet[Measurement]:
         return (
@@ -736,6 +762,7 @@ class MeasurementResource(PeriodRecordResource):
                         % {"value": written, "result": cell_text(row.get("result"))}
                     )
                 result = said
+                self.results_in_value.add(self._current_row)
             else:
                 try:
                     value = self._value(written, indicator)
@@ -744,6 +771,19 @@ class MeasurementResource(PeriodRecordResource):
         instance.value, instance.result = value, result
         if errors:
             raise ValidationError(errors)
+
+    def save_instance(self, instance: Measurement, is_create: bool, row: dict, **kwargs) -> None:
+        """Saved through the model's checks; what they say of a result written in the value's
+        column is said of that column, the cell the person wrote."""
+        try:
+            super().save_instance(instance, is_create, row, **kwargs)
+        except ValidationError as error:
+            moved = self._current_row in self.results_in_value and "result" in getattr(
+                error, "error_dict", {}
+            )
+            if moved:
+                error.error_dict.setdefault("value", []).extend(error.error_dict.pop("result"))
+            raise
 
     def _value(self, written: str, indicator: Indicator | None) -> Decimal | None:
         """A number as written, with the indicator's unit after it or none."""

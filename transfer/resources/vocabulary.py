@@ -68,14 +68,30 @@ KINDS = (GOALS, SUB_GOALS, INDICATORS, ACTIVITIES, ACTIVITY_STATUSES, MEASUREMEN
 SHEETS = {
     GOALS: Words("Mål", "Mål", "Mål", "Goals"),
     SUB_GOALS: Words("Delmål", "Delmål", "Delmål", "Sub-goals", ("måluppfyllelse",)),
-    INDICATORS: Words("Indikatorer", "Indikatorer", "Indikatorar", "Indicators", ("mått",)),
+    INDICATORS: Words(
+        "Indikatorer",
+        "Indikatorer",
+        "Indikatorar",
+        "Indicators",
+        ("mått", "nyckeltal", "nøkkeltall", "nøkkeltal", "kpis", "key figures"),
+    ),
     ACTIVITIES: Words(
-        "Aktiviteter", "Aktiviteter", "Aktivitetar", "Activities", ("åtgärder", "tiltak")
+        "Aktiviteter",
+        "Aktiviteter",
+        "Aktivitetar",
+        "Activities",
+        ("åtgärder", "tiltak", "actions", "measures"),
     ),
     ACTIVITY_STATUSES: Words(
         "Aktivitetsstatus", "Aktivitetsstatus", "Aktivitetsstatus", "Activity status"
     ),
-    MEASUREMENTS: Words("Mätvärden", "Måleverdier", "Måleverdiar", "Measurements", ("värden",)),
+    MEASUREMENTS: Words(
+        "Mätvärden",
+        "Måleverdier",
+        "Måleverdiar",
+        "Measurements",
+        ("värden", "utfall", "resultat", "results", "outcomes"),
+    ),
 }
 
 # --- Columns --------------------------------------------------------------------------------------
@@ -106,7 +122,13 @@ COLUMNS = {
     "scope": Words("Omfattning", "Omfang", "Omfang", "Scope"),
     "goal_number": Words("Mål nr", "Mål nr", "Mål nr", "Goal no.", ("målnr", "mål nummer")),
     "subgoal": Words("Delmål", "Delmål", "Delmål", "Sub-goal", ("måluppfyllelse",)),
-    "indicator": Words("Indikator", "Indikator", "Indikator", "Indicator", ("mått", "nyckeltal")),
+    "indicator": Words(
+        "Indikator",
+        "Indikator",
+        "Indikator",
+        "Indicator",
+        ("mått", "nyckeltal", "nøkkeltall", "nøkkeltal", "kpi", "key figure"),
+    ),
     "definition": Words("Definition", "Definisjon", "Definisjon", "Definition"),
     "measure_unit": Words("Måttenhet", "Måleenhet", "Måleeining", "Unit of measure"),
     "unit_label": Words(
@@ -122,7 +144,11 @@ COLUMNS = {
         "Skalans maxvärde", "Skalaens maksimum", "Skalaen sitt maksimum", "Scale maximum"
     ),
     "target_value": Words(
-        "Målvärde", "Målverdi", "Målverdi", "Target value", ("målnivå", "målnivå/målvärde")
+        "Målvärde",
+        "Målverdi",
+        "Målverdi",
+        "Target value",
+        ("målnivå", "målnivå/målvärde", "måltall", "måltal", "target", "target level"),
     ),
     "target_text": Words(
         "Målvärde som skrivet", "Målverdi som skrevet", "Målverdi som skrive", "Target as written"
@@ -160,12 +186,18 @@ COLUMNS = {
         "Referensens namn", "Referansens navn", "Namnet på referansen", "Reference name"
     ),
     "activity": Words(
-        "Aktivitet", "Aktivitet", "Aktivitet", "Activity", ("åtgärd", "tiltak", "aktivitet/åtgärd")
+        "Aktivitet",
+        "Aktivitet",
+        "Aktivitet",
+        "Activity",
+        ("åtgärd", "tiltak", "aktivitet/åtgärd", "action", "measure"),
     ),
     "activity_number": Words(
         "Aktivitet nr", "Aktivitet nr", "Aktivitet nr", "Activity no.", ("åtgärd nr", "tiltak nr")
     ),
-    "responsible_role": Words("Ansvarig", "Ansvarlig", "Ansvarleg", "Responsible"),
+    "responsible_role": Words(
+        "Ansvarig", "Ansvarlig", "Ansvarleg", "Responsible", ("ansvar", "responsibility")
+    ),
     "responsible_unit": Words(
         "Ansvarig enhet", "Ansvarlig enhet", "Ansvarleg eining", "Responsible unit"
     ),
@@ -188,7 +220,13 @@ COLUMNS = {
     "status": Words("Status", "Status", "Status", "Status"),
     "comment": Words("Kommentar", "Kommentar", "Kommentar", "Comment"),
     "gender": Words("Kön", "Kjønn", "Kjønn", "Gender"),
-    "value": Words("Värde", "Verdi", "Verdi", "Value", ("utfall", "resultat", "utfall/resultat")),
+    "value": Words(
+        "Värde",
+        "Verdi",
+        "Verdi",
+        "Value",
+        ("utfall", "resultat", "utfall/resultat", "result", "outcome", "actual"),
+    ),
     "result": Words(
         "Bedömt resultat",
         "Vurdert resultat",
