@@ -5,8 +5,11 @@
 The variables are in the README's configuration table. A command-line option wins over this
 file (`--bind 127.0.0.1:8001`).
 
-- GUNICORN_WORKERS: processes; default 2 x cores + 1 (5 on two cores), gunicorn's own advice for
-  a server that spends part of each request waiting for the database.
+- GUNICORN_WORKERS: processes; default 2 x cores (4 on two cores). A page costs tens of
+  milliseconds of CPU and a few of waiting for PostgreSQL, and long work (PDFs, large imports
+  and exports) runs in the background worker: two processes a core keep the cores busy while
+  one waits, and more only queue for the same cores, each with its memory (130 MiB) and its
+  database connection (bench/README.md: 50 simulated users on 4 workers of a 2-core machine).
 - GUNICORN_THREADS: threads per process; default 1 (plain sync workers). More than one runs
   gthread workers: more requests at once in the same memory, each thread with its own database
   connection, so workers x threads x app servers must stay below PostgreSQL's max_connections.
@@ -27,12 +30,12 @@ from config.env import env_int, env_list, env_str
 
 
 def default_workers() -> int:
-    """2 x the cores this process may use + 1."""
+    """2 x the cores this process may use."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    return 2 * cores + 1
+    return 2 * cores
 
 
 wsgi_app = "config.wsgi:application"

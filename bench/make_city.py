@@ -281,6 +281,7 @@ class Shape:
 class City:
     def __init__(self, scale: float, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.kind_rng = random.Random(seed + 1_000_003)  # kinds added later, the rest unchanged
         self.shape = Shape.at(scale)
         self.counts: dict[str, int] = defaultdict(int)
         self.history_rows = 0
@@ -697,10 +698,10 @@ class City:
         if wide and reusable and goal.plan_item.level in ("operational", "activity"):
             reuses = rng.choice(reusable)
             template = reuses.template
+        rng.random()  # was a sub-goal in words: drawn still, so the seed gives the same city
         indicator = Indicator(
             goal=goal, position=position,
             scope="municipality_wide" if wide else "operation_specific",
-            subgoal=f"Delmål {goal.number}.{position % 4 + 1}" if rng.random() < 0.5 else "",
             name=template.name if rng.random() < 0.6
             else f"{template.name} – {rng.choice(UNIT_WORDS).lower()}",
             definition="Andel av samtliga svarande, enligt källans definition."
@@ -716,6 +717,9 @@ class City:
             open_data={"kolada": {"kpi": template.kpi}}
             if template.kpi and rng.random() < 0.35 else {},
         )  # fmt: skip
+        if self.kind_rng.random() < 0.03 and not reuses:  # only followed: charted, no colour
+            indicator.target_kind = "monitor"
+            indicator.target_value = indicator.green_bound = indicator.red_bound = None
         indicator.template = template
         return indicator
 

@@ -1,7 +1,8 @@
 """Every page that matters, timed through gunicorn against a database holding the large city.
 
     DATABASE_URL=postgres://.../city .venv/bin/python bench/run_all.py [--repeat 5]
-        [--out bench/results/NAME.json] [--locust-seconds 60] [--organisation-report]
+        [--out bench/results/NAME.json] [--locust-seconds 60] [--no-organisation-report]
+        [--no-exports] [--import-rows 10000]
 
 The database must hold the city of `bench/make_city.py`. The script starts gunicorn on a free
 port of 127.0.0.1 (with gunicorn.conf.py, as production does: GUNICORN_WORKERS, CONN_MAX_AGE...
@@ -9,20 +10,28 @@ come from the environment), logs each person in (a session in the database, as a
 and measures:
 
 - each page as the right person: the unit manager's reporting page (the manager of the largest
-  operational plan, thousands of rows), every role's start page, the plan page (this year's
-  largest decided plan and next year's draft), the committee's overview and the report (HTML)
-  of that plan for the last closed period, a status change and a value entry (htmx posts on the
-  reporting page, in the open period), the plan's change history, and the plan's Excel and CSV
-  export: the response time on 127.0.0.1 (median of `--repeat` runs, the pages interleaved so
-  a busy machine slows them alike), the size of the answer, and the number of queries (the same
-  request once more in this process, counted);
-- each page's floor: the rows it shows, fetched with plain queries (`values_list` by their ids,
-  or a bare UPDATE and history INSERT for a change), median of `--repeat`; the ratio page/floor
-  is how much the page costs beyond reading its data;
+  operational plan, thousands of rows: its first page, only what is left, one goal), every
+  role's start page, the plan page (this year's largest decided plan and next year's draft, and
+  the plan's largest goal as it loads into the page), the committee's overview and the report
+  (HTML) of that plan for the last closed period, a status change and a value entry (htmx posts
+  on the reporting page, in the open period), the plan's change history (first and last page),
+  and the plan's Excel and CSV export: the response time on 127.0.0.1 (median of `--repeat`
+  runs, the pages interleaved so a busy machine slows them alike), the size of the answer, and
+  the number of queries (the same request once more in this process, counted);
+- each page's floor: the fixed cost of a request through the same stack (GET /health/ as the
+  same person, through the same gunicorn, middleware, session and user: median of `--repeat`)
+  plus the rows the page shows fetched with plain queries in this process (`values_list` by
+  their ids, or a bare UPDATE and history INSERT for a change; median of `--repeat`); the ratio
+  page/floor is how much the page costs beyond answering at all and reading its data (the ratio
+  to the plain queries alone is kept too, `ratio_to_queries_alone`);
 - the PDF of the largest plan (too large for a request: made by a `manage.py db_worker`
   started here, as a person asks for it): the time from the request to the finished PDF, its
-  pages, and the worker's peak memory (VmHWM); `--organisation-report` does the same for the
-  whole organisation's report (long);
+  pages, the worker's peak memory (VmHWM) and how the job's progress moved (the longest time
+  it stood still); the same for the whole organisation's report (long; not with
+  `--no-organisation-report`);
+- bench/export_bench.py (the largest plan's export up to 100,000 rows) and
+  bench/import_measurements.py (`--import-rows` values into this database), not with
+  `--no-exports`;
 - with `--locust-seconds` > 0 (default 60), bench/locustfile.py: 50 simulated users with think
   time, headless, for that long: median and 99th percentile response times and errors.
 
@@ -35,6 +44,7 @@ import argparse
 import csv
 import datetime
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -252,38 +262,67 @@ def report_floor(plan, period) -> Callable[[], int]:
 
 
 INDICATOR_FIELDS = (
-    "id", "goal_id", "position", "name", "subgoal", "unit", "unit_label", "decimals",
-    "direction", "green_bound", "green_bound_inclusive", "red_bound", "red_bound_inclusive",
-    "target_value", "target_text", "source",
+    "id", "goal_id", "position", "name", "sub_goal_id", "target_kind", "unit", "unit_label",
+    "decimals", "direction", "green_bound", "green_bound_inclusive", "red_bound",
+    "red_bound_inclusive", "target_value", "target_text", "source",
 )  # fmt: skip
 
 
-def structure_floor(plan) -> Callable[[], int]:
-    """The plan page: its goals, indicators and activities."""
-    from goals.models import Activity, Goal
+def _items_floor(goal_ids) -> int:
+    """The indicators and activities of these goals, as the plan page shows them."""
+    from goals.models import Activity
     from indicators.models import Indicator
 
+    return fetch(Indicator.objects.filter(goal_id__in=goal_ids), *INDICATOR_FIELDS) + fetch(
+        Activity.objects.filter(goal_id__in=goal_ids),
+        "id", "goal_id", "title", "responsible_role", "unit__name",
+        "responsible_user__first_name", "due_month", "ongoing", "evaluated_t1", "evaluated_t2",
+        "evaluated_year_end",
+    )  # fmt: skip
+
+
+def _goal_heads(plan) -> int:
+    from django.db.models import Count
+
+    from goals.models import Goal
+
+    return fetch(
+        Goal.objects.filter(plan=plan).annotate(
+            n_indicators=Count("indicators", distinct=True),
+            n_activities=Count("activities", distinct=True),
+        ),
+        "id", "number", "title", "contributes_to__title", "n_indicators", "n_activities",
+    )  # fmt: skip
+
+
+def structure_floor(plan) -> Callable[[], int]:
+    """The plan page: its goals with their counts, and the items of the goals it shows in
+    full (the leading goals within the page's row budget, found once by its own selector)."""
+    from authoring.selectors import plan_page_goals
+
+    shown = [goal.pk for goal in plan_page_goals(plan) if not goal.is_lazy]
+
     def floor() -> int:
-        return (
-            fetch(Goal.objects.filter(plan=plan), "id", "number", "title", "contributes_to__title")
-            + fetch(Indicator.objects.filter(goal__plan=plan), *INDICATOR_FIELDS)
-            + fetch(
-                Activity.objects.filter(goal__plan=plan),
-                "id",
-                "goal_id",
-                "title",
-                "responsible_role",
-                "unit__name",
-                "responsible_user__first_name",
-                "due_month",
-                "ongoing",
-                "evaluated_t1",
-                "evaluated_t2",
-                "evaluated_year_end",
-            )
-        )
+        return _goal_heads(plan) + _items_floor(shown)
 
     return floor
+
+
+def whole_structure_floor(plan) -> Callable[[], int]:
+    """The plan's every goal, indicator and activity (what an export starts from)."""
+    from goals.models import Goal
+
+    def floor() -> int:
+        goals = fetch(Goal.objects.filter(plan=plan), "id", "number", "title",
+                      "contributes_to__title")  # fmt: skip
+        return goals + _items_floor(Goal.objects.filter(plan=plan).values("pk"))
+
+    return floor
+
+
+def goal_items_floor(goal_id: int) -> Callable[[], int]:
+    """One goal's items, loaded into the plan page as it comes into view."""
+    return lambda: _items_floor([goal_id])
 
 
 def export_floor(plan) -> Callable[[], int]:
@@ -291,7 +330,7 @@ def export_floor(plan) -> Callable[[], int]:
     from goals.models import ActivityStatus, GoalFollowUp
     from indicators.models import Measurement
 
-    structure = structure_floor(plan)
+    structure = whole_structure_floor(plan)
 
     def floor() -> int:
         return (
@@ -327,26 +366,46 @@ def export_floor(plan) -> Callable[[], int]:
     return floor
 
 
-def reporting_floor(user) -> Callable[[], int]:
-    """The rows of the user's reporting page (found once by the page's own selector, not
-    timed), fetched by their ids."""
+def _index_rows(plans: set[int], periods: list[int]) -> int:
+    """The reporting index's plain values: every row of the plans, by ids, with whether it is
+    reported in the periods (the counts and jump links of the reporting and start pages)."""
     from goals.models import Activity, ActivityStatus, Goal
     from indicators.models import Indicator, Measurement
-    from planning.models import Plan
-    from planning.selectors import scope_for
-    from reports.selectors.reporting import reporting_periods
 
-    blocks = reporting_periods(user, scope_for(user))
-    periods = [block.period.pk for block in blocks]
-    plans = {plan.plan.pk for block in blocks for plan in block.plans}
-    goals = {goal.goal.pk for block in blocks for plan in block.plans for goal in plan.goals}
-    activities = [row.activity.pk for block in blocks for row in block.activity_rows]
-    indicators = [row.indicator.pk for block in blocks for row in block.indicator_rows]
+    return (
+        fetch(Goal.objects.filter(plan_id__in=plans), "id", "plan_id", "number", "title")
+        + fetch(Activity.objects.filter(goal__plan_id__in=plans), "goal_id", "id", "unit_id",
+                "responsible_user_id", "evaluated_t1", "evaluated_t2", "evaluated_year_end")
+        + fetch(Indicator.objects.filter(goal__plan_id__in=plans), "goal_id", "id")
+        + fetch(ActivityStatus.objects.filter(activity__goal__plan_id__in=plans,
+                                              period_id__in=periods),
+                "activity_id", "period_id")
+        + fetch(Measurement.objects.filter(unit=None, indicator__goal__plan_id__in=plans,
+                                           period_id__in=periods, gender="T"),
+                "indicator_id", "period_id", "unit_id")
+    )  # fmt: skip
+
+
+def reporting_floor(user, query: dict | None = None) -> Callable[[], int]:
+    """The reporting page's rows: the index's plain values for every row of the open periods,
+    and the rows of the page shown in full, by their ids (the page found once by the page's
+    own selector, not timed)."""
+    from goals.models import Activity, ActivityStatus
+    from indicators.models import Indicator, Measurement
+    from planning.selectors import scope_for
+    from reports.selectors.reporting import reporting_listing
+
+    query = query or {}
+    listing = reporting_listing(user, scope_for(user), goal_id=query.get("goal"),
+                                unreported=query.get("unreported", False))  # fmt: skip
+    periods = [block.period.pk for block in listing.index]
+    plans = {entry.plan.pk for block in listing.index for entry in block.plans}
+    activities = [row.activity.pk for row in listing.activity_rows]
+    indicators = [row.indicator.pk for row in listing.indicator_rows]
 
     def floor() -> int:
         return (
-            fetch(Plan.objects.filter(pk__in=plans), "id", "name", "owner_unit__name")
-            + fetch(Goal.objects.filter(pk__in=goals), "id", "plan_id", "number", "title")
+            _index_rows(plans, periods)
             + fetch(Activity.objects.filter(pk__in=activities), "id", "goal_id", "title",
                     "responsible_role", "unit__name", "due_month", "ongoing")
             + fetch(ActivityStatus.objects.filter(activity_id__in=activities,
@@ -360,6 +419,17 @@ def reporting_floor(user) -> Callable[[], int]:
         )  # fmt: skip
 
     return floor
+
+
+def index_floor(user) -> Callable[[], int]:
+    """The start page's counts of what is left to report: the reporting index's plain values."""
+    from planning.selectors import scope_for
+    from reports.selectors.reporting import reporting_index
+
+    index = reporting_index(user, scope_for(user))
+    periods = [block.period.pk for block in index]
+    plans = {entry.plan.pk for block in index for entry in block.plans}
+    return lambda: _index_rows(plans, periods)
 
 
 def plans_floor(user) -> Callable[[], int]:
@@ -376,12 +446,35 @@ def plans_floor(user) -> Callable[[], int]:
     return floor
 
 
+def plan_page_goals_first(plan) -> int:
+    """The plan's first goal (the reporting page narrowed to it)."""
+    from goals.models import Goal
+
+    return Goal.objects.filter(plan=plan).order_by("number").values_list("pk", flat=True)[0]
+
+
+def largest_goal(plan) -> int:
+    """The goal of the plan with the most indicators and activities."""
+    from django.db.models import Count
+
+    from goals.models import Goal
+
+    return (
+        Goal.objects.filter(plan=plan)
+        .annotate(rows=Count("indicators", distinct=True) + Count("activities", distinct=True))
+        .order_by("-rows", "number")
+        .values_list("pk", flat=True)[0]
+    )
+
+
 def both(*floors: Callable[[], int]) -> Callable[[], int]:
     return lambda: sum(floor() for floor in floors)
 
 
 def history_floor(plan) -> Callable[[], int]:
-    """The newest 300 history records of each part of the plan's content, with who made them."""
+    """The newest page of history records of each part of the plan's content (more than the
+    page shows: it shows a page of the four together), with who made them."""
+    from authoring.selectors import HISTORY_PAGE_SIZE
     from goals.models import Activity, Goal
     from indicators.models import Indicator
     from planning.models import Plan
@@ -395,8 +488,9 @@ def history_floor(plan) -> Callable[[], int]:
             Indicator.history.filter(goal_id__in=goals),
             Activity.history.filter(goal_id__in=goals),
         ):
-            found += fetch(records.order_by("-history_date")[:300], "history_id", "id",
-                           "history_date", "history_type", "history_user__username")  # fmt: skip
+            newest = records.order_by("-history_date")[:HISTORY_PAGE_SIZE]
+            found += fetch(newest, "history_id", "id", "history_date", "history_type",
+                           "history_user__username")  # fmt: skip
         return found
 
     return floor
@@ -528,7 +622,13 @@ def median_time(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+FIXED = "/health/"  # the fixed cost of a request: HTTP, WSGI, middleware, session and user
+
+
 def measure_pages(pages: list[Page], server: Server, sessions: dict, users: dict, repeat: int):
+    """Each page `repeat` times, interleaved, and each person's request to /health/ (the fixed
+    cost of a request through the same stack, counted into every floor)."""
+    fixed: dict[str, list[float]] = {person: [] for person in sessions}
     for page in pages:  # a first, untimed run of each (templates and caches warmed)
         status, content, seconds = send(page, server, sessions)
         if status >= 400:
@@ -536,6 +636,8 @@ def measure_pages(pages: list[Page], server: Server, sessions: dict, users: dict
         page.result = {"name": page.name, "method": page.method, "url": page.url,
                        "person": page.person, "status": status, "times_s": []}  # fmt: skip
     for round_ in range(repeat):
+        for person, session in sessions.items():
+            fixed[person].append(request(server.port, "GET", FIXED, headers_for(session))[2])
         for page in pages:
             status, content, seconds = send(page, server, sessions)
             page.result["times_s"].append(round(seconds, 4))
@@ -543,13 +645,20 @@ def measure_pages(pages: list[Page], server: Server, sessions: dict, users: dict
             if status >= 400:
                 raise SystemExit(f"{page.name}: answered {status} in round {round_ + 1}")
         print(f"  round {round_ + 1} of {repeat} done", flush=True)
+    request_floor = {person: statistics.median(times) for person, times in fixed.items()}
     for page in pages:
-        page.result["median_s"] = round(statistics.median(page.result["times_s"]), 4)
-        page.result["queries"] = count_queries(page, users[page.person])
+        result = page.result
+        result["median_s"] = round(statistics.median(result["times_s"]), 4)
+        result["queries"] = count_queries(page, users[page.person])
         if page.floor is not None:
-            page.result["floor_rows"] = page.floor()
-            page.result["floor_median_s"] = round(median_time(page.floor, repeat), 5)
-            page.result["ratio"] = round(page.result["median_s"] / page.result["floor_median_s"])
+            result["floor_rows"] = page.floor()
+            queries_s = median_time(page.floor, repeat)
+            result["floor_queries_s"] = round(queries_s, 5)
+            result["floor_request_s"] = round(request_floor[page.person], 5)
+            result["floor_median_s"] = round(queries_s + request_floor[page.person], 5)
+            result["ratio"] = round(result["median_s"] / result["floor_median_s"], 1)
+            result["ratio_to_queries_alone"] = round(result["median_s"] / queries_s)
+    return {person: round(seconds, 5) for person, seconds in request_floor.items()}
 
 
 def send(page: Page, server: Server, sessions: dict):
@@ -597,10 +706,15 @@ def the_pages(city: City) -> list[Page]:
         value = measurement_record(indicator=city.indicator, period=open_, value=70, comment="",
                                    source="", actor=manager)  # fmt: skip
     reporting = reporting_floor(manager)
+    first_goal = plan_page_goals_first(plan)
     return [
         Page("reporting (unit manager)", reverse("reports:reporting"), "unit manager", reporting),
+        Page("reporting: not reported", reverse("reports:reporting") + "?unreported=1",
+             "unit manager", reporting_floor(manager, {"unreported": True})),
+        Page("reporting: one goal", reverse("reports:reporting") + f"?goal={first_goal}",
+             "unit manager", reporting_floor(manager, {"goal": first_goal})),
         Page("start page: unit manager", reverse("home"), "unit manager",
-             both(reporting, plans_floor(manager))),
+             both(index_floor(manager), plans_floor(manager))),
         Page("start page: planner", reverse("home"), "planner",
              plans_floor(city.people["planner"])),
         Page("start page: administrator", reverse("home"), "administrator",
@@ -611,6 +725,10 @@ def the_pages(city: City) -> list[Page]:
              "planner", structure_floor(plan)),
         Page("plan page: draft", reverse("authoring:plan_structure", args=[city.draft.pk]),
              "planner", structure_floor(city.draft)),
+        Page("plan page: largest goal (htmx)",
+             reverse("authoring:plan_fragment", args=[plan.pk])
+             + f"?goal={largest_goal(plan)}&items=1",
+             "planner", goal_items_floor(largest_goal(plan)), htmx=True),
         Page("committee overview", reverse("reports:overview", args=[plan.pk, closed.pk]),
              "committee member", report_floor(plan, closed)),
         Page("report (HTML)", reverse("reports:report", args=[plan.pk, closed.pk]), "planner",
@@ -623,6 +741,9 @@ def the_pages(city: City) -> list[Page]:
              reverse("reports:measurement", args=[open_.pk, city.indicator.pk]),
              "unit manager", change_floor(Measurement, value.pk), "POST", value_data, htmx=True),
         Page("change history", reverse("authoring:plan_history", args=[plan.pk]), "planner",
+             history_floor(plan)),
+        Page("change history: last page",
+             reverse("authoring:plan_history", args=[plan.pk]) + "?page=999999", "planner",
              history_floor(plan)),
         Page("export: Excel", reverse("transfer:plan_export_xlsx", args=[plan.pk]), "planner",
              export_floor(plan)),
@@ -667,12 +788,20 @@ def background_report(server: Server, environment: dict, session: str, url: str,
             raise SystemExit(f"asking for the report at {url} answered {status}")
         job = None
         deadline = time.monotonic() + timeout
+        progress: list[tuple[float, int, int]] = []  # (seconds, percent, pages) at each change
+        peak = 0.0
         while time.monotonic() < deadline:
             job = ReportJob.objects.filter(pk__gt=last).order_by("-pk").first()
+            now = time.perf_counter() - started
+            if job is not None and (
+                not progress or progress[-1][1:] != (job.progress, job.pages or 0)
+            ):
+                progress.append((round(now, 1), job.progress, job.pages or 0))  # fmt: skip
             if job is not None and job.is_finished:
                 break
             if worker.poll() is not None:
                 raise SystemExit(f"The worker stopped:\n{log.read_text()[-3000:]}")
+            peak = max(peak, peak_memory(worker.pid)["peak_mib"] or 0)
             time.sleep(0.2)
         seconds = time.perf_counter() - started
         memory = peak_memory(worker.pid)
@@ -689,6 +818,7 @@ def background_report(server: Server, environment: dict, session: str, url: str,
             "rendering_s": round((job.finished_at - job.started_at).total_seconds(), 2),
             "worker_idle_mib": before["resident_mib"],
             "worker_peak_mib": memory["peak_mib"],
+            **progress_summary(progress, job),
         }
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -696,6 +826,28 @@ def background_report(server: Server, environment: dict, session: str, url: str,
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
+
+
+def progress_summary(progress: list[tuple[float, int, int]], job) -> dict:
+    """How the job's page moved: the longest time its percent stood still, and the longest
+    time neither the percent nor the count of pages laid out moved, while the job ran; its
+    changes (seconds from the request, percent, pages laid out)."""
+    started = next((at for at, value, _pages in progress if value > 0), 0.0)
+
+    def longest(times: list[float]) -> float | None:
+        stills = [b - a for a, b in itertools.pairwise(times)]
+        return round(max(stills), 1) if stills else None
+
+    percents = [at for number, (at, value, _pages) in enumerate(progress)
+                if at >= started and (number == 0 or progress[number - 1][1] != value)]  # fmt: skip
+    return {
+        "progress_changes": len(progress),
+        "progress_longest_still_s": longest(percents),
+        "progress_or_pages_longest_still_s": longest(
+            [at for at, _value, _pages in progress if at >= started]
+        ),
+        "progress": progress if len(progress) <= 400 else progress[:: len(progress) // 400 + 1],
+    }
 
 
 # --- Simulated users --------------------------------------------------------------------------
@@ -814,6 +966,27 @@ def run_locust(server: Server, city: City, users: int, seconds: int, work: Path,
     }
 
 
+def exports_and_import(work: Path, import_rows: int) -> dict:
+    """bench/export_bench.py (the largest plan's export up to 100,000 rows) and
+    bench/import_measurements.py (an import into PostgreSQL), each in a process of its own."""
+    found = {}
+    for name, script, arguments in (
+        ("exports", "export_bench.py", []),
+        ("import", "import_measurements.py", ["--rows", str(import_rows)]),
+    ):
+        print(f"\n{script} {' '.join(arguments)}...", flush=True)
+        out = work / f"{name}.json"
+        finished = subprocess.run([sys.executable, str(ROOT / "bench" / script), *arguments,
+                                   "--json", str(out)], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=3600)  # fmt: skip
+        print(finished.stdout[-2000:], flush=True)
+        if finished.returncode != 0 or not out.exists():
+            found[name] = {"error": finished.stderr[-3000:]}
+        else:
+            found[name] = json.loads(out.read_text())
+    return found
+
+
 # --- Main ---------------------------------------------------------------------------------------
 
 
@@ -836,9 +1009,12 @@ def main() -> None:
     parser.add_argument("--locust-seconds", type=int, default=60, help="0: no simulated users")
     parser.add_argument("--locust-users", type=int, default=50)
     parser.add_argument("--no-pdf", action="store_true", help="skip the largest plan's PDF")
-    parser.add_argument("--organisation-report", action="store_true",
-                        help="also the whole organisation's report (long)")  # fmt: skip
+    parser.add_argument("--organisation-report", action=argparse.BooleanOptionalAction,
+                        default=True, help="the organisation's report too (long)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="who the simulated users are")
+    parser.add_argument("--no-exports", action="store_true",
+                        help="skip export_bench.py and import_measurements.py")  # fmt: skip
+    parser.add_argument("--import-rows", type=int, default=10_000)
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("Set DATABASE_URL to the database holding the city (make_city.py).")
@@ -889,7 +1065,8 @@ def main() -> None:
     server = Server(environment, work / "gunicorn.log", options.workers)
     try:
         print(f"Pages through gunicorn on port {server.port}, {options.repeat} rounds:", flush=True)
-        measure_pages(pages, server, sessions, city.people, options.repeat)
+        results["request_floor_s"] = measure_pages(pages, server, sessions, city.people,
+                                                   options.repeat)  # fmt: skip
         results["pages"] = [page.result for page in pages]
         print_table(pages)
         if not options.no_pdf:
@@ -907,6 +1084,8 @@ def main() -> None:
                 server, environment, sessions["planner"], url, work / "worker-org.log", 7200
             )
             print(f"  {results['pdf_organisation']}")
+        if not options.no_exports:
+            results.update(exports_and_import(work, options.import_rows))
         if options.locust_seconds > 0:
             print(f"\n{options.locust_users} simulated users for {options.locust_seconds} s...",
                   flush=True)  # fmt: skip
@@ -916,6 +1095,7 @@ def main() -> None:
     finally:
         server.stop()
     results["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out = options.out or ROOT / "bench" / "results" / f"run-{started_at:%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")

@@ -23,19 +23,24 @@ ERROR_MAX_CHARS = 2000
 @transaction.atomic
 def report_job_start(*, job: ReportJob) -> ReportJob:
     """The worker took the job."""
-    job.status, job.progress, job.error = ReportJob.Status.RUNNING, 0, ""
+    job.status, job.progress, job.error, job.pages = ReportJob.Status.RUNNING, 0, "", None
     job.started_at, job.finished_at = timezone.now(), None
     job.attempts += 1
     return save_validated(job, actor=None)
 
 
-def report_job_progress(*, job: ReportJob, progress: int) -> None:
-    """Record how far the worker is (0-100); never goes backwards, one cheap UPDATE."""
+def report_job_progress(*, job: ReportJob, progress: int, pages: int | None = None) -> None:
+    """Record how far the worker is (0-100) and, while it lays pages out, how many it has
+    (`pages`, until the job is done: a whole organisation's report moves by a percent only
+    every few dozen pages); never goes backwards, one cheap UPDATE when either moved."""
     progress = max(0, min(100, int(progress)))
-    if progress <= job.progress:
-        return
-    job.progress = progress
-    ReportJob.objects.filter(pk=job.pk, progress__lt=progress).update(progress=progress)
+    changes = {}
+    if progress > job.progress:
+        changes["progress"] = job.progress = progress
+    if pages is not None and pages > (job.pages or 0):
+        changes["pages"] = job.pages = pages
+    if changes:
+        ReportJob.objects.filter(pk=job.pk, progress__lte=job.progress).update(**changes)
 
 
 @transaction.atomic

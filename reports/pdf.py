@@ -299,6 +299,9 @@ class _Share:
     report: Callable[[float], None]
     estimates: list[int]
     pages_done: int = 0
+    # The pages laid out so far, counted as WeasyPrint lays them out (`on_pages(n)`).
+    on_pages: Callable[[int], None] | None = None
+    laid_out: int = 0
 
     STAGES = {"chapters": 0.80, "contents": 0.02, "merge": 0.08, "numbers": 0.07, "write": 0.03}
 
@@ -312,22 +315,32 @@ class _Share:
     def chapter_page(self, index: int, page: int) -> None:
         total = max(sum(self.estimates), 1)
         self.at("chapters", (self.pages_done + min(page, self.estimates[index])) / total)
+        if self.on_pages is not None:
+            self.on_pages(self.laid_out + page)
 
-    def chapter_done(self, index: int) -> None:
+    def chapter_done(self, index: int, pages: int) -> None:
         self.pages_done += self.estimates[index]
+        self.laid_out += pages
         self.at("chapters", self.pages_done / max(sum(self.estimates), 1))
 
 
 def organisation_pdf(
-    reports: list[Report], *, title: str, progress: Callable[[float], None] | None = None
+    reports: list[Report],
+    *,
+    title: str,
+    progress: Callable[[float], None] | None = None,
+    pages: Callable[[int], None] | None = None,
 ) -> RenderedPdf:
     """Several plans' reports as one tagged PDF, rendered a plan at a time (see the module
     docstring): each plan's chapter, then the cover and contents with the chapters' page
     numbers, merged with their tags, links and bookmarks, then every page but the cover
     numbered. The memory is that of the largest chapter, the time grows with the pages.
-    `progress(share)`, from 0 to 1, as each page is laid out and each stage is done."""
+    `progress(share)`, from 0 to 1, as each page is laid out and each stage is done;
+    `pages(n)`, the pages of the chapters laid out so far."""
     share = _Share(
-        progress or (lambda _share: None), [max(estimate_pages([r]) - 2, 1) for r in reports]
+        progress or (lambda _share: None),
+        [max(estimate_pages([r]) - 2, 1) for r in reports],
+        on_pages=pages,
     )
     organisation = str(reports[0].organisation) if reports else ""
     with tempfile.TemporaryDirectory(prefix="styrkort-report-") as folder:
@@ -340,7 +353,7 @@ def organisation_pdf(
             paths.append(work / f"chapter-{index}.pdf")
             paths[-1].write_bytes(rendered.content)
             chapters.append(RenderedPdf(b"", rendered.pages, rendered.anchors))
-            share.chapter_done(index)
+            share.chapter_done(index, rendered.pages)
         front = _front_matter(reports, title, chapters)
         paths.insert(0, work / "front.pdf")
         paths[0].write_bytes(front.content)

@@ -12,7 +12,8 @@ WeasyPrint tags what it lays out, but by markup and CSS alone it cannot:
 - mark the page margins (running header, "page 3 of 12") as artifacts: it tags their text but
   leaves the tags out of the structure tree, so that content belongs to nothing. It is marked
   /Artifact in the page's content and dropped from the parent tree.
-Structure elements left without any content are removed.
+Structure elements left without any content are removed, and plain spans (WeasyPrint's Span
+around each run of text, with nothing else) give their content to their parent element.
 
 `finish_structure` is called by `reports.pdf.html_to_pdf`, the one renderer, on every PDF.
 """
@@ -274,6 +275,52 @@ def _prune_empty(element: Dictionary) -> bool:
     return bool(kept) or element.get(Name.S) == Name.Figure
 
 
+# --- Plain spans ---------------------------------------------------------------------------------
+
+PLAIN_SPAN = {"/K", "/P", "/Pg", "/S", "/Type"}
+
+
+def _is_mcid(kid) -> bool:
+    return isinstance(kid, int) or (
+        isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer
+    )
+
+
+def _inline_spans(element: Dictionary, entries: dict) -> None:
+    """Put the content of plain spans (a Span of WeasyPrint's, with nothing but its marked
+    content: no language, no alternative text) in their parent element, as marked-content
+    ids or references, and drop the span. A span means nothing to assistive technology, but
+    it is an object of its own: two thirds of a report's structure elements are spans, and
+    an organisation's merged report holds every one of them in memory (`reports.pdf_merge`)."""
+    page = element.get(Name.Pg)
+    kept, changed = [], False
+    for kid in _kids(element):
+        if not _is_element(kid):
+            kept.append(kid)
+            continue
+        _inline_spans(kid, entries)
+        content = _kids(kid)
+        if (
+            kind_of(kid) != Name.Span
+            or not set(kid.keys()) <= PLAIN_SPAN
+            or Name.Pg not in kid
+            or not all(_is_mcid(item) for item in content)
+        ):
+            kept.append(kid)
+            continue
+        changed = True
+        span_page = kid.Pg
+        same_page = page is not None and span_page.objgen == page.objgen
+        for mcid in content:
+            entries[(span_page.objgen, int(mcid))] = element
+            if same_page:
+                kept.append(mcid)
+            else:
+                kept.append(Dictionary(Type=Name.MCR, Pg=span_page, MCID=int(mcid)))
+    if changed:
+        _set_kids(element, kept)
+
+
 def finish_structure(content: bytes) -> bytes:
     """The PDF with the structure PDF/UA-1 asks for (see the module's docstring)."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
@@ -290,6 +337,7 @@ def finish_structure(content: bytes) -> bytes:
         for kid in _kids(root):
             if _is_element(kid):
                 _prune_empty(kid)
+                _inline_spans(kid, entries)
         _write_parent_tree(pdf, nums, entries)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True)

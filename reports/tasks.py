@@ -5,7 +5,8 @@ the progress bar), lays the document out (up to 88 %, followed page by page thro
 WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
 plans' have the organisation's, and a chapter per plan: those are rendered a plan at a time and
 merged (`reports.pdf.organisation_pdf`), so that the worker's memory is that of the largest
-plan, and the progress moves with every page laid out (30 % to 97 %, by the pages estimated).
+plan, and the progress moves with every page laid out (30 % to 97 %, by the pages estimated;
+the job also counts the pages laid out, which move when a percent of a long report does not).
 
 A task whose worker died is run again by another worker (`core.worker`), up to
 `TASK_MAX_ATTEMPTS` tries: the job then starts over. After the last try the task is marked
@@ -77,8 +78,8 @@ def layout_progress(report_progress: Callable[[int], None], expected_pages: int)
 def render_job(job: ReportJob) -> None:
     """Assemble, lay out and write the job's report, recording progress on the way."""
 
-    def progress(value: int) -> None:
-        jobs.report_job_progress(job=job, progress=value)
+    def progress(value: int, pages: int | None = None) -> None:
+        jobs.report_job_progress(job=job, progress=value, pages=pages)
 
     plans = list(job.plans.select_related("organisation", "owner_unit").order_by("name", "pk"))
     reports = []
@@ -90,6 +91,7 @@ def render_job(job: ReportJob) -> None:
             reports,
             title=job.title,
             progress=lambda share: progress(ASSEMBLED + round((WRITTEN - ASSEMBLED) * share)),
+            pages=lambda laid_out: progress(0, pages=laid_out),
         )
     else:
         html = report_html(reports, title=job.title)

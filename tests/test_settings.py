@@ -213,7 +213,7 @@ def test_gunicorn_takes_its_workers_threads_and_timeout_from_the_environment():
         )  # fmt: skip
 
     cores = len(os.sched_getaffinity(0))
-    assert read().stdout.split() == [str(2 * cores + 1), "1", "120", "['127.0.0.1:8000']"]
+    assert read().stdout.split() == [str(2 * cores), "1", "120", "['127.0.0.1:8000']"]
     chosen = read(GUNICORN_WORKERS="3", GUNICORN_THREADS="4", GUNICORN_TIMEOUT="60",
                   GUNICORN_BIND="10.0.0.5:8000")  # fmt: skip
     assert chosen.stdout.split() == ["3", "4", "60", "['10.0.0.5:8000']"]

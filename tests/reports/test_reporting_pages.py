@@ -271,3 +271,71 @@ def test_a_row_renders_alone_with_its_plain_fields(manager, whole, t2):
         "reports/reporting.html#activity", {"row": row, "statuses": []}, request=request
     )
     assert f'id="activity-{t2.pk}-{whole.pk}-comment"' in html
+
+
+# --- More bad input: another plan's goal, extreme numbers, and no unbounded query -----------------
+
+
+@pytest.fixture
+def another_plans_goal(organisation, units):
+    """A goal of a plan the manager does not report (IFO's)."""
+    from planning.models import Plan
+    from planning.services import plan_create
+
+    plan = plan_create(organisation=organisation, owner_unit=units["unit_b"],
+                       kind=Plan.Kind.ACTIVITY_PLAN, name="Aktivitetsplan IFO 2023",
+                       start_year=2023, end_year=2023, actor=None)  # fmt: skip
+    return goal_create(plan=plan, number=1, title="IFO:s mål", actor=None)
+
+
+def test_a_goal_of_a_plan_not_reported_is_unknown(client, manager, many, another_plans_goal):
+    client.force_login(manager)
+    text = client.get(URL, {"goal": another_plans_goal.pk}, headers=ENGLISH).text
+    assert "The goal asked for is not among those you report in this period" in text
+    assert "IFO:s mål" not in text
+    assert len(shown(text)) == PAGE_SIZE
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "0"},
+        {"page": ""},
+        {"page": "1.5"},
+        {"page": "last"},
+        {"size": "-5"},
+        {"size": ""},
+        {"size": "1e9"},
+        {"goal": "-1"},
+        {"goal": "1" * 40},
+        {"unreported": "yes"},
+        {"period": "abc"},
+        {"at": "activity-abc"},
+        {"at": "activity-" + "9" * 40},
+        {"page": "99", "size": "1000000", "goal": "0", "unreported": "1"},
+    ],
+)
+def test_more_bad_input_gives_a_clear_page(client, manager, many, query):
+    client.force_login(manager)
+    response = client.get(URL, query, headers=ENGLISH)
+    assert response.status_code == 200
+    assert 0 < len(shown(response.text)) <= max(PAGE_SIZES)
+
+
+@pytest.mark.parametrize("query", [{"size": "1000000"}, {"page": "999999", "size": "9" * 40}])
+def test_no_query_reads_more_full_rows_than_a_page_shows(client, manager, many, query):
+    """The rows shown in full (titles, comments, values) are asked for by the page's ids: at
+    most a page's, whatever is asked; the index reads ids and flags by plan and period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, query)
+    assert response.status_code == 200
+    full = [q["sql"] for q in queries.captured_queries if '"goals_activity"."title"' in q["sql"]]
+    assert full  # the page's activities, in full, by their ids
+    for sql in full:
+        ids = [len(found.split(",")) for found in re.findall(r"IN \(([^()]*)\)", sql)]
+        assert ids and max(ids) <= max(PAGE_SIZES)

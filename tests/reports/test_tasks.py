@@ -66,12 +66,15 @@ def test_job_renders_every_plan_and_records_progress(
     settings, two_plans, periods, planner, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.TASKS = IMMEDIATE
-    seen = []
+    seen, laid_out = [], []
     record = tasks.jobs.report_job_progress
 
-    def spy(*, job, progress):
-        seen.append(progress)
-        record(job=job, progress=progress)
+    def spy(*, job, progress, pages=None):
+        if pages is None:
+            seen.append(progress)
+        else:  # the pages laid out so far, as the chapters are laid out
+            laid_out.append(pages)
+        record(job=job, progress=progress, pages=pages)
 
     monkeypatch.setattr(tasks.jobs, "report_job_progress", spy)
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,6 +92,26 @@ def test_job_renders_every_plan_and_records_progress(
         }
     assert seen == sorted(seen) and seen[0] <= 30 and seen[-1] >= 88
     assert len(set(seen)) >= 4  # the bar moves while the pages are laid out
+    assert laid_out == sorted(laid_out) and len(set(laid_out)) >= 3
+    assert laid_out[-1] < job.pages  # the chapters' pages; the cover and contents come after
+
+
+def test_a_running_job_shows_its_percent_and_the_pages_laid_out(client, two_plans, periods,
+                                                               planner, settings):  # fmt: skip
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    job = request_job(two_plans, periods[0], planner)
+    tasks.jobs.report_job_start(job=job)
+    tasks.jobs.report_job_progress(job=job, progress=41)
+    tasks.jobs.report_job_progress(job=job, progress=0, pages=1234)
+    tasks.jobs.report_job_progress(job=job, progress=40, pages=1200)  # never backwards
+    job.refresh_from_db()
+    assert (job.progress, job.pages) == (41, 1234)
+    client.force_login(planner)
+    text = client.get(reverse("reports:job", args=[job.pk]), headers={"accept-language": "en"})
+    assert "41 % (1234 pages laid out)" in text.content.decode()
+    tasks.jobs.report_job_start(job=job)  # a retry counts again from nothing
+    job.refresh_from_db()
+    assert (job.progress, job.pages) == (0, None)
 
 
 def test_failed_job_says_why_and_can_be_retried(
