@@ -12,7 +12,6 @@ from goals.models import Activity, Goal, SubGoal
 from planning.forms import UnitTreeChoiceField
 from planning.models import Perspective, Unit
 
-
 SUB_GOAL_LINE = re.compile(r"^(?P<label>[^:\s][^:]{0,19}):\s*(?P<title>.+)$")
 
 
@@ -67,7 +66,7 @@ class GoalForm(VersionedModelForm):
 
     def clean_sub_goals(self) -> list[tuple[str, str]]:
         lines = sub_goal_lines(self.cleaned_data.get("sub_goals") or "")
-        for label, title in lines:
+        for _label, title in lines:
             if len(title) > 500:
                 raise ValidationError(
                     _("A sub-goal may be at most 500 characters: “%(start)s…” is longer.")
@@ -171,7 +170,14 @@ class ActivityForm(VersionedModelForm):
     def main_fields(self):
         return [
             self[name]
-            for name in ("goal", "sub_goal", "title", "responsible_role", "unit", "responsible_user")
+            for name in (
+                "goal",
+                "sub_goal",
+                "title",
+                "responsible_role",
+                "unit",
+                "responsible_user",
+            )
         ]
 
     def reporting_fields(self):

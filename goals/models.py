@@ -77,11 +77,14 @@ class Goal(Versioned):
 
     def clean(self) -> None:
         self.label = (self.label or "").strip()
-        if self.perspective_id and self.plan_id:
-            if self.perspective.organisation_id != self.plan.organisation_id:
-                raise ValidationError(
-                    {"perspective": _("Choose a perspective of the plan's organisation.")}
-                )
+        if (
+            self.perspective_id
+            and self.plan_id
+            and self.perspective.organisation_id != self.plan.organisation_id
+        ):
+            raise ValidationError(
+                {"perspective": _("Choose a perspective of the plan's organisation.")}
+            )
         if self.contributes_to_id and self.plan_id:
             parent_plan_id = self.plan.parent_id
             if parent_plan_id is None:
@@ -422,7 +425,11 @@ class GoalFollowUp(Versioned):
                 raise ValidationError(
                     {
                         "assessment": _("Choose one of the levels: %(levels)s.")
-                        % {"levels": ", ".join(level.label() for level in levels if level.is_active)}
+                        % {
+                            "levels": ", ".join(
+                                level.label() for level in levels if level.is_active
+                            )
+                        }
                     }
                 )
 

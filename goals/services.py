@@ -158,9 +158,7 @@ def goal_follow_up_save(
 
 UP = "up"
 DOWN = "down"
-GOAL_FIELDS = frozenset(
-    {"title", "label", "description", "scope", "contributes_to", "perspective"}
-)
+GOAL_FIELDS = frozenset({"title", "label", "description", "scope", "contributes_to", "perspective"})
 ACTIVITY_FIELDS = frozenset(
     {
         "title",

@@ -393,30 +393,42 @@ def judge(target, value: Decimal | None, basis: Basis = NO_BASIS, decimals: int 
             "share": format_value(Decimal(target.effective_share)),
         }
         if higher:
-            reason = _(
-                "%(colour)s: %(value)s against the target %(target)s, green at the target or "
-                "above and yellow from %(share)s %% of it (%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: %(value)s against the target %(target)s, green at the target or "
+                    "above and yellow from %(share)s %% of it (%(bands)s)."
+                )
+                % words
+            )
         else:
-            reason = _(
-                "%(colour)s: %(value)s against the target %(target)s, green at the target or "
-                "below and yellow up to the target × (2 − %(share)s %%) (%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: %(value)s against the target %(target)s, green at the target or "
+                    "below and yellow up to the target × (2 − %(share)s %%) (%(bands)s)."
+                )
+                % words
+            )
     elif kind == TargetKind.CHANGE:
         words |= {
             "baseline": format_value(basis.baseline, decimals),
             "label": basis.baseline_label,
         }
         if higher:
-            reason = _(
-                "%(colour)s: %(value)s against %(baseline)s at the baseline %(label)s; the "
-                "value shall increase (%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: %(value)s against %(baseline)s at the baseline %(label)s; the "
+                    "value shall increase (%(bands)s)."
+                )
+                % words
+            )
         else:
-            reason = _(
-                "%(colour)s: %(value)s against %(baseline)s at the baseline %(label)s; the "
-                "value shall decrease (%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: %(value)s against %(baseline)s at the baseline %(label)s; the "
+                    "value shall decrease (%(bands)s)."
+                )
+                % words
+            )
     else:
         sign = _sign(target.direction)
         words |= {
@@ -426,15 +438,21 @@ def judge(target, value: Decimal | None, basis: Basis = NO_BASIS, decimals: int 
             "label": basis.baseline_label,
         }
         if sign * (basis.reference - value) <= 0:
-            reason = _(
-                "%(colour)s: %(value)s is at or better than %(reference)s: no gap is left "
-                "(%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: %(value)s is at or better than %(reference)s: no gap is left "
+                    "(%(bands)s)."
+                )
+                % words
+            )
         else:
-            reason = _(
-                "%(colour)s: the gap to %(reference)s is %(now)s, against %(before)s at the "
-                "baseline %(label)s; the gap shall shrink (%(bands)s)."
-            ) % words
+            reason = (
+                _(
+                    "%(colour)s: the gap to %(reference)s is %(now)s, against %(before)s at the "
+                    "baseline %(label)s; the gap shall shrink (%(bands)s)."
+                )
+                % words
+            )
     return Verdict(colour, reason, band)
 
 

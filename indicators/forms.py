@@ -186,7 +186,9 @@ KIND_FIELDSETS = (
 )
 # Which of the target's common fields each kind uses (the others are hidden with JavaScript).
 COMMON_FOR = {
-    "direction": [kind for kind in TargetKind if kind not in (TargetKind.DEVELOPING, TargetKind.TEXT)],
+    "direction": [
+        kind for kind in TargetKind if kind not in (TargetKind.DEVELOPING, TargetKind.TEXT)
+    ],
     "target_value": [kind for kind in TargetKind if kind not in WITHOUT_TARGET_VALUE],
     "target_text": list(TargetKind),
 }

@@ -172,9 +172,7 @@ class Indicator(Responsibility, Versioned):
         null=True,
         blank=True,
     )
-    green_bound_inclusive = models.BooleanField(
-        FIELD_LABELS["green_bound_inclusive"], default=True
-    )
+    green_bound_inclusive = models.BooleanField(FIELD_LABELS["green_bound_inclusive"], default=True)
     red_bound = models.DecimalField(
         FIELD_LABELS["red_bound"],
         max_digits=VALUE_DIGITS,
@@ -410,18 +408,24 @@ class Indicator(Responsibility, Versioned):
                 errors["sub_goal"] = _("Choose a sub-goal of the indicator's goal.")
             if self.perspective_id and self.perspective.organisation_id != plan.organisation_id:
                 errors["perspective"] = _("Choose a perspective of the plan's organisation.")
-            if self.baseline_period_id and "baseline_period" not in errors:
-                if self.baseline_period.organisation_id != plan.organisation_id:
-                    errors["baseline_period"] = _(
-                        "Choose a follow-up period of the plan's organisation."
-                    )
-            if self.reference_kind == ReferenceKind.GROUP_MEAN and "reference_kind" not in errors:
-                if not plan.organisation.comparison_group:
-                    errors["reference_kind"] = _(
-                        "%(organisation)s has no comparison group, so the group's mean has no "
-                        "data: set the group in the organisation's settings, or choose another "
-                        "reference."
-                    ) % {"organisation": plan.organisation}
+            if (
+                self.baseline_period_id
+                and "baseline_period" not in errors
+                and self.baseline_period.organisation_id != plan.organisation_id
+            ):
+                errors["baseline_period"] = _(
+                    "Choose a follow-up period of the plan's organisation."
+                )
+            if (
+                self.reference_kind == ReferenceKind.GROUP_MEAN
+                and "reference_kind" not in errors
+                and not plan.organisation.comparison_group
+            ):
+                errors["reference_kind"] = _(
+                    "%(organisation)s has no comparison group, so the group's mean has no "
+                    "data: set the group in the organisation's settings, or choose another "
+                    "reference."
+                ) % {"organisation": plan.organisation}
             errors.update(
                 {
                     name: message

@@ -61,8 +61,7 @@ KIND_HELP = {
         "Green at the target value or better, yellow from a share of it (e.g. 90 %), red below."
     ),
     TargetKind.CHANGE: gettext_lazy(
-        "“Shall increase compared with 2024”: the colour comes from the change since the "
-        "baseline."
+        "“Shall increase compared with 2024”: the colour comes from the change since the baseline."
     ),
     TargetKind.GAP: gettext_lazy(
         "“The gap to the national average shall shrink”: the colour comes from how the gap "
@@ -247,7 +246,10 @@ class Target:
         if getattr(obj, "baseline_period_id", None) is not None:
             values["baseline_period"] = obj.baseline_period
         default_share = None
-        if values.get("target_kind") == TargetKind.RELATIVE and values.get("relative_share") is None:
+        if (
+            values.get("target_kind") == TargetKind.RELATIVE
+            and values.get("relative_share") is None
+        ):
             default_share = organisation_share(obj)
         return cls.from_fields(values, default_share)
 
@@ -330,7 +332,10 @@ class Target:
                 "choose a kind that compares with it."
             ) % {"kind": KindChoice(kind).label}
         required = {
-            TargetKind.BANDS: ("green_bound", _("Write the green bound: a target with bands needs it.")),
+            TargetKind.BANDS: (
+                "green_bound",
+                _("Write the green bound: a target with bands needs it."),
+            ),
             TargetKind.RELATIVE: (
                 "target_value",
                 _("Write the target value: a relative target is coloured against it."),

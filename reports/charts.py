@@ -173,7 +173,10 @@ def _marker(colour: Colour, x: float, y: float) -> str:
         return f'<polygon points="{points}" {common}/>'
     if colour in (Colour.UNCOLOURED, Colour.NO_VALUE):
         # No colour: a ring, unlike every colour's shape.
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#ffffff" stroke="{INK}" stroke-width="2"/>'
+        return (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#ffffff" stroke="{INK}" '
+            'stroke-width="2"/>'
+        )
     return f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" {common}/>'
 
 

@@ -269,8 +269,10 @@ class PerspectiveForm(StyledForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("pk") and not (cleaned.get("name") or "").strip() and not cleaned.get(
-            "delete"
+        if (
+            cleaned.get("pk")
+            and not (cleaned.get("name") or "").strip()
+            and not cleaned.get("delete")
         ):
             self.add_error("name", _("Name the perspective, or tick “Delete”."))
         return cleaned
@@ -390,7 +392,9 @@ class AssessmentLevelForm(StyledForm):
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
-        return not data.get("pk") and not any((data.get(name) or "").strip() for name in self.LABELS)
+        return not data.get("pk") and not any(
+            (data.get(name) or "").strip() for name in self.LABELS
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -481,11 +481,15 @@ def _lower_meanings(goals: list[Goal], period: FollowUpPeriod) -> dict[int, str]
     """What each lower goal's latest assessment of the period's year means (by its own
     organisation's scale). Two queries."""
     follow_ups: dict[int, GoalFollowUp] = {}
-    for follow_up in GoalFollowUp.objects.filter(
-        goal__in=goals,
-        period__year=period.year,
-        period__starts_on__lte=period.starts_on,
-    ).select_related("period").order_by("period__starts_on"):
+    for follow_up in (
+        GoalFollowUp.objects.filter(
+            goal__in=goals,
+            period__year=period.year,
+            period__starts_on__lte=period.starts_on,
+        )
+        .select_related("period")
+        .order_by("period__starts_on")
+    ):
         if follow_up.assessment:
             follow_ups[follow_up.goal_id] = follow_up
     organisations = {goal.plan.organisation_id for goal in goals}

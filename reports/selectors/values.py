@@ -306,10 +306,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         missing = _("No chart: %(name)s has no measured value yet.") % {"name": indicator.name}
     result = measurement.result if measurement is not None else ""
     result_label = str(Result(result).label) if result else ""
-    if kind.takes_value:
-        shown_text = value_text(indicator, value)
-    else:
-        shown_text = result_label or NO_VALUE_TEXT
+    shown_text = value_text(indicator, value) if kind.takes_value else result_label or NO_VALUE_TEXT
     perspective = indicator.perspective or indicator.goal.perspective
     return IndicatorRow(
         pk=indicator.pk,
@@ -326,9 +323,9 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         colour_label=colour.label,
         band_text=verdict.band,
         bands=tuple(bands.items()),
-        band_spec=indicator.target.bands if kind == TargetKind.BANDS else bands_of(
-            indicator.target, basis
-        ),
+        band_spec=indicator.target.bands
+        if kind == TargetKind.BANDS
+        else bands_of(indicator.target, basis),
         scale_max=indicator.scale_max,
         previous=previous_comparison(indicator, shown, measurements, period),
         last_year=last_year_comparison(indicator, shown, measurements, period),

@@ -43,7 +43,7 @@ def test_an_indicators_target_reads_back_the_fields_it_was_given():
     )
     assert target.kind == TargetKind.BANDS
     assert target.as_fields()["target_kind"] == "bands"
-    assert {name: target.as_fields()[name] for name in Target.BAND_FIELDS + ("target_value",)} == {
+    assert {name: target.as_fields()[name] for name in (*Target.BAND_FIELDS, "target_value")} == {
         "direction": "lower",
         "green_bound": D("6"),
         "green_bound_inclusive": False,

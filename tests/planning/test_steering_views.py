@@ -391,7 +391,9 @@ def test_a_level_without_a_label_in_one_language_is_refused_and_nothing_is_saved
     response = en_client.post(url("assessment_levels_save", organisation), data)
     assert response.status_code == 200
     text = response.text
-    assert "Level 2: Partly fulfilled – Norwegian Bokmål: Write the label in every language." in text
+    assert (
+        "Level 2: Partly fulfilled – Norwegian Bokmål: Write the label in every language." in text
+    )
     assert 'href="#id_levels-1-label_nb"' in text
     assert stored_levels(organisation) == before
 

@@ -359,7 +359,11 @@ class ActivityResource(PlanResource):
         number = getattr(instance, "_file_number", None)
         if number is None:
             number = 1 + max(
-                (n for (goal, n) in self.lookups.activities_numbered if goal == instance.goal.number),
+                (
+                    n
+                    for (goal, n) in self.lookups.activities_numbered
+                    if goal == instance.goal.number
+                ),
                 default=0,
             )
         self.lookups.activities_numbered.setdefault((instance.goal.number, number), instance)

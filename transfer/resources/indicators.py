@@ -106,16 +106,16 @@ FREQUENCY_WORDS = {
     "månadleg": Indicator.Frequency.MONTHLY,
 }
 DIRECTION_WORDS = {
-        "högre": DirectionChoice.HIGHER,
-        "högre är bättre": DirectionChoice.HIGHER,
-        "høyere": DirectionChoice.HIGHER,
-        "høgare": DirectionChoice.HIGHER,
-        "higher": DirectionChoice.HIGHER,
-        "lägre": DirectionChoice.LOWER,
-        "lägre är bättre": DirectionChoice.LOWER,
-        "lavere": DirectionChoice.LOWER,
-        "lågare": DirectionChoice.LOWER,
-        "lower": DirectionChoice.LOWER,
+    "högre": DirectionChoice.HIGHER,
+    "högre är bättre": DirectionChoice.HIGHER,
+    "høyere": DirectionChoice.HIGHER,
+    "høgare": DirectionChoice.HIGHER,
+    "higher": DirectionChoice.HIGHER,
+    "lägre": DirectionChoice.LOWER,
+    "lägre är bättre": DirectionChoice.LOWER,
+    "lavere": DirectionChoice.LOWER,
+    "lågare": DirectionChoice.LOWER,
+    "lower": DirectionChoice.LOWER,
 }
 
 
@@ -381,7 +381,9 @@ class IndicatorResource(PlanResource):
                 errors.setdefault("direction", []).append(
                     _("The bands say “%(bands)s”, the column says “%(column)s”: make them agree.")
                     % {
-                        "bands": words.choice_label(DirectionChoice, instance.direction, self.language),
+                        "bands": words.choice_label(
+                            DirectionChoice, instance.direction, self.language
+                        ),
                         "column": words.choice_label(DirectionChoice, direction, self.language),
                     }
                 )

@@ -374,9 +374,7 @@ INTERIM_WORDS = (
     "interim", "interim report", "quarter", "half-year", "half year", "period",
 )  # fmt: skip
 YEAR_END_KIND = "year-end"  # the kind part of a period named by its year-end words or its year
-WORDED_PERIOD = re.compile(
-    r"^(?P<words>[^\d]+?)\s*(?P<ordinal>[1-4])?\s*[-/,]?\s*(?P<year>\d{4})$"
-)
+WORDED_PERIOD = re.compile(r"^(?P<words>[^\d]+?)\s*(?P<ordinal>[1-4])?\s*[-/,]?\s*(?P<year>\d{4})$")
 BARE_YEAR = re.compile(r"^(?P<year>\d{4})$")
 
 

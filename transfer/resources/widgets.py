@@ -300,9 +300,7 @@ class GoalChildWidget(BoundWidget):
         """The item the row names, or None."""
         number = goal_number_in(row)
         if self.kind == "activities" and activity_number_in(row) is not None:
-            return self.resource.lookups.activities_numbered.get(
-                (number, activity_number_in(row))
-            )
+            return self.resource.lookups.activities_numbered.get((number, activity_number_in(row)))
         return self.table().get((number, cell_text(row.get(self.resource.item))))
 
     def clean(self, value: object, row: dict | None = None, **kwargs: Any):
@@ -368,16 +366,19 @@ class PeriodWidget(BoundWidget):
                 if text
                 else _("The cell is empty. Write the period as T1 2023.")
             )
-        if words.BARE_YEAR.match(text.strip()) and self.allow_year is not None:
-            if not self.allow_year(row or {}):
-                raise ValueError(
-                    _(
-                        "“%(value)s” is a year, and the row's indicator is measured more often "
-                        "than once a year: write which period, e.g. T1 %(value)s or Helår "
-                        "%(value)s."
-                    )
-                    % {"value": text.strip()}
+        if (
+            words.BARE_YEAR.match(text.strip())
+            and self.allow_year is not None
+            and not self.allow_year(row or {})
+        ):
+            raise ValueError(
+                _(
+                    "“%(value)s” is a year, and the row's indicator is measured more often "
+                    "than once a year: write which period, e.g. T1 %(value)s or Helår "
+                    "%(value)s."
                 )
+                % {"value": text.strip()}
+            )
         period = self.resource.lookups.period_of(*parts)
         if period is None:
             known = sorted(
