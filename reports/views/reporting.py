@@ -303,6 +303,7 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
             "statuses": ActivityStatus.Status.choices,
             # ?unreported=1: only the rows not reported yet.
             "unreported_only": listing.unreported,
+            "today": timezone.localdate(),
         },
     )
 

@@ -211,3 +211,15 @@ def test_a_person_turns_reminders_off_and_chooses_a_language(client, world, smtp
     assert (settings.language, settings.reminders) == ("en", False)
     reminders_send(today=DEADLINE)
     assert "enhetschef@testkommun.example" not in sent_to(smtp_server)
+
+
+def test_the_unit_managers_page_shows_the_deadline_and_the_way_to_mark_the_part_ready(
+    en_client, world
+):
+    en_client.force_login(world["erik"])
+    page = en_client.get(reverse("reports:reporting"))
+    assert page.status_code == 200
+    assert 'data-deadline="2023-05-15"' in page.text
+    assert "The deadline for reporting was" in page.text  # today is long after 2023
+    readiness = reverse("reports:readiness", args=[world["plan"].pk, world["t1"].pk])
+    assert f'href="{readiness}"' in page.text
