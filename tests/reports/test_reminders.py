@@ -73,6 +73,11 @@ def world(people, plan, periods, goal, units, django_user_model):
     }
 
 
+def subject(message) -> str:
+    """The subject as read: a long one is folded onto several lines when sent."""
+    return " ".join(message["Subject"].split())
+
+
 def sent_to(mailbox) -> list[str]:
     return sorted(address for recipients in mailbox.recipients for address in recipients)
 
@@ -88,13 +93,11 @@ def test_the_managers_who_have_not_reported_are_reminded_in_their_language(world
     by_person = {message["To"]: message for message in smtp_server.messages}
     swedish = by_person["enhetschef@testkommun.example"]
     english = by_person["frida@testkommun.example"]
-    assert swedish["Subject"].strip() == (
+    assert subject(swedish) == (
         "Påminnelse: rapportera Verksamhetsplan Omsorg 2023 för Tertial 1 2023 senast 2023-05-15"
     )
-    assert (
-        english["Subject"]
-        .strip()
-        .startswith("Reminder: report Verksamhetsplan Omsorg 2023 for Tertial 1 2023 by ")
+    assert subject(english).startswith(
+        "Reminder: report Verksamhetsplan Omsorg 2023 for Tertial 1 2023 by "
     )
     body = english.get_content()
     assert "IFO has not marked its part of Verksamhetsplan Omsorg 2023 ready" in body
@@ -122,7 +125,7 @@ def test_after_the_deadline_only_the_units_still_not_ready_hear_once_more(world,
     run = reminders_send(today=DEADLINE + datetime.timedelta(days=1))
     assert run.sent[Reminder.Kind.OVERDUE] == 1
     assert sent_to(smtp_server) == ["frida@testkommun.example"]
-    assert smtp_server.messages[0]["Subject"].strip().startswith("The deadline has passed: report ")
+    assert subject(smtp_server.messages[0]).startswith("The deadline has passed: report ")
 
 
 def test_the_planner_hears_once_when_every_part_is_ready(world, smtp_server):
@@ -134,7 +137,7 @@ def test_the_planner_hears_once_when_every_part_is_ready(world, smtp_server):
     again = reminders_send(today=DEADLINE + datetime.timedelta(days=3))
     assert (run.sent[Reminder.Kind.ALL_READY], again.total) == (1, 0)
     assert sent_to(smtp_server) == ["planerare@testkommun.example"]
-    assert smtp_server.messages[0]["Subject"].strip() == (
+    assert subject(smtp_server.messages[0]) == (
         "Alla delar av Verksamhetsplan Omsorg 2023 är klara för Tertial 1 2023"
     )
 

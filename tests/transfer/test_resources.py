@@ -235,7 +235,7 @@ def test_indicator_export_row(plan, indicator):
     assert row[:3] == (1, "", "HME-index")
     assert row[6] == "index"
     assert row[12:19] == (
-        "Band: röd, gul och grön gräns",
+        "Färgintervall: gränser för rött, gult och grönt",
         "Högre är bättre",
         80,
         "",
