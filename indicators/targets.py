@@ -125,6 +125,7 @@ FIELD_LABELS = {
     "red_bound_inclusive": gettext_lazy("the bound itself is red"),
     "target_value": gettext_lazy("target value"),
     "target_text": gettext_lazy("target as written"),
+    # xgettext:no-python-format
     "relative_share": gettext_lazy("yellow from (% of the target)"),
     "baseline_period": gettext_lazy("baseline"),
     "baseline_value": gettext_lazy("value at the baseline"),

@@ -164,6 +164,7 @@ class Organisation(models.Model):
         help_text=_("For report covers: a PNG or JPEG image of at most 1 MB."),
     )
     relative_share = models.DecimalField(
+        # xgettext:no-python-format
         _("relative targets: yellow from (% of the target)"),
         max_digits=4,
         decimal_places=1,
