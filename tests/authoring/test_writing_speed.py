@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from demo.seed_002 import ACTIVITIES, GOALS
-from goals.models import Activity, Goal
+from goals.models import Activity, Goal, SubGoal
 from indicators.colour import Direction
 from indicators.models import Indicator
 from planning.models import Plan, Role, Unit
@@ -173,6 +173,7 @@ def assert_seed_goals_entered(plan: Plan) -> None:
         rows = INDICATOR_ROWS[goal.number]
         indicators = list(goal.indicators.order_by("position"))
         assert [i.target_text for i in indicators] == [row[1] for row in rows]
+        assert [i.sub_goal.title for i in indicators] == [row[0] for row in rows]
         activities = list(goal.activities.order_by("position"))
         expected = activities_of(goal.number)
         assert [a.title for a in activities] == [row[0] for row in expected]
@@ -276,6 +277,9 @@ def test_the_same_two_goals_through_the_full_page_forms(live_server, browser, pl
     for number, title in GOALS[:2]:
         planner.click(page.locator(f'a[href="/goals/plan/{plan.pk}/new/"]').first)
         planner.click_and_type(page.locator("#id_title"), title)
+        # The goal's sub-goals, one a line; each indicator then chooses its own.
+        sub_goals = dict.fromkeys(row[0] for row in INDICATOR_ROWS[number])
+        planner.click_and_type(page.locator("#id_sub_goals"), "\n".join(sub_goals))
         planner.click(save)
         page.wait_for_url("**/structure/#goal-*")
         goal = Goal.objects.get(plan=plan, number=number)
@@ -283,7 +287,8 @@ def test_the_same_two_goals_through_the_full_page_forms(live_server, browser, pl
             value, unit, direction, green, green_in, red, red_in = OLD_FORM_BANDS[target]
             planner.click(page.locator(f'a[href="/indicators/goal/{goal.pk}/new/"]').first)
             page.wait_for_url("**/new/")
-            planner.click_and_type(page.locator("#id_subgoal"), subgoal)
+            sub_goal = SubGoal.objects.get(goal=goal, title=subgoal)
+            planner.choose(page.locator("#id_sub_goal"), str(sub_goal.pk))
             planner.click_and_type(page.locator("#id_name"), name)
             planner.choose(page.locator("#id_unit"), unit)
             planner.click_and_type(page.locator("#id_target_value"), value)

@@ -126,9 +126,11 @@ def test_a_rejection_leaves_the_plan_as_it_was(plan):
 
 
 def refused(plan, **fields) -> dict:
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        decision_step_add(plan=plan, actor=None, **fields)
-    return caught.value.message_dict
+    """The messages of a refused step, in English (read while the language is active)."""
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            decision_step_add(plan=plan, actor=None, **fields)
+        return caught.value.message_dict
 
 
 def test_a_step_dated_before_the_previous_one_is_refused(plan):
