@@ -349,3 +349,17 @@ def test_the_report_and_its_pdf_show_the_decision_process(plan, organisation):
 
 def test_a_planning_programme_is_a_kind_of_plan():
     assert Plan.Kind.PLANNING_PROGRAMME in Plan.Kind.values
+
+
+def test_the_step_that_decided_the_plan_offers_no_removal_while_it_is_decided(
+    en_client, people, plan
+):
+    last = three_steps(plan)
+    en_client.force_login(people.planner)
+    page = en_client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    assert "Record the next step" in page.text
+    assert reverse("planning:decision_step_delete", args=[plan.pk, last.pk]) not in page.text
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status=Plan.Status.DRAFT, actor=None, expected_version=None)
+    page = en_client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    assert reverse("planning:decision_step_delete", args=[plan.pk, last.pk]) in page.text
