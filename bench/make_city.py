@@ -347,6 +347,7 @@ class City:
 
     def organisation_and_periods(self) -> None:
         from planning.models import FollowUpPeriod, Organisation
+        from planning.services.periods import year_periods
 
         if Organisation.objects.filter(name=CITY).exists():
             raise SystemExit(f"{CITY} is in this database already: use a new database.")
@@ -365,15 +366,9 @@ class City:
                     who=lambda o: None)  # fmt: skip
         periods = []
         for year in range(FIRST_YEAR, NEXT_YEAR + 1):
-            for kind in FollowUpPeriod.kinds_for(self.organisation.follow_up_scheme):
-                starts_on, ends_on = FollowUpPeriod.default_dates(year, kind)
-                periods.append(
-                    FollowUpPeriod(
-                        organisation=self.organisation, year=year, kind=kind,
-                        starts_on=starts_on, ends_on=ends_on,
-                        is_open=(year, kind) == OPEN_PERIOD,
-                    )
-                )  # fmt: skip
+            for period in year_periods(self.organisation, year):
+                period.is_open = (year, period.kind) == OPEN_PERIOD
+                periods.append(period)
         self.create(FollowUpPeriod, periods, when=None, who=None)
         self.periods = periods
         self.open_period = next(p for p in periods if p.is_open)

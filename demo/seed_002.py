@@ -9,7 +9,7 @@ from decimal import Decimal
 from goals.models import ActivityStatus, Scope
 from indicators.colour import Direction
 from indicators.models import Indicator
-from planning.models import FollowUpScheme, Organisation, Plan, Role, Unit
+from planning.models import Organisation, Plan, Role, Unit
 
 D = Decimal
 Kind = Unit.Kind
@@ -32,7 +32,6 @@ ORGANISATION = {
     "kind": Organisation.Kind.MUNICIPALITY,
     "country": Organisation.Country.SWEDEN,
     "municipality_code": "2422",
-    "follow_up_scheme": FollowUpScheme.TERTIAL,
 }
 
 # (name, kind, parent's name): parents first. Names are unique within this tree.

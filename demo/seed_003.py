@@ -14,7 +14,7 @@ from decimal import Decimal
 from goals.models import ActivityStatus, Scope
 from indicators.colour import Direction
 from indicators.models import Indicator
-from planning.models import FollowUpScheme, Organisation, Plan, Role, Unit
+from planning.models import Organisation, Plan, Role, Unit
 
 D = Decimal
 Kind = Unit.Kind
@@ -31,14 +31,12 @@ LEAD = {
     "kind": Organisation.Kind.MUNICIPALITY,
     "country": Organisation.Country.SWEDEN,
     "municipality_code": "2425",
-    "follow_up_scheme": FollowUpScheme.TERTIAL,
 }
 PARTNER = {
     "name": "Region Västerbotten",
     "kind": Organisation.Kind.REGION,
     "country": Organisation.Country.SWEDEN,
     "municipality_code": "0024",
-    "follow_up_scheme": FollowUpScheme.TERTIAL,
 }
 
 # (organisation, name, kind, parent's name): parents first. The committees are the seed's

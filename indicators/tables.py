@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.colour import Colour, format_value
 from indicators.models import Indicator
-from planning.models import FollowUpPeriod
 from planning.tables import TABLE_ATTRS, TABLE_TEMPLATE
 
 
@@ -79,12 +78,12 @@ class IndicatorTable(tables.Table):
         return bands_html(record)
 
     def render_latest_value(self, value, record: Indicator) -> str:
-        period = FollowUpPeriod(kind=record.latest_period_kind, year=record.latest_period_year)
         return format_html(
-            '{} {} <span class="period-label">({})</span>',
+            '{} {} <span class="period-label">({} {})</span>',
             format_value(value, record.decimals),
             record.unit_text,
-            period,
+            record.latest_period_kind,
+            record.latest_period_year,
         )
 
     def render_latest_colour(self, value: str) -> str:

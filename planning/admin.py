@@ -76,14 +76,13 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "country", "municipality_code", "follow_up_scheme"]
-    list_filter = ["kind", "country", "follow_up_scheme"]
+    list_display = ["name", "kind", "country", "municipality_code"]
+    list_filter = ["kind", "country"]
     search_fields = ["name", "municipality_code"]
     ordering = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "official_name", "kind", "country", "report_language"]}),
         (_("Open data"), {"fields": ["municipality_code", "comparison_group"]}),
-        (_("Follow-up"), {"fields": ["follow_up_scheme"]}),
         (_("Report cover"), {"fields": ["logo"]}),
         (_("Words for the levels of the unit tree"), {"fields": list(LEVEL_FIELDS.values())}),
     ]
@@ -174,14 +173,25 @@ class FollowUpPeriodAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     list_filter = ["is_open", "year", "kind", "organisation"]
     search_fields = ["kind", "year", "organisation__name"]
-    ordering = ["organisation__name", "year", "starts_on"]
+    ordering = ["organisation__name", "year", "position"]
     autocomplete_fields = ["organisation"]
     fieldsets = [
-        (None, {"fields": ["organisation", ("year", "kind")]}),
+        (None, {"fields": ["organisation", ("year", "kind", "position")]}),
+        (_("Names"), {"fields": [("name_sv", "name_nb", "name_nn", "name_en")]}),
+        (_("Months"), {"fields": [("cumulative", "first_new_month", "is_year_end")]}),
         (_("Dates"), {"fields": [("starts_on", "ends_on")]}),
         (_("Reporting"), {"fields": ["is_open"]}),
     ]
     actions = ["open_for_reporting", "close_for_reporting"]
+    # A period is made from the organisation's scheme (the periods page) and keeps what it was
+    # made from; only its dates and open state are changed here.
+    readonly_fields = [
+        "organisation", "year", "kind", "position", "name_sv", "name_nb", "name_nn", "name_en",
+        "cumulative", "first_new_month", "is_year_end",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def _set_open(self, request: HttpRequest, queryset: QuerySet, is_open: bool) -> int:
         count = 0

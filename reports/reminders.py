@@ -133,7 +133,7 @@ def _message(kind: str, user, plan: Plan, period: FollowUpPeriod, unit: Unit | N
             "user": user,
             "plan": plan,
             "period": period,
-            "period_name": f"{period.get_kind_display()} {period.year}",
+            "period_name": period.label,
             "unit": unit,
             "deadline": period.reporting_deadline,
             "link": link,

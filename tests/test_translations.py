@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation.reloader import translation_file_changed
 
 from indicators.colour import Bands, Colour, Direction, problems
-from planning.models import FollowUpPeriod, Plan, Role, Unit
+from planning.models import Plan, Role, Unit
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = ["sv", "nb", "nn"]
@@ -175,7 +175,6 @@ EXPECTED = {
     "sv": {
         "plan kind": "Verksamhetsplan",
         "no value": "Inget värde",
-        "year-end": "Årsbokslut (tertial 3)",
         "role": "Enhetschef",
         "units": "enheter",
         "one opened": "1 period öppnades.",
@@ -186,7 +185,6 @@ EXPECTED = {
     "nb": {
         "plan kind": "Virksomhetsplan",
         "no value": "Ingen verdi",
-        "year-end": "Årsmelding (tertial 3)",
         "role": "Enhetsleder",
         "units": "enheter",
         "one opened": "1 periode ble åpnet.",
@@ -197,7 +195,6 @@ EXPECTED = {
     "nn": {
         "plan kind": "Verksemdsplan",
         "no value": "Ingen verdi",
-        "year-end": "Årsmelding (tertial 3)",
         "role": "Einingsleiar",
         "units": "einingar",
         "one opened": "1 periode vart opna.",
@@ -222,7 +219,6 @@ def test_django_uses_the_catalog(compiled_catalogs, language):
         assert str(Plan._meta.verbose_name) == "plan"
         assert str(Plan.Kind.OPERATIONAL_PLAN.label) == expected["plan kind"]
         assert Colour.NO_VALUE.label == expected["no value"]
-        assert str(FollowUpPeriod.Kind.T3.label) == expected["year-end"]
         assert str(Role.UNIT_MANAGER.label) == expected["role"]
         assert str(Unit._meta.verbose_name_plural) == expected["units"]
         assert opened(1) == expected["one opened"]

@@ -37,7 +37,6 @@ class OrganisationSettingsForm(FieldSetupMixin, StyledModelForm):
             "report_language",
             "municipality_code",
             "comparison_group",
-            "follow_up_scheme",
             "relative_share",
             "reminder_days",
             "logo",
@@ -50,7 +49,7 @@ class OrganisationSettingsForm(FieldSetupMixin, StyledModelForm):
         (_("Names"), ("name", "official_name", "kind")),
         (_("Country and language"), ("country", "report_language")),
         (_("Open data"), ("municipality_code", "comparison_group")),
-        (_("Follow-up"), ("follow_up_scheme", "relative_share", "reminder_days")),
+        (_("Follow-up"), ("relative_share", "reminder_days")),
         (_("Report cover"), ("logo",)),
         (_("Words for the levels of the unit tree"), tuple(LEVEL_FIELDS.values())),
     )

@@ -19,12 +19,6 @@ MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
-class FollowUpScheme(models.TextChoices):
-    TERTIAL = "tertial", _("Tertials (T1, T2, year-end)")
-    HALF_YEAR = "half_year", _("Half-years (H1, year-end)")
-    QUARTER = "quarter", _("Quarters (Q1, Q2, Q3, year-end)")
-
-
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
@@ -144,9 +138,6 @@ class Organisation(models.Model):
         max_length=8,
         blank=True,
         help_text=_("Official code, e.g. 2422 for Sorsele (Kolada) or 4631 for Alver (SSB)."),
-    )
-    follow_up_scheme = models.CharField(
-        _("follow-up scheme"), max_length=20, choices=FollowUpScheme, default=FollowUpScheme.TERTIAL
     )
     comparison_group = models.CharField(
         _("comparison group"),

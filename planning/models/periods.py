@@ -1,45 +1,19 @@
 """Follow-up periods: the parts of a year in which an organisation follows up its plans."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from planning.models.organisations import FollowUpScheme, Organisation, year_validators
+from planning.models.organisations import Organisation, year_validators
+from planning.models.schemes import month_validators, months_mask, name_in, scheme_rows
 
 
 class FollowUpPeriod(models.Model):
-    """A period of a year in which an organisation follows up its plans: T1, T2, T3 (year-end).
-
-    Half-years and quarters are available to organisations that follow up that way.
-    """
-
-    class Kind(models.TextChoices):
-        T1 = "T1", _("Tertial 1")
-        T2 = "T2", _("Tertial 2")
-        T3 = "T3", _("Year-end (tertial 3)")
-        H1 = "H1", _("Half-year 1")
-        H2 = "H2", _("Year-end (half-year 2)")
-        Q1 = "Q1", _("Quarter 1")
-        Q2 = "Q2", _("Quarter 2")
-        Q3 = "Q3", _("Quarter 3")
-        Q4 = "Q4", _("Year-end (quarter 4)")
-
-    # kind -> (scheme, ordinal, first month, last month)
-    LAYOUT = {
-        "T1": (FollowUpScheme.TERTIAL, 1, 1, 4),
-        "T2": (FollowUpScheme.TERTIAL, 2, 5, 8),
-        "T3": (FollowUpScheme.TERTIAL, 3, 9, 12),
-        "H1": (FollowUpScheme.HALF_YEAR, 1, 1, 6),
-        "H2": (FollowUpScheme.HALF_YEAR, 2, 7, 12),
-        "Q1": (FollowUpScheme.QUARTER, 1, 1, 3),
-        "Q2": (FollowUpScheme.QUARTER, 2, 4, 6),
-        "Q3": (FollowUpScheme.QUARTER, 3, 7, 9),
-        "Q4": (FollowUpScheme.QUARTER, 4, 10, 12),
-    }
+    """A period of a year in which an organisation follows up its plans, made from a period of
+    its scheme (`SchemePeriod`) and keeping a copy of it: the code, the names, whether it is
+    cumulative and which months it adds, so a later change of scheme leaves it as reported."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -48,7 +22,23 @@ class FollowUpPeriod(models.Model):
         verbose_name=_("organisation"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
-    kind = models.CharField(_("period"), max_length=2, choices=Kind)
+    kind = models.CharField(_("period"), max_length=10, help_text=_("The scheme's short code."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_nb = models.CharField(_("name in Norwegian Bokmål"), max_length=100)
+    name_nn = models.CharField(_("name in Norwegian Nynorsk"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    cumulative = models.BooleanField(_("cumulative from the start of the year"), default=False)
+    first_new_month = models.PositiveSmallIntegerField(
+        _("first month added"),
+        default=1,
+        validators=month_validators,
+        help_text=_(
+            "The first month the period adds to the year: for a cumulative period, the month "
+            "after the period before it ends."
+        ),
+    )
+    is_year_end = models.BooleanField(_("year-end"), default=False)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     reporting_deadline = models.DateField(
@@ -64,7 +54,7 @@ class FollowUpPeriod(models.Model):
     )
 
     class Meta:
-        ordering = ["organisation__name", "year", "starts_on"]
+        ordering = ["organisation__name", "year", "position", "ends_on"]
         verbose_name = _("follow-up period")
         verbose_name_plural = _("follow-up periods")
         constraints = [
@@ -82,7 +72,22 @@ class FollowUpPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Short, for lists and history ("T1 2024"); headings use `label`.
         return f"{self.kind} {self.year}"
+
+    def name(self, language: str | None = None) -> str:
+        """The period's name in `language` (the active one by default): "Tertial 1"."""
+        return name_in(self, language)
+
+    @property
+    def label(self) -> str:
+        """The name and the year: "Delår 2 2026"."""
+        return f"{self.name()} {self.year}"
+
+    @property
+    def months_mask(self) -> int:
+        """The months the period adds to the year, as bits (see `schemes.months_mask`)."""
+        return months_mask(self.first_new_month, self.ends_on.month)
 
     def clean(self) -> None:
         errors = {}
@@ -94,36 +99,21 @@ class FollowUpPeriod(models.Model):
             ) % {"start": date_format(self.starts_on, "SHORT_DATE_FORMAT")}
         if self.year and self.starts_on and self.starts_on.year != self.year:
             errors["starts_on"] = _("The period must start in its own year.")
-        if self.kind and self.organisation_id:
-            scheme = self.LAYOUT[self.kind][0]
-            if scheme != self.organisation.follow_up_scheme:
+        if self.pk is None and self.kind and self.organisation_id:
+            codes = [row.code for row in scheme_rows(self.organisation)]
+            if self.kind not in codes:
                 errors["kind"] = _(
-                    "%(organisation)s follows up by %(scheme)s; this period does not belong to it."
+                    "%(organisation)s follows up in %(periods)s; %(kind)s is not a period of "
+                    "its scheme."
                 ) % {
                     "organisation": self.organisation,
-                    "scheme": FollowUpScheme(self.organisation.follow_up_scheme).label,
+                    "periods": ", ".join(codes),
+                    "kind": self.kind,
                 }
         if errors:
             raise ValidationError(errors)
 
-    @classmethod
-    def kinds_for(cls, scheme: str) -> list[str]:
-        return [kind for kind, layout in cls.LAYOUT.items() if layout[0] == scheme]
-
-    @classmethod
-    def default_dates(cls, year: int, kind: str) -> tuple[datetime.date, datetime.date]:
-        _scheme, _ordinal, first_month, last_month = cls.LAYOUT[kind]
-        start = datetime.date(year, first_month, 1)
-        if last_month == 12:
-            end = datetime.date(year, 12, 31)
-        else:
-            end = datetime.date(year, last_month + 1, 1) - datetime.timedelta(days=1)
-        return start, end
-
     @property
     def ordinal(self) -> int:
-        return self.LAYOUT[self.kind][1]
-
-    @property
-    def is_year_end(self) -> bool:
-        return self.LAYOUT[self.kind][3] == 12
+        """The period's place in its year, from 1."""
+        return self.position + 1

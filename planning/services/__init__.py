@@ -8,7 +8,7 @@ and records who made the change in the object's history. The modules:
 - `people`: invitations, roles, deactivation;
 - `plans`: plans, their life cycle and locking, the units' ready marks;
 - `decisions`: a plan's decision process, step by step, and the life cycle that follows;
-- `periods`: follow-up periods;
+- `periods`: follow-up periods; `schemes`: the organisation's follow-up calendar;
 - `steering`: the organisation's perspectives and its scale for assessing goals.
 """
 
@@ -38,6 +38,7 @@ from planning.services.periods import (
     period_set_open,
     periods_create_year,
     periods_ensure_year,
+    year_periods,
 )
 from planning.services.plans import (
     LOCKED_STATUSES,
@@ -49,6 +50,7 @@ from planning.services.plans import (
     plan_update,
     readiness_mark,
 )
+from planning.services.schemes import SchemeChange, period_has_content, scheme_save
 from planning.services.steering import (
     assessment_levels_save,
     assessment_scale_use,
@@ -68,6 +70,7 @@ __all__ = [
     "PLAN_TRANSITIONS",
     "SETTINGS_FIELDS",
     "Problem",
+    "SchemeChange",
     "UnitImportError",
     "assessment_levels_save",
     "assessment_scale_use",
@@ -81,6 +84,7 @@ __all__ = [
     "membership_remove",
     "organisation_create",
     "organisation_update",
+    "period_has_content",
     "period_set_deadline",
     "period_set_open",
     "periods_create_year",
@@ -96,10 +100,12 @@ __all__ = [
     "readiness_mark",
     "relation_add",
     "relation_remove",
+    "scheme_save",
     "unit_close",
     "unit_create",
     "unit_move",
     "unit_reopen",
     "unit_update",
     "units_import",
+    "year_periods",
 ]

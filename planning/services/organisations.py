@@ -2,13 +2,10 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.versioning import Actor, save_validated
-from planning.models import FollowUpPeriod, FollowUpScheme, Organisation, OrganisationRelation
+from planning.models import Organisation, OrganisationRelation
 
 # What the organisation's settings page may change (not its relations: see below).
 SETTINGS_FIELDS = frozenset(
@@ -20,7 +17,6 @@ SETTINGS_FIELDS = frozenset(
         "report_language",
         "municipality_code",
         "comparison_group",
-        "follow_up_scheme",
         "relative_share",
         "reminder_days",
         "logo",
@@ -39,52 +35,17 @@ def organisation_create(*, name: str, actor: Actor, **fields: Any) -> Organisati
     return save_validated(Organisation(name=name, **fields), actor=actor)
 
 
-def _scheme_change_problem(organisation: Organisation, scheme: str) -> ValidationError | None:
-    """Why the follow-up scheme cannot change now: periods of the current scheme exist for this
-    year or later (they would no longer belong to the organisation's scheme)."""
-    years = sorted(
-        set(
-            FollowUpPeriod.objects.filter(
-                organisation=organisation, year__gte=timezone.localdate().year
-            )
-            .exclude(kind__in=FollowUpPeriod.kinds_for(scheme))
-            .values_list("year", flat=True)
-        )
-    )
-    if not years:
-        return None
-    return ValidationError(
-        {
-            "follow_up_scheme": _(
-                "%(organisation)s already has follow-up periods by %(scheme)s for %(years)s. "
-                "The scheme can change from the first year without periods."
-            )
-            % {
-                "organisation": organisation,
-                "scheme": str(FollowUpScheme(organisation.follow_up_scheme).label).lower(),
-                "years": ", ".join(str(year) for year in years),
-            }
-        },
-        code="scheme_in_use",
-    )
-
-
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: Actor, **fields: Any) -> Organisation:
     """Change the organisation's settings (see `SETTINGS_FIELDS`).
 
-    `logo` is an uploaded image to store, or "" to remove the logo. The follow-up scheme cannot
-    change while periods of the current scheme exist for this year or later.
+    `logo` is an uploaded image to store, or "" to remove the logo. The follow-up scheme has its
+    own service (`planning.services.schemes.scheme_save`).
     """
     unknown = set(fields) - SETTINGS_FIELDS
     if unknown:
         raise TypeError(f"organisation_update cannot change {', '.join(sorted(unknown))}")
-    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    scheme = fields.get("follow_up_scheme")
-    if scheme and scheme != stored.follow_up_scheme:
-        problem = _scheme_change_problem(stored, scheme)
-        if problem is not None:
-            raise problem
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
     for name, value in fields.items():
         setattr(organisation, name, value)
     return save_validated(organisation, actor=actor)

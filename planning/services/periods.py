@@ -1,12 +1,47 @@
 """Writes for follow-up periods: a year's periods by the organisation's scheme, open and close,
 the reporting deadline."""
 
+import calendar
 import datetime
 
 from django.db import transaction
 
 from core.versioning import Actor, save_validated
 from planning.models import FollowUpPeriod, Organisation
+from planning.models.schemes import SchemeRow, first_new_months, scheme_rows
+
+
+def period_dates(year: int, row: SchemeRow) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a scheme period in a year."""
+    start = datetime.date(year, row.first_month, 1)
+    end = datetime.date(year, row.last_month, calendar.monthrange(year, row.last_month)[1])
+    return start, end
+
+
+def year_periods(organisation: Organisation, year: int) -> list[FollowUpPeriod]:
+    """The year's periods by the organisation's scheme, in order, unsaved."""
+    rows = scheme_rows(organisation)
+    periods = []
+    for position, (row, first_new) in enumerate(zip(rows, first_new_months(rows), strict=True)):
+        starts_on, ends_on = period_dates(year, row)
+        periods.append(
+            FollowUpPeriod(
+                organisation=organisation,
+                year=year,
+                kind=row.code,
+                position=position,
+                name_sv=row.name_sv,
+                name_nb=row.name_nb,
+                name_nn=row.name_nn,
+                name_en=row.name_en,
+                cumulative=row.cumulative,
+                first_new_month=first_new,
+                is_year_end=position == len(rows) - 1,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        )
+    return periods
 
 
 @transaction.atomic
@@ -21,23 +56,10 @@ def periods_ensure_year(
         period.kind: period
         for period in FollowUpPeriod.objects.filter(organisation=organisation, year=year)
     }
-    periods = []
-    for kind in FollowUpPeriod.kinds_for(organisation.follow_up_scheme):
-        period = existing.get(kind)
-        if period is None:
-            starts_on, ends_on = FollowUpPeriod.default_dates(year, kind)
-            period = save_validated(
-                FollowUpPeriod(
-                    organisation=organisation,
-                    year=year,
-                    kind=kind,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                ),
-                actor=actor,
-            )
-        periods.append(period)
-    return periods
+    return [
+        existing.get(period.kind) or save_validated(period, actor=actor)
+        for period in year_periods(organisation, year)
+    ]
 
 
 @transaction.atomic

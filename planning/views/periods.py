@@ -117,7 +117,7 @@ def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = PeriodOpenForm(request.POST)
     if form.is_valid():
         is_open = form.cleaned_data["is_open"]
-        label = f"{period.get_kind_display()} {period.year}"
+        label = period.label
         try:
             period_set_open(period=period, is_open=is_open, actor=request.user)
         except ValidationError as error:
@@ -143,7 +143,7 @@ def period_deadline_view(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(FollowUpPeriod.objects.select_related("organisation"), pk=pk)
     require(can_manage_periods(scope, period.organisation))
     form = PeriodDeadlineForm(request.POST)
-    label = f"{period.get_kind_display()} {period.year}"
+    label = period.label
     if not form.is_valid():
         messages.error(
             request,

@@ -392,7 +392,7 @@ def follow_up_report(
         period_id=period.pk,
         period_kind=period.kind,
         period_label=period_label(period),
-        period_name=f"{period.get_kind_display()} {period.year}",
+        period_name=period.label,
         period_dates=f"{date_text(period.starts_on)} – {date_text(period.ends_on)}",
         is_year_end=period.is_year_end,
         title=report_title(plan.name, period),

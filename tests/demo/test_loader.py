@@ -18,7 +18,7 @@ from demo import loader as demo
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.colour import Colour
 from indicators.models import Indicator, Measurement
-from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Unit
+from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Unit, scheme_rows
 from planning.selectors import plans_visible_to
 from planning.services import organisation_create, periods_ensure_year
 
@@ -75,7 +75,7 @@ def test_organisation_tree(output):
     organisation = Organisation.objects.get(name="Sorsele kommun")
     assert organisation.kind == "municipality"
     assert organisation.municipality_code == "2422"
-    assert organisation.follow_up_scheme == "tertial"
+    assert [row.code for row in scheme_rows(organisation)] == ["T1", "T2", "T3"]
     chain = Unit.objects.get(name="Omsorgsverksamheten")
     assert [(unit.name, unit.kind) for unit in [chain, *chain.ancestors()]] == [
         ("Omsorgsverksamheten", "operation"),

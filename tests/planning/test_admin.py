@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,7 +103,8 @@ def assert_admin_pages_answer(client, obj) -> None:
     model = type(obj)
     model_admin = admin.site.get_model_admin(model)
     assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == 200
+    expected = 403 if model is FollowUpPeriod else 200  # periods are made from the scheme
+    assert client.get(admin_url(model, "add")).status_code == expected
     response = client.get(admin_url(model, "change", obj.pk))
     assert response.status_code == 200
     assert response.context["original"] == obj
@@ -191,7 +193,10 @@ def test_unchanged_change_form_saves(admin_client, existing, model):
 # --- validation shows as form errors, never as a crash ------------------------------------------
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+# Periods are made from the scheme, not added in the admin (see below).
+@pytest.mark.parametrize(
+    "model", [m for m in MODELS if m is not FollowUpPeriod], ids=lambda model: model.__name__
+)
 def test_empty_add_form_shows_errors(admin_client, db, model):
     assert_add_refused(admin_client, model, {})
 
@@ -260,27 +265,26 @@ def test_membership_with_unit_but_no_organisation_is_refused(admin_client, admin
     )
 
 
-def test_period_with_kind_but_no_organisation_is_refused(admin_client, db):
-    assert_add_refused(
-        admin_client,
-        FollowUpPeriod,
-        {"year": "2024", "kind": "T1", "starts_on": "2024-01-01", "ends_on": "2024-04-30"},
-    )
+def test_periods_are_made_from_the_scheme_not_added_in_the_admin(admin_client, organisation):
+    assert admin_client.get(admin_url(FollowUpPeriod, "add")).status_code == 403
 
 
-def test_period_of_another_scheme_is_refused(admin_client, organisation):
-    response = assert_add_refused(
-        admin_client,
-        FollowUpPeriod,
-        {
-            "organisation": organisation.pk,
-            "year": "2024",
-            "kind": "Q1",
-            "starts_on": "2024-01-01",
-            "ends_on": "2024-03-31",
-        },
+def test_period_of_another_scheme_is_refused(organisation):
+    period = FollowUpPeriod(
+        organisation=organisation,
+        year=2024,
+        kind="Q1",
+        position=0,
+        name_sv="Kvartal 1",
+        name_nb="Kvartal 1",
+        name_nn="Kvartal 1",
+        name_en="Quarter 1",
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2024, 3, 31),
     )
-    assert "kind" in response.context["adminform"].form.errors
+    with pytest.raises(ValidationError) as error:
+        period.full_clean()
+    assert "T1, T2, T3" in error.value.message_dict["kind"][0]
 
 
 # --- data entry ---------------------------------------------------------------------------------

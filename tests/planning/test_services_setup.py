@@ -11,20 +11,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set
 from indicators.models import Measurement
 from indicators.services import measurement_record
-from planning.models import AccountEvent, FollowUpPeriod, Membership, Role, Unit
+from planning.models import AccountEvent, Membership, Role, Unit
 from planning.selectors import mutual_relations, tree_order, unit_tree
 from planning.services import (
     membership_grant,
     membership_remove,
     organisation_create,
     organisation_update,
-    periods_ensure_year,
     person_invite,
     person_set_active,
     relation_add,
@@ -81,26 +79,6 @@ def test_the_municipality_code_has_the_countrys_form(organisation, country, code
     assert "municipality_code" in error.value.message_dict
     organisation.refresh_from_db()
     assert organisation.municipality_code == "2422"
-
-
-def test_the_scheme_cannot_change_while_this_years_periods_follow_the_old_one(
-    organisation, english
-):
-    year = timezone.localdate().year
-    periods_ensure_year(organisation=organisation, year=year, actor=None)
-    with pytest.raises(ValidationError) as error:
-        organisation_update(organisation=organisation, follow_up_scheme="half_year", actor=None)
-    assert str(year) in error.value.message_dict["follow_up_scheme"][0]
-    organisation.refresh_from_db()
-    assert organisation.follow_up_scheme == "tertial"
-
-
-def test_the_scheme_changes_when_only_earlier_years_have_periods(organisation):
-    periods_ensure_year(organisation=organisation, year=2020, actor=None)
-    organisation_update(organisation=organisation, follow_up_scheme="quarter", actor=None)
-    periods = periods_ensure_year(organisation=organisation, year=2099, actor=None)
-    assert [period.kind for period in periods] == ["Q1", "Q2", "Q3", "Q4"]
-    assert FollowUpPeriod.objects.filter(year=2020).count() == 3
 
 
 def test_relations_count_for_joint_plans_only_when_both_have_listed_each_other(organisation):

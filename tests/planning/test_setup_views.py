@@ -50,7 +50,6 @@ def settings_data(organisation: Organisation, **changes) -> dict:
         "report_language": organisation.report_language,
         "municipality_code": organisation.municipality_code,
         "comparison_group": organisation.comparison_group,
-        "follow_up_scheme": organisation.follow_up_scheme,
         "relative_share": organisation.relative_share,
         "reminder_days": organisation.reminder_days,
         **{name: getattr(organisation, name) for name in LEVEL_FIELDS.values()},
