@@ -167,10 +167,13 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     """Send every reminder due today that was not sent before (see the module docstring)."""
     today = today or timezone.localdate()
     run = ReminderRun()
+    periods = periods_with_deadlines()
     sent_before = set(
-        Reminder.objects.values_list("period_id", "plan_id", "unit_id", "user_id", "kind")
+        Reminder.objects.filter(period__in=periods).values_list(
+            "period_id", "plan_id", "unit_id", "user_id", "kind"
+        )
     )
-    for period in periods_with_deadlines():
+    for period in periods:
         kind = due_kind(period, today)
         for plan in plans_followed_up_in(period):
             rows = plan_readiness(plan, period)
