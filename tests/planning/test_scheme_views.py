@@ -7,7 +7,9 @@ import datetime
 from dataclasses import replace
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -143,6 +145,28 @@ def test_the_changes_are_post_only_and_need_the_csrf_token(people, organisation)
     response = client.post(url("scheme_preset", organisation), {"preset": "quarter"})
     assert response.status_code == 403
     assert stored(organisation) == []
+
+
+def test_the_pages_make_as_many_queries_for_twelve_periods_as_for_three(
+    client, people, organisation
+):
+    client.force_login(people.administrator)
+    pages = (url("scheme", organisation), reverse("planning:period_list"))
+
+    def counts() -> list[int]:
+        periods_ensure_year(organisation=organisation, year=THIS_YEAR + 1, actor=None)
+        found = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page, {"year": THIS_YEAR + 1}).status_code == 200
+            found.append(len(queries))
+        return found
+
+    scheme_save(organisation=organisation, rows=preset_rows("tertial"), actor=None)
+    three = counts()
+    scheme_save(organisation=organisation, rows=preset_rows("monthly"), actor=None)
+    assert FollowUpPeriod.objects.filter(year=THIS_YEAR + 1).count() == 12
+    assert counts() == three
 
 
 # --- Editing the rows -----------------------------------------------------------------------------
