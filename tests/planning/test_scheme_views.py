@@ -104,6 +104,8 @@ def test_the_whole_organisations_planner_and_administrator_get_the_page(
         # Linked from the settings and the perspectives pages, and from the periods page.
         for name in ("organisation_settings", "steering"):
             assert url("scheme", organisation) in en_client.get(url(name, organisation)).text
+        listing = en_client.get(reverse("planning:organisation_list"))
+        assert url("scheme", organisation) in listing.text
         periods = en_client.get(reverse("planning:period_list"))
         assert url("scheme", organisation) in periods.text
 
@@ -114,6 +116,9 @@ def test_a_unit_role_or_a_committee_member_gets_404_and_changes_nothing(
 ):
     client.force_login(getattr(people, role))
     assert client.get(url("scheme", organisation)).status_code == 404
+    if role == "planner":  # the start page, which they see, does not offer it
+        listing = client.get(reverse("planning:organisation_list")).text
+        assert url("scheme", organisation) not in listing
     data = scheme_data(preset_rows("tertial"), {0: {"name_sv": "Första"}})
     assert client.post(url("scheme_save", organisation), data).status_code == 404
     assert client.post(url("scheme_preset", organisation), {"preset": "quarter"}).status_code == 404
