@@ -7,6 +7,7 @@ from planning.views import (
     people,
     periods,
     plans,
+    schemes,
     steering,
     units,
 )
@@ -68,6 +69,17 @@ urlpatterns = [
         "organisations/<int:pk>/assessment-scale/use/",
         steering.assessment_scale_use_view,
         name="assessment_scale_use",
+    ),
+    path("organisations/<int:pk>/follow-up-scheme/", schemes.scheme, name="scheme"),
+    path(
+        "organisations/<int:pk>/follow-up-scheme/periods/",
+        schemes.scheme_save_view,
+        name="scheme_save",
+    ),
+    path(
+        "organisations/<int:pk>/follow-up-scheme/preset/",
+        schemes.scheme_preset_view,
+        name="scheme_preset",
     ),
     path("organisations/<int:pk>/units/", units.unit_list, name="unit_list"),
     path("organisations/<int:pk>/units/new/", units.unit_create_view, name="unit_create"),

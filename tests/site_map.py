@@ -55,6 +55,7 @@ from goals.services import (
 from indicators.models import Indicator, SyncRun
 from indicators.services import indicator_create, measurement_record
 from planning.models import Membership, Plan, Role
+from planning.models.schemes import preset_rows
 from planning.services import (
     decision_step_add,
     membership_grant,
@@ -70,6 +71,7 @@ from reports.models import ReportJob
 from reports.services import report_job_request, report_publish
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
+from tests.planning.test_scheme_views import scheme_data
 from tests.planning.test_setup_views import person_pk, settings_data, units_csv
 from tests.planning.test_steering_views import formset_data
 from tests.planning.test_views import plan_form_data
@@ -250,6 +252,13 @@ CASES = [
                                                      "meaning": "partly", "is_active": True}], 0)),
     Case("planning:assessment_scale_use", organisation, get=POST_ONLY,
          post=WHOLE_ORGANISATION_CHANGE, writes=True, data=lambda world: {"scale": "three"}),
+    # The follow-up scheme: the whole organisation's, like its settings.
+    Case("planning:scheme", organisation, get=WHOLE_ORGANISATION),
+    Case("planning:scheme_save", organisation, get=POST_ONLY, post=WHOLE_ORGANISATION_CHANGE,
+         writes=True, data=lambda world: scheme_data(preset_rows("tertial"),
+                                                     {0: {"name_sv": "Första tertialen"}})),
+    Case("planning:scheme_preset", organisation, get=POST_ONLY, post=WHOLE_ORGANISATION_CHANGE,
+         writes=True, data=lambda world: {"preset": "quarter"}),
     Case("planning:unit_list", organisation, get=SETTERS_UP),
     Case("planning:unit_create", organisation, get=SETTERS_UP, post=SETTERS_UP_CHANGE,
          writes=True, data=lambda world: {"name": "Nattpatrullen", "kind": "unit",
@@ -438,6 +447,7 @@ CASES = [
          get=OUTSIDERS_OWN),
     Case("planning:people", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
     Case("planning:steering", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
+    Case("planning:scheme", lambda world: [world.other_region.pk], get=OUTSIDERS_OWN),
     Case("planning:unit_list", lambda world: [world.partner.pk],
          get="login 404 404 404 404 404 404 404 404"),
 ]  # fmt: skip

@@ -114,6 +114,7 @@ SETUP_PAGES = (
     "planning:person_invite",
     "planning:person_detail",
     "planning:period_list",
+    "planning:scheme",
 )
 
 
@@ -165,6 +166,7 @@ def test_setup_pages_make_as_many_queries_for_a_large_tree_and_many_people(
         relation_add(organisation=organisation, related=region, actor=None)
         relation_add(organisation=region, related=organisation, actor=None)
     large = counts()
-    assert len(small) == 2 * len(SETUP_PAGES) - 2  # the planner: not the settings, nor periods
+    # The planner: not the settings, the periods nor the scheme (the whole organisation's).
+    assert len(small) == 2 * len(SETUP_PAGES) - 3
     grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
     assert grown == {}, "queries (small, large) of the pages that grew, by role"

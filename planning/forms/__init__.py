@@ -15,6 +15,7 @@ from planning.forms.plans import (
     PlanForm,
     PlanStatusForm,
 )
+from planning.forms.schemes import SchemeFormSet, SchemePresetForm
 from planning.forms.setup import (
     ActiveForm,
     AssessmentLevelFormSet,
@@ -46,6 +47,8 @@ __all__ = [
     "RelationForm",
     "RoleFields",
     "ScaleChoiceForm",
+    "SchemeFormSet",
+    "SchemePresetForm",
     "StyledPasswordResetForm",
     "StyledSetPasswordForm",
     "UnitForm",

@@ -201,6 +201,10 @@ class SchemeRow:
     def name(self, language: str | None = None) -> str:
         return name_in(self, language)
 
+    def months(self) -> str:
+        """The months the period covers, in the active language: "januari–april"."""
+        return _month_span(self.first_month, self.last_month)
+
     @classmethod
     def of(cls, period: "SchemePeriod") -> "SchemeRow":
         return cls(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.views import service_message
 from planning.forms import PeriodDeadlineForm, PeriodOpenForm, PeriodYearForm
-from planning.models import FollowUpPeriod, Organisation
+from planning.models import FollowUpPeriod, Organisation, scheme_rows
 from planning.permissions import can_manage_periods, require
 from planning.selectors import (
     Scope,
@@ -41,7 +41,8 @@ def managed_organisation(request: HttpRequest, scope: Scope, pk: Any) -> Organis
 
 @login_required
 def period_list(request: HttpRequest) -> HttpResponse:
-    """An organisation's follow-up periods of a year: create the year's, open and close them."""
+    """An organisation's follow-up periods of a year: create the year's by its scheme (shown,
+    with a link to change it), open and close them."""
     scope = scope_for(request.user)
     organisations = list(organisations_managed_by(scope).order_by("name"))
     if not organisations:
@@ -67,6 +68,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": years,
             "periods": list(periods_of(organisation, year)),
+            "scheme": scheme_rows(organisation),
             "year_form": PeriodYearForm(
                 initial={"year": years[0] + 1 if years else timezone.localdate().year}
             ),

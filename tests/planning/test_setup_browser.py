@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from goals.services import activity_create
-from planning.models import Unit
+from planning.models import SchemePeriod, Unit
 from tests.browser import assert_no_axe_violations, log_in, new_page
 
 pytest_plugins = ["tests.planner_roles"]
@@ -40,6 +40,7 @@ def test_the_administrators_pages_pass_axe(live_server, browser, people, setup, 
         reverse("planning:organisation_list"),
         reverse("planning:organisation_settings", args=[organisation.pk]),
         reverse("planning:period_list"),
+        reverse("planning:scheme", args=[organisation.pk]),
         reverse("planning:unit_list", args=[organisation.pk]),
         reverse("planning:unit_update", args=[units["operation"].pk]),
         reverse("planning:people", args=[organisation.pk]),
@@ -87,6 +88,38 @@ def test_a_unit_is_added_and_a_refused_closing_explained_by_keyboard(
     # Back on the tree, where the new unit is focused by its anchor.
     expect(page.locator(f"#unit-{Unit.objects.get(name='Nattpatrull').pk}")).to_be_visible()
     assert Unit.objects.get(name="Nattpatrull").parent_id == units["unit_a"].pk
+
+
+def test_a_scheme_with_a_gap_is_refused_by_keyboard_and_a_preset_applied(
+    live_server, browser, people, setup
+):
+    page = administrator_page(browser, live_server, people)
+    organisation = setup
+    page.goto(live_server.url + reverse("planning:scheme", args=[organisation.pk]))
+
+    # T2 made to start in June: May is left out, the refusal names the period, nothing saved.
+    page.select_option("#id_periods-1-first_month", "6")
+    page.locator("#id_periods-1-code").focus()
+    page.keyboard.press("Enter")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Tertial 2")
+    expect(summary).to_contain_text("maj")
+    expect(page.locator("#id_periods-1-first_month")).to_have_value("6")  # as typed
+    assert_no_axe_violations(page)
+    assert not SchemePeriod.objects.filter(organisation=organisation).exists()
+
+    # Start from the cumulative interim reports instead.
+    button = page.get_by_role("button", name=re.compile("Use this preset|Använd")).nth(1)
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_periods-1-code")).to_have_value("D2")
+    assert_no_axe_violations(page)
+    assert [p.code for p in SchemePeriod.objects.filter(organisation=organisation)] == [
+        "D1",
+        "D2",
+        "HEL",
+    ]
 
 
 def test_a_refused_import_explains_each_cell(live_server, browser, people, setup, tmp_path):
