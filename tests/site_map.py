@@ -45,6 +45,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from goals.evaluation import months
 from goals.services import (
     activity_create,
     activity_status_set,
@@ -503,7 +504,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         title="Vi inför trygghetsringning",
         unit=units["unit_a"],
         due_month=3,
-        evaluated_t1=True,
+        evaluated_months=months(4, 12),
         actor=None,
     )
     plan_set_status(
@@ -617,7 +618,7 @@ def _joint_plan(organisation, units, partner, other_region, t1) -> dict:
     joint_goal = goal_create(plan=joint_plan, number=1, title="Nära vård", actor=None)
     partner_activity, own_activity = (
         activity_create(goal=joint_goal, title=title, unit=unit, ongoing=True,
-                        evaluated_t1=True, actor=None)
+                        evaluated_months=months(4, 12), actor=None)
         for title, unit in (("Gemensam bemanning", centre), ("Trygg hemgång", units["unit_a"]))
     )  # fmt: skip
     joint_indicator = indicator_create(
