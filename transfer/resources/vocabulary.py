@@ -300,19 +300,9 @@ YEAR_END = Words(
     "Årsmelding",
     "Årsmelding",
     "Year-end report",
-    (
-        "årsredovisning",
-        "verksamhetsberättelse",
-        "årsberetning",
-        "årsrapport",
-        "t3",
-        "year-end",
-        "helår",
-        "helåret",
-        "heilår",
-        "bokslut",
-    ),
-)
+    ("årsredovisning", "verksamhetsberättelse", "årsberetning", "årsrapport", "t3", "year-end",
+     "helår", "helåret", "heilår", "bokslut"),
+)  # fmt: skip
 EVALUATED_SEPARATORS = re.compile(r"\s*(?:/|,|;|\+|&|\boch\b|\bog\b|\band\b)\s*", re.IGNORECASE)
 
 
