@@ -8,18 +8,22 @@ takes; the full-page forms of `goals` and `indicators` stay for everything else.
 """
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import StyledForm, text_area
+from core.forms import FieldSetupMixin, StyledForm, text_area
+from goals.evaluation import YEAR_END, chosen_rows
+from goals.forms import EvaluatedInField
 from goals.models import Activity, Goal, Month
 from indicators.colour import Colour, band_texts, format_value
 from indicators.models import Indicator
 from indicators.targets import Target
 from indicators.thresholds import ThresholdReading, UnitHint, thresholds_read
+from planning.models import SchemeRow, scheme_rows
 
 # --- Thresholds in words ------------------------------------------------------------------------
 
@@ -270,15 +274,6 @@ class IndicatorInPlaceForm(IndicatorRowForm):
 
 
 WHEN_ONGOING = "ongoing"
-EVALUATED = {
-    "year_end": (False, False, True),
-    "interim_year_end": (True, True, True),
-    "interim": (True, True, False),
-    "t1": (True, False, False),
-    "t1_year_end": (True, False, True),
-    "t2": (False, True, False),
-    "t2_year_end": (False, True, True),
-}
 
 
 def when_choices() -> list[tuple[str, str]]:
@@ -289,58 +284,57 @@ def when_choices() -> list[tuple[str, str]]:
     ]
 
 
-def evaluated_choices() -> list[tuple[str, str]]:
-    return [
-        ("year_end", _("Year-end report")),
-        ("interim", _("Interim reports (T1 and T2)")),
-        ("interim_year_end", _("Interim reports and year-end")),
-        ("t1", _("T1")),
-        ("t1_year_end", _("T1 and year-end")),
-        ("t2", _("T2")),
-        ("t2_year_end", _("T2 and year-end")),
-    ]
-
-
-class ActivityRowForm(InPlaceForm):
+class ActivityRowForm(FieldSetupMixin, InPlaceForm):
     """An activity as a document's row: activity, responsible, when done, evaluated in."""
 
     title = _text(10_000, gettext_lazy("Activity"), required=True, rows=1)
     responsible_role = _text(200, gettext_lazy("Responsible"))
     when = forms.ChoiceField(label=gettext_lazy("When done"), choices=when_choices)
-    evaluated = forms.ChoiceField(
-        label=gettext_lazy("Evaluated in"), choices=evaluated_choices, initial="year_end"
-    )
+    evaluated = EvaluatedInField(initial=YEAR_END)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scheme: Sequence[SchemeRow] | None = None, **kwargs):
+        """`scheme`: the periods of the plan's organisation (by default read from the item's)."""
+        item = kwargs.get("item")
+        if scheme is None:
+            scheme = scheme_rows(item.goal.plan.organisation) if item is not None else []
+        self.scheme = scheme
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Write the activity.")
         self.fields["when"].error_messages["required"] = _(
             "Choose the month the activity is done, or ongoing."
         )
 
+    def setup_fields(self) -> None:
+        super().setup_fields()
+        self.fields["evaluated"].rows = self.scheme
+        self.fields["evaluated"].help_text = ""
+
     def initial_of(self, item: Activity) -> dict[str, Any]:
-        flags = (item.evaluated_t1, item.evaluated_t2, item.evaluated_year_end)
-        evaluated = next((code for code, found in EVALUATED.items() if found == flags), "year_end")
         return {
             "title": item.title,
             "responsible_role": item.responsible_role,
             "when": WHEN_ONGOING if item.ongoing else str(item.due_month or ""),
-            "evaluated": evaluated,
+            "evaluated": item.evaluated_months,
         }
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        t1, t2, year_end = EVALUATED[data["evaluated"]]
         ongoing = data["when"] == WHEN_ONGOING
         return {
             "title": data["title"],
             "responsible_role": data["responsible_role"],
             "ongoing": ongoing,
             "due_month": None if ongoing else int(data["when"]),
-            "evaluated_t1": t1,
-            "evaluated_t2": t2,
-            "evaluated_year_end": year_end,
+            "evaluated_months": self.evaluated_months(),
         }
+
+    def evaluated_months(self) -> int:
+        """The months chosen; the stored ones when they are the same periods of this scheme."""
+        chosen, rows = self.cleaned_data["evaluated"], self.fields["evaluated"].rows
+        if self.item is None:
+            return chosen
+        stored = self.item.evaluated_months
+        return stored if chosen_rows(rows, stored) == chosen_rows(rows, chosen) else chosen
 
     def service_errors_field(self, name: str) -> str | None:
         if name in ("ongoing", "due_month"):

@@ -21,10 +21,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.history import HistoryEntry, describe_history, user_label, with_previous
+from goals.evaluation import evaluated_names
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from indicators.selectors import with_display
-from planning.models import Plan, Unit
+from planning.models import Plan, SchemeRow, Unit, scheme_rows
 
 # --- The structure page ---------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ def plan_structure(plan: Plan, goal_ids: list[int] | None = None) -> list[Goal]:
         .prefetch_related(*_item_prefetches())
         .order_by("number")
     )
-    _with_item_display(goals)
+    _with_item_display(goals, scheme_rows(plan.organisation))
     return goals
 
 
@@ -66,10 +67,11 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
     )
 
 
-def _with_item_display(goals: list[Goal]) -> None:
+def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
     for goal in goals:
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
+            activity.evaluated_names = evaluated_names(activity, scheme)
             activity.unit_name = activity.unit.name if activity.unit else ""
             person = activity.responsible_user
             activity.person_name = (person.get_full_name() or person.username) if person else ""
@@ -120,7 +122,7 @@ def plan_page_goals(plan: Plan, *, expand: set[int] | frozenset[int] = frozenset
         goal.is_lazy = goal.pk not in shown
         if goal.is_lazy:
             goal.indicator_list, goal.activity_list = [], []
-    _with_item_display(full)
+    _with_item_display(full, scheme_rows(plan.organisation) if full else [])
     return goals
 
 
@@ -175,7 +177,9 @@ def decided_version(plan: Plan, at: datetime.datetime) -> DecidedVersion:
     people = get_user_model().objects.in_bulk(
         {a.responsible_user_id for a in activity_list if a.responsible_user_id}
     )
+    scheme = scheme_rows(plan.organisation)
     for activity in activity_list:
+        activity.evaluated_names = evaluated_names(activity, scheme)
         unit = units.get(activity.unit_id)
         activity.unit_name = unit.name if unit else ""
         person = people.get(activity.responsible_user_id)

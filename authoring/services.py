@@ -61,9 +61,7 @@ ACTIVITY_FIELDS = (
     "reporting_user",
     "ongoing",
     "due_month",
-    "evaluated_t1",
-    "evaluated_t2",
-    "evaluated_year_end",
+    "evaluated_months",
 )
 FINISHED = frozenset({ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED})
 

@@ -771,7 +771,12 @@ class City:
         )  # fmt: skip
 
     def activity(self, goal, position: int, unit):
+        from goals.evaluation import legacy_mask
         from goals.models import Activity
+        from planning.models import scheme_rows
+
+        if not hasattr(self, "scheme"):
+            self.scheme = scheme_rows(self.organisation)
 
         rng = self.rng
         ongoing = rng.random() < 0.3
@@ -783,7 +788,7 @@ class City:
             goal=goal, position=position, title=title, responsible_role=rng.choice(ROLES_TEXT),
             unit=unit, responsible_user=manager if manager and rng.random() < 0.2 else None,
             ongoing=ongoing, due_month=None if ongoing else rng.randint(1, 12),
-            evaluated_t1=t1, evaluated_t2=t2, evaluated_year_end=year_end,
+            evaluated_months=legacy_mask(self.scheme, t1, t2, year_end),
         )  # fmt: skip
 
     # follow-up --------------------------------------------------------------------------------

@@ -119,9 +119,7 @@ def _copy_activities(goal, new_goal, activity_create, activity_status_set, statu
             responsible_role=activity.responsible_role,
             ongoing=activity.ongoing,
             due_month=activity.due_month,
-            evaluated_t1=activity.evaluated_t1,
-            evaluated_t2=activity.evaluated_t2,
-            evaluated_year_end=activity.evaluated_year_end,
+            evaluated_months=activity.evaluated_months,
             actor=None,
         )
         for status in status_model.objects.filter(activity=activity):

@@ -144,6 +144,7 @@ def rows_per_plan() -> dict[int, int]:
 
 
 def the_city() -> City:
+    from goals.evaluation import YEAR_END
     from goals.models import Activity
     from indicators.models import Indicator
     from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Role
@@ -181,7 +182,7 @@ def the_city() -> City:
         .user,
     }
     activity = (
-        Activity.objects.filter(goal__plan=largest, unit=None, evaluated_year_end=True)
+        Activity.objects.filter(goal__plan=largest, unit=None, evaluated_months__gte=YEAR_END)
         .order_by("pk")
         .first()
     )
@@ -276,8 +277,7 @@ def _items_floor(goal_ids) -> int:
     return fetch(Indicator.objects.filter(goal_id__in=goal_ids), *INDICATOR_FIELDS) + fetch(
         Activity.objects.filter(goal_id__in=goal_ids),
         "id", "goal_id", "title", "responsible_role", "unit__name",
-        "responsible_user__first_name", "due_month", "ongoing", "evaluated_t1", "evaluated_t2",
-        "evaluated_year_end",
+        "responsible_user__first_name", "due_month", "ongoing", "evaluated_months",
     )  # fmt: skip
 
 
@@ -375,7 +375,7 @@ def _index_rows(plans: set[int], periods: list[int]) -> int:
     return (
         fetch(Goal.objects.filter(plan_id__in=plans), "id", "plan_id", "number", "title")
         + fetch(Activity.objects.filter(goal__plan_id__in=plans), "goal_id", "id", "unit_id",
-                "responsible_user_id", "evaluated_t1", "evaluated_t2", "evaluated_year_end")
+                "responsible_user_id", "evaluated_months")
         + fetch(Indicator.objects.filter(goal__plan_id__in=plans), "goal_id", "id")
         + fetch(ActivityStatus.objects.filter(activity__goal__plan_id__in=plans,
                                               period_id__in=periods),
@@ -858,6 +858,7 @@ def locust_personas(city: City, count: int, seed: int) -> list[dict]:
     committee members and planners with the plans they read."""
     from django.urls import reverse
 
+    from goals.evaluation import YEAR_END
     from goals.models import Activity, ActivityStatus
     from planning.models import Membership, Plan, Role, Unit
     from planning.selectors import plans_visible_to
@@ -887,7 +888,7 @@ def locust_personas(city: City, count: int, seed: int) -> list[dict]:
     for membership in managers[: max(1, count * 6 // 10)]:
         units = subtree(membership.unit_id)
         activities = list(
-            Activity.objects.filter(goal__plan__in=current, evaluated_year_end=True)
+            Activity.objects.filter(goal__plan__in=current, evaluated_months__gte=YEAR_END)
             .filter(unit_id__in=units)
             .values_list("pk", flat=True)[:60]
         )

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from demo import seed_003 as seed
+from goals.evaluation import legacy_mask
 from goals.models import Activity, ActivityStatus, Goal
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.models import Indicator
@@ -23,6 +24,7 @@ from planning.models import (
     OrganisationRelation,
     Plan,
     Unit,
+    preset_rows,
 )
 from planning.services import (
     decision_step_add,
@@ -126,9 +128,7 @@ def load_joint_plan(created: dict[str, int], ensure, password: str, admin: Any) 
             unit=units[unit_name],
             ongoing=month is None,
             due_month=month,
-            evaluated_t1=t1,
-            evaluated_t2=t2,
-            evaluated_year_end=year_end,
+            evaluated_months=legacy_mask(preset_rows("tertial"), t1, t2, year_end),
             actor=planner,
         )
     if created["plans"] > plans_before:

@@ -89,9 +89,8 @@ def _timing(when: str) -> dict[str, Any]:
     return {"ongoing": False, "due_month": MONTHS[when.lower()]}
 
 
-def _evaluated(text: str) -> dict[str, bool]:
-    t1, t2, year_end = EVALUATED[text]
-    return {"evaluated_t1": t1, "evaluated_t2": t2, "evaluated_year_end": year_end}
+def _evaluated(text: str) -> dict[str, int]:
+    return {"evaluated_months": EVALUATED[text]}
 
 
 def _load_users(created: dict[str, int]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Written as close to the seed document as the model allows; see `indicators.demo`
 import datetime
 from decimal import Decimal
 
+from goals.evaluation import months
 from goals.models import ActivityStatus, Scope
 from indicators.colour import Direction
 from indicators.models import Indicator
@@ -442,11 +443,12 @@ MONTHS = {
         start=1,
     )
 }  # fmt: skip
-# "Utvärderas" -> (evaluated_t1, evaluated_t2, evaluated_year_end)
+# "Utvärderas" -> `evaluated_months`: the last months of the tertial scheme's periods chosen
+# (Tertial 1 ends in April, Tertial 2 in August, the year-end in December).
 EVALUATED = {
-    "Tertialrapport": (True, True, False),
-    "Årsbokslut": (False, False, True),
-    "Tertialrapport/Årsbokslut": (True, True, True),
+    "Tertialrapport": months(4, 8),
+    "Årsbokslut": months(12),
+    "Tertialrapport/Årsbokslut": months(4, 8, 12),
 }
 
 # --- Made-up follow-up: T1 and T2 2023 ------------------------------------------------------------

@@ -11,11 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from goals.evaluation import evaluated_names
+from goals.forms import EvaluatedInField
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.admin import PlanAdmin, share_choices, years_of
-from planning.models import FollowUpPeriod, Plan
+from planning.models import FollowUpPeriod, Plan, preset_rows, scheme_rows
 
 COMPACT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 40})
+
+
+def evaluated_field(organisation=None) -> EvaluatedInField:
+    """ "Evaluated in" by the organisation's scheme, or by month when it is not yet known (a
+    new activity): the month a period ends is what is stored."""
+    rows = scheme_rows(organisation) if organisation is not None else preset_rows("monthly")
+    return EvaluatedInField(rows=rows)
 
 
 def stamp_report(status: ActivityStatus, request: HttpRequest) -> None:
@@ -57,14 +66,18 @@ class ActivityInline(admin.TabularInline):
         "responsible_role",
         "due_month",
         "ongoing",
-        "evaluated_t1",
-        "evaluated_t2",
-        "evaluated_year_end",
+        "evaluated_months",
     ]
     ordering = ["position", "id"]
     formfield_overrides = {models.TextField: {"widget": COMPACT_TEXT}}
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        organisation = obj.plan.organisation if obj is not None else None
+        formset.form.base_fields["evaluated_months"] = evaluated_field(organisation)
+        return formset
 
 
 @admin.register(Goal)
@@ -124,18 +137,13 @@ class ActivityAdmin(SimpleHistoryAdmin):
         "responsible_role",
         "unit",
         "timing",
-        "evaluated_t1",
-        "evaluated_t2",
-        "evaluated_year_end",
+        "evaluated",
     ]
-    list_select_related = ["goal__plan", "unit"]
+    list_select_related = ["goal__plan__organisation", "unit"]
     list_filter = [
         "goal__plan",
         "ongoing",
         "due_month",
-        "evaluated_t1",
-        "evaluated_t2",
-        "evaluated_year_end",
     ]
     search_fields = ["title", "responsible_role", "goal__title", "goal__plan__name"]
     ordering = ["goal__plan__name", "goal__number", "position", "id"]
@@ -147,12 +155,26 @@ class ActivityAdmin(SimpleHistoryAdmin):
         (_("Responsible"), {"fields": ["responsible_role", "unit", "responsible_user"]}),
         (_("Reports"), {"fields": ["reporting_role", "reporting_unit", "reporting_user"]}),
         (_("When"), {"fields": [("due_month", "ongoing")]}),
-        (
-            _("Evaluated in"),
-            {"fields": [("evaluated_t1", "evaluated_t2", "evaluated_year_end")]},
-        ),
+        (_("Evaluated in"), {"fields": ["evaluated_months"]}),
     ]
     inlines = [ActivityStatusInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        organisation = obj.goal.plan.organisation if obj is not None else None
+        form.base_fields["evaluated_months"] = evaluated_field(organisation)
+        return form
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("goal__plan__organisation__scheme_periods")
+        )
+
+    @admin.display(description=_("Evaluated in"))
+    def evaluated(self, activity: Activity) -> str:
+        return ", ".join(evaluated_names(activity))
 
     @admin.display(description=_("plan"), ordering="goal__plan__name")
     def plan(self, activity: Activity) -> str:

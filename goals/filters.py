@@ -1,20 +1,16 @@
 """Filters of a plan's activities (django-filter)."""
 
 import django_filters as filters
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledForm
+from goals.evaluation import row_masks
 from goals.models import Activity, ActivityStatus
 from goals.selectors import NO_REPORT, plan_goals, plan_units
-from planning.models import Plan
+from planning.models import Plan, scheme_rows
 
 ALL = _("All")
-EVALUATED_IN = [
-    ("t1", _("First interim report (T1)")),
-    ("t2", _("Second interim report (T2)")),
-    ("year_end", _("Year-end report")),
-]
 
 
 class ActivityFilter(filters.FilterSet):
@@ -24,7 +20,7 @@ class ActivityFilter(filters.FilterSet):
     goal = filters.ModelChoiceFilter(label=_("Goal"), queryset=None, empty_label=ALL)
     unit = filters.ModelChoiceFilter(label=_("Unit"), queryset=None, empty_label=ALL)
     evaluated_in = filters.ChoiceFilter(
-        label=_("Evaluated in"), choices=EVALUATED_IN, method="filter_evaluated", empty_label=ALL
+        label=_("Evaluated in"), choices=(), method="filter_evaluated", empty_label=ALL
     )
     latest_status = filters.ChoiceFilter(
         label=_("Latest status"),
@@ -41,8 +37,14 @@ class ActivityFilter(filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["goal"].queryset = plan_goals(plan)
         self.filters["unit"].queryset = plan_units(plan)
+        # The periods of the scheme of the plan's organisation, by code.
+        rows = scheme_rows(plan.organisation)
+        self.evaluated_masks = dict(zip((row.code for row in rows), row_masks(rows), strict=True))
+        self.filters["evaluated_in"].extra["choices"] = [(row.code, row.name()) for row in rows]
 
     def filter_evaluated(self, queryset: QuerySet[Activity], name: str, value: str):
-        if value not in {key for key, _label in EVALUATED_IN}:
+        if value not in self.evaluated_masks:
             return queryset
-        return queryset.filter(**{f"evaluated_{value}": True})
+        return queryset.alias(
+            evaluated_hit=F("evaluated_months").bitand(self.evaluated_masks[value])
+        ).filter(evaluated_hit__gt=0)

@@ -1,6 +1,7 @@
 """The planner's forms for goals and activities."""
 
 import re
+from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,9 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm, text_area
+from goals.evaluation import chosen_rows, rows_mask
 from goals.models import Activity, Goal, SubGoal
 from planning.forms import UnitTreeChoiceField
-from planning.models import Perspective, Unit
+from planning.models import Perspective, SchemeRow, Unit
 
 SUB_GOAL_LINE = re.compile(r"^(?P<label>[^:\s][^:]{0,19}):\s*(?P<title>.+)$")
 
@@ -97,6 +99,47 @@ class PersonChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+class EvaluatedInField(forms.TypedMultipleChoiceField):
+    """ "Evaluated in": a checkbox for each period of a scheme, at least one. Cleans to the
+    bits of the chosen periods' last months (`Activity.evaluated_months`); shows a stored set
+    by the periods it covers (`goals.evaluation.chosen_rows`)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, rows: Sequence[SchemeRow] = (), **kwargs):
+        kwargs.setdefault("label", _("Evaluated in"))
+        kwargs.setdefault("help_text", _("Choose at least one period."))
+        kwargs.setdefault("coerce", int)
+        super().__init__(**kwargs)
+        self.error_messages["required"] = _(
+            "Choose at least one period in which the activity is evaluated."
+        )
+        self.rows = rows
+
+    @property
+    def rows(self) -> list[SchemeRow]:
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: Sequence[SchemeRow]) -> None:
+        self._rows = list(rows)
+        self.choices = [(str(row.last_month), row.name()) for row in self._rows]
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return [str(row.last_month) for row in chosen_rows(self._rows, value)]
+        return value
+
+    def clean(self, value) -> int:
+        chosen = {str(month) for month in super().clean(value)}
+        return rows_mask(row for row in self._rows if str(row.last_month) in chosen)
+
+    def has_changed(self, initial, data) -> bool:
+        if isinstance(initial, int):
+            initial = self.prepare_value(initial)
+        return super().has_changed(initial, data)
+
+
 class ActivityForm(VersionedModelForm):
     """An activity: what is done, who is responsible, when, and where it is evaluated."""
 
@@ -114,9 +157,7 @@ class ActivityForm(VersionedModelForm):
             "reporting_user",
             "ongoing",
             "due_month",
-            "evaluated_t1",
-            "evaluated_t2",
-            "evaluated_year_end",
+            "evaluated_months",
         ]
         field_classes = {
             "responsible_user": PersonChoiceField,
@@ -127,8 +168,9 @@ class ActivityForm(VersionedModelForm):
         widgets = {"title": text_area(2)}
         help_texts = {
             "ongoing": _("An ongoing activity has no month."),
-            "evaluated_year_end": _("Choose at least one follow-up."),
         }
+
+    evaluated_months = EvaluatedInField()
 
     def __init__(
         self,
@@ -136,8 +178,10 @@ class ActivityForm(VersionedModelForm):
         goals: QuerySet[Goal],
         units: QuerySet[Unit],
         people: QuerySet,
+        scheme: Sequence[SchemeRow],
         **kwargs,
     ):
+        self.scheme = scheme
         self.choices_of = {
             "goal": goals,
             "sub_goal": SubGoal.objects.filter(goal__in=goals).select_related("goal"),
@@ -163,9 +207,18 @@ class ActivityForm(VersionedModelForm):
         self.fields["reporting_unit"].empty_label = _("No particular unit")
         self.fields["reporting_user"].empty_label = _("No particular person")
         self.fields["due_month"].widget.attrs["data-disabled-by"] = self["ongoing"].auto_id
+        self.fields["evaluated_months"].rows = self.scheme
+
+    def clean_evaluated_months(self) -> int:
+        # The same periods as stored: keep the stored months (they may say more than this
+        # scheme shows, e.g. April under quarters, which is Tertial 1 again under tertials).
+        chosen = self.cleaned_data["evaluated_months"]
+        stored = self.instance.evaluated_months
+        same = chosen_rows(self.scheme, stored) == chosen_rows(self.scheme, chosen)
+        return stored if self.instance.pk and same else chosen
 
     def evaluation_fields(self):
-        return [self[name] for name in ("evaluated_t1", "evaluated_t2", "evaluated_year_end")]
+        return [self["evaluated_months"]]
 
     def main_fields(self):
         return [

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
+from goals.evaluation import ALL_MONTHS, YEAR_END, is_evaluated_in
 from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
 
 
@@ -187,10 +188,14 @@ class Month(models.IntegerChoices):
 class Activity(Responsibility, Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
-    Done by a month of the plan's year, or ongoing ("Löpande"). The evaluation flags say in
-    which follow-ups the activity is reported: the first interim report (T1), the second (T2)
-    and the year-end report. Under half-year or quarter schemes, the first interim period maps
-    to T1 and later interim periods to T2.
+    Done by a month of the plan's year, or ongoing ("Löpande"). `evaluated_months` says in
+    which follow-ups the activity is reported, any set of the periods of the scheme of the
+    plan's organisation. It is stored as months, not periods: bit m-1 is set for the last
+    month m of each period chosen (Tertial 1 ending in April is bit 3, the year-end bit 11).
+    The activity is evaluated in a follow-up period when the months the period adds to the
+    year contain a set bit (`evaluated_months & period.months_mask`), so the set survives a
+    change of scheme (Tertial 1 becomes Quarter 2) and reads the same for every owner of a
+    joint plan whatever their schemes (`goals.evaluation`).
     """
 
     goal = models.ForeignKey(
@@ -233,9 +238,11 @@ class Activity(Responsibility, Versioned):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
-    evaluated_t1 = models.BooleanField(_("evaluated in T1"), default=False)
-    evaluated_t2 = models.BooleanField(_("evaluated in T2"), default=False)
-    evaluated_year_end = models.BooleanField(_("evaluated at year-end"), default=True)
+    evaluated_months = models.PositiveIntegerField(
+        _("evaluated in"),
+        default=YEAR_END,
+        help_text=_("The follow-ups in which the activity is evaluated."),
+    )
 
     history = HistoricalRecords()
 
@@ -252,7 +259,7 @@ class Activity(Responsibility, Versioned):
                 name="activity_ongoing_or_month",
             ),
             models.CheckConstraint(
-                condition=Q(evaluated_t1=True) | Q(evaluated_t2=True) | Q(evaluated_year_end=True),
+                condition=Q(evaluated_months__gt=0, evaluated_months__lt=ALL_MONTHS + 1),
                 name="activity_evaluated_somewhere",
             ),
         ]
@@ -266,9 +273,9 @@ class Activity(Responsibility, Versioned):
             errors["due_month"] = _("An ongoing activity has no month; choose one or the other.")
         if not self.ongoing and not self.due_month:
             errors["due_month"] = _("Choose the month the activity is done, or mark it ongoing.")
-        if not (self.evaluated_t1 or self.evaluated_t2 or self.evaluated_year_end):
-            errors["evaluated_year_end"] = _(
-                "Choose at least one follow-up in which the activity is evaluated."
+        if not self.evaluated_months or self.evaluated_months & ~ALL_MONTHS:
+            errors["evaluated_months"] = _(
+                "Choose at least one period in which the activity is evaluated."
             )
         if (
             self.unit_id
@@ -291,11 +298,8 @@ class Activity(Responsibility, Versioned):
         return str(_("Ongoing")) if self.ongoing else str(Month(self.due_month).label)
 
     def is_evaluated_in(self, period: FollowUpPeriod) -> bool:
-        if period.is_year_end:
-            return self.evaluated_year_end
-        if period.ordinal == 1:
-            return self.evaluated_t1
-        return self.evaluated_t2
+        """Whether the activity is evaluated in the period: a month it adds is chosen."""
+        return is_evaluated_in(self.evaluated_months, period)
 
     def is_due_by(self, period: FollowUpPeriod) -> bool:
         """Whether the activity should be done by the end of the period (never, if ongoing)."""

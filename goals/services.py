@@ -171,9 +171,7 @@ ACTIVITY_FIELDS = frozenset(
         "reporting_user",
         "ongoing",
         "due_month",
-        "evaluated_t1",
-        "evaluated_t2",
-        "evaluated_year_end",
+        "evaluated_months",
     }
 )
 

@@ -1,23 +1,20 @@
 """Tables of the planner's goal pages (django-tables2)."""
 
+from collections.abc import Sequence
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from goals.evaluation import evaluated_names
 from goals.models import Activity, ActivityStatus, Goal
 from goals.selectors import NO_REPORT
-from planning.models import FollowUpPeriod
+from planning.models import FollowUpPeriod, SchemeRow
 from planning.tables import TABLE_ATTRS, TABLE_TEMPLATE
 
 
-def evaluated_text(activity: Activity) -> str:
-    parts = []
-    if activity.evaluated_t1:
-        parts.append(str(_("T1")))
-    if activity.evaluated_t2:
-        parts.append(str(_("T2")))
-    if activity.evaluated_year_end:
-        parts.append(str(_("year-end")))
-    return ", ".join(parts)
+def evaluated_text(activity: Activity, rows: Sequence[SchemeRow] | None = None) -> str:
+    """The names of the scheme periods the activity is evaluated in: "Tertial 1, Tertial 2"."""
+    return ", ".join(evaluated_names(activity, rows))
 
 
 class ActivityTable(tables.Table):
@@ -55,11 +52,15 @@ class ActivityTable(tables.Table):
         attrs = TABLE_ATTRS
         empty_text = _("No activities match the filter.")
 
+    def __init__(self, *args, scheme: Sequence[SchemeRow], **kwargs):
+        self.scheme = scheme
+        super().__init__(*args, **kwargs)
+
     def render_goal(self, value: Goal) -> str:
         return str(value)
 
     def render_evaluated(self, record: Activity) -> str:
-        return evaluated_text(record)
+        return evaluated_text(record, self.scheme)
 
     def render_latest_status(self, value: str, record: Activity) -> str:
         if value == NO_REPORT:

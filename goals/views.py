@@ -37,7 +37,7 @@ from goals.services import (
 )
 from goals.shortcuts import delete_page, move_direction, move_item
 from goals.tables import ActivityTable
-from planning.models import Plan
+from planning.models import Plan, scheme_rows
 from planning.permissions import can_edit_plan
 from planning.shortcuts import is_locked, plan_in_scope, refuse_if_locked, structure_url
 from planning.tables import PER_PAGE
@@ -156,6 +156,7 @@ def activity_form_kwargs(plan: Plan) -> dict:
         "goals": plan_goals(plan),
         "units": plan_units(plan),
         "people": plan_people(plan),
+        "scheme": scheme_rows(plan.organisation),
     }
 
 
@@ -256,7 +257,7 @@ def activity_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan, scope = plan_in_scope(request, plan_pk)
     can_edit = can_edit_plan(scope, plan) and not is_locked(plan)
     activity_filter = ActivityFilter(request.GET or None, queryset=plan_activities(plan), plan=plan)
-    table = ActivityTable(activity_filter.qs)
+    table = ActivityTable(activity_filter.qs, scheme=scheme_rows(plan.organisation))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,

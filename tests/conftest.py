@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from goals.evaluation import months
 from goals.services import activity_create, goal_create
 from indicators.services import indicator_create
 from planning.models import Plan, Unit
@@ -125,8 +126,7 @@ def activity(goal):
         title="Vi utbildar medarbetare i MHFA",
         responsible_role="Alla chefer",
         due_month=6,
-        evaluated_t1=True,
-        evaluated_year_end=False,
+        evaluated_months=months(4),
         actor=None,
     )
 

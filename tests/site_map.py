@@ -45,6 +45,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from goals.evaluation import months
 from goals.services import (
     activity_create,
     activity_status_set,
@@ -137,9 +138,10 @@ def plan(world):
 
 
 def in_place_activity(**changes):
-    """An activity's row as the plan page's in-place form posts it."""
+    """An activity's row as the plan page's in-place form posts it (evaluated in Tertial 1 and
+    2: their last months)."""
     row = {"title": "Vi utbildar i HLR", "responsible_role": "Alla chefer", "when": "5",
-           "evaluated": "interim"}  # fmt: skip
+           "evaluated": ["4", "8"]}  # fmt: skip
     return {**row, **changes}
 
 
@@ -513,7 +515,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         title="Vi inför trygghetsringning",
         unit=units["unit_a"],
         due_month=3,
-        evaluated_t1=True,
+        evaluated_months=months(4, 12),
         actor=None,
     )
     plan_set_status(
@@ -627,7 +629,7 @@ def _joint_plan(organisation, units, partner, other_region, t1) -> dict:
     joint_goal = goal_create(plan=joint_plan, number=1, title="Nära vård", actor=None)
     partner_activity, own_activity = (
         activity_create(goal=joint_goal, title=title, unit=unit, ongoing=True,
-                        evaluated_t1=True, actor=None)
+                        evaluated_months=months(4, 12), actor=None)
         for title, unit in (("Gemensam bemanning", centre), ("Trygg hemgång", units["unit_a"]))
     )  # fmt: skip
     joint_indicator = indicator_create(

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.services import indicator_create, measurement_record
 from planning.services import (
@@ -55,7 +56,7 @@ def grow(world) -> None:
                     title=f"Aktivitet {number}{suffix}",
                     unit=unit,
                     due_month=4,
-                    evaluated_t1=True,
+                    evaluated_months=months(4, 12),
                     actor=None,
                 )
                 for suffix, unit in (("a", world.units["unit_a"]), ("b", None))

@@ -33,6 +33,7 @@ from authoring.views.structure import (
     plan_id_of,
     with_forms,
 )
+from goals.evaluation import evaluated_names
 from goals.models import Goal
 from goals.services import (
     activity_delete,
@@ -42,7 +43,7 @@ from goals.services import (
 )
 from indicators.selectors import with_display
 from indicators.services import indicator_delete, indicator_update
-from planning.models import Plan
+from planning.models import Plan, scheme_rows
 from planning.shortcuts import plan_in_scope, structure_url
 
 PLURAL = {"indicator": "indicators", "activity": "activities"}
@@ -202,12 +203,13 @@ def row_context(
             reading = read_thresholds(target=form.initial.get("target", ""), **texts)
             context["preview"] = reading_summary(reading, item.decimals)
     if kind == "goal":
-        with_forms([item], plan.goals.count())
+        with_forms([item], plan.goals.count(), scheme=scheme_rows(plan.organisation))
         context["goal"] = item
         return context
     if kind == "indicator":
         with_display([item])
     else:
+        item.evaluated_names = evaluated_names(item, scheme_rows(plan.organisation))
         item.unit_name = item.unit.name if item.unit_id else ""
         person = item.responsible_user
         item.person_name = (person.get_full_name() or person.username) if person else ""
@@ -266,7 +268,7 @@ def gone_answer(request: HttpRequest, kind: str, pk: int, gone: Gone) -> HttpRes
 def goal_block(plan: Plan, goal: Goal, **marks: str) -> dict[str, Any]:
     """One goal as the page shows it, with its items and forms (three queries and a count)."""
     (fresh,) = plan_structure(plan, goal_ids=[goal.pk])
-    with_forms([fresh], plan.goals.count())
+    with_forms([fresh], plan.goals.count(), scheme=scheme_rows(plan.organisation))
     marked([fresh], **marks)
     return {"plan": plan, "goal": fresh, "can_edit": True}
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import MultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -103,12 +104,20 @@ def merged_data(kind: str, item: Any, posted) -> tuple[Any, list[str]]:
     record = type(item).history.filter(id=item.pk, version=int(based_on)).first()
     if record is None:
         return posted, []
-    then = editor_form(kind, record.instance).initial
-    now = editor_form(kind, item).initial
+    then_form = editor_form(kind, record.instance)
+    now_form = editor_form(kind, item)
+    then, now = then_form.initial, now_form.initial
     data = posted.copy()
     merged = []
     for name, value in now.items():
         if name == "version" or name not in then:
+            continue
+        if isinstance(now_form.fields[name], MultipleChoiceField):  # checkboxes: every value
+            before = then_form[name].field.prepare_value(then[name])
+            current = now_form[name].field.prepare_value(value)
+            if sorted(data.getlist(name)) == sorted(before) and sorted(current) != sorted(before):
+                data.setlist(name, current)
+                merged.append(name)
             continue
         if data.get(name, "") == str(then[name] or "") and str(value or "") != data.get(name, ""):
             data[name] = "" if value is None else str(value)

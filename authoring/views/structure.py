@@ -11,7 +11,7 @@ from authoring.forms import ActivityRowForm, GoalTitleForm, IndicatorRowForm
 from authoring.selectors import plan_page_goals, plan_structure
 from goals.models import Activity, Goal
 from indicators.models import Indicator
-from planning.models import Plan
+from planning.models import Plan, SchemeRow, scheme_rows
 from planning.permissions import can_edit_plan
 from planning.shortcuts import is_locked
 
@@ -39,18 +39,29 @@ def new_indicator_form(goal: Goal, data=None) -> IndicatorRowForm:
     return IndicatorRowForm(data, auto_id=f"goal-{goal.pk}-new-indicator-%s")
 
 
-def new_activity_form(goal: Goal, data=None) -> ActivityRowForm:
-    return ActivityRowForm(data, auto_id=f"goal-{goal.pk}-new-activity-%s")
+def new_activity_form(
+    goal: Goal, data=None, scheme: list[SchemeRow] | None = None
+) -> ActivityRowForm:
+    if scheme is None:
+        scheme = scheme_rows(goal.plan.organisation)
+    return ActivityRowForm(data, scheme=scheme, auto_id=f"goal-{goal.pk}-new-activity-%s")
 
 
 def new_goal_form(plan: Plan, data=None) -> GoalTitleForm:
     return GoalTitleForm(data, auto_id=f"plan-{plan.pk}-new-goal-%s")
 
 
-def with_forms(goals: list[Goal], count: int, bound: dict[str, Any] | None = None) -> list[Goal]:
+def with_forms(
+    goals: list[Goal],
+    count: int,
+    bound: dict[str, Any] | None = None,
+    *,
+    scheme: list[SchemeRow],
+) -> list[Goal]:
     """Each goal with the forms that add an indicator and an activity to it (a bound one where
     `bound` has it: {"indicator-<goal id>": form}), and whether it is first or last. A goal
-    shown by its heading alone (`is_lazy`) gets its forms when its items are loaded."""
+    shown by its heading alone (`is_lazy`) gets its forms when its items are loaded. `scheme`:
+    the follow-up periods of the plan's organisation (for "Evaluated in")."""
     bound = bound or {}
     for goal in goals:
         goal.is_first = goal.number == 1
@@ -58,7 +69,9 @@ def with_forms(goals: list[Goal], count: int, bound: dict[str, Any] | None = Non
         if getattr(goal, "is_lazy", False):
             continue
         goal.indicator_form = bound.get(f"indicator-{goal.pk}") or new_indicator_form(goal)
-        goal.activity_form = bound.get(f"activity-{goal.pk}") or new_activity_form(goal)
+        goal.activity_form = bound.get(f"activity-{goal.pk}") or new_activity_form(
+            goal, scheme=scheme
+        )
     return goals
 
 
@@ -89,7 +102,7 @@ def page_context(
     bound = bound or {}
     return {
         "plan": plan,
-        "goals": with_forms(goals, len(goals), bound),
+        "goals": with_forms(goals, len(goals), bound, scheme=scheme_rows(plan.organisation)),
         "can_edit": can_edit and not locked,
         "can_reopen": can_edit and plan.status == Plan.Status.DECIDED,
         "locked": locked,
@@ -103,7 +116,7 @@ def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
     found = plan_structure(plan, goal_ids=[goal_pk])
     if not found:
         raise Http404
-    (goal,) = with_forms(found, plan.goals.count())
+    (goal,) = with_forms(found, plan.goals.count(), scheme=scheme_rows(plan.organisation))
     return {
         "plan": plan,
         "goal": goal,

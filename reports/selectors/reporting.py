@@ -376,12 +376,10 @@ def _units_of(organisation_ids: set[int]) -> dict[int, Unit]:
     return {unit.pk: unit for unit in Unit.objects.filter(organisation_id__in=organisation_ids)}
 
 
-def _evaluated(period: FollowUpPeriod) -> str:
-    """The activity's field that says whether it is evaluated in the period (as
-    `Activity.is_evaluated_in`)."""
-    if period.is_year_end:
-        return "evaluated_year_end"
-    return "evaluated_t1" if period.ordinal == 1 else "evaluated_t2"
+def _evaluated(period: FollowUpPeriod) -> int:
+    """The months an activity's `evaluated_months` must share with the period for it to be
+    evaluated in it (as `Activity.is_evaluated_in`)."""
+    return period.months_mask
 
 
 def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
@@ -413,7 +411,7 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
         .order_by("goal_id", "position", "pk")
         .values_list(
             "goal_id", "pk", "unit_id", "unit__organisation_id", "responsible_user_id",
-            "evaluated_t1", "evaluated_t2", "evaluated_year_end",
+            "evaluated_months",
         )
     ):  # fmt: skip
         activities[row[0]].append(row[1:])
@@ -453,7 +451,7 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
     index = []
     for period in periods:
         block = PeriodIndex(period)
-        flag = ("evaluated_t1", "evaluated_t2", "evaluated_year_end").index(_evaluated(period))
+        mask = _evaluated(period)
         for plan in plans:
             if plan.period_problem(period) is not None:
                 continue
@@ -463,8 +461,8 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
             entry = PlanEntry(plan)
             for goal_pk, number, title in goals_by_plan[plan.pk]:
                 goal = GoalEntry(goal_pk, number, title, plan)
-                for pk, unit, organisation, responsible, *evaluated in activities[goal_pk]:
-                    if not evaluated[flag]:
+                for pk, unit, organisation, responsible, evaluated in activities[goal_pk]:
+                    if not evaluated & mask:
                         continue
                     shown, writable = rules.access(plan, unit_of(unit, organisation), responsible)
                     if shown:

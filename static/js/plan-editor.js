@@ -41,7 +41,9 @@
     const values = {};
     for (const field of form.elements) {
       if (!field.name || field.type === "hidden" || field.type === "submit") continue;
-      values[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      // A checkbox by its name and value: "Evaluated in" is a checkbox for each period.
+      if (field.type === "checkbox") values[`${field.name}=${field.value}`] = field.checked;
+      else values[field.name] = field.value;
     }
     return values;
   }
@@ -74,10 +76,19 @@
     return null;
   }
 
+  function checkboxOf(form, key) {
+    const at = key.lastIndexOf("=");
+    if (at < 0) return null;
+    const [name, value] = [key.slice(0, at), key.slice(at + 1)];
+    return Array.from(form.elements).find(
+      (field) => field.type === "checkbox" && field.name === name && field.value === value,
+    );
+  }
+
   function fill(form, draft) {
     let changed = false;
     for (const [name, value] of Object.entries(draft.values)) {
-      const field = form.elements.namedItem(name);
+      const field = form.elements.namedItem(name) || checkboxOf(form, name);
       if (!field || field.type === "hidden") continue;
       if (field.type === "checkbox") {
         changed = changed || field.checked !== value;
@@ -263,7 +274,7 @@
       return;
     }
     if (form && event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      if (target.tagName === "TEXTAREA" || target.tagName === "SELECT") {
+      if (target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.type === "checkbox") {
         event.preventDefault();
         form.requestSubmit();
         return;

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.models import Activity, Goal
 from goals.services import activity_create, goal_add, goal_create
 from indicators.colour import Direction
@@ -57,7 +58,7 @@ def activity_row(**changes):
         "title": "Vi utbildar medarbetare i MHFA",
         "responsible_role": "Alla chefer",
         "when": "6",
-        "evaluated": "interim",
+        "evaluated": ["4", "8"],  # the last months of Tertial 1 and Tertial 2
     }
     row.update(changes)
     return row
@@ -116,11 +117,7 @@ def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
     assert response["X-Styrkort-Save"] == "added"
     activity = Activity.objects.get(goal=goal)
     assert (activity.ongoing, activity.due_month) == (False, 6)
-    assert (activity.evaluated_t1, activity.evaluated_t2, activity.evaluated_year_end) == (
-        True,
-        True,
-        False,
-    )
+    assert activity.evaluated_months == months(4, 8)
     planner.post(add_url(goal, "activity"), activity_row(title="Löpande", when="ongoing"), **HTMX)
     ongoing = Activity.objects.get(title="Löpande")
     assert (ongoing.ongoing, ongoing.due_month, ongoing.position) == (True, None, 1)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from demo.seed_002 import ACTIVITIES
+from goals.evaluation import months
 from goals.models import Activity, Goal
 from goals.services import activity_update, goal_add
 from indicators.colour import Direction
@@ -63,7 +64,7 @@ def test_the_seed_activity_table_is_previewed_then_saved_at_once(planner, plan, 
     activities = list(goal.activities.order_by("position"))
     assert [a.title for a in activities] == [row[1] for row in ACTIVITIES if row[0] == 2]
     mhfa = activities[1]
-    assert (mhfa.due_month, mhfa.evaluated_t1, mhfa.evaluated_t2) == (6, True, True)
+    assert (mhfa.due_month, mhfa.evaluated_months) == (6, months(4, 8))
     assert activities[0].ongoing
 
 
@@ -118,7 +119,7 @@ def test_a_header_nobody_knows_asks_the_planner_to_choose(planner, plan, goal):
     assert response.text.count("paste-row--new") == 8
     # Or leaves it out: the activities are then evaluated at year-end only.
     save(planner, plan, goal=goal.pk, text=text, versions="{}", **{"column-3": "-"})
-    assert Activity.objects.filter(goal=goal, evaluated_year_end=True).count() == 8
+    assert Activity.objects.filter(goal=goal, evaluated_months=months(12)).count() == 8
 
 
 def test_a_table_without_headers_is_read_once_the_columns_are_chosen(planner, plan, goal):

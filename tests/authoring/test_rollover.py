@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from authoring import services as rollover
 from authoring.services import plan_roll_over
 from demo.loader import load_demo
+from goals.evaluation import months
 from goals.models import Activity, Goal
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.models import Indicator
@@ -101,10 +102,10 @@ def test_only_activities_that_are_not_done_are_copied(decided_plan):
         "Inte rapporterad",
     ]
     mhfa = copied[0]
-    assert (mhfa.responsible_role, mhfa.due_month, mhfa.evaluated_t1, mhfa.ongoing) == (
+    assert (mhfa.responsible_role, mhfa.due_month, mhfa.evaluated_months, mhfa.ongoing) == (
         "Alla chefer",
         6,
-        True,
+        months(4),
         False,
     )
     assert not any(activity.statuses.exists() for activity in copied)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from demo.seed_002 import ACTIVITIES, GOALS
+from goals.evaluation import months
 from goals.models import Activity, Goal, SubGoal
 from indicators.colour import Direction
 from indicators.models import Indicator
@@ -52,15 +53,17 @@ OLD_FORM_BANDS = {
 # What a planner types into a focused list to choose a month or where it is evaluated.
 MONTH_KEYS = {"Löpande": "L", "Oktober": "Okt", "Juni": "Jun", "December": "Dec",
               "Februari": "Feb"}  # fmt: skip
+# "Evaluated in" is a checkbox per period (Tertial 1, Tertial 2, the year-end, already checked);
+# the first takes the focus after the month.
 EVALUATED_KEYS = {
-    "Årsbokslut": (),  # the list's first choice, already chosen
-    "Tertialrapport": ("t",),
-    "Tertialrapport/Årsbokslut": ("ArrowDown", "ArrowDown"),
+    "Årsbokslut": (),
+    "Tertialrapport": ("Space", "Tab", "Space", "Tab", "Space"),
+    "Tertialrapport/Årsbokslut": ("Space", "Tab", "Space"),
 }
-EVALUATED_FLAGS = {
-    "Tertialrapport": (True, True, False),
-    "Årsbokslut": (False, False, True),
-    "Tertialrapport/Årsbokslut": (True, True, True),
+EVALUATED_MONTHS = {
+    "Tertialrapport": months(4, 8),
+    "Årsbokslut": months(12),
+    "Tertialrapport/Årsbokslut": months(4, 8, 12),
 }
 MONTHS = {"Oktober": 10, "Juni": 6, "December": 12, "Februari": 2}
 
@@ -183,8 +186,7 @@ def assert_seed_goals_entered(plan: Plan) -> None:
             assert activity.responsible_role == responsible
             assert activity.ongoing == (when == "Löpande")
             assert activity.due_month == MONTHS.get(when)
-            flags = (activity.evaluated_t1, activity.evaluated_t2, activity.evaluated_year_end)
-            assert flags == EVALUATED_FLAGS[evaluated]
+            assert activity.evaluated_months == EVALUATED_MONTHS[evaluated]
     sick_leave = Indicator.objects.get(target_text="Total sjukfrånvaro < 6 %")
     assert sick_leave.direction == Direction.LOWER_IS_BETTER
     assert sick_leave.band_texts()["red"] == "≥ 7"
@@ -312,12 +314,12 @@ def test_the_same_two_goals_through_the_full_page_forms(live_server, browser, pl
                 planner.click(page.locator("#id_ongoing"))
             else:
                 planner.choose(page.locator("#id_due_month"), str(MONTHS[when]))
-            t1, t2, year_end = EVALUATED_FLAGS[evaluated]
-            for flag, box in ((t1, "#id_evaluated_t1"), (t2, "#id_evaluated_t2")):
-                if flag:
-                    planner.click(page.locator(box))
-            if not year_end:
-                planner.click(page.locator("#id_evaluated_year_end"))
+            chosen = EVALUATED_MONTHS[evaluated]
+            for index, month in enumerate((4, 8)):  # Tertial 1 and 2; the year-end is checked
+                if chosen & months(month):
+                    planner.click(page.locator(f"#id_evaluated_months_{index}"))
+            if not chosen & months(12):
+                planner.click(page.locator("#id_evaluated_months_2"))
             planner.click(save)
             page.wait_for_url("**/structure/#activity-*")
 

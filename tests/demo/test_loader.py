@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from demo import loader as demo
+from goals.evaluation import months
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.colour import Colour
 from indicators.models import Indicator, Measurement
@@ -260,7 +261,8 @@ def test_units_written_out_where_the_list_has_none(output):
 
 # --- Activities -----------------------------------------------------------------------------------
 
-TR, AB, BOTH = (True, True, False), (False, False, True), (True, True, True)
+# "Tertialrapport", "Årsbokslut", both: the last months of the tertial periods chosen.
+TR, AB, BOTH = months(4, 8), months(12), months(4, 8, 12)
 ONGOING = None
 
 # (goal, activity, responsible, month or ONGOING, (t1, t2, year-end)) in the seed's order.
@@ -314,7 +316,7 @@ def test_activities_verbatim_from_seed(plan):
             activity.title,
             activity.responsible_role,
             activity.due_month,
-            (activity.evaluated_t1, activity.evaluated_t2, activity.evaluated_year_end),
+            activity.evaluated_months,
         )
         for activity in Activity.objects.filter(goal__plan=plan)
         .select_related("goal")

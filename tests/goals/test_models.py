@@ -2,10 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from goals.evaluation import YEAR_END, evaluated_names, legacy_mask, months, rows_mask
 from goals.models import Activity, ActivityStatus, Goal
 from goals.services import activity_create, activity_status_set, goal_create
-from planning.models import Plan
+from planning.models import Plan, preset_rows
 from planning.services import organisation_create, periods_ensure_year, plan_create
+from planning.services.schemes import scheme_save
 
 
 def refused_by_database(create):
@@ -74,15 +76,24 @@ def test_activity_month_out_of_range_refused_in_database(goal):
 
 def test_activity_must_be_evaluated_somewhere(goal):
     with pytest.raises(ValidationError) as error:
-        activity_create(
-            goal=goal, title="Aldrig", ongoing=True, evaluated_year_end=False, actor=None
-        )
-    assert "evaluated_year_end" in error.value.message_dict
+        activity_create(goal=goal, title="Aldrig", ongoing=True, evaluated_months=0, actor=None)
+    assert "evaluated_months" in error.value.message_dict
+    refused_by_database(
+        lambda: Activity.objects.create(goal=goal, title="Aldrig", ongoing=True, evaluated_months=0)
+    )
+
+
+def test_activity_evaluated_in_more_than_the_twelve_months_is_refused(goal):
     refused_by_database(
         lambda: Activity.objects.create(
-            goal=goal, title="Aldrig", ongoing=True, evaluated_year_end=False
+            goal=goal, title="Trettonde", ongoing=True, evaluated_months=1 << 12
         )
     )
+
+
+def test_new_activity_is_evaluated_at_the_year_end(goal):
+    activity = activity_create(goal=goal, title="Standard", ongoing=True, actor=None)
+    assert activity.evaluated_months == YEAR_END == months(12)
 
 
 def test_activities_are_placed_last(goal):
@@ -91,11 +102,10 @@ def test_activities_are_placed_last(goal):
     assert (first.position, second.position) == (0, 1)
 
 
-def test_activity_evaluated_in_follows_its_flags(activity, periods):
+def test_activity_evaluated_in_follows_its_months(activity, periods):
     t1, t2, t3 = periods
     assert [activity.is_evaluated_in(p) for p in periods] == [True, False, False]
-    activity.evaluated_t2 = True
-    activity.evaluated_year_end = True
+    activity.evaluated_months = months(4, 8, 12)
     assert [activity.is_evaluated_in(p) for p in (t1, t2, t3)] == [True, True, True]
 
 
@@ -148,3 +158,48 @@ def test_one_status_per_activity_and_period_in_database(activity, periods):
             activity=activity, period=periods[0], status="done", reported_at=timezone.now()
         )
     )
+
+
+@pytest.fixture
+def quarters(organisation):
+    """The organisation follows up by quarters; Q1..Q4 of 2023."""
+    scheme_save(organisation=organisation, rows=preset_rows("quarter"), actor=None)
+    return periods_ensure_year(organisation=organisation, year=2023, actor=None)
+
+
+def test_evaluated_in_tertial_1_is_evaluated_in_quarter_2_after_a_change_to_quarters(
+    organisation, goal
+):
+    activity = activity_create(
+        goal=goal, title="Tertial 1", ongoing=True, evaluated_months=months(4), actor=None
+    )
+    assert evaluated_names(activity) == ["Tertial 1"]
+    scheme_save(organisation=organisation, rows=preset_rows("quarter"), actor=None)
+    q1, q2, q3, q4 = periods_ensure_year(organisation=organisation, year=2024, actor=None)
+    assert [activity.is_evaluated_in(p) for p in (q1, q2, q3, q4)] == [False, True, False, False]
+    organisation.refresh_from_db()
+    activity.goal.plan.organisation = organisation
+    assert evaluated_names(activity) == ["Kvartal 2"]
+
+
+def test_evaluated_in_a_cumulative_period_by_the_months_it_adds(goal):
+    d1, d2, full = preset_rows("interim")  # Jan–Apr, Jan–Aug, the year, cumulative
+    activity = Activity(goal=goal, evaluated_months=rows_mask([d2]))
+    assert evaluated_names(activity, [d1, d2, full]) == [d2.name()]
+    # Tertial 2 (May–August) is what Delår 2 adds to Delår 1.
+    assert evaluated_names(Activity(evaluated_months=months(6)), [d1, d2, full]) == [d2.name()]
+
+
+def test_the_old_flags_on_a_scheme(goal):
+    quarter = preset_rows("quarter")
+    assert legacy_mask(quarter, t1=False, t2=True, year_end=False) == months(6, 9)
+    assert legacy_mask(quarter, t1=True, t2=False, year_end=True) == months(3, 12)
+    assert legacy_mask(preset_rows("tertial"), t1=True, t2=True, year_end=True) == months(4, 8, 12)
+
+
+def test_activity_evaluated_in_q2_and_q4_only_there(goal, quarters):
+    activity = activity_create(
+        goal=goal, title="Kvartal", ongoing=True, evaluated_months=months(6, 12), actor=None
+    )
+    assert [activity.is_evaluated_in(p) for p in quarters] == [False, True, False, True]
+    assert evaluated_names(activity) == ["Kvartal 2", "Årsbokslut (kvartal 4)"]

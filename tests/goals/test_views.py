@@ -8,9 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.models import Activity, Goal
 from goals.services import activity_add, activity_status_set, activity_update, goal_add, goal_update
+from planning.models import preset_rows
 from planning.services import plan_set_status
+from planning.services.schemes import scheme_save
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -28,7 +31,7 @@ def activity_data(goal, **changes):
         "unit": "",
         "responsible_user": "",
         "due_month": "2",
-        "evaluated_year_end": "on",
+        "evaluated_months": ["12"],  # the last month of each period chosen: the year-end
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -177,11 +180,56 @@ def test_an_activity_is_added_with_when_and_where_it_is_evaluated(client, people
     as_user(client, people, "planner")
     response = client.post(
         reverse("goals:activity_create", args=[goal.pk]),
-        activity_data(goal, evaluated_t1="on", unit=""),
+        activity_data(goal, evaluated_months=["4", "12"], unit=""),
     )
     created = Activity.objects.get(title="Vi genomför RUS-samtal årligen")
     assert response.status_code == 302
-    assert (created.due_month, created.evaluated_t1, created.evaluated_year_end) == (2, True, True)
+    assert (created.due_month, created.evaluated_months) == (2, months(4, 12))
+
+
+def test_the_activity_form_offers_a_checkbox_for_each_period_of_the_scheme(
+    en_client, people, goal, activity
+):
+    as_user(en_client, people, "planner")
+    url = reverse("goals:activity_update", args=[activity.pk])
+    response = en_client.get(url)
+    form = response.context["form"]
+    assert [label for _value, label in form.fields["evaluated_months"].choices] == [
+        "Tertial 1",
+        "Tertial 2",
+        "Year-end (tertial 3)",
+    ]
+    assert form["evaluated_months"].value() == ["4"]  # the fixture's activity: Tertial 1
+    assert response.text.count('type="checkbox" name="evaluated_months"') == 3
+    assert "<legend" in response.text and 'value="4" class="ds-input"' in response.text
+    saved = en_client.post(url, activity_data(goal, evaluated_months=["8", "12"], version="1"))
+    assert saved.status_code == 302
+    activity.refresh_from_db()
+    assert activity.evaluated_months == months(8, 12)
+
+
+def test_an_activity_needs_a_period_it_is_evaluated_in(en_client, people, goal):
+    as_user(en_client, people, "planner")
+    response = en_client.post(
+        reverse("goals:activity_create", args=[goal.pk]), activity_data(goal, evaluated_months=[])
+    )
+    assert response.status_code == 200
+    assert "Choose at least one period in which the activity is evaluated." in response.text
+    assert not Activity.objects.filter(title="Vi genomför RUS-samtal årligen").exists()
+
+
+def test_the_activity_form_follows_a_quarter_scheme(en_client, people, organisation, goal):
+    scheme_save(organisation=organisation, rows=preset_rows("quarter"), actor=None)
+    as_user(en_client, people, "planner")
+    url = reverse("goals:activity_create", args=[goal.pk])
+    form = en_client.get(url).context["form"]
+    assert [value for value, _label in form.fields["evaluated_months"].choices] == [
+        "3", "6", "9", "12",
+    ]  # fmt: skip
+    assert form["evaluated_months"].value() == ["12"]  # the year-end unless chosen otherwise
+    en_client.post(url, activity_data(goal, evaluated_months=["6", "12"]))
+    created = Activity.objects.get(title="Vi genomför RUS-samtal årligen")
+    assert created.evaluated_months == months(6, 12)
 
 
 def test_an_activity_needs_a_month_or_ongoing(en_client, people, goal):
@@ -231,7 +279,9 @@ def test_a_decided_plan_offers_no_changes(en_client, people, plan, goal, activit
 def activities(goal, second_goal, units, periods):
     made = [
         activity_add(goal=goal, title="A löpande", ongoing=True, unit=units["unit_a"], actor=None),
-        activity_add(goal=goal, title="B i juni", due_month=6, evaluated_t1=True, actor=None),
+        activity_add(
+            goal=goal, title="B i juni", due_month=6, evaluated_months=months(4, 12), actor=None
+        ),
         activity_add(
             goal=second_goal, title="C i mars", due_month=3, unit=units["unit_b"], actor=None
         ),
@@ -252,7 +302,9 @@ def test_the_activities_list_filters(client, people, plan, second_goal, activiti
     assert titles(client, plan) == ["A löpande", "B i juni", "C i mars"]
     assert titles(client, plan, goal=second_goal.pk) == ["C i mars"]
     assert titles(client, plan, unit=units["unit_a"].pk) == ["A löpande"]
-    assert titles(client, plan, evaluated_in="t1") == ["B i juni"]
+    assert titles(client, plan, evaluated_in="T1") == ["B i juni"]
+    assert titles(client, plan, evaluated_in="T3") == ["A löpande", "B i juni", "C i mars"]
+    assert titles(client, plan, evaluated_in="T2") == []
     assert titles(client, plan, latest_status="delayed") == ["A löpande"]
     assert titles(client, plan, latest_status="none") == ["B i juni"]
     assert titles(client, plan, title="mars") == ["C i mars"]

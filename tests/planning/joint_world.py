@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from goals.evaluation import months
 from goals.services import activity_create, goal_create
 from indicators.services import indicator_create
 from planning.models import Plan, Role
@@ -82,7 +83,7 @@ def joint(db, django_user_model):
         title="Gemensam bemanningsplanering",
         unit=theirs["Hälsocentralen Dorotea"],
         ongoing=True,
-        evaluated_t1=True,
+        evaluated_months=months(4, 12),
         actor=None,
     )
     our_activity = activity_create(
@@ -90,7 +91,7 @@ def joint(db, django_user_model):
         title="Gemensamma rutiner för trygg hemgång",
         unit=ours["Hemtjänsten"],
         ongoing=True,
-        evaluated_t1=True,
+        evaluated_months=months(4, 12),
         actor=None,
     )
     indicator = indicator_create(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.versioning import save_validated
+from goals.evaluation import months
 from goals.models import Activity, ActivityStatus
 from goals.services import goal_create
 from indicators.models import Measurement
@@ -35,7 +36,7 @@ def test_an_activity_may_be_owned_by_a_partners_unit(joint):
         title="Gemensam journalföring",
         unit=joint.theirs["Primärvården"],
         ongoing=True,
-        evaluated_t1=True,
+        evaluated_months=months(4, 12),
     )
     activity.full_clean()
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from goals.evaluation import months
 from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set
 from indicators.models import Measurement
@@ -180,8 +181,8 @@ def test_a_move_keeps_every_value_reported_for_the_unit_and_below(
     reported = {}
     for unit in (units["unit_a"], below):
         activity = activity_create(
-            goal=goal, title=f"Utbilda {unit}", unit=unit, due_month=4, evaluated_t1=True,
-            actor=None,
+            goal=goal, title=f"Utbilda {unit}", unit=unit, due_month=4,
+            evaluated_months=months(4, 12), actor=None,
         )  # fmt: skip
         status = activity_status_set(activity=activity, period=t1, status="done", actor=None)
         value = measurement_record(

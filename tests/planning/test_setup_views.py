@@ -14,7 +14,15 @@ from PIL import Image
 from goals.forms import ActivityForm
 from goals.services import activity_create
 from planning.forms import PlanForm
-from planning.models import LEVEL_FIELDS, AccountEvent, Membership, Organisation, Plan, Unit
+from planning.models import (
+    LEVEL_FIELDS,
+    AccountEvent,
+    Membership,
+    Organisation,
+    Plan,
+    Unit,
+    preset_rows,
+)
 from planning.services import (
     membership_grant,
     organisation_create,
@@ -272,6 +280,7 @@ def test_an_activity_keeps_its_closed_unit_but_no_other_can_choose_it(
         "goals": plan.goals.all(),
         "units": Unit.objects.filter(organisation=organisation),
         "people": get_user_model().objects.none(),
+        "scheme": preset_rows("tertial"),
     }
     new = ActivityForm(**kwargs)
     assert "IFO" not in str(new["unit"])
@@ -280,7 +289,7 @@ def test_an_activity_keeps_its_closed_unit_but_no_other_can_choose_it(
     assert "IFO (stängd)" in str(old["unit"])
     posted = ActivityForm(
         {"goal": goal.pk, "title": "Ny", "unit": units["unit_b"].pk, "due_month": 4,
-         "evaluated_year_end": "on"},
+         "evaluated_months": ["12"]},
         **kwargs,
     )  # fmt: skip
     assert not posted.is_valid()

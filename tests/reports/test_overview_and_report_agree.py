@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.services import activity_create, activity_status_set
 from indicators.services import indicator_create, measurement_record
 
@@ -90,7 +91,7 @@ def world(plan, periods, goal, indicator):
             indicator=item, period=period, value=None if value is None else D(value), actor=None
         )
     activity = activity_create(
-        goal=goal, title="Friskvårdstimme", due_month=10, evaluated_t1=True, evaluated_t2=True,
+        goal=goal, title="Friskvårdstimme", due_month=10, evaluated_months=months(4, 8, 12),
         actor=None,
     )  # fmt: skip
     activity_status_set(activity=activity, period=t1, status="in_progress", actor=None)

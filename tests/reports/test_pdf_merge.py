@@ -14,6 +14,7 @@ import pydyf
 import pytest
 from pikepdf import Dictionary, Name
 
+from goals.evaluation import months
 from goals.services import activity_create, goal_create
 from indicators.services import indicator_create
 from planning.models import Plan
@@ -47,7 +48,7 @@ def three_plans(followed_up, organisation, units):
             indicator_create(goal=goal, name=f"Mått för {title.lower()}", unit="percent",
                              green_bound=Decimal("80"), actor=None)  # fmt: skip
             activity_create(goal=goal, title=f"Arbete med {title.lower()}", due_month=6,
-                            evaluated_t1=True, actor=None)  # fmt: skip
+                            evaluated_months=months(4, 12), actor=None)  # fmt: skip
         plans.append(plan)
     return plans
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from goals.evaluation import months
 from goals.services import activity_create
 from planning.models import PersonSettings, Plan, Role
 from planning.services import (
@@ -35,7 +36,7 @@ def world(people, plan, periods, goal, units, django_user_model):
     for unit in ("unit_a", "unit_b"):
         activity_create(
             goal=goal, title=f"Aktivitet {unit}", unit=units[unit], ongoing=True,
-            evaluated_t1=True, actor=None,
+            evaluated_months=months(4, 12), actor=None,
         )  # fmt: skip
     plan_set_status(
         plan=plan,

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from goals.evaluation import months
 from goals.models import Goal
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.services import measurement_record
@@ -59,7 +60,9 @@ def lower_plan(plan, goal, organisation, units, periods):
         plan=lower, number=1, title="Trygg hemtjänst", contributes_to=goal, actor=None
     )
     first, second = (
-        activity_create(goal=serving, title=title, due_month=3, evaluated_t1=True, actor=None)
+        activity_create(
+            goal=serving, title=title, due_month=3, evaluated_months=months(4, 12), actor=None
+        )
         for title in ("Nyckelfri hemtjänst", "Fast omsorgskontakt")
     )
     activity_status_set(activity=first, period=periods[0], status="done", actor=None)
@@ -106,7 +109,11 @@ def test_the_summary_gives_the_counts_what_needs_attention_and_the_analyses(
     t2 = periods[1]
     measurement_record(indicator=indicator, period=t2, value=Decimal("65"), actor=None)
     course = activity_create(
-        goal=goal, title="Vi utbildar i HLR", due_month=5, evaluated_t2=True, actor=None
+        goal=goal,
+        title="Vi utbildar i HLR",
+        due_month=5,
+        evaluated_months=months(8, 12),
+        actor=None,
     )
     activity_status_set(
         activity=course, period=t2, status="delayed", comment="Kursen flyttad", actor=None
@@ -207,7 +214,9 @@ def test_the_lower_plans_cost_the_same_queries_however_many(followed_up, lower_p
     for number in range(2, 6):
         serving = goal_create(plan=lower_plan, number=number, title=f"Mål {number}", actor=None)
         Goal.objects.filter(pk=serving.pk).update(contributes_to=plan.goals.get())
-        activity_create(goal=serving, title="Något", ongoing=True, evaluated_t1=True, actor=None)
+        activity_create(
+            goal=serving, title="Något", ongoing=True, evaluated_months=months(4, 12), actor=None
+        )
     with CaptureQueriesContext(connection) as five:
         report = follow_up_report(plan, periods[0])
     assert len(report.goals[0].contributions) == 5

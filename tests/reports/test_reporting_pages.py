@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.services import indicator_create
 from planning.selectors import scope_for
@@ -53,8 +54,8 @@ def many(decided_plan, units, t2):
         goal = goal_create(plan=decided_plan, number=number, title=f"Mål {number}", actor=None)
         for index in range(count):
             activity = activity_create(
-                goal=goal, title=f"Aktivitet {number}.{index}", ongoing=True, evaluated_t2=True,
-                unit=units["unit_a"], actor=None,
+                goal=goal, title=f"Aktivitet {number}.{index}", ongoing=True,
+                evaluated_months=months(8, 12), unit=units["unit_a"], actor=None,
             )  # fmt: skip
             if number == 2:
                 activity_status_set(activity=activity, period=t2, status="done", actor=None)

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.services import activity_status_set
 from planning.models import Plan, Role
 from planning.services import membership_grant, plan_create
@@ -124,8 +125,8 @@ def test_home_queries_do_not_grow_with_open_work(
     with django_assert_max_num_queries(50) as one:
         client.get(reverse("home"))
     for number in range(20):
-        activity_create(goal=report_goal, title=f"A{number}", ongoing=True, evaluated_t2=True,
-                        actor=None)  # fmt: skip
+        activity_create(goal=report_goal, title=f"A{number}", ongoing=True,
+                        evaluated_months=months(8, 12), actor=None)  # fmt: skip
     with django_assert_num_queries(len(one.captured_queries)):
         text = client.get(reverse("home"), headers=ENGLISH).text
     assert "0 of 22 activities reported" in text

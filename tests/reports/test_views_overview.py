@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from goals.evaluation import months
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.models import Indicator, Measurement
 from indicators.services import indicator_create, measurement_record
@@ -141,10 +142,10 @@ def test_activity_progress_counts_the_periods_activities(
     followed_up, periods, report_goal, english
 ):
     done = activity_create(
-        goal=report_goal, title="Klar", due_month=5, evaluated_t2=True, actor=None
+        goal=report_goal, title="Klar", due_month=5, evaluated_months=months(8, 12), actor=None
     )
-    activity_create(goal=report_goal, title="Ej rapporterad", ongoing=True, evaluated_t2=True,
-                    actor=None)  # fmt: skip
+    activity_create(goal=report_goal, title="Ej rapporterad", ongoing=True,
+                    evaluated_months=months(8, 12), actor=None)  # fmt: skip
     activity_create(goal=report_goal, title="Bara årsbokslut", due_month=12, actor=None)
     activity_status_set(activity=done, period=periods[1], status="done", actor=None)
     goal = follow_up_report(followed_up, periods[1]).goals[0]
@@ -242,7 +243,11 @@ def test_overview_queries_do_not_grow_with_goals(
     for number in range(2, 31):
         goal = goal_create(plan=followed_up, number=number, title=f"Mål {number}", actor=None)
         activity = activity_create(
-            goal=goal, title=f"Aktivitet {number}", due_month=6, evaluated_t2=True, actor=None
+            goal=goal,
+            title=f"Aktivitet {number}",
+            due_month=6,
+            evaluated_months=months(8, 12),
+            actor=None,
         )
         activity_status_set(activity=activity, period=periods[1], status="done", actor=None)
         indicator = indicator_create(

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core.versioning import save_validated
+from goals.evaluation import months
 from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.models import Measurement
@@ -93,9 +94,7 @@ def whole(report_goal):
         title="Vi utbildar medarbetare i MHFA",
         responsible_role="Alla chefer",
         due_month=6,
-        evaluated_t1=True,
-        evaluated_t2=True,
-        evaluated_year_end=False,
+        evaluated_months=months(4, 8),
         actor=None,
     )
 
@@ -108,7 +107,7 @@ def own(report_goal, units):
         title="Nyckelfria lås i hemtjänsten",
         unit=units["unit_a"],
         ongoing=True,
-        evaluated_t2=True,
+        evaluated_months=months(8, 12),
         actor=None,
     )
 
@@ -121,7 +120,7 @@ def others(report_goal, units):
         title="Snabbare utredningar inom IFO",
         unit=units["unit_b"],
         ongoing=True,
-        evaluated_t2=True,
+        evaluated_months=months(8, 12),
         actor=None,
     )
 
@@ -194,7 +193,11 @@ def test_activities_not_evaluated_in_the_period_are_left_out(client, manager, t2
 
 def test_draft_plans_are_not_reported(client, manager, t2, plan, goal):
     draft_activity = activity_create(
-        goal=goal, title="Utkastets aktivitet", due_month=6, evaluated_t2=True, actor=None
+        goal=goal,
+        title="Utkastets aktivitet",
+        due_month=6,
+        evaluated_months=months(8, 12),
+        actor=None,
     )
     client.force_login(manager)
     assert draft_activity.title not in client.get(reverse("reports:reporting")).text
@@ -584,11 +587,15 @@ def _add_goals(plan, units, start, count):
     for number in range(start, start + count):
         goal = goal_create(plan=plan, number=number, title=f"Mål {number}", actor=None)
         activity_create(
-            goal=goal, title=f"Aktivitet {number}", due_month=6, evaluated_t2=True,
+            goal=goal, title=f"Aktivitet {number}", due_month=6, evaluated_months=months(8, 12),
             unit=units["unit_a"], actor=None,
         )  # fmt: skip
         activity_create(
-            goal=goal, title=f"Gemensam {number}", ongoing=True, evaluated_t2=True, actor=None
+            goal=goal,
+            title=f"Gemensam {number}",
+            ongoing=True,
+            evaluated_months=months(8, 12),
+            actor=None,
         )
         indicator_create(
             goal=goal, name=f"Indikator {number}", green_bound=Decimal("5"), actor=None

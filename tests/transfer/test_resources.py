@@ -1,17 +1,21 @@
 """The exchange format's pieces: cells as a Nordic user writes them, headers in four languages,
 and the resources' columns."""
 
+import itertools
 from decimal import Decimal as D
 
 import pytest
 from django.utils import translation
 
+from goals.evaluation import months, rows_mask
 from goals.models import Activity
 from indicators.models import Gender
+from planning.models import SchemeRow, preset_rows
 from transfer.resources import RESOURCES, GoalResource, IndicatorResource
 from transfer.resources import vocabulary as words
+from transfer.resources.evaluated import evaluated_text, read_evaluated
 from transfer.resources.files import FileRefused, OutTable, UploadedFile, read_file, write_csv
-from transfer.resources.goals import evaluated_text, read_evaluated, read_timing, timing_text
+from transfer.resources.goals import read_timing, timing_text
 from transfer.resources.indicators import band_texts
 from transfer.resources.widgets import parse_decimal, parse_integer
 
@@ -81,52 +85,81 @@ def test_an_unknown_month(english):
         read_timing("Midsommar", "sv")
 
 
+TERTIAL = preset_rows("tertial")
+QUARTER = preset_rows("quarter")
+
+
 @pytest.mark.parametrize(
-    ("written", "flags"),
+    ("written", "scheme", "evaluated"),
     [
-        ("Tertialrapport/Årsbokslut", (True, True, True)),
-        ("Tertialrapport", (True, True, False)),
-        ("Årsbokslut", (False, False, True)),
-        ("T1", (True, False, False)),
-        ("T2, Årsbokslut", (False, True, True)),
-        ("Tertialrapport/Årsmelding", (True, True, True)),
-        ("Interim report and year-end report", (True, True, True)),
-        ("", (False, False, False)),
+        # The old words, with their old meaning on the organisation's scheme.
+        ("Tertialrapport/Årsbokslut", TERTIAL, months(4, 8, 12)),
+        ("Tertialrapport", TERTIAL, months(4, 8)),
+        ("Årsbokslut", TERTIAL, months(12)),
+        ("T1", TERTIAL, months(4)),
+        ("T2, Årsbokslut", TERTIAL, months(8, 12)),
+        ("Tertialrapport/Årsmelding", TERTIAL, months(4, 8, 12)),
+        ("Interim report and year-end report", TERTIAL, months(4, 8, 12)),
+        ("helår", TERTIAL, months(12)),
+        ("year-end", QUARTER, months(12)),
+        ("T1", QUARTER, months(3)),
+        ("T2", QUARTER, months(6, 9)),  # T2 meant the periods between the first and the last
+        ("Tertialrapport", QUARTER, months(3, 6, 9)),
+        # The scheme's names in any language, and its codes.
+        ("Tertial 1, Årsbokslut (tertial 3)", TERTIAL, months(4, 12)),
+        ("2. tertial", TERTIAL, months(8)),
+        ("Kvartal 2, Year-end (quarter 4)", QUARTER, months(6, 12)),
+        ("q2; Q4", QUARTER, months(6, 12)),
+        ("Kvartal 2 och kvartal 3", QUARTER, months(6, 9)),
+        ("", TERTIAL, 0),
     ],
 )
-def test_evaluated_as_written(written, flags):
-    assert read_evaluated(written, "sv") == flags
+def test_evaluated_as_written(written, scheme, evaluated):
+    assert read_evaluated(written, scheme, "sv") == evaluated
+
+
+def test_a_period_name_holding_a_separator_is_read_whole():
+    scheme = [
+        SchemeRow("JF", 1, 2, False, "Januari och februari", "Januar og februar",
+                  "Januar og februar", "January and February"),
+        SchemeRow("HEL", 3, 12, False, "Resten", "Resten", "Resten", "The rest"),
+    ]  # fmt: skip
+    assert read_evaluated("Januari och februari/Resten", scheme, "sv") == months(2, 12)
 
 
 def test_an_unknown_follow_up(english):
-    with pytest.raises(ValueError, match="“Kvartal” is not a follow-up"):
-        read_evaluated("Tertialrapport/Kvartal", "sv")
+    with pytest.raises(ValueError, match="“Kvartal” is not a follow-up period") as error:
+        read_evaluated("Tertialrapport/Kvartal", TERTIAL, "en")
+    assert "“Tertial 1”, “Tertial 2”, “Year-end (tertial 3)”" in str(error.value)
+
+
+def test_t2_is_unknown_where_no_period_lies_between_the_first_and_the_last(english):
+    with pytest.raises(ValueError, match="is not a follow-up period"):
+        read_evaluated("T2", preset_rows("half_year"), "sv")
 
 
 @pytest.mark.parametrize("language", words.LANGUAGES)
-def test_timing_and_evaluation_texts_read_back(language):
-    for flags in [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1) if a or b or c]:
+@pytest.mark.parametrize("preset", ["tertial", "quarter", "interim", "monthly"])
+def test_timing_and_evaluation_texts_read_back(language, preset):
+    scheme = preset_rows(preset)
+    for chosen in itertools.chain.from_iterable(
+        itertools.combinations(scheme, size) for size in (1, 2, len(scheme))
+    ):
         for ongoing, month in ((True, None), (False, 6)):
             activity = Activity(
-                ongoing=ongoing,
-                due_month=month,
-                evaluated_t1=bool(flags[0]),
-                evaluated_t2=bool(flags[1]),
-                evaluated_year_end=bool(flags[2]),
+                ongoing=ongoing, due_month=month, evaluated_months=rows_mask(chosen)
             )
-            assert read_evaluated(evaluated_text(activity, language), "sv") == tuple(
-                map(bool, flags)
-            )
+            text = evaluated_text(activity, scheme, language)
+            assert text == ", ".join(row.name(language) for row in chosen)
+            assert read_evaluated(text, scheme, "sv") == rows_mask(chosen)
             assert read_timing(timing_text(activity, language), "sv") == (ongoing, month)
 
 
 def test_the_seeds_words_in_swedish():
-    activity = Activity(
-        ongoing=False, due_month=10, evaluated_t1=True, evaluated_t2=True, evaluated_year_end=True
-    )
-    assert (timing_text(activity, "sv"), evaluated_text(activity, "sv")) == (
+    activity = Activity(ongoing=False, due_month=10, evaluated_months=months(4, 8, 12))
+    assert (timing_text(activity, "sv"), evaluated_text(activity, TERTIAL, "sv")) == (
         "Oktober",
-        "Tertialrapport/Årsbokslut",
+        "Tertial 1, Tertial 2, Årsbokslut (tertial 3)",
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from demo.loader import load_demo
+from goals.evaluation import months
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.models import Indicator, Measurement, Origin
 from indicators.services import measurement_record
@@ -173,9 +174,7 @@ def test_round_trip_keeps_bands_targets_and_timing(demo_plan, empty_plan):
                 "title",
                 "ongoing",
                 "due_month",
-                "evaluated_t1",
-                "evaluated_t2",
-                "evaluated_year_end",
+                "evaluated_months",
             )
         )
 
@@ -255,7 +254,7 @@ def test_english_headers_and_words_in_english(demo_plan, empty_plan):
         "Done by",
         "Evaluated in",
     )
-    assert sheets["Activities"][1][5:7] == ("October", "Interim report/Year-end report")
+    assert sheets["Activities"][1][5:7] == ("October", "Tertial 1, Tertial 2, Year-end (tertial 3)")
     # Bands are always written as a Swedish user writes them: no "3,920" for 3920.
     costs = [row for row in sheets["Indicators"] if row[2] == "Kostnad individ- och familjeomsorg"]
     assert costs[0][16:19] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
@@ -314,14 +313,11 @@ def test_a_document_as_written(empty_plan):
     assert (sick.red_bound, sick.red_bound_inclusive, sick.target_value) == (7, True, 6)
     plan_share = Indicator.objects.get(name="Andel med handlingsplan")
     assert (plan_share.green_bound, plan_share.red_bound) == (100, None)
-    timing = {
-        a.title: (a.ongoing, a.due_month, a.evaluated_t1, a.evaluated_t2, a.evaluated_year_end)
-        for a in Activity.objects.all()
-    }
+    timing = {a.title: (a.ongoing, a.due_month, a.evaluated_months) for a in Activity.objects.all()}
     assert timing == {
-        "Utveckla 3 nya e-tjänster": (False, 10, True, True, True),
-        "Digitala möten": (True, None, False, False, True),
-        "Vi utbildar medarbetare i MHFA": (False, 6, True, True, False),
+        "Utveckla 3 nya e-tjänster": (False, 10, months(4, 8, 12)),
+        "Digitala möten": (True, None, months(12)),
+        "Vi utbildar medarbetare i MHFA": (False, 6, months(4, 8)),
     }
     assert Measurement.objects.get().value == D("7.8")
     assert Measurement.objects.get().origin == Origin.IMPORT
@@ -742,9 +738,10 @@ def test_export_queries_do_not_grow_with_rows(
     ActivityStatus.objects.create(
         activity=activity, period=periods[0], status="done", reported_at=timezone.now()
     )
-    # A query per sheet (goals, sub-goals, indicators, activities, statuses, values), and the
-    # activities' numbers for the activities and their statuses.
-    with django_assert_num_queries(8) as one:
+    # A query per sheet (goals, sub-goals, indicators, activities, statuses, values), the
+    # activities' numbers for the activities and their statuses, and the follow-up scheme that
+    # names the periods the activities are evaluated in.
+    with django_assert_num_queries(9) as one:
         plan_export_xlsx(plan=plan)
     for number in range(2, 12):
         goal = Goal.objects.create(plan=plan, number=number, title=f"Mål {number}")

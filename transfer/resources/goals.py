@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from core.versioning import save_validated
+from goals.evaluation import chosen_rows
 from goals.models import Activity, ActivityStatus, Goal, Month, Scope, SubGoal
+from planning.models import SchemeRow, scheme_rows
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
+from transfer.resources.evaluated import evaluated_text, read_evaluated
 from transfer.resources.records import PeriodRecordResource
 from transfer.resources.widgets import (
     ChoiceWidget,
@@ -158,20 +161,6 @@ def timing_text(activity: Activity, language: str) -> str:
     return words.choice_label(Month, activity.due_month, language)
 
 
-def evaluated_text(activity: Activity, language: str) -> str:
-    """Where the activity is evaluated: "Tertialrapport/Årsbokslut", "T1", "Årsbokslut"..."""
-    parts = []
-    if activity.evaluated_t1 and activity.evaluated_t2:
-        parts.append(words.INTERIM(language))
-    elif activity.evaluated_t1:
-        parts.append("T1")
-    elif activity.evaluated_t2:
-        parts.append("T2")
-    if activity.evaluated_year_end:
-        parts.append(words.YEAR_END(language))
-    return "/".join(parts)
-
-
 def read_timing(value: object, language: str) -> tuple[bool, int | None]:
     """(ongoing, month) from "Löpande", "Oktober", "juni", "okt" or 10."""
     text = words.normalised(cell_text(value))
@@ -193,35 +182,6 @@ def read_timing(value: object, language: str) -> tuple[bool, int | None]:
             }
         )
     return False, month
-
-
-def read_evaluated(value: object, language: str) -> tuple[bool, bool, bool]:
-    """(T1, T2, year-end) from "Tertialrapport/Årsbokslut", "Årsbokslut", "T1"..."""
-    t1 = t2 = year_end = False
-    text = cell_text(value)
-    for part in filter(None, words.EVALUATED_SEPARATORS.split(text)):
-        token = words.normalised(part)
-        if token in words.INTERIM.accepted():
-            t1 = t2 = True
-        elif token == "t1":
-            t1 = True
-        elif token == "t2":
-            t2 = True
-        elif token in words.YEAR_END.accepted():
-            year_end = True
-        else:
-            raise ValueError(
-                _(
-                    "“%(value)s” is not a follow-up. Write %(interim)s, %(year_end)s or both as "
-                    "%(interim)s/%(year_end)s (or T1, T2)."
-                )
-                % {
-                    "value": part,
-                    "interim": words.INTERIM(language),
-                    "year_end": words.YEAR_END(language),
-                }
-            )
-    return t1, t2, year_end
 
 
 def activity_numbers(plan) -> dict[int, int]:
@@ -246,9 +206,7 @@ class ActivityResource(PlanResource):
     field_columns = {
         "ongoing": "when",
         "due_month": "when",
-        "evaluated_t1": "evaluated",
-        "evaluated_t2": "evaluated",
-        "evaluated_year_end": "evaluated",
+        "evaluated_months": "evaluated",
         "goal": "goal_number",
         "sub_goal": "subgoal",
         "position": "activity_number",
@@ -313,8 +271,12 @@ class ActivityResource(PlanResource):
     def dehydrate_when(self, activity: Activity) -> str:
         return timing_text(activity, self.language)
 
+    @cached_property
+    def scheme(self) -> list[SchemeRow]:
+        return scheme_rows(self.plan.organisation)
+
     def dehydrate_evaluated(self, activity: Activity) -> str:
-        return evaluated_text(activity, self.language)
+        return evaluated_text(activity, self.scheme, self.language)
 
     def find_instance(self, row: dict) -> Activity | None:
         number = activity_number_in(row)
@@ -341,11 +303,14 @@ class ActivityResource(PlanResource):
                 errors["when"] = [str(error)]
         if "evaluated" in row:
             try:
-                flags = read_evaluated(row["evaluated"], self.language)
+                evaluated = read_evaluated(row["evaluated"], self.scheme, self.language)
             except ValueError as error:
                 errors["evaluated"] = [str(error)]
             else:
-                instance.evaluated_t1, instance.evaluated_t2, instance.evaluated_year_end = flags
+                # The same periods as stored keep the stored months (see `goals.evaluation`).
+                stored = instance.evaluated_months
+                same = chosen_rows(self.scheme, stored) == chosen_rows(self.scheme, evaluated)
+                instance.evaluated_months = stored if instance.pk and same else evaluated
         if errors:
             raise ValidationError(errors)
 

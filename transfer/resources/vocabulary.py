@@ -284,8 +284,10 @@ def kind_of_name(name: str) -> str | None:
 
 # --- Values ---------------------------------------------------------------------------------------
 
-# Where an activity is evaluated: the document's words for the interim reports (T1 and T2) and
-# the year-end report. "T1" and "T2" alone name one interim report.
+# Where an activity is evaluated, as files wrote it before follow-up schemes were data (read by
+# `transfer.resources.evaluated` besides the names of the organisation's periods): the words for
+# the interim reports (T1 and T2) and the year-end report. "T1" and "T2" alone name one interim
+# report.
 INTERIM = Words(
     "Tertialrapport",
     "Tertialrapport",
@@ -298,8 +300,9 @@ YEAR_END = Words(
     "Årsmelding",
     "Årsmelding",
     "Year-end report",
-    ("årsredovisning", "verksamhetsberättelse", "årsberetning", "årsrapport", "t3", "year-end"),
-)
+    ("årsredovisning", "verksamhetsberättelse", "årsberetning", "årsrapport", "t3", "year-end",
+     "helår", "helåret", "heilår", "bokslut"),
+)  # fmt: skip
 EVALUATED_SEPARATORS = re.compile(r"\s*(?:/|,|;|\+|&|\boch\b|\bog\b|\band\b)\s*", re.IGNORECASE)
 
 
