@@ -161,12 +161,18 @@ class Lookups:
             )
         if kind.startswith("#"):
             ordinal = int(kind[1:])
-            of_year = sorted(
-                (p for (_kind, y), p in self.periods.items() if y == year),
-                key=lambda period: period.starts_on,
-            )
+            of_year = self.periods_by_year.get(year, [])
             return of_year[ordinal - 1] if ordinal <= len(of_year) else None
         return self.periods.get((kind, year))
+
+    @cached_property
+    def periods_by_year(self) -> dict[int, list[FollowUpPeriod]]:
+        """The organisation's periods of each year in the scheme's order (cumulative periods
+        all start in January)."""
+        found: dict[int, list[FollowUpPeriod]] = defaultdict(list)
+        for period in sorted(self.periods.values(), key=lambda p: (p.position, p.starts_on)):
+            found[period.year].append(period)
+        return dict(found)
 
     @cached_property
     def units(self) -> dict[str, list]:
