@@ -33,12 +33,15 @@ def written_names(period: FollowUpPeriod) -> set[str]:
     return {words.normalised(name) for name in (period.kind, *names) if name}
 
 
-def period_by_name(periods: list[FollowUpPeriod], name: str) -> FollowUpPeriod | None:
-    """The one period of `periods` (a year's) that `name` names by its code or a name."""
-    written = words.normalised(name)
-    found = [period for period in periods if written in written_names(period)]
-    by_code = [period for period in found if words.normalised(period.kind) == written]
-    return (by_code or found or [None])[0]
+def names_of(periods: list[FollowUpPeriod]) -> dict[str, FollowUpPeriod]:
+    """A year's periods (in the scheme's order) by every name and code that names them: a code
+    before a name, and an earlier period before a later one of the same name."""
+    found: dict[str, FollowUpPeriod] = {}
+    for period in periods:
+        for name in written_names(period) - {words.normalised(period.kind)}:
+            found.setdefault(name, period)
+    found.update({words.normalised(period.kind): period for period in periods})
+    return found
 
 
 def period_cell(period: FollowUpPeriod, language: str) -> str:

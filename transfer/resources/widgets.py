@@ -362,7 +362,7 @@ class PeriodWidget(BoundWidget):
         lookups = self.resource.lookups
         named = periods.name_and_year(text)
         if named is not None:
-            found = periods.period_by_name(lookups.periods_by_year.get(named[1], []), named[0])
+            found = lookups.period_named(*named)
             if found is not None:
                 return found
         parts = words.period_parts(text)
