@@ -113,6 +113,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
                     ("decimals", "scale_max"),
                     "source",
                     "frequency",
+                    "seasonal",
                 ]
             },
         ),

@@ -24,6 +24,7 @@ from indicators.colour import (
     judge,
     rule_texts,
 )
+from indicators.frequency import is_asked
 from indicators.links import NAME_LENGTH, clean_open_data, source_choices
 from indicators.targets import FIELD_LABELS, DirectionChoice, KindChoice, ReferenceKind, Target
 from planning.models import (
@@ -48,6 +49,7 @@ MEASURE_FIELDS = (
     "decimals",
     "source",
     "frequency",
+    "seasonal",
     "scale_max",
 )
 
@@ -88,6 +90,7 @@ class Indicator(Responsibility, Versioned):
         EVERY_SECOND_YEAR = "every_second_year", _("Every second year")
         EVERY_THIRD_YEAR = "every_third_year", _("Every third year")
         MONTHLY = "monthly", _("Monthly")
+        YEAR_TO_DATE = "year_to_date", _("Year to date")
         OTHER = "other", _("Other")
 
     goal = models.ForeignKey(
@@ -130,6 +133,14 @@ class Indicator(Responsibility, Versioned):
     source = models.CharField(_("source"), max_length=500, blank=True)
     frequency = models.CharField(
         _("measured"), max_length=20, choices=Frequency, default=Frequency.EVERY_PERIOD
+    )
+    seasonal = models.BooleanField(
+        _("compare with the same period last year"),
+        default=False,
+        help_text=_(
+            "For a measure that varies with the season, e.g. sick leave in the summer: its trend "
+            "compares each period with the same period of the year before."
+        ),
     )
     scale_max = models.DecimalField(
         _("scale maximum"),
@@ -384,6 +395,11 @@ class Indicator(Responsibility, Versioned):
         if self.unit == self.MeasureUnit.OTHER:
             return self.unit_label
         return str(self.MeasureUnit(self.unit).label)
+
+    def is_asked_in(self, period: FollowUpPeriod) -> bool:
+        """Whether the indicator's value is asked for in `period`, by how often it is measured
+        (see `indicators.frequency`); `goal.plan` should be selected."""
+        return is_asked(self.frequency, period, self.goal.plan.start_year)
 
     def band_texts(self, basis: Basis = NO_BASIS) -> dict[Colour, str]:
         """What is green, yellow and red (or why nothing is coloured), in words."""

@@ -20,7 +20,11 @@ class Change:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A value to compare with: the previous period, or the same period a year earlier."""
+    """A value to compare with: the previous period, or the same period a year earlier.
+
+    `rule` is which earlier value was taken (`reports.selectors.trend`: the same period last
+    year, the previous year-end, the previous period) and `text` says it in words: "compared
+    with Delår 2 2025 (same period last year)"."""
 
     period_label: str
     value: Decimal | None
@@ -28,6 +32,8 @@ class Comparison:
     change: str
     label: str
     arrow: str
+    rule: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ class IndicatorRow:
     comparisons_credit: str = ""
     is_carried: bool = False
     carried_text: str = ""
+    # Whether the indicator is asked for in the period (`Indicator.is_asked_in`); when it is
+    # not, its latest value is shown with its period, and `not_asked_text` says why.
+    is_asked: bool = True
+    not_asked_text: str = ""
     # What the chart would be missing, in one line, when there is no measured value to draw
     # ("No values measured yet: the chart starts with the first value."); empty otherwise.
     chart_missing_text: str = ""

@@ -33,6 +33,7 @@ from django.http import Http404
 
 from goals.models import Activity, ActivityStatus, Goal
 from indicators.colour import NO_BASIS, Basis, Colour, TargetKind
+from indicators.frequency import is_asked
 from indicators.models import Gender, Indicator, Measurement
 from planning.models import FollowUpPeriod, Plan, Role, Unit
 from planning.permissions import REPORTERS, can_report
@@ -415,13 +416,13 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
         )
     ):  # fmt: skip
         activities[row[0]].append(row[1:])
-    indicators: dict[int, list[int]] = defaultdict(list)
-    for goal_id, pk in (
+    indicators: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for goal_id, pk, frequency in (
         Indicator.objects.filter(goal__plan_id__in=plan_ids)
         .order_by("goal_id", "position", "pk")
-        .values_list("goal_id", "pk")
+        .values_list("goal_id", "pk", "frequency")
     ):
-        indicators[goal_id].append(pk)
+        indicators[goal_id].append((pk, frequency))
     reported = set(
         ActivityStatus.objects.filter(
             activity__goal__plan_id__in=plan_ids, period_id__in=period_ids
@@ -472,7 +473,9 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
                 if plan_writable:
                     goal.rows += [
                         RowRef(INDICATOR, pk, True, (pk, period.pk, unit_id) in entered)
-                        for pk in indicators[goal_pk]
+                        for pk, frequency in indicators[goal_pk]
+                        # Only the values asked for in the period (a yearly one at the year-end).
+                        if is_asked(frequency, period, plan.start_year)
                     ]
                 if goal.rows:
                     entry.goals.append(goal)
@@ -708,6 +711,8 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
         raise Http404
     plan = indicator.goal.plan
     period = _period_and_plan_or_404(user, scope, period_id, plan)
+    if not indicator.is_asked_in(period):
+        raise Http404
     rules = Reporting(user, scope, _units_of({plan.organisation_id}))
     writable, unit = rules.plan_reporter(plan)
     if not writable:

@@ -26,6 +26,14 @@ from reports.selectors.display import (
     target_label,
     value_text,
 )
+from reports.selectors.trend import (
+    SAME_PERIOD,
+    YEAR_END,
+    compared_text,
+    comparison_rule,
+    previous_year_end,
+    same_period_last_year,
+)
 
 # How many plans back an indicator's history reaches through `Indicator.predecessor`.
 HISTORY_DEPTH = 3
@@ -60,24 +68,29 @@ def carried_from(period: FollowUpPeriod) -> datetime.date:
 
 
 def latest_earlier_value(
-    measurements: Iterable[Measurement], period: FollowUpPeriod
+    measurements: Iterable[Measurement],
+    period: FollowUpPeriod,
+    earliest: datetime.date | None = None,
 ) -> Measurement | None:
     """The latest measurement with a value before `period`: of the period's organisation,
-    ending before the period starts, starting no earlier than `carried_from(period)`.
+    ending before the period ends (a cumulative period starts in January, with the periods
+    before it), starting no earlier than `earliest` (`carried_from(period)` unless given).
     Measurements with an empty value (known to be missing) are passed over."""
-    earliest = carried_from(period)
+    earliest = earliest or carried_from(period)
     earlier = [
         measurement
         for measurement in measurements
         if measurement.value is not None
         and measurement.period.organisation_id == period.organisation_id
-        and measurement.period.ends_on < period.starts_on
+        and measurement.period.ends_on < period.ends_on
         and measurement.period.starts_on >= earliest
     ]
     return max(earlier, key=lambda measurement: measurement.period.starts_on, default=None)
 
 
-def shown_value(measurements: Iterable[Measurement], period: FollowUpPeriod) -> ShownValue:
+def shown_value(
+    measurements: Iterable[Measurement], period: FollowUpPeriod, asked: bool = True
+) -> ShownValue:
     """THE rule of which value a period shows for an indicator; every page and output uses it.
 
     `measurements` are the indicator's whole-plan values (no unit, gender total), at most one
@@ -88,13 +101,15 @@ def shown_value(measurements: Iterable[Measurement], period: FollowUpPeriod) -> 
     - Without a measurement of its own, the period shows the latest earlier value
       (`latest_earlier_value`: ending before the period starts, not before 1 January of the
       previous year), marked as carried, with its period and its colour.
+    - An indicator not `asked` for in the period (`Indicator.is_asked_in`: a yearly one in an
+      interim period) shows its latest earlier value however old, carried in the same way.
     - Otherwise nothing is shown.
     """
     measurements = list(measurements)
     own = next((m for m in measurements if m.period_id == period.pk), None)
     if own is not None:
         return ShownValue(own)
-    carried = latest_earlier_value(measurements, period)
+    carried = latest_earlier_value(measurements, period, None if asked else datetime.date.min)
     return ShownValue(carried, is_carried=carried is not None)
 
 
@@ -107,10 +122,17 @@ def carried_text(label: str) -> str:
 
 
 def compare(
-    indicator: Indicator, value: Decimal | None, other: Measurement | None, label: str
+    indicator: Indicator,
+    value: Decimal | None,
+    other: Measurement | None,
+    label: str,
+    rule: str = "",
 ) -> Comparison:
-    """`value` against `other`'s, judged better or worse by the indicator's direction."""
+    """`value` against `other`'s, judged better or worse by the indicator's direction; `rule`
+    is which earlier value `other` is (`reports.selectors.trend`), said in the comparison's
+    text."""
     other_value = other.value if other is not None else None
+    text = compared_text(rule, other.period if other is not None else None) if rule else ""
     if other_value is None or value is None:
         return Comparison(
             label,
@@ -119,47 +141,54 @@ def compare(
             Change.NONE,
             _("No comparison"),
             "",
+            rule,
+            text,
         )
     difference = value - other_value
     if difference == 0:
-        change, text, arrow = Change.UNCHANGED, _("Unchanged"), "="
+        change, words, arrow = Change.UNCHANGED, _("Unchanged"), "="
     else:
         higher_is_better = indicator.direction == Direction.HIGHER_IS_BETTER
         improved = (difference > 0) == higher_is_better
         change = Change.BETTER if improved else Change.WORSE
-        text = _("Better") if improved else _("Worse")
+        words = _("Better") if improved else _("Worse")
         arrow = "▲" if difference > 0 else "▼"
-    return Comparison(label, other_value, value_text(indicator, other_value), change, text, arrow)
+    return Comparison(
+        label, other_value, value_text(indicator, other_value), change, words, arrow, rule, text
+    )
 
 
 def previous_comparison(
     indicator: Indicator, shown: ShownValue, measurements: list[Measurement], period
 ) -> Comparison:
-    """The shown value against the latest earlier value before the shown value's own period
-    (the trend); labelled with that earlier period."""
-    earlier = latest_earlier_value(measurements, shown.period or period)
+    """The trend: the shown value against the earlier value like it (`trend.comparison_rule`:
+    the same period last year, the previous year-end, or the latest earlier value before the
+    shown value's own period); labelled with that earlier period, and saying which it is."""
+    own_period = shown.period or period
+    rule = comparison_rule(indicator, own_period)
+    if rule == SAME_PERIOD:
+        earlier = same_period_last_year(measurements, own_period)
+    elif rule == YEAR_END:
+        earlier = previous_year_end(measurements, own_period)
+    else:
+        earlier = latest_earlier_value(measurements, own_period)
     label = period_label(earlier.period) if earlier is not None else ""
-    return compare(indicator, shown.value, earlier, label)
+    return compare(indicator, shown.value, earlier, label, rule)
 
 
 def last_year_comparison(
     indicator: Indicator, shown: ShownValue, measurements: list[Measurement], period
 ) -> Comparison:
-    """The shown value against the value of the same kind of period a year before the shown
-    value's own period."""
+    """The shown value against the value of the same period a year before the shown value's
+    own period (`trend.same_period_last_year`)."""
     own_period = shown.period or period
-    kind, year = own_period.kind, own_period.year - 1
-    found = next(
-        (
-            m
-            for m in measurements
-            if m.period.kind == kind
-            and m.period.year == year
-            and m.period.organisation_id == own_period.organisation_id
-        ),
-        None,
+    found = same_period_last_year(measurements, own_period)
+    label = (
+        period_label(found.period)
+        if found is not None
+        else f"{own_period.kind} {own_period.year - 1}"
     )
-    return compare(indicator, shown.value, found, f"{kind} {year}")
+    return compare(indicator, shown.value, found, label, SAME_PERIOD)
 
 
 # --- Loading and assembling -----------------------------------------------------------------------
@@ -280,7 +309,8 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
     """An indicator as the period's report (and overview) shows it."""
     period = values.period
     measurements = values.measurements(indicator)
-    shown = shown_value(measurements, period)
+    asked = indicator.is_asked_in(period)
+    shown = shown_value(measurements, period, asked)
     value, measurement = shown.value, shown.measurement
     year = shown.period.year if shown.period is not None else period.year
     basis = basis_for(values, indicator, measurements, year)
@@ -337,6 +367,11 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         comparisons_credit=comparisons_credit,
         is_carried=shown.is_carried,
         carried_text=carried_text(shown_label) if shown.is_carried else "",
+        is_asked=asked,
+        not_asked_text=""
+        if asked
+        else _("%(frequency)s: not asked for in %(period)s.")
+        % {"frequency": indicator.get_frequency_display(), "period": period.label},
         chart_missing_text=missing,
         kind=kind.value,
         kind_label=str(KindChoice(kind).label),

@@ -181,7 +181,11 @@ def test_committee_member_reads_colours_values_targets_and_trends(
     assert re.search(r'trend--better"><span class="trend__arrow" aria-hidden="true">▼</span>', text)
     english = client.get(overview_url(followed_up), headers=ENGLISH).text
     assert re.search(r"▼</span> <span data-fact=\"trend\" data-change=\"better\">Better<", english)
-    assert "than T1 2023 (7.8\u00a0%)" in english
+    # The trend says what it compared: the previous period, by its name.
+    assert (
+        '<span data-fact="trend-basis">compared with Tertial 1 2023 (previous period)</span>: '
+        "7.8\u00a0%"
+    ) in english
     assert '<progress id="progress-' in english
     assert "0 of 1 done" in english
     assert 'aria-current="page">Tertial 2 2023' in english

@@ -198,7 +198,7 @@ def test_csv_is_what_a_nordic_excel_opens(demo_plan):
     assert text.splitlines()[0] == (
         "Mål nr;Indikator;Period;Enhet;Kön;Värde;Bedömt resultat;Kommentar;Källa"
     )
-    assert "2;Total sjukfrånvaro;T1 2023;;Totalt;7,8;" in text
+    assert "2;Total sjukfrånvaro;Tertial 1 2023;;Totalt;7,8;" in text  # the period by its name
     # A budget deficit is a number, not text to escape.
     assert ";-1850;" in text
 
@@ -366,7 +366,7 @@ def test_preview_lists_created_changed_and_unchanged_rows(demo_plan, demo_planne
     sick_t2 = next(
         row
         for row in sheet.iter_rows(min_row=2)
-        if row[1].value == "Total sjukfrånvaro" and row[2].value == "T2 2023"
+        if row[1].value == "Total sjukfrånvaro" and row[2].value == "Tertial 2 2023"
     )
     sick_t2[5].value = 6.2
     sheet.append(
@@ -392,7 +392,7 @@ def test_preview_lists_created_changed_and_unchanged_rows(demo_plan, demo_planne
     measurements = report.sheets[-1]
     (changed,) = measurements.changed
     assert changed.number == sick_t2[0].row
-    assert changed.label == "2 · Total sjukfrånvaro · T2 2023 · Totalt"
+    assert changed.label == "2 · Total sjukfrånvaro · Tertial 2 2023 · Totalt"
     assert [(c.column, c.before, c.after) for c in changed.changes] == [("Värde", "6,4", "6,2")]
     (created,) = measurements.created
     assert (created.number, created.label) == (
@@ -405,7 +405,7 @@ def test_applying_records_who_and_raises_versions(demo_plan, demo_planner):
     content = plan_export_xlsx(plan=demo_plan)
     workbook = load_workbook(io.BytesIO(content))
     for row in workbook["Mätvärden"].iter_rows(min_row=2):
-        if row[1].value == "Total sjukfrånvaro" and row[2].value == "T2 2023":
+        if row[1].value == "Total sjukfrånvaro" and row[2].value == "Tertial 2 2023":
             row[5].value = 6.2
     output = io.BytesIO()
     workbook.save(output)
@@ -667,14 +667,14 @@ def test_unknown_period(plan, unchanged, english):
         (
             2,
             "Period",
-            "Testkommun has no follow-up period T1 2031. Write one of its periods: T1 2023, "
-            "T2 2023, T3 2023.",
+            "Testkommun has no follow-up period T1 2031. Write one of its periods: Tertial 1 "
+            "2023 (T1), Tertial 2 2023 (T2), Year-end (tertial 3) 2023 (T3).",
         ),
         (
             3,
             "Period",
-            "“Tertial ett” is not a period. Write the period as T1 2023 (T1–T3, H1–H2 or Q1–Q4, "
-            "and the year), Helår 2023 or Delår 2 2023.",
+            "“Tertial ett” is not a period. Write the period's name or short code and the year, "
+            "e.g. “Tertial 1 2023”, “T1 2023”.",
         ),
     ]
 

@@ -154,9 +154,8 @@ def test_csv_download_is_named_by_its_kind(client, plan, measured, planner):
     response = client.get(urls(plan)["csv"])
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "M%C3%A4tv%C3%A4rden.csv" in response["Content-Disposition"]
-    assert (
-        response.content.decode("utf-8-sig").splitlines()[1] == "1;HME-index;T1 2023;;Totalt;72;;;"
-    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[1] == "1;HME-index;Tertial 1 2023;;Totalt;72;;;"
 
 
 # --- Upload, preview, confirm ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from indicators.models import Indicator, Measurement
 from planning.models import FollowUpPeriod, Perspective, Plan
 from planning.services import ensure_plan_unlocked
 from transfer.resources import vocabulary as words
+from transfer.resources.periods import names_of
 from transfer.resources.widgets import BoundWidget
 
 PUBLISHED = "published"  # the reason of PERIOD_WRITE_LOCKS for a published report
@@ -45,6 +46,7 @@ class Lookups:
         self.positions: dict[tuple[str, int], int] = {}
         self._lock_checked: ValidationError | bool = False
         self._period_refusals: dict[int, str | None] = {}
+        self._period_names: dict[int, dict[str, FollowUpPeriod]] = {}
 
     def ensure_unlocked(self) -> None:
         """Refuse changes to a decided or archived plan's structure (asked once per import)."""
@@ -161,12 +163,24 @@ class Lookups:
             )
         if kind.startswith("#"):
             ordinal = int(kind[1:])
-            of_year = sorted(
-                (p for (_kind, y), p in self.periods.items() if y == year),
-                key=lambda period: period.starts_on,
-            )
+            of_year = self.periods_by_year.get(year, [])
             return of_year[ordinal - 1] if ordinal <= len(of_year) else None
         return self.periods.get((kind, year))
+
+    def period_named(self, name: str, year: int) -> FollowUpPeriod | None:
+        """The period of `year` that `name` names: its code or its name in any language."""
+        if year not in self._period_names:
+            self._period_names[year] = names_of(self.periods_by_year.get(year, []))
+        return self._period_names[year].get(words.normalised(name))
+
+    @cached_property
+    def periods_by_year(self) -> dict[int, list[FollowUpPeriod]]:
+        """The organisation's periods of each year in the scheme's order (cumulative periods
+        all start in January)."""
+        found: dict[int, list[FollowUpPeriod]] = defaultdict(list)
+        for period in sorted(self.periods.values(), key=lambda p: (p.position, p.starts_on)):
+            found[period.year].append(period)
+        return dict(found)
 
     @cached_property
     def units(self) -> dict[str, list]:
