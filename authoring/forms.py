@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import StyledForm, text_area
-from goals.models import Activity, Goal, Month
+from goals.deadlines import parse_deadline
+from goals.models import Activity, Goal
 from indicators.colour import Colour, band_texts, format_value
 from indicators.models import Indicator
 from indicators.targets import Target
@@ -281,12 +282,18 @@ EVALUATED = {
 }
 
 
-def when_choices() -> list[tuple[str, str]]:
-    return [
-        ("", _("Choose")),
-        (WHEN_ONGOING, _("Ongoing")),
-        *((str(month.value), str(month.label)) for month in Month),
-    ]
+def read_when(text: str, first_year: int | None) -> tuple[bool, Any, str]:
+    """(ongoing, due_on, precision) from "Löpande", "maj 2026", "15 maj 2026", "2026-05" or a
+    month alone ("maj": in the plan's first year). ValueError if it is none of them."""
+    if words_ongoing(text):
+        return True, None, "month"
+    due_on, precision = parse_deadline(text, first_year)
+    return False, due_on, precision
+
+
+def words_ongoing(text: str) -> bool:
+    word = " ".join(text.split()).casefold()
+    return word in {WHEN_ONGOING, str(_("Ongoing")).casefold(), "löpande", "løpande", "løpende"}
 
 
 def evaluated_choices() -> list[tuple[str, str]]:
@@ -306,17 +313,32 @@ class ActivityRowForm(InPlaceForm):
 
     title = _text(10_000, gettext_lazy("Activity"), required=True, rows=1)
     responsible_role = _text(200, gettext_lazy("Responsible"))
-    when = forms.ChoiceField(label=gettext_lazy("When done"), choices=when_choices)
+    when = forms.CharField(
+        label=gettext_lazy("When done"),
+        max_length=40,
+        help_text=gettext_lazy("Ongoing, a month (maj 2026) or a day (15 maj 2026)."),
+    )
     evaluated = forms.ChoiceField(
         label=gettext_lazy("Evaluated in"), choices=evaluated_choices, initial="year_end"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, first_year: int | None = None, **kwargs):
+        self.first_year = first_year
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Write the activity.")
         self.fields["when"].error_messages["required"] = _(
-            "Choose the month the activity is done, or ongoing."
+            "Write when the activity is done (a month or a day), or ongoing."
         )
+
+    def clean_when(self):
+        text = self.cleaned_data["when"]
+        year = self.first_year
+        if year is None and self.item is not None:
+            year = self.item.goal.plan.start_year
+        try:
+            return read_when(text, year)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def initial_of(self, item: Activity) -> dict[str, Any]:
         flags = (item.evaluated_t1, item.evaluated_t2, item.evaluated_year_end)
@@ -324,26 +346,27 @@ class ActivityRowForm(InPlaceForm):
         return {
             "title": item.title,
             "responsible_role": item.responsible_role,
-            "when": WHEN_ONGOING if item.ongoing else str(item.due_month or ""),
+            "when": item.timing_label if item.ongoing or item.due_on else "",
             "evaluated": evaluated,
         }
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         t1, t2, year_end = EVALUATED[data["evaluated"]]
-        ongoing = data["when"] == WHEN_ONGOING
+        ongoing, due_on, precision = data["when"]
         return {
             "title": data["title"],
             "responsible_role": data["responsible_role"],
             "ongoing": ongoing,
-            "due_month": None if ongoing else int(data["when"]),
+            "due_on": due_on,
+            "due_precision": precision,
             "evaluated_t1": t1,
             "evaluated_t2": t2,
             "evaluated_year_end": year_end,
         }
 
     def service_errors_field(self, name: str) -> str | None:
-        if name in ("ongoing", "due_month"):
+        if name in ("ongoing", "due_on", "due_precision"):
             return "when"
         if name.startswith("evaluated"):
             return "evaluated"

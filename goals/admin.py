@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from goals.forms import DeadlineFieldsMixin, deadline_fields
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.admin import PlanAdmin, share_choices, years_of
 from planning.models import FollowUpPeriod, Plan
@@ -49,13 +50,31 @@ class SubGoalInline(admin.TabularInline):
     extra = 0
 
 
+class ActivityAdminForm(DeadlineFieldsMixin, forms.ModelForm):
+    """An activity in the admin: its deadline as a month and an optional day."""
+
+    due_on, due_day = deadline_fields()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline_initial()
+
+    def clean(self):
+        cleaned = super().clean()
+        goal = cleaned.get("goal") or (self.instance.goal if self.instance.goal_id else None)
+        self.clean_deadline(goal.plan.start_year if goal is not None else None)
+        return cleaned
+
+
 class ActivityInline(admin.TabularInline):
     model = Activity
+    form = ActivityAdminForm
     fields = [
         "position",
         "title",
         "responsible_role",
-        "due_month",
+        "due_on",
+        "due_day",
         "ongoing",
         "evaluated_t1",
         "evaluated_t2",
@@ -117,6 +136,7 @@ class ActivityStatusInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
+    form = ActivityAdminForm
     list_display = [
         "__str__",
         "goal",
@@ -132,7 +152,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
     list_filter = [
         "goal__plan",
         "ongoing",
-        "due_month",
+        "due_precision",
         "evaluated_t1",
         "evaluated_t2",
         "evaluated_year_end",
@@ -146,7 +166,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["goal", "sub_goal", "position", "title"]}),
         (_("Responsible"), {"fields": ["responsible_role", "unit", "responsible_user"]}),
         (_("Reports"), {"fields": ["reporting_role", "reporting_unit", "reporting_user"]}),
-        (_("When"), {"fields": [("due_month", "ongoing")]}),
+        (_("When"), {"fields": [("due_on", "due_day", "ongoing")]}),
         (
             _("Evaluated in"),
             {"fields": [("evaluated_t1", "evaluated_t2", "evaluated_year_end")]},
@@ -158,7 +178,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
     def plan(self, activity: Activity) -> str:
         return str(activity.goal.plan)
 
-    @admin.display(description=_("when"), ordering="due_month")
+    @admin.display(description=_("when"), ordering="due_on")
     def timing(self, activity: Activity) -> str:
         return activity.timing_label
 

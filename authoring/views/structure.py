@@ -40,7 +40,8 @@ def new_indicator_form(goal: Goal, data=None) -> IndicatorRowForm:
 
 
 def new_activity_form(goal: Goal, data=None) -> ActivityRowForm:
-    return ActivityRowForm(data, auto_id=f"goal-{goal.pk}-new-activity-%s")
+    year = goal.plan.start_year if data is not None else None
+    return ActivityRowForm(data, auto_id=f"goal-{goal.pk}-new-activity-%s", first_year=year)
 
 
 def new_goal_form(plan: Plan, data=None) -> GoalTitleForm:

@@ -17,6 +17,7 @@ from indicators.models import Indicator
 from indicators.services import indicator_delete, indicator_update
 from planning.models import Plan
 from planning.services import plan_set_status
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -115,7 +116,11 @@ def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
     response = planner.post(add_url(goal, "activity"), activity_row(), **HTMX)
     assert response["X-Styrkort-Save"] == "added"
     activity = Activity.objects.get(goal=goal)
-    assert (activity.ongoing, activity.due_month) == (False, 6)
+    assert (activity.ongoing, activity.due_on, activity.due_precision) == (
+        False,
+        month_end(6),
+        "month",
+    )
     assert (activity.evaluated_t1, activity.evaluated_t2, activity.evaluated_year_end) == (
         True,
         True,
@@ -123,7 +128,7 @@ def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
     )
     planner.post(add_url(goal, "activity"), activity_row(title="Löpande", when="ongoing"), **HTMX)
     ongoing = Activity.objects.get(title="Löpande")
-    assert (ongoing.ongoing, ongoing.due_month, ongoing.position) == (True, None, 1)
+    assert (ongoing.ongoing, ongoing.due_on, ongoing.position) == (True, None, 1)
 
 
 def test_a_goal_is_added_at_the_end_and_the_page_moves_on_to_its_indicators(planner, plan, goal):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from goals.models import Activity, Goal
 from goals.services import activity_add, activity_status_set, activity_update, goal_add, goal_update
 from planning.services import plan_set_status
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -27,7 +28,7 @@ def activity_data(goal, **changes):
         "responsible_role": "Alla chefer",
         "unit": "",
         "responsible_user": "",
-        "due_month": "2",
+        "due_on": "2023-02",
         "evaluated_year_end": "on",
     }
     data.update(changes)
@@ -181,17 +182,18 @@ def test_an_activity_is_added_with_when_and_where_it_is_evaluated(client, people
     )
     created = Activity.objects.get(title="Vi genomför RUS-samtal årligen")
     assert response.status_code == 302
-    assert (created.due_month, created.evaluated_t1, created.evaluated_year_end) == (2, True, True)
+    assert (created.due_on, created.due_precision) == (datetime.date(2023, 2, 28), "month")
+    assert (created.evaluated_t1, created.evaluated_year_end) == (True, True)
 
 
-def test_an_activity_needs_a_month_or_ongoing(en_client, people, goal):
+def test_an_activity_needs_a_deadline_or_ongoing(en_client, people, goal):
     as_user(en_client, people, "planner")
     response = en_client.post(
-        reverse("goals:activity_create", args=[goal.pk]), activity_data(goal, due_month="")
+        reverse("goals:activity_create", args=[goal.pk]), activity_data(goal, due_on="")
     )
     assert response.status_code == 200
-    assert "Choose the month the activity is done, or mark it ongoing." in response.text
-    assert 'href="#id_due_month"' in response.text  # the error summary links to the field
+    assert "Choose the month or day the activity is done, or ongoing." in response.text
+    assert 'href="#id_due_on"' in response.text  # the error summary links to the field
 
 
 def test_an_activity_edit_conflict_keeps_my_input(en_client, people, goal, activity):
@@ -231,9 +233,15 @@ def test_a_decided_plan_offers_no_changes(en_client, people, plan, goal, activit
 def activities(goal, second_goal, units, periods):
     made = [
         activity_add(goal=goal, title="A löpande", ongoing=True, unit=units["unit_a"], actor=None),
-        activity_add(goal=goal, title="B i juni", due_month=6, evaluated_t1=True, actor=None),
         activity_add(
-            goal=second_goal, title="C i mars", due_month=3, unit=units["unit_b"], actor=None
+            goal=goal, title="B i juni", due_on=month_end(6), evaluated_t1=True, actor=None
+        ),
+        activity_add(
+            goal=second_goal,
+            title="C i mars",
+            due_on=month_end(3),
+            unit=units["unit_b"],
+            actor=None,
         ),
     ]
     activity_status_set(activity=made[0], period=periods[0], status="done", actor=None)
@@ -277,7 +285,11 @@ def test_the_activities_list_query_count_does_not_grow(
         client.get(url)
     for number in range(20):
         made = activity_add(
-            goal=goal, title=f"Aktivitet {number}", due_month=5, unit=units["unit_b"], actor=None
+            goal=goal,
+            title=f"Aktivitet {number}",
+            due_on=month_end(5),
+            unit=units["unit_b"],
+            actor=None,
         )
         activity_status_set(activity=made, period=periods[0], status="done", actor=None)
     with django_assert_num_queries(len(one.captured_queries)):

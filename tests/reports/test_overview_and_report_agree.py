@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from goals.services import activity_create, activity_status_set
 from indicators.services import indicator_create, measurement_record
+from tests.deadlines import month_end
 
 D = Decimal
 READERS = ["committee_member", "unit_manager", "planner", "administrator"]
@@ -90,7 +91,8 @@ def world(plan, periods, goal, indicator):
             indicator=item, period=period, value=None if value is None else D(value), actor=None
         )
     activity = activity_create(
-        goal=goal, title="Friskvårdstimme", due_month=10, evaluated_t1=True, evaluated_t2=True,
+        goal=goal, title="Friskvårdstimme", due_on=month_end(10),
+        evaluated_t1=True, evaluated_t2=True,
         actor=None,
     )  # fmt: skip
     activity_status_set(activity=activity, period=t1, status="in_progress", actor=None)

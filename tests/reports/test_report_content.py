@@ -23,6 +23,7 @@ from planning.services import organisation_create, plan_create, plan_set_status
 from reports.excel import PER_GOAL, report_workbook
 from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
+from tests.deadlines import month_end
 from tests.reports.conftest import page_texts, pdf_text, squash
 
 
@@ -59,7 +60,9 @@ def lower_plan(plan, goal, organisation, units, periods):
         plan=lower, number=1, title="Trygg hemtjänst", contributes_to=goal, actor=None
     )
     first, second = (
-        activity_create(goal=serving, title=title, due_month=3, evaluated_t1=True, actor=None)
+        activity_create(
+            goal=serving, title=title, due_on=month_end(3), evaluated_t1=True, actor=None
+        )
         for title in ("Nyckelfri hemtjänst", "Fast omsorgskontakt")
     )
     activity_status_set(activity=first, period=periods[0], status="done", actor=None)
@@ -106,7 +109,7 @@ def test_the_summary_gives_the_counts_what_needs_attention_and_the_analyses(
     t2 = periods[1]
     measurement_record(indicator=indicator, period=t2, value=Decimal("65"), actor=None)
     course = activity_create(
-        goal=goal, title="Vi utbildar i HLR", due_month=5, evaluated_t2=True, actor=None
+        goal=goal, title="Vi utbildar i HLR", due_on=month_end(5), evaluated_t2=True, actor=None
     )
     activity_status_set(
         activity=course, period=t2, status="delayed", comment="Kursen flyttad", actor=None

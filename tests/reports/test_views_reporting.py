@@ -17,6 +17,7 @@ from indicators.services import indicator_create, measurement_record
 from planning.models import Plan, Role
 from planning.services import membership_grant, period_set_open
 from reports.selectors.reporting import PAGE_SIZE
+from tests.deadlines import month_end
 
 ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true", "accept-language": "en"}
@@ -92,7 +93,7 @@ def whole(report_goal):
         goal=report_goal,
         title="Vi utbildar medarbetare i MHFA",
         responsible_role="Alla chefer",
-        due_month=6,
+        due_on=month_end(6),
         evaluated_t1=True,
         evaluated_t2=True,
         evaluated_year_end=False,
@@ -186,7 +187,7 @@ def test_unit_manager_sees_own_and_whole_operation_activities_not_another_units(
 
 def test_activities_not_evaluated_in_the_period_are_left_out(client, manager, t2, report_goal):
     year_end_only = activity_create(
-        goal=report_goal, title="Fysiska skyddsronder", due_month=12, actor=None
+        goal=report_goal, title="Fysiska skyddsronder", due_on=month_end(12), actor=None
     )
     client.force_login(manager)
     assert year_end_only.title not in client.get(reverse("reports:reporting")).text
@@ -194,7 +195,7 @@ def test_activities_not_evaluated_in_the_period_are_left_out(client, manager, t2
 
 def test_draft_plans_are_not_reported(client, manager, t2, plan, goal):
     draft_activity = activity_create(
-        goal=goal, title="Utkastets aktivitet", due_month=6, evaluated_t2=True, actor=None
+        goal=goal, title="Utkastets aktivitet", due_on=month_end(6), evaluated_t2=True, actor=None
     )
     client.force_login(manager)
     assert draft_activity.title not in client.get(reverse("reports:reporting")).text
@@ -584,7 +585,7 @@ def _add_goals(plan, units, start, count):
     for number in range(start, start + count):
         goal = goal_create(plan=plan, number=number, title=f"Mål {number}", actor=None)
         activity_create(
-            goal=goal, title=f"Aktivitet {number}", due_month=6, evaluated_t2=True,
+            goal=goal, title=f"Aktivitet {number}", due_on=month_end(6), evaluated_t2=True,
             unit=units["unit_a"], actor=None,
         )  # fmt: skip
         activity_create(

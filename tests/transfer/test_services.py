@@ -29,6 +29,7 @@ from planning.services import (
     periods_ensure_year,
     plan_create,
 )
+from tests.deadlines import month_end
 from transfer.resources import KINDS
 from transfer.resources.files import UploadedFile
 from transfer.services import (
@@ -172,7 +173,8 @@ def test_round_trip_keeps_bands_targets_and_timing(demo_plan, empty_plan):
             .values_list(
                 "title",
                 "ongoing",
-                "due_month",
+                "due_on",
+                "due_precision",
                 "evaluated_t1",
                 "evaluated_t2",
                 "evaluated_year_end",
@@ -255,7 +257,7 @@ def test_english_headers_and_words_in_english(demo_plan, empty_plan):
         "Done by",
         "Evaluated in",
     )
-    assert sheets["Activities"][1][5:7] == ("October", "Interim report/Year-end report")
+    assert sheets["Activities"][1][5:7] == ("2023-10", "Interim report/Year-end report")
     # Bands are always written as a Swedish user writes them: no "3,920" for 3920.
     costs = [row for row in sheets["Indicators"] if row[2] == "Kostnad individ- och familjeomsorg"]
     assert costs[0][16:19] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
@@ -315,13 +317,14 @@ def test_a_document_as_written(empty_plan):
     plan_share = Indicator.objects.get(name="Andel med handlingsplan")
     assert (plan_share.green_bound, plan_share.red_bound) == (100, None)
     timing = {
-        a.title: (a.ongoing, a.due_month, a.evaluated_t1, a.evaluated_t2, a.evaluated_year_end)
+        a.title: (a.ongoing, a.due_on, a.evaluated_t1, a.evaluated_t2, a.evaluated_year_end)
         for a in Activity.objects.all()
     }
     assert timing == {
-        "Utveckla 3 nya e-tjänster": (False, 10, True, True, True),
+        # A month alone (the old form) is that month in the plan's first year.
+        "Utveckla 3 nya e-tjänster": (False, month_end(10), True, True, True),
         "Digitala möten": (True, None, False, False, True),
-        "Vi utbildar medarbetare i MHFA": (False, 6, True, True, False),
+        "Vi utbildar medarbetare i MHFA": (False, month_end(6), True, True, False),
     }
     assert Measurement.objects.get().value == D("7.8")
     assert Measurement.objects.get().origin == Origin.IMPORT
@@ -716,7 +719,7 @@ def test_unreadable_month_and_follow_up(plan, activity, unchanged, english):
         (2, "När genomfört"),
         (2, "Utvärderas"),
     ]
-    assert found[0][2].startswith("“Midsommar” is not a month.")
+    assert found[0][2].startswith("“Midsommar” is not a deadline.")
 
 
 @pytest.fixture
@@ -749,7 +752,7 @@ def test_export_queries_do_not_grow_with_rows(
     for number in range(2, 12):
         goal = Goal.objects.create(plan=plan, number=number, title=f"Mål {number}")
         other = Indicator.objects.create(goal=goal, name=f"I{number}", green_bound=D("1"))
-        Activity.objects.create(goal=goal, title=f"A{number}", due_month=5)
+        Activity.objects.create(goal=goal, title=f"A{number}", due_on=month_end(5))
         for period in periods:
             measurement_record(indicator=other, period=period, value=D(number), actor=None)
             ActivityStatus.objects.create(
