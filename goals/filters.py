@@ -1,6 +1,7 @@
 """Filters of a plan's activities (django-filter)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,15 +33,25 @@ class ActivityFilter(filters.FilterSet):
         empty_label=ALL,
     )
 
+    overdue = filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+        help_text=_("The deadline has passed and the latest status is not done."),
+    )
+
     class Meta:
         model = Activity
-        fields = ["title", "goal", "unit", "evaluated_in", "latest_status"]
+        fields = ["title", "goal", "unit", "evaluated_in", "latest_status", "overdue"]
         form = StyledForm
 
     def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["goal"].queryset = plan_goals(plan)
         self.filters["unit"].queryset = plan_units(plan)
+
+    def filter_overdue(self, queryset: QuerySet[Activity], name: str, value: bool):
+        return queryset.filter(overdue=True) if value else queryset
 
     def filter_evaluated(self, queryset: QuerySet[Activity], name: str, value: str):
         if value not in {key for key, _label in EVALUATED_IN}:

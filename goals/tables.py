@@ -61,7 +61,7 @@ class ActivityTable(tables.Table):
         return str(value)
 
     def render_timing(self, value: str, record: Activity) -> str:
-        if getattr(record, "is_overdue", False):
+        if getattr(record, "overdue", False):
             return format_html(
                 '{} <strong class="overdue" data-fact="overdue">{}</strong>',
                 value,
