@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
-from goals.deadlines import Precision, deadline_text, is_last_day
+from goals.deadlines import Precision, deadline_text, is_last_day, overdue_text
 from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
 
 
@@ -310,6 +310,11 @@ class Activity(Responsibility, Versioned):
         if self.ongoing or self.due_on is None:
             return str(_("Ongoing"))
         return deadline_text(self.due_on, self.due_precision)
+
+    @property
+    def overdue_text(self) -> str:
+        """ "Overdue since 31 May 2026" when annotated overdue (`goals.selectors.with_overdue`)."""
+        return overdue_text(self.due_on) if getattr(self, "overdue", False) else ""
 
     def is_overdue(self, today, latest_status: str | None) -> bool:
         """Whether the deadline has passed by `today` (a month's after its last day) and the

@@ -4,7 +4,6 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from goals.deadlines import overdue_text
 from goals.models import Activity, ActivityStatus, Goal
 from goals.selectors import NO_REPORT
 from planning.models import FollowUpPeriod
@@ -61,11 +60,11 @@ class ActivityTable(tables.Table):
         return str(value)
 
     def render_timing(self, value: str, record: Activity) -> str:
-        if getattr(record, "overdue", False):
+        if record.overdue_text:
             return format_html(
                 '{} <strong class="overdue" data-fact="overdue">{}</strong>',
                 value,
-                overdue_text(record.due_on),
+                record.overdue_text,
             )
         return value
 

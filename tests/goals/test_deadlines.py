@@ -180,3 +180,12 @@ def test_the_planners_list_marks_overdue_and_filters_them(
     assert [row.record.title for row in overdue.paginated_rows] == ["Mars", "Juni"]
     everything = en_client.get(url, {"overdue": ""}).context["table"]
     assert len(everything.paginated_rows) == 4
+
+
+def test_the_plan_page_marks_overdue_activities(monkeypatch, en_client, people, plan, deadlines):
+    today_is(monkeypatch, datetime.date(2023, 7, 1))
+    en_client.force_login(people.planner)
+    page = en_client.get(reverse("authoring:plan_structure", args=[plan.pk])).text
+    assert "Overdue since March 31, 2023" in page
+    assert "Overdue since June 30, 2023" in page
+    assert page.count('data-fact="overdue"') == 2
