@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import FieldSetupMixin, StyledForm, text_area
+from goals.deadlines import parse_deadline
 from goals.evaluation import YEAR_END, chosen_rows
 from goals.forms import EvaluatedInField
-from goals.models import Activity, Goal, Month
+from goals.models import Activity, Goal
 from indicators.colour import Colour, band_texts, format_value
 from indicators.models import Indicator
 from indicators.targets import Target
@@ -276,12 +277,18 @@ class IndicatorInPlaceForm(IndicatorRowForm):
 WHEN_ONGOING = "ongoing"
 
 
-def when_choices() -> list[tuple[str, str]]:
-    return [
-        ("", _("Choose")),
-        (WHEN_ONGOING, _("Ongoing")),
-        *((str(month.value), str(month.label)) for month in Month),
-    ]
+def read_when(text: str, first_year: int | None) -> tuple[bool, Any, str]:
+    """(ongoing, due_on, precision) from "Löpande", "maj 2026", "15 maj 2026", "2026-05" or a
+    month alone ("maj": in the plan's first year). ValueError if it is none of them."""
+    if words_ongoing(text):
+        return True, None, "month"
+    due_on, precision = parse_deadline(text, first_year)
+    return False, due_on, precision
+
+
+def words_ongoing(text: str) -> bool:
+    word = " ".join(text.split()).casefold()
+    return word in {WHEN_ONGOING, str(_("Ongoing")).casefold(), "löpande", "løpande", "løpende"}
 
 
 class ActivityRowForm(FieldSetupMixin, InPlaceForm):
@@ -289,19 +296,31 @@ class ActivityRowForm(FieldSetupMixin, InPlaceForm):
 
     title = _text(10_000, gettext_lazy("Activity"), required=True, rows=1)
     responsible_role = _text(200, gettext_lazy("Responsible"))
-    when = forms.ChoiceField(label=gettext_lazy("When done"), choices=when_choices)
+    when = forms.CharField(
+        label=gettext_lazy("When done"),
+        max_length=40,
+        help_text=gettext_lazy("Ongoing, a month (maj 2026) or a day (15 maj 2026)."),
+    )
     evaluated = EvaluatedInField(initial=YEAR_END)
 
-    def __init__(self, *args, scheme: Sequence[SchemeRow] | None = None, **kwargs):
-        """`scheme`: the periods of the plan's organisation (by default read from the item's)."""
+    def __init__(
+        self,
+        *args,
+        scheme: Sequence[SchemeRow] | None = None,
+        first_year: int | None = None,
+        **kwargs,
+    ):
+        """`scheme`: the periods of the plan's organisation (by default read from the item's);
+        `first_year`: the plan's first year, for a month written without a year."""
         item = kwargs.get("item")
         if scheme is None:
             scheme = scheme_rows(item.goal.plan.organisation) if item is not None else []
         self.scheme = scheme
+        self.first_year = first_year
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = _("Write the activity.")
         self.fields["when"].error_messages["required"] = _(
-            "Choose the month the activity is done, or ongoing."
+            "Write when the activity is done (a month or a day), or ongoing."
         )
 
     def setup_fields(self) -> None:
@@ -309,22 +328,33 @@ class ActivityRowForm(FieldSetupMixin, InPlaceForm):
         self.fields["evaluated"].rows = self.scheme
         self.fields["evaluated"].help_text = ""
 
+    def clean_when(self):
+        text = self.cleaned_data["when"]
+        year = self.first_year
+        if year is None and self.item is not None:
+            year = self.item.goal.plan.start_year
+        try:
+            return read_when(text, year)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
     def initial_of(self, item: Activity) -> dict[str, Any]:
         return {
             "title": item.title,
             "responsible_role": item.responsible_role,
-            "when": WHEN_ONGOING if item.ongoing else str(item.due_month or ""),
+            "when": item.timing_label if item.ongoing or item.due_on else "",
             "evaluated": item.evaluated_months,
         }
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        ongoing = data["when"] == WHEN_ONGOING
+        ongoing, due_on, precision = data["when"]
         return {
             "title": data["title"],
             "responsible_role": data["responsible_role"],
             "ongoing": ongoing,
-            "due_month": None if ongoing else int(data["when"]),
+            "due_on": due_on,
+            "due_precision": precision,
             "evaluated_months": self.evaluated_months(),
         }
 
@@ -337,7 +367,7 @@ class ActivityRowForm(FieldSetupMixin, InPlaceForm):
         return stored if chosen_rows(rows, stored) == chosen_rows(rows, chosen) else chosen
 
     def service_errors_field(self, name: str) -> str | None:
-        if name in ("ongoing", "due_month"):
+        if name in ("ongoing", "due_on", "due_precision"):
             return "when"
         if name.startswith("evaluated"):
             return "evaluated"

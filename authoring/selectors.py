@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from core.history import HistoryEntry, describe_history, user_label, with_previous
 from goals.evaluation import evaluated_names
 from goals.models import Activity, Goal
+from goals.selectors import with_overdue
 from indicators.models import Indicator
 from indicators.selectors import with_display
 from planning.models import Plan, SchemeRow, Unit, scheme_rows
@@ -59,9 +60,9 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
         ),
         Prefetch(
             "activities",
-            queryset=Activity.objects.select_related("unit", "responsible_user").order_by(
-                "position", "pk"
-            ),
+            queryset=with_overdue(Activity.objects.all())
+            .select_related("unit", "responsible_user")
+            .order_by("position", "pk"),
             to_attr="activity_list",
         ),
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.history import RESTORED_REASON
 from core.versioning import Actor
+from goals.deadlines import moved_by_years
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from goals.services import (
     activity_create,
@@ -60,7 +61,7 @@ ACTIVITY_FIELDS = (
     "reporting_unit",
     "reporting_user",
     "ongoing",
-    "due_month",
+    "due_precision",
     "evaluated_months",
 )
 FINISHED = frozenset({ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED})
@@ -141,12 +142,17 @@ def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor)
     }
     for indicator in goal.indicators.all():
         _indicator_copy(indicator, copy, sub_goals.get(indicator.sub_goal_id), actor)
+    years = plan.start_year - goal.plan.start_year
     for activity in goal.activities.all():
         if not is_finished(activity):
+            due_on = activity.due_on
+            if due_on is not None:  # the same deadline in the new plan's years
+                due_on = moved_by_years(due_on, activity.due_precision, years)
             activity_create(
                 goal=copy,
                 title=activity.title,
                 sub_goal=sub_goals.get(activity.sub_goal_id),
+                due_on=due_on,
                 actor=actor,
                 **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
             )

@@ -719,6 +719,7 @@ class City:
         return indicator
 
     def activities(self) -> None:
+        from goals.deadlines import last_day
         from goals.models import Activity
 
         rng = self.rng
@@ -762,8 +763,11 @@ class City:
         changed = [a for a in batch if rng.random() < 0.03]
         for activity in changed:
             activity.version = 2
-            activity.ongoing, activity.due_month = False, rng.randint(9, 12)
-        Activity.objects.bulk_update(changed, ["version", "ongoing", "due_month"], batch_size=BATCH)
+            activity.ongoing, activity.due_precision = False, "month"
+            activity.due_on = last_day(activity.plan_item.start_year, rng.randint(9, 12))
+        Activity.objects.bulk_update(
+            changed, ["version", "ongoing", "due_on", "due_precision"], batch_size=BATCH
+        )
         self.history(
             Activity, changed, kind="~",
             when=lambda a: a.plan_item.decided_at + datetime.timedelta(days=rng.randint(20, 200)),
@@ -771,6 +775,7 @@ class City:
         )  # fmt: skip
 
     def activity(self, goal, position: int, unit):
+        from goals.deadlines import last_day
         from goals.evaluation import legacy_mask
         from goals.models import Activity
         from planning.models import scheme_rows
@@ -787,7 +792,8 @@ class City:
         return Activity(
             goal=goal, position=position, title=title, responsible_role=rng.choice(ROLES_TEXT),
             unit=unit, responsible_user=manager if manager and rng.random() < 0.2 else None,
-            ongoing=ongoing, due_month=None if ongoing else rng.randint(1, 12),
+            ongoing=ongoing,
+            due_on=None if ongoing else last_day(goal.plan_item.start_year, rng.randint(1, 12)),
             evaluated_months=legacy_mask(self.scheme, t1, t2, year_end),
         )  # fmt: skip
 

@@ -118,7 +118,8 @@ def _copy_activities(goal, new_goal, activity_create, activity_status_set, statu
             title=activity.title,
             responsible_role=activity.responsible_role,
             ongoing=activity.ongoing,
-            due_month=activity.due_month,
+            due_on=activity.due_on,
+            due_precision=activity.due_precision,
             evaluated_months=activity.evaluated_months,
             actor=None,
         )

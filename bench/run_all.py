@@ -242,7 +242,7 @@ def report_floor(plan, period) -> Callable[[], int]:
                 "goal_id",
                 "title",
                 "unit__name",
-                "due_month",
+                "due_on",
                 "ongoing",
             )
             + fetch(
@@ -277,7 +277,7 @@ def _items_floor(goal_ids) -> int:
     return fetch(Indicator.objects.filter(goal_id__in=goal_ids), *INDICATOR_FIELDS) + fetch(
         Activity.objects.filter(goal_id__in=goal_ids),
         "id", "goal_id", "title", "responsible_role", "unit__name",
-        "responsible_user__first_name", "due_month", "ongoing", "evaluated_months",
+        "responsible_user__first_name", "due_on", "ongoing", "evaluated_months",
     )  # fmt: skip
 
 
@@ -407,7 +407,7 @@ def reporting_floor(user, query: dict | None = None) -> Callable[[], int]:
         return (
             _index_rows(plans, periods)
             + fetch(Activity.objects.filter(pk__in=activities), "id", "goal_id", "title",
-                    "responsible_role", "unit__name", "due_month", "ongoing")
+                    "responsible_role", "unit__name", "due_on", "ongoing")
             + fetch(ActivityStatus.objects.filter(activity_id__in=activities,
                                                   period_id__in=periods),
                     "activity_id", "period_id", "status", "comment", "version",

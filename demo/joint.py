@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from demo import seed_003 as seed
+from goals.deadlines import Precision, last_day
 from goals.evaluation import legacy_mask
 from goals.models import Activity, ActivityStatus, Goal
 from goals.services import activity_create, activity_status_set, goal_create
@@ -127,7 +128,8 @@ def load_joint_plan(created: dict[str, int], ensure, password: str, admin: Any) 
             responsible_role=responsible,
             unit=units[unit_name],
             ongoing=month is None,
-            due_month=month,
+            due_on=None if month is None else last_day(seed.PLAN["start_year"], month),
+            due_precision=Precision.MONTH,
             evaluated_months=legacy_mask(preset_rows("tertial"), t1, t2, year_end),
             actor=planner,
         )

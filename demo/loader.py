@@ -42,6 +42,7 @@ from demo.seed_002 import (
     USERS,
     YEAR,
 )
+from goals.deadlines import Precision, last_day
 from goals.models import Activity, ActivityStatus, Goal, SubGoal
 from goals.services import activity_create, activity_status_set, goal_create, sub_goal_create
 from indicators.models import Indicator, Measurement
@@ -83,10 +84,15 @@ def _ensure(
 
 
 def _timing(when: str) -> dict[str, Any]:
-    """The seed's "När genomfört" (Löpande, or a month) as `ongoing` and `due_month`."""
+    """The seed's "När genomfört" (Löpande, or a month of the plan's year) as `ongoing` and a
+    deadline: the month's last day, precision month."""
     if when.lower() == ONGOING:
-        return {"ongoing": True, "due_month": None}
-    return {"ongoing": False, "due_month": MONTHS[when.lower()]}
+        return {"ongoing": True, "due_on": None}
+    return {
+        "ongoing": False,
+        "due_on": last_day(PLAN["start_year"], MONTHS[when.lower()]),
+        "due_precision": Precision.MONTH,
+    }
 
 
 def _evaluated(text: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from goals.evaluation import evaluated_names
-from goals.forms import EvaluatedInField
+from goals.forms import DeadlineFieldsMixin, EvaluatedInField, deadline_fields
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.admin import PlanAdmin, share_choices, years_of
 from planning.models import FollowUpPeriod, Plan, preset_rows, scheme_rows
@@ -58,13 +58,31 @@ class SubGoalInline(admin.TabularInline):
     extra = 0
 
 
+class ActivityAdminForm(DeadlineFieldsMixin, forms.ModelForm):
+    """An activity in the admin: its deadline as a month and an optional day."""
+
+    due_on, due_day = deadline_fields()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline_initial()
+
+    def clean(self):
+        cleaned = super().clean()
+        goal = cleaned.get("goal") or (self.instance.goal if self.instance.goal_id else None)
+        self.clean_deadline(goal.plan.start_year if goal is not None else None)
+        return cleaned
+
+
 class ActivityInline(admin.TabularInline):
     model = Activity
+    form = ActivityAdminForm
     fields = [
         "position",
         "title",
         "responsible_role",
-        "due_month",
+        "due_on",
+        "due_day",
         "ongoing",
         "evaluated_months",
     ]
@@ -130,6 +148,7 @@ class ActivityStatusInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
+    form = ActivityAdminForm
     list_display = [
         "__str__",
         "goal",
@@ -143,7 +162,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
     list_filter = [
         "goal__plan",
         "ongoing",
-        "due_month",
+        "due_precision",
     ]
     search_fields = ["title", "responsible_role", "goal__title", "goal__plan__name"]
     ordering = ["goal__plan__name", "goal__number", "position", "id"]
@@ -154,7 +173,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["goal", "sub_goal", "position", "title"]}),
         (_("Responsible"), {"fields": ["responsible_role", "unit", "responsible_user"]}),
         (_("Reports"), {"fields": ["reporting_role", "reporting_unit", "reporting_user"]}),
-        (_("When"), {"fields": [("due_month", "ongoing")]}),
+        (_("When"), {"fields": [("due_on", "due_day", "ongoing")]}),
         (_("Evaluated in"), {"fields": ["evaluated_months"]}),
     ]
     inlines = [ActivityStatusInline]
@@ -180,7 +199,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
     def plan(self, activity: Activity) -> str:
         return str(activity.goal.plan)
 
-    @admin.display(description=_("when"), ordering="due_month")
+    @admin.display(description=_("when"), ordering="due_on")
     def timing(self, activity: Activity) -> str:
         return activity.timing_label
 

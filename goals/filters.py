@@ -1,6 +1,7 @@
 """Filters of a plan's activities (django-filter)."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +29,16 @@ class ActivityFilter(filters.FilterSet):
         empty_label=ALL,
     )
 
+    overdue = filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+        help_text=_("The deadline has passed and the latest status is not done."),
+    )
+
     class Meta:
         model = Activity
-        fields = ["title", "goal", "unit", "evaluated_in", "latest_status"]
+        fields = ["title", "goal", "unit", "evaluated_in", "latest_status", "overdue"]
         form = StyledForm
 
     def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
@@ -41,6 +49,9 @@ class ActivityFilter(filters.FilterSet):
         rows = scheme_rows(plan.organisation)
         self.evaluated_masks = dict(zip((row.code for row in rows), row_masks(rows), strict=True))
         self.filters["evaluated_in"].extra["choices"] = [(row.code, row.name()) for row in rows]
+
+    def filter_overdue(self, queryset: QuerySet[Activity], name: str, value: bool):
+        return queryset.filter(overdue=True) if value else queryset
 
     def filter_evaluated(self, queryset: QuerySet[Activity], name: str, value: str):
         if value not in self.evaluated_masks:

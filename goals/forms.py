@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VersionedModelForm, text_area
+from goals.deadlines import Precision, deadline_code, last_day, parse_deadline
 from goals.evaluation import chosen_rows, rows_mask
 from goals.models import Activity, Goal, SubGoal
 from planning.forms import UnitTreeChoiceField
@@ -140,8 +141,62 @@ class EvaluatedInField(forms.TypedMultipleChoiceField):
         return super().has_changed(initial, data)
 
 
-class ActivityForm(VersionedModelForm):
+class DeadlineFieldsMixin:
+    """The deadline as a month (`<input type="month">`, which a browser without it shows as
+    text: "2026-05", "maj 2026" or "15 maj 2026" are read too) and an optional day; empty day:
+    the whole month. Sets `due_on` and `due_precision` in `cleaned_data` and on the instance."""
+
+    def deadline_initial(self) -> None:
+        activity = self.instance
+        if activity.due_on is not None and not activity.ongoing:
+            self.initial["due_on"] = deadline_code(activity.due_on, Precision.MONTH)
+            if activity.due_precision == Precision.DAY:
+                self.initial["due_day"] = activity.due_on.day
+
+    def clean_deadline(self, first_year: int | None) -> None:
+        data = self.cleaned_data
+        text, day = data.get("due_on"), data.pop("due_day", None)
+        data["due_on"], data["due_precision"] = None, Precision.MONTH
+        if data.get("ongoing") or not text:
+            if day and not data.get("ongoing"):
+                self.add_error("due_on", _("Choose the month of the day, or mark it ongoing."))
+            self.instance.due_precision = Precision.MONTH
+            return
+        try:
+            due_on, precision = parse_deadline(text, first_year)
+        except ValueError as error:
+            self.add_error("due_on", str(error))
+            return
+        if day:
+            if day > last_day(due_on.year, due_on.month).day:
+                self.add_error("due_day", _("The month has no such day."))
+                return
+            due_on, precision = due_on.replace(day=day), Precision.DAY
+        data["due_on"], data["due_precision"] = due_on, precision
+        self.instance.due_precision = precision
+
+
+def deadline_fields() -> tuple[forms.Field, forms.Field]:
+    month = forms.CharField(
+        label=_("Done by (month)"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-05"}),
+        help_text=_("A month, e.g. 2026-05 or maj 2026."),
+    )
+    day = forms.IntegerField(
+        label=_("Day (optional)"),
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text=_("Empty: by the end of the month."),
+    )
+    return month, day
+
+
+class ActivityForm(DeadlineFieldsMixin, VersionedModelForm):
     """An activity: what is done, who is responsible, when, and where it is evaluated."""
+
+    due_on, due_day = deadline_fields()
 
     class Meta:
         model = Activity
@@ -156,7 +211,7 @@ class ActivityForm(VersionedModelForm):
             "reporting_unit",
             "reporting_user",
             "ongoing",
-            "due_month",
+            "due_on",
             "evaluated_months",
         ]
         field_classes = {
@@ -167,7 +222,7 @@ class ActivityForm(VersionedModelForm):
         }
         widgets = {"title": text_area(2)}
         help_texts = {
-            "ongoing": _("An ongoing activity has no month."),
+            "ongoing": _("An ongoing activity has no deadline."),
         }
 
     evaluated_months = EvaluatedInField()
@@ -206,8 +261,16 @@ class ActivityForm(VersionedModelForm):
         self.fields["responsible_user"].empty_label = _("No particular person")
         self.fields["reporting_unit"].empty_label = _("No particular unit")
         self.fields["reporting_user"].empty_label = _("No particular person")
-        self.fields["due_month"].widget.attrs["data-disabled-by"] = self["ongoing"].auto_id
+        for name in ("due_on", "due_day"):
+            self.fields[name].widget.attrs["data-disabled-by"] = self["ongoing"].auto_id
+        self.deadline_initial()
         self.fields["evaluated_months"].rows = self.scheme
+
+    def clean(self):
+        cleaned = super().clean()
+        goal = cleaned.get("goal") or (self.instance.goal if self.instance.goal_id else None)
+        self.clean_deadline(goal.plan.start_year if goal is not None else None)
+        return cleaned
 
     def clean_evaluated_months(self) -> int:
         # The same periods as stored: keep the stored months (they may say more than this
@@ -237,4 +300,4 @@ class ActivityForm(VersionedModelForm):
         return [self[name] for name in ("reporting_role", "reporting_unit", "reporting_user")]
 
     def timing_fields(self):
-        return [self[name] for name in ("ongoing", "due_month")]
+        return [self[name] for name in ("ongoing", "due_on", "due_day")]

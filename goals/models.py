@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
+from goals.deadlines import Precision, deadline_text, is_last_day, overdue_text
 from goals.evaluation import ALL_MONTHS, YEAR_END, is_evaluated_in
 from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
 
@@ -188,7 +189,8 @@ class Month(models.IntegerChoices):
 class Activity(Responsibility, Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
-    Done by a month of the plan's year, or ongoing ("Löpande"). `evaluated_months` says in
+    Done by a deadline in the plan's years, a day or a whole month (`due_on`, the month's last
+    day, precision month) or ongoing ("Löpande"). `evaluated_months` says in
     which follow-ups the activity is reported, any set of the periods of the scheme of the
     plan's organisation. It is stored as months, not periods: bit m-1 is set for the last
     month m of each period chosen (Tertial 1 ending in April is bit 3, the year-end bit 11).
@@ -231,12 +233,9 @@ class Activity(Responsibility, Versioned):
         verbose_name=_("responsible person"),
     )
     ongoing = models.BooleanField(_("ongoing"), default=False)
-    due_month = models.PositiveSmallIntegerField(
-        _("done by (month)"),
-        choices=Month,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    due_on = models.DateField(_("done by"), null=True, blank=True)
+    due_precision = models.CharField(
+        _("deadline precision"), max_length=5, choices=Precision, default=Precision.MONTH
     )
     evaluated_months = models.PositiveIntegerField(
         _("evaluated in"),
@@ -253,10 +252,13 @@ class Activity(Responsibility, Versioned):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(ongoing=True, due_month__isnull=True)
-                    | Q(ongoing=False, due_month__isnull=False, due_month__gte=1, due_month__lte=12)
+                    Q(ongoing=True, due_on__isnull=True) | Q(ongoing=False, due_on__isnull=False)
                 ),
-                name="activity_ongoing_or_month",
+                name="activity_ongoing_or_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_precision__in=Precision.values),
+                name="activity_deadline_precision",
             ),
             models.CheckConstraint(
                 condition=Q(evaluated_months__gt=0, evaluated_months__lt=ALL_MONTHS + 1),
@@ -269,10 +271,7 @@ class Activity(Responsibility, Versioned):
 
     def clean(self) -> None:
         errors = {}
-        if self.ongoing and self.due_month:
-            errors["due_month"] = _("An ongoing activity has no month; choose one or the other.")
-        if not self.ongoing and not self.due_month:
-            errors["due_month"] = _("Choose the month the activity is done, or mark it ongoing.")
+        errors.update(self.deadline_problems())
         if not self.evaluated_months or self.evaluated_months & ~ALL_MONTHS:
             errors["evaluated_months"] = _(
                 "Choose at least one period in which the activity is evaluated."
@@ -293,9 +292,46 @@ class Activity(Responsibility, Versioned):
         if errors:
             raise ValidationError(errors)
 
+    def deadline_problems(self) -> dict:
+        """What is wrong with the deadline: both or neither of a deadline and ongoing, a month
+        not stored as its last day, a deadline outside the plan's years."""
+        if self.ongoing and self.due_on:
+            return {"due_on": _("An ongoing activity has no deadline; choose one or the other.")}
+        if not self.ongoing and not self.due_on:
+            return {"due_on": _("Choose the month or day the activity is done, or ongoing.")}
+        if self.ongoing:
+            return {}
+        if self.due_precision == Precision.MONTH and not is_last_day(self.due_on):
+            return {"due_on": _("A deadline of a whole month is stored as the month's last day.")}
+        plan = self.goal.plan if self.goal_id else None
+        if plan is not None and self.due_on.year not in plan.years:
+            return {
+                "due_on": _("The deadline must fall within the plan's years (%(years)s).")
+                % {"years": plan.period_label}
+            }
+        return {}
+
     @property
     def timing_label(self) -> str:
-        return str(_("Ongoing")) if self.ongoing else str(Month(self.due_month).label)
+        """ "Ongoing", "maj 2026" or "15 maj 2026", in the active language."""
+        if self.ongoing or self.due_on is None:
+            return str(_("Ongoing"))
+        return deadline_text(self.due_on, self.due_precision)
+
+    @property
+    def overdue_text(self) -> str:
+        """ "Overdue since 31 May 2026" when annotated overdue (`goals.selectors.with_overdue`)."""
+        return overdue_text(self.due_on) if getattr(self, "overdue", False) else ""
+
+    def is_overdue(self, today, latest_status: str | None) -> bool:
+        """Whether the deadline has passed by `today` (a month's after its last day) and the
+        latest reported status is neither done nor cancelled. Never when ongoing."""
+        return (
+            not self.ongoing
+            and self.due_on is not None
+            and self.due_on < today
+            and latest_status not in (ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED)
+        )
 
     def is_evaluated_in(self, period: FollowUpPeriod) -> bool:
         """Whether the activity is evaluated in the period: a month it adds is chosen."""
@@ -303,7 +339,7 @@ class Activity(Responsibility, Versioned):
 
     def is_due_by(self, period: FollowUpPeriod) -> bool:
         """Whether the activity should be done by the end of the period (never, if ongoing)."""
-        return not self.ongoing and self.due_month <= period.ends_on.month
+        return not self.ongoing and self.due_on is not None and self.due_on <= period.ends_on
 
 
 class ActivityStatus(Versioned):

@@ -1,8 +1,21 @@
 """Reads for the planner's goal and activity pages (the plan is already narrowed to the user)."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from goals.models import Activity, ActivityStatus, Goal
 from planning.models import Plan, Unit
@@ -47,18 +60,50 @@ def plan_people(plan: Plan) -> QuerySet:
     )
 
 
+def latest_statuses() -> QuerySet[ActivityStatus]:
+    """An activity's statuses, the latest period's first (for a subquery on `pk`)."""
+    return ActivityStatus.objects.filter(activity=OuterRef("pk")).order_by("-period__starts_on")
+
+
+def with_overdue(activities: QuerySet[Activity], today: datetime.date | None = None):
+    """`activities` with `latest_status` (the status of the latest period with a report, "none"
+    without one) and `overdue`: not ongoing, its deadline before `today` (the local date) and
+    the latest status neither done nor cancelled (as `Activity.is_overdue`). In the same
+    query."""
+    today = today or timezone.localdate()
+    latest = latest_statuses()
+    return activities.annotate(
+        latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_REPORT))
+    ).annotate(
+        overdue=Case(
+            When(
+                Q(ongoing=False, due_on__lt=today)
+                & ~Q(
+                    latest_status__in=[
+                        ActivityStatus.Status.DONE,
+                        ActivityStatus.Status.CANCELLED,
+                    ]
+                ),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def plan_activities(plan: Plan) -> QuerySet[Activity]:
     """A plan's activities with their goal, unit and the latest reported status.
 
     `latest_status` is the status of the latest period with a report ("none" without one);
-    `latest_rank` orders them from not started to done.
+    `latest_rank` orders them from not started to done; `overdue` says the deadline passed
+    and the latest status is neither done nor cancelled (see `with_overdue`).
     """
-    latest = ActivityStatus.objects.filter(activity=OuterRef("pk")).order_by("-period__starts_on")
+    latest = latest_statuses()
     return (
-        Activity.objects.filter(goal__plan=plan)
+        with_overdue(Activity.objects.filter(goal__plan=plan))
         .select_related("goal", "unit", "responsible_user")
         .annotate(
-            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_REPORT)),
             latest_period_kind=Subquery(latest.values("period__kind")[:1]),
             latest_period_year=Subquery(latest.values("period__year")[:1]),
         )

@@ -170,7 +170,8 @@ ACTIVITY_FIELDS = frozenset(
         "reporting_unit",
         "reporting_user",
         "ongoing",
-        "due_month",
+        "due_on",
+        "due_precision",
         "evaluated_months",
     }
 )

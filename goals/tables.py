@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from goals.evaluation import evaluated_names
@@ -25,7 +26,7 @@ class ActivityTable(tables.Table):
     responsible_role = tables.Column(verbose_name=_("Responsible"))
     unit = tables.Column(verbose_name=_("Unit"), order_by=("unit__name",))
     timing = tables.Column(
-        verbose_name=_("When"), accessor="timing_label", order_by=("ongoing", "due_month")
+        verbose_name=_("When"), accessor="timing_label", order_by=("ongoing", "due_on")
     )
     evaluated = tables.Column(verbose_name=_("Evaluated in"), empty_values=(), orderable=False)
     latest_status = tables.Column(verbose_name=_("Latest status"), order_by=("latest_rank",))
@@ -58,6 +59,15 @@ class ActivityTable(tables.Table):
 
     def render_goal(self, value: Goal) -> str:
         return str(value)
+
+    def render_timing(self, value: str, record: Activity) -> str:
+        if record.overdue_text:
+            return format_html(
+                '{} <strong class="overdue" data-fact="overdue">{}</strong>',
+                value,
+                record.overdue_text,
+            )
+        return value
 
     def render_evaluated(self, record: Activity) -> str:
         return evaluated_text(record, self.scheme)

@@ -176,7 +176,8 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
             for activity in summary.overdue:
                 row += 1
                 _write_row(sheet, row, [activity.goal_number, activity.title, activity.timing,
-                                        activity.status_label, activity.comment])  # fmt: skip
+                                        activity.status_label, activity.comment,
+                                        activity.overdue_text])  # fmt: skip
     if report.perspectives:
         row += 2
         _write_row(sheet, row, [_("Perspectives")], bold=True)

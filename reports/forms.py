@@ -14,7 +14,6 @@ from core.forms import StyledForm
 from goals.models import Activity, ActivityStatus, GoalFollowUp
 from indicators.models import VALUE_DIGITS, VALUE_PLACES, Indicator, Measurement, Result
 from planning.models import FollowUpPeriod
-from reports.selectors.display import month_in_sentence
 
 # Spaces people and number formatting put between thousands: space, no-break and narrow ones.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -88,7 +87,7 @@ class ActivityStatusForm(StyledForm):
         if activity.is_due_by(period):
             self.fields["comment"].help_text = _(
                 "Due by %(month)s: explain in a comment if the activity is not done."
-            ) % {"month": month_in_sentence(activity.due_month)}
+            ) % {"month": activity.timing_label}
         else:
             self.fields["comment"].help_text = _("Write the comment first, then choose a status.")
         _focus_first_error(self)
@@ -113,7 +112,7 @@ class ActivityStatusForm(StyledForm):
                     ),
                     code="comment_required",
                     params={
-                        "month": month_in_sentence(self.activity.due_month),
+                        "month": self.activity.timing_label,
                         "status": ActivityStatus.Status(status).label,
                     },
                 ),

@@ -11,6 +11,7 @@ from indicators.services import indicator_create
 from planning.models import Plan, Unit
 from planning.services import organisation_create, periods_ensure_year, plan_create, unit_create
 from tests.browser import browser  # noqa: F401 (Chromium, a fixture of every test module)
+from tests.deadlines import month_end
 
 
 def pytest_collection_modifyitems(items):
@@ -125,7 +126,7 @@ def activity(goal):
         goal=goal,
         title="Vi utbildar medarbetare i MHFA",
         responsible_role="Alla chefer",
-        due_month=6,
+        due_on=month_end(6),
         evaluated_months=months(4),
         actor=None,
     )

@@ -70,6 +70,7 @@ from planning.services import (
 from reports.jobs import report_job_fail, report_job_finish
 from reports.models import ReportJob
 from reports.services import report_job_request, report_publish
+from tests.deadlines import month_end
 from tests.goals.test_views import activity_data
 from tests.indicators.test_views_planner import indicator_data
 from tests.planning.test_scheme_views import scheme_data
@@ -484,7 +485,9 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         actor=None,
     )
     activity, _second = (
-        activity_create(goal=goal, title=title, unit=units["unit_a"], due_month=4, actor=None)
+        activity_create(
+            goal=goal, title=title, unit=units["unit_a"], due_on=month_end(4), actor=None
+        )
         for title in ("Vi utbildar i MHFA", "Vi genomför RUS-samtal")
     )
     removed = goal_add(plan=plan, title="Ett borttaget mål", actor=None)
@@ -514,7 +517,7 @@ def world(people, organisation, units, plan, periods, goal, indicator) -> Simple
         goal=decided_goal,
         title="Vi inför trygghetsringning",
         unit=units["unit_a"],
-        due_month=3,
+        due_on=month_end(3),
         evaluated_months=months(4, 12),
         actor=None,
     )

@@ -20,6 +20,7 @@ from planning.services import (
     unit_create,
 )
 from tests import site_map
+from tests.deadlines import month_end
 from tests.site_map import readable_by, url_of
 
 pytest_plugins = ["tests.planner_roles"]
@@ -55,7 +56,7 @@ def grow(world) -> None:
                     goal=goal,
                     title=f"Aktivitet {number}{suffix}",
                     unit=unit,
-                    due_month=4,
+                    due_on=month_end(4),
                     evaluated_months=months(4, 12),
                     actor=None,
                 )

@@ -44,7 +44,10 @@ def new_activity_form(
 ) -> ActivityRowForm:
     if scheme is None:
         scheme = scheme_rows(goal.plan.organisation)
-    return ActivityRowForm(data, scheme=scheme, auto_id=f"goal-{goal.pk}-new-activity-%s")
+    year = goal.plan.start_year if data is not None else None
+    return ActivityRowForm(
+        data, scheme=scheme, auto_id=f"goal-{goal.pk}-new-activity-%s", first_year=year
+    )
 
 
 def new_goal_form(plan: Plan, data=None) -> GoalTitleForm:

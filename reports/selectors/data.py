@@ -120,6 +120,7 @@ class ActivityRow:
     comment: str
     is_done: bool
     is_overdue: bool
+    overdue_text: str = ""  # "Overdue since 31 May 2026"
     status_is_carried: bool = False
     status_carried_text: str = ""
     sub_goal: str = ""
@@ -249,6 +250,7 @@ class OverdueActivity:
     status_label: str
     comment: str
     goal_numbering: str = ""
+    overdue_text: str = ""  # "Overdue since 31 May 2026"
 
 
 @dataclass(frozen=True)

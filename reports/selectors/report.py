@@ -10,6 +10,7 @@ Which value a period shows, and what it is compared with, is `reports.selectors.
 earlier status of the same year, marked with its period.
 """
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from goals.deadlines import overdue_text
 from goals.models import Activity, ActivityStatus, GoalFollowUp, SubGoal
 from indicators.colour import Colour
 from indicators.models import Indicator
@@ -71,6 +73,13 @@ class _Context:
     values: PlanValues | None = None
     statuses: dict[int, dict[int, ActivityStatus]] = field(default_factory=dict)
     levels: dict[str, AssessmentLevel] = field(default_factory=dict)
+
+    @property
+    def overdue_on(self) -> datetime.date:
+        """The day a deadline must be before to be overdue in the report: today while the
+        period runs, the day after its end once it has ended (what was due in it and is not
+        done is overdue in its report, whenever the report is read)."""
+        return min(timezone.localdate(), self.period.ends_on + datetime.timedelta(days=1))
 
 
 # --- Labels ---------------------------------------------------------------------------------------
@@ -139,6 +148,7 @@ def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
     is_done = status is not None and status.status == ActivityStatus.Status.DONE
     is_carried = status is not None and status.period_id != context.period.pk
     label = period_label(status.period) if status is not None else ""
+    is_overdue = activity.is_overdue(context.overdue_on, status.status if status else None)
     return ActivityRow(
         pk=activity.pk,
         title=activity.title,
@@ -149,7 +159,8 @@ def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
         status_period_label=label,
         comment=status.comment if status else "",
         is_done=is_done,
-        is_overdue=activity.is_due_by(context.period) and not is_done,
+        is_overdue=is_overdue,
+        overdue_text=overdue_text(activity.due_on) if is_overdue else "",
         status_is_carried=is_carried,
         status_carried_text=carried_text(label) if is_carried else "",
         sub_goal=str(activity.sub_goal) if activity.sub_goal_id else "",

@@ -30,8 +30,11 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
+from goals.deadlines import overdue_text
 from goals.models import Activity, ActivityStatus, Goal
+from goals.selectors import with_overdue
 from indicators.colour import NO_BASIS, Basis, Colour, TargetKind
 from indicators.frequency import is_asked
 from indicators.models import Gender, Indicator, Measurement
@@ -67,6 +70,17 @@ class ActivityRow:
     @property
     def is_due(self) -> bool:
         return self.activity.is_due_by(self.period)
+
+    @property
+    def overdue_text(self) -> str:
+        """ "Overdue since 31 May 2026" when the deadline has passed and neither the latest
+        reported status (`with_overdue`) nor this period's is done; else empty."""
+        latest = getattr(self.activity, "latest_status", None)
+        if self.status is not None and self.status.status == ActivityStatus.Status.DONE:
+            latest = self.status.status
+        if not self.activity.is_overdue(timezone.localdate(), latest):
+            return ""
+        return overdue_text(self.activity.due_on)
 
     @property
     def is_reported(self) -> bool:
@@ -595,7 +609,7 @@ def _page_blocks(
     period = block.period
     activity_ids = [row.pk for _goal, row in rows if row.kind == ACTIVITY]
     indicator_ids = [row.pk for _goal, row in rows if row.kind == INDICATOR]
-    activities = Activity.objects.select_related("unit").in_bulk(activity_ids)
+    activities = with_overdue(Activity.objects.select_related("unit")).in_bulk(activity_ids)
     statuses = {
         status.activity_id: status
         for status in ActivityStatus.objects.filter(
@@ -669,9 +683,8 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
     The period may be closed: the caller decides what a closed period allows.
     """
     activity = (
-        Activity.objects.select_related(
-            "unit", "goal__plan__organisation", "goal__plan__owner_unit"
-        )
+        with_overdue(Activity.objects.all())
+        .select_related("unit", "goal__plan__organisation", "goal__plan__owner_unit")
         .filter(pk=activity_id)
         .first()
     )

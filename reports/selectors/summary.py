@@ -191,6 +191,7 @@ def _overdue(goal: GoalSection) -> list[OverdueActivity]:
             timing=activity.timing,
             status_label=activity.status_label,
             comment=activity.comment,
+            overdue_text=activity.overdue_text,
         )
         for activity in goal.activities
         if activity.is_overdue

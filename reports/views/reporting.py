@@ -44,7 +44,6 @@ from reports.forms import (
     MeasurementForm,
     input_value,
 )
-from reports.selectors.display import month_in_sentence
 from reports.selectors.reporting import (
     ACTIVITY,
     INDICATOR,
@@ -124,7 +123,7 @@ def _help_text(row: ActivityRow) -> str:
     """The comment's help, as `ActivityStatusForm` gives it."""
     if row.activity.is_due_by(row.period):
         return _("Due by %(month)s: explain in a comment if the activity is not done.") % {
-            "month": month_in_sentence(row.activity.due_month)
+            "month": row.activity.timing_label
         }
     return _("Write the comment first, then choose a status.")
 

@@ -3,6 +3,8 @@
 Every page on the way passes axe-core; the structure page also works at phone size.
 """
 
+import datetime
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -134,9 +136,10 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     page.fill("#id_title", "Vi utbildar medarbetare i MHFA")
     page.fill("#id_responsible_role", "Alla chefer")
     page.locator("#id_ongoing").check()
-    expect(page.locator("#id_due_month")).to_be_disabled()
+    expect(page.locator("#id_due_on")).to_be_disabled()
+    expect(page.locator("#id_due_day")).to_be_disabled()
     page.locator("#id_ongoing").uncheck()
-    page.select_option("#id_due_month", "6")
+    page.fill("#id_due_on", "2024-06")  # <input type="month">; the day left empty
     page.get_by_role("checkbox", name="Tertial 1").check()  # the year-end is checked already
     page.locator("form.planner-form button[type=submit]").click()
     activity = Activity.objects.get(goal=goal)
@@ -151,7 +154,8 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     assert width <= 390, f"the page is {width}px wide"
     assert_no_axe_violations(page)
 
-    assert (activity.due_month, activity.evaluated_months) == (6, months(4, 12))
+    assert activity.due_on == datetime.date(2024, 6, 30)
+    assert activity.evaluated_months == months(4, 12)
     assert errors == []
     context.close()
 

@@ -18,6 +18,7 @@ from indicators.models import Indicator
 from indicators.services import indicator_delete, indicator_update
 from planning.models import Plan
 from planning.services import plan_set_status
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -116,11 +117,40 @@ def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
     response = planner.post(add_url(goal, "activity"), activity_row(), **HTMX)
     assert response["X-Styrkort-Save"] == "added"
     activity = Activity.objects.get(goal=goal)
-    assert (activity.ongoing, activity.due_month) == (False, 6)
+    assert (activity.ongoing, activity.due_on, activity.due_precision) == (
+        False,
+        month_end(6),
+        "month",
+    )
     assert activity.evaluated_months == months(4, 8)
     planner.post(add_url(goal, "activity"), activity_row(title="Löpande", when="ongoing"), **HTMX)
     ongoing = Activity.objects.get(title="Löpande")
-    assert (ongoing.ongoing, ongoing.due_month, ongoing.position) == (True, None, 1)
+    assert (ongoing.ongoing, ongoing.due_on, ongoing.position) == (True, None, 1)
+
+
+@pytest.mark.parametrize(
+    ("when", "due_on", "precision"),
+    [
+        ("15 maj 2023", datetime.date(2023, 5, 15), "day"),
+        ("2023-05", datetime.date(2023, 5, 31), "month"),
+        ("mai 2023", datetime.date(2023, 5, 31), "month"),
+    ],
+)
+def test_an_activitys_deadline_is_typed_as_a_day_or_a_month(planner, goal, when, due_on, precision):
+    planner.post(add_url(goal, "activity"), activity_row(when=when), **HTMX)
+    activity = Activity.objects.get(goal=goal)
+    assert (activity.due_on, activity.due_precision) == (due_on, precision)
+    data = {**activity_row(when="30 juni 2023"), "version": activity.version, "done": "1"}
+    planner.post(edit_url("activity", activity.pk), data, **HTMX)
+    activity.refresh_from_db()
+    assert (activity.due_on, activity.due_precision) == (datetime.date(2023, 6, 30), "day")
+
+
+def test_a_deadline_that_cannot_be_read_says_how_to_write_it(planner, goal):
+    response = planner.post(add_url(goal, "activity"), activity_row(when="snart"), **HTMX)
+    assert response["X-Styrkort-Save"] == "invalid"
+    assert "“snart” is not a deadline" in response.text
+    assert not Activity.objects.exists()
 
 
 def test_a_goal_is_added_at_the_end_and_the_page_moves_on_to_its_indicators(planner, plan, goal):

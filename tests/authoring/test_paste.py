@@ -17,6 +17,7 @@ from indicators.colour import Direction
 from indicators.models import Indicator
 from planning.models import Plan
 from planning.services import plan_set_status
+from tests.deadlines import month_end
 from transfer.pasting import MAX_PASTE_ROWS, paste_import
 
 pytest_plugins = ["tests.planner_roles"]
@@ -64,7 +65,8 @@ def test_the_seed_activity_table_is_previewed_then_saved_at_once(planner, plan, 
     activities = list(goal.activities.order_by("position"))
     assert [a.title for a in activities] == [row[1] for row in ACTIVITIES if row[0] == 2]
     mhfa = activities[1]
-    assert (mhfa.due_month, mhfa.evaluated_months) == (6, months(4, 8))
+    assert (mhfa.due_on, mhfa.due_precision) == (month_end(6), "month")  # in the plan's year
+    assert mhfa.evaluated_months == months(4, 8)
     assert activities[0].ongoing
 
 
@@ -139,7 +141,7 @@ def test_every_cell_that_cannot_be_read_is_explained_and_nothing_is_saved(planne
         "Vi gör B\tAlla\tJuni\tIbland\nVi gör C\tAlla\tJuni\tT1\n"
     )
     response = save(planner, plan, goal=goal.pk, text=text, versions="{}")
-    assert "“Snart” is not a month" in response.text
+    assert "“Snart” is not a deadline" in response.text
     assert "“Ibland” is not a follow-up" in response.text
     assert "Nothing is saved until every row can be read." in response.text
     assert not Activity.objects.exists()

@@ -22,6 +22,7 @@ from indicators.models import Indicator, Measurement
 from planning.models import FollowUpPeriod, Membership, Organisation, Plan, Unit, scheme_rows
 from planning.selectors import plans_visible_to
 from planning.services import organisation_create, periods_ensure_year
+from tests.deadlines import month_end
 
 G, Y, R = Colour.GREEN, Colour.YELLOW, Colour.RED
 PASSWORD = "styrkort-demo"
@@ -315,7 +316,7 @@ def test_activities_verbatim_from_seed(plan):
             activity.goal.number,
             activity.title,
             activity.responsible_role,
-            activity.due_month,
+            activity.due_on.month if activity.due_on else None,
             activity.evaluated_months,
         )
         for activity in Activity.objects.filter(goal__plan=plan)
@@ -323,9 +324,16 @@ def test_activities_verbatim_from_seed(plan):
         .order_by("goal__number", "position")
     ]
     assert loaded == SEED_ACTIVITIES
-    assert list(
-        Activity.objects.filter(due_month__isnull=True).values_list("ongoing", flat=True)
-    ) == [True] * sum(1 for row in SEED_ACTIVITIES if row[3] is ONGOING)
+    # A seed's month is the plan's year's (2023): its last day, precision month.
+    assert {
+        (activity.due_on.year, activity.due_on == month_end(activity.due_on.month), precision)
+        for activity, precision in (
+            (a, a.due_precision) for a in Activity.objects.filter(goal__plan=plan, ongoing=False)
+        )
+    } == {(2023, True, "month")}
+    assert list(Activity.objects.filter(due_on__isnull=True).values_list("ongoing", flat=True)) == [
+        True
+    ] * sum(1 for row in SEED_ACTIVITIES if row[3] is ONGOING)
 
 
 # --- Periods, measurements and statuses -----------------------------------------------------------

@@ -113,7 +113,7 @@ def test_activity_with_unit_but_no_goal_is_refused(admin_client, units):
         {
             "title": "Gör något",
             "unit": units["unit_a"].pk,
-            "due_month": "6",
+            "due_on": "2023-06",
             "evaluated_months": "4",
         },
     )
@@ -125,7 +125,7 @@ def test_activity_without_month_or_ongoing_is_refused(admin_client, goal):
         Activity,
         {"goal": goal.pk, "title": "Gör något", "position": "0", "evaluated_months": "12"},
     )
-    assert "due_month" in response.context["adminform"].form.errors
+    assert "due_on" in response.context["adminform"].form.errors
 
 
 @pytest.mark.parametrize("missing", ["activity", "period"])

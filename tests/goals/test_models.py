@@ -8,6 +8,7 @@ from goals.services import activity_create, activity_status_set, goal_create
 from planning.models import Plan, preset_rows
 from planning.services import organisation_create, periods_ensure_year, plan_create
 from planning.services.schemes import scheme_save
+from tests.deadlines import month_end
 
 
 def refused_by_database(create):
@@ -55,23 +56,27 @@ def test_goal_cannot_contribute_to_a_goal_outside_the_parent_plan(plan, goal, or
     assert "contributes_to" in error.value.message_dict
 
 
-def test_activity_needs_a_month_or_ongoing(goal):
+def test_activity_needs_a_deadline_or_ongoing(goal):
     with pytest.raises(ValidationError) as error:
         activity_create(goal=goal, title="Utan tid", actor=None)
-    assert "due_month" in error.value.message_dict
+    assert "due_on" in error.value.message_dict
     refused_by_database(lambda: Activity.objects.create(goal=goal, title="Utan tid"))
 
 
-def test_activity_cannot_be_both_ongoing_and_in_a_month(goal):
+def test_activity_cannot_be_both_ongoing_and_have_a_deadline(goal):
     with pytest.raises(ValidationError):
-        activity_create(goal=goal, title="Båda", ongoing=True, due_month=3, actor=None)
+        activity_create(goal=goal, title="Båda", ongoing=True, due_on=month_end(3), actor=None)
     refused_by_database(
-        lambda: Activity.objects.create(goal=goal, title="Båda", ongoing=True, due_month=3)
+        lambda: Activity.objects.create(goal=goal, title="Båda", ongoing=True, due_on=month_end(3))
     )
 
 
-def test_activity_month_out_of_range_refused_in_database(goal):
-    refused_by_database(lambda: Activity.objects.create(goal=goal, title="Trettonde", due_month=13))
+def test_activity_deadline_precision_out_of_choices_refused_in_database(goal):
+    refused_by_database(
+        lambda: Activity.objects.create(
+            goal=goal, title="Veckan", due_on=month_end(3), due_precision="week"
+        )
+    )
 
 
 def test_activity_must_be_evaluated_somewhere(goal):

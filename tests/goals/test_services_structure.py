@@ -151,7 +151,7 @@ def test_an_activity_cannot_move_to_another_plans_goal(activity, organisation, e
 def test_activity_rules_apply_to_edits(activity, english):
     with pytest.raises(ValidationError) as refused:
         activity_update(activity=activity, actor=None, ongoing=True)
-    assert "due_month" in refused.value.message_dict
+    assert "due_on" in refused.value.message_dict
 
 
 def test_deleting_an_activity_is_marked_for_restoring(activity):

@@ -14,6 +14,7 @@ from goals.services import activity_add, activity_status_set, activity_update, g
 from planning.models import preset_rows
 from planning.services import plan_set_status
 from planning.services.schemes import scheme_save
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -30,7 +31,7 @@ def activity_data(goal, **changes):
         "responsible_role": "Alla chefer",
         "unit": "",
         "responsible_user": "",
-        "due_month": "2",
+        "due_on": "2023-02",
         "evaluated_months": ["12"],  # the last month of each period chosen: the year-end
     }
     data.update(changes)
@@ -184,7 +185,8 @@ def test_an_activity_is_added_with_when_and_where_it_is_evaluated(client, people
     )
     created = Activity.objects.get(title="Vi genomför RUS-samtal årligen")
     assert response.status_code == 302
-    assert (created.due_month, created.evaluated_months) == (2, months(4, 12))
+    assert (created.due_on, created.due_precision) == (datetime.date(2023, 2, 28), "month")
+    assert created.evaluated_months == months(4, 12)
 
 
 def test_the_activity_form_offers_a_checkbox_for_each_period_of_the_scheme(
@@ -232,14 +234,14 @@ def test_the_activity_form_follows_a_quarter_scheme(en_client, people, organisat
     assert created.evaluated_months == months(6, 12)
 
 
-def test_an_activity_needs_a_month_or_ongoing(en_client, people, goal):
+def test_an_activity_needs_a_deadline_or_ongoing(en_client, people, goal):
     as_user(en_client, people, "planner")
     response = en_client.post(
-        reverse("goals:activity_create", args=[goal.pk]), activity_data(goal, due_month="")
+        reverse("goals:activity_create", args=[goal.pk]), activity_data(goal, due_on="")
     )
     assert response.status_code == 200
-    assert "Choose the month the activity is done, or mark it ongoing." in response.text
-    assert 'href="#id_due_month"' in response.text  # the error summary links to the field
+    assert "Choose the month or day the activity is done, or ongoing." in response.text
+    assert 'href="#id_due_on"' in response.text  # the error summary links to the field
 
 
 def test_an_activity_edit_conflict_keeps_my_input(en_client, people, goal, activity):
@@ -280,10 +282,18 @@ def activities(goal, second_goal, units, periods):
     made = [
         activity_add(goal=goal, title="A löpande", ongoing=True, unit=units["unit_a"], actor=None),
         activity_add(
-            goal=goal, title="B i juni", due_month=6, evaluated_months=months(4, 12), actor=None
+            goal=goal,
+            title="B i juni",
+            due_on=month_end(6),
+            evaluated_months=months(4, 12),
+            actor=None,
         ),
         activity_add(
-            goal=second_goal, title="C i mars", due_month=3, unit=units["unit_b"], actor=None
+            goal=second_goal,
+            title="C i mars",
+            due_on=month_end(3),
+            unit=units["unit_b"],
+            actor=None,
         ),
     ]
     activity_status_set(activity=made[0], period=periods[0], status="done", actor=None)
@@ -329,7 +339,11 @@ def test_the_activities_list_query_count_does_not_grow(
         client.get(url)
     for number in range(20):
         made = activity_add(
-            goal=goal, title=f"Aktivitet {number}", due_month=5, unit=units["unit_b"], actor=None
+            goal=goal,
+            title=f"Aktivitet {number}",
+            due_on=month_end(5),
+            unit=units["unit_b"],
+            actor=None,
         )
         activity_status_set(activity=made, period=periods[0], status="done", actor=None)
     with django_assert_num_queries(len(one.captured_queries)):

@@ -34,6 +34,7 @@ from planning.services import (
     unit_reopen,
     unit_update,
 )
+from tests.deadlines import month_end
 
 SITE = "https://styrkort.example"
 
@@ -181,7 +182,7 @@ def test_a_move_keeps_every_value_reported_for_the_unit_and_below(
     reported = {}
     for unit in (units["unit_a"], below):
         activity = activity_create(
-            goal=goal, title=f"Utbilda {unit}", unit=unit, due_month=4,
+            goal=goal, title=f"Utbilda {unit}", unit=unit, due_on=month_end(4),
             evaluated_months=months(4, 12), actor=None,
         )  # fmt: skip
         status = activity_status_set(activity=activity, period=t1, status="done", actor=None)
@@ -215,11 +216,11 @@ def test_closing_a_unit_with_open_activities_is_refused_and_names_them(
     units, goal, periods, english
 ):
     open_one = activity_create(
-        goal=goal, title="Vi inför trygghetsringning", unit=units["unit_b"], due_month=3,
+        goal=goal, title="Vi inför trygghetsringning", unit=units["unit_b"], due_on=month_end(3),
         actor=None,
     )  # fmt: skip
     done = activity_create(
-        goal=goal, title="Vi utbildar i MHFA", unit=units["unit_b"], due_month=3, actor=None
+        goal=goal, title="Vi utbildar i MHFA", unit=units["unit_b"], due_on=month_end(3), actor=None
     )
     activity_status_set(activity=done, period=periods[2], status="done", actor=None)
     with pytest.raises(ValidationError) as error:

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from goals.services import activity_create
 from planning.models import SchemePeriod, Unit
 from tests.browser import assert_no_axe_violations, log_in, new_page
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -22,7 +23,11 @@ pytest_plugins = ["tests.planner_roles"]
 def setup(transactional_db, people, organisation, units, goal, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     activity_create(
-        goal=goal, title="Vi inför nattpatrull", unit=units["unit_b"], due_month=4, actor=None
+        goal=goal,
+        title="Vi inför nattpatrull",
+        unit=units["unit_b"],
+        due_on=month_end(4),
+        actor=None,
     )
     return organisation
 

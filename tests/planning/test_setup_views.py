@@ -30,6 +30,7 @@ from planning.services import (
     unit_close,
     unit_create,
 )
+from tests.deadlines import month_end
 from tests.planning.test_views import plan_form_data
 
 pytest_plugins = ["tests.planner_roles"]
@@ -274,7 +275,9 @@ def test_pickers_show_the_tree_indented_without_closed_units(people, organisatio
 def test_an_activity_keeps_its_closed_unit_but_no_other_can_choose_it(
     people, organisation, units, goal, plan
 ):
-    kept = activity_create(goal=goal, title="Gammal", unit=units["unit_b"], due_month=4, actor=None)
+    kept = activity_create(
+        goal=goal, title="Gammal", unit=units["unit_b"], due_on=month_end(4), actor=None
+    )
     Unit.objects.filter(pk=units["unit_b"].pk).update(closed_on="2024-01-01")
     kwargs = {
         "goals": plan.goals.all(),
@@ -288,7 +291,7 @@ def test_an_activity_keeps_its_closed_unit_but_no_other_can_choose_it(
     old = ActivityForm(instance=kept, **kwargs)
     assert "IFO (stängd)" in str(old["unit"])
     posted = ActivityForm(
-        {"goal": goal.pk, "title": "Ny", "unit": units["unit_b"].pk, "due_month": 4,
+        {"goal": goal.pk, "title": "Ny", "unit": units["unit_b"].pk, "due_on": "2023-04",
          "evaluated_months": ["12"]},
         **kwargs,
     )  # fmt: skip
@@ -342,7 +345,11 @@ def test_closing_a_unit_with_open_activities_is_refused_with_their_names(
     client, people, organisation, units, goal
 ):
     activity_create(
-        goal=goal, title="Vi inför nattpatrull", unit=units["unit_b"], due_month=4, actor=None
+        goal=goal,
+        title="Vi inför nattpatrull",
+        unit=units["unit_b"],
+        due_on=month_end(4),
+        actor=None,
     )
     login(client, people, "planner")
     response = client.post(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from goals.evaluation import months
 from goals.services import activity_create, activity_status_set
 from indicators.services import indicator_create, measurement_record
+from tests.deadlines import month_end
 
 D = Decimal
 READERS = ["committee_member", "unit_manager", "planner", "administrator"]
@@ -91,7 +92,7 @@ def world(plan, periods, goal, indicator):
             indicator=item, period=period, value=None if value is None else D(value), actor=None
         )
     activity = activity_create(
-        goal=goal, title="Friskvårdstimme", due_month=10, evaluated_months=months(4, 8, 12),
+        goal=goal, title="Friskvårdstimme", due_on=month_end(10), evaluated_months=months(4, 8, 12),
         actor=None,
     )  # fmt: skip
     activity_status_set(activity=activity, period=t1, status="in_progress", actor=None)

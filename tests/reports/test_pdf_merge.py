@@ -22,6 +22,7 @@ from planning.services import plan_create
 from reports import pdf_tags
 from reports.pdf import chapter_stylesheet, html_to_pdf, organisation_pdf, report_html
 from reports.selectors import follow_up_report
+from tests.deadlines import month_end
 from tests.reports.conftest import page_texts, squash
 from tests.reports.test_pdf_structure import _is_element as is_element
 from tests.reports.test_pdf_structure import _kids as kids
@@ -47,7 +48,7 @@ def three_plans(followed_up, organisation, units):
             goal = goal_create(plan=plan, number=number, title=title, actor=None)
             indicator_create(goal=goal, name=f"Mått för {title.lower()}", unit="percent",
                              green_bound=Decimal("80"), actor=None)  # fmt: skip
-            activity_create(goal=goal, title=f"Arbete med {title.lower()}", due_month=6,
+            activity_create(goal=goal, title=f"Arbete med {title.lower()}", due_on=month_end(6),
                             evaluated_months=months(4, 12), actor=None)  # fmt: skip
         plans.append(plan)
     return plans

@@ -24,6 +24,7 @@ from planning.services import organisation_create, plan_create, plan_set_status
 from reports.excel import PER_GOAL, report_workbook
 from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
+from tests.deadlines import month_end
 from tests.reports.conftest import page_texts, pdf_text, squash
 
 
@@ -61,7 +62,11 @@ def lower_plan(plan, goal, organisation, units, periods):
     )
     first, second = (
         activity_create(
-            goal=serving, title=title, due_month=3, evaluated_months=months(4, 12), actor=None
+            goal=serving,
+            title=title,
+            due_on=month_end(3),
+            evaluated_months=months(4, 12),
+            actor=None,
         )
         for title in ("Nyckelfri hemtjänst", "Fast omsorgskontakt")
     )
@@ -111,7 +116,7 @@ def test_the_summary_gives_the_counts_what_needs_attention_and_the_analyses(
     course = activity_create(
         goal=goal,
         title="Vi utbildar i HLR",
-        due_month=5,
+        due_on=month_end(5),
         evaluated_months=months(8, 12),
         actor=None,
     )

@@ -12,6 +12,7 @@ from indicators.services import indicator_create, measurement_record
 from planning.models import Plan
 from planning.services import periods_ensure_year, plan_create, readiness_mark, unit_create
 from reports.selectors import Change, follow_up_report, plan_readiness
+from tests.deadlines import month_end
 from tests.reports.conftest import demo_period
 
 # --- the demo ------------------------------------------------------------------------------------
@@ -218,7 +219,11 @@ def _add_goal(plan, number: int, periods, units) -> None:
         )
         measurement_record(indicator=indicator, period=periods[0], value=Decimal("4"), actor=None)
         activity = activity_create(
-            goal=goal, title=f"Aktivitet {number}.{position}", due_month=3, unit=unit, actor=None
+            goal=goal,
+            title=f"Aktivitet {number}.{position}",
+            due_on=month_end(3),
+            unit=unit,
+            actor=None,
         )
         activity_create(goal=goal, title=f"Löpande {number}.{position}", ongoing=True, actor=None)
         activity_status_set(activity=activity, period=periods[0], status="done", actor=None)

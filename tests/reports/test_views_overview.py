@@ -17,6 +17,7 @@ from planning.services import membership_grant, organisation_create, periods_ens
 from reports.selectors import Change, follow_up_report
 from reports.selectors.overview import overview_period, overview_periods
 from reports.selectors.values import compare
+from tests.deadlines import month_end
 from tests.reports import test_views_reporting as shared
 
 # Fixtures shared with test_views_reporting (pytest finds them by name in this module).
@@ -142,11 +143,15 @@ def test_activity_progress_counts_the_periods_activities(
     followed_up, periods, report_goal, english
 ):
     done = activity_create(
-        goal=report_goal, title="Klar", due_month=5, evaluated_months=months(8, 12), actor=None
+        goal=report_goal,
+        title="Klar",
+        due_on=month_end(5),
+        evaluated_months=months(8, 12),
+        actor=None,
     )
     activity_create(goal=report_goal, title="Ej rapporterad", ongoing=True,
                     evaluated_months=months(8, 12), actor=None)  # fmt: skip
-    activity_create(goal=report_goal, title="Bara årsbokslut", due_month=12, actor=None)
+    activity_create(goal=report_goal, title="Bara årsbokslut", due_on=month_end(12), actor=None)
     activity_status_set(activity=done, period=periods[1], status="done", actor=None)
     goal = follow_up_report(followed_up, periods[1]).goals[0]
     assert goal.activities_total == 3
@@ -249,7 +254,7 @@ def test_overview_queries_do_not_grow_with_goals(
         activity = activity_create(
             goal=goal,
             title=f"Aktivitet {number}",
-            due_month=6,
+            due_on=month_end(6),
             evaluated_months=months(8, 12),
             actor=None,
         )

@@ -18,6 +18,7 @@ from indicators.services import indicator_create, measurement_record
 from planning.models import Plan, Role
 from planning.services import membership_grant, period_set_open
 from reports.selectors.reporting import PAGE_SIZE
+from tests.deadlines import month_end
 
 ENGLISH = {"accept-language": "en"}
 HTMX = {"HX-Request": "true", "accept-language": "en"}
@@ -93,7 +94,7 @@ def whole(report_goal):
         goal=report_goal,
         title="Vi utbildar medarbetare i MHFA",
         responsible_role="Alla chefer",
-        due_month=6,
+        due_on=month_end(6),
         evaluated_months=months(4, 8),
         actor=None,
     )
@@ -185,7 +186,7 @@ def test_unit_manager_sees_own_and_whole_operation_activities_not_another_units(
 
 def test_activities_not_evaluated_in_the_period_are_left_out(client, manager, t2, report_goal):
     year_end_only = activity_create(
-        goal=report_goal, title="Fysiska skyddsronder", due_month=12, actor=None
+        goal=report_goal, title="Fysiska skyddsronder", due_on=month_end(12), actor=None
     )
     client.force_login(manager)
     assert year_end_only.title not in client.get(reverse("reports:reporting")).text
@@ -195,7 +196,7 @@ def test_draft_plans_are_not_reported(client, manager, t2, plan, goal):
     draft_activity = activity_create(
         goal=goal,
         title="Utkastets aktivitet",
-        due_month=6,
+        due_on=month_end(6),
         evaluated_months=months(8, 12),
         actor=None,
     )
@@ -313,7 +314,7 @@ def test_activity_due_and_not_done_needs_a_comment(client, manager, t2, whole):
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert "The activity was due by June: write in the comment why its status is" in response.text
+    assert "The activity was due by June 2023: write in the comment why" in response.text
     assert "autofocus" in response.text
     assert not ActivityStatus.objects.exists()
 
@@ -349,7 +350,7 @@ def test_required_comment_without_javascript_shows_the_page_with_the_message(
     )
     assert response.status_code == 200
     assert "<html" in response.text
-    assert "The activity was due by June: write in the comment why its status is" in response.text
+    assert "The activity was due by June 2023: write in the comment why" in response.text
     assert not ActivityStatus.objects.exists()
 
 
@@ -587,7 +588,8 @@ def _add_goals(plan, units, start, count):
     for number in range(start, start + count):
         goal = goal_create(plan=plan, number=number, title=f"Mål {number}", actor=None)
         activity_create(
-            goal=goal, title=f"Aktivitet {number}", due_month=6, evaluated_months=months(8, 12),
+            goal=goal, title=f"Aktivitet {number}", due_on=month_end(6),
+            evaluated_months=months(8, 12),
             unit=units["unit_a"], actor=None,
         )  # fmt: skip
         activity_create(
@@ -636,7 +638,7 @@ def test_row_with_an_error_keeps_its_label_and_help(client, manager, t2, whole, 
     text = client.post(
         status_url(t2, whole), {"status": "delayed", "expected_version": 0}, headers=HTMX
     ).text
-    assert "Due by June: explain in a comment if the activity is not done." in text
+    assert "Due by June 2023: explain in a comment if the activity is not done." in text
     text = client.post(
         value_url(t2, sick_leave), {"value": "x", "expected_version": 0}, headers=HTMX
     ).text

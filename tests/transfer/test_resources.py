@@ -1,6 +1,7 @@
 """The exchange format's pieces: cells as a Nordic user writes them, headers in four languages,
 and the resources' columns."""
 
+import datetime
 import itertools
 from decimal import Decimal as D
 
@@ -11,6 +12,7 @@ from goals.evaluation import months, rows_mask
 from goals.models import Activity
 from indicators.models import Gender
 from planning.models import SchemeRow, preset_rows
+from tests.deadlines import month_end
 from transfer.resources import RESOURCES, GoalResource, IndicatorResource
 from transfer.resources import vocabulary as words
 from transfer.resources.evaluated import evaluated_text, read_evaluated
@@ -60,29 +62,47 @@ def test_whole_numbers():
 # --- Activities: when and where evaluated ---------------------------------------------------------
 
 
+DAY, MONTH = "day", "month"
+
+
 @pytest.mark.parametrize(
     ("written", "timing"),
     [
-        ("Löpande", (True, None)),
-        ("löpande", (True, None)),
-        ("Løpende", (True, None)),
-        ("Ongoing", (True, None)),
-        ("Oktober", (False, 10)),
-        ("juni", (False, 6)),
-        ("okt.", (False, 10)),
-        ("desember", (False, 12)),
-        ("October", (False, 10)),
-        (2, (False, 2)),
-        ("", (False, None)),
+        ("Löpande", (True, None, MONTH)),
+        ("löpande", (True, None, MONTH)),
+        ("Løpende", (True, None, MONTH)),
+        ("løpande", (True, None, MONTH)),
+        ("Ongoing", (True, None, MONTH)),
+        ("2026-05-31", (False, datetime.date(2026, 5, 31), DAY)),
+        ("2026-05-15", (False, datetime.date(2026, 5, 15), DAY)),
+        ("2026-05", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("15 maj 2026", (False, datetime.date(2026, 5, 15), DAY)),
+        ("15. mai 2026", (False, datetime.date(2026, 5, 15), DAY)),
+        ("maj 2026", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("mai 2026", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("May 2026", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("Februari 2028", (False, datetime.date(2028, 2, 29), MONTH)),
+        (datetime.datetime(2026, 5, 15), (False, datetime.date(2026, 5, 15), DAY)),
+        # The old form, a month alone: that month in the plan's first year.
+        ("Oktober", (False, datetime.date(2026, 10, 31), MONTH)),
+        ("maj", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("juni", (False, datetime.date(2026, 6, 30), MONTH)),
+        ("okt.", (False, datetime.date(2026, 10, 31), MONTH)),
+        ("desember", (False, datetime.date(2026, 12, 31), MONTH)),
+        ("October", (False, datetime.date(2026, 10, 31), MONTH)),
+        (2, (False, datetime.date(2026, 2, 28), MONTH)),
+        ("5", (False, datetime.date(2026, 5, 31), MONTH)),
+        ("", (False, None, MONTH)),
     ],
 )
 def test_timing_as_written(written, timing):
-    assert read_timing(written, "sv") == timing
+    assert read_timing(written, "sv", 2026) == timing
 
 
-def test_an_unknown_month(english):
-    with pytest.raises(ValueError, match=r"“Midsommar” is not a month.*Oktober.*Löpande"):
-        read_timing("Midsommar", "sv")
+@pytest.mark.parametrize("written", ["Midsommar", "2026-13", "2026-02-30", "32 maj 2026", "13"])
+def test_an_unknown_deadline_is_refused_with_examples(english, written):
+    with pytest.raises(ValueError, match=r"is not a deadline.*2026-05.*2026-05-15.*Löpande"):
+        read_timing(written, "sv", 2026)
 
 
 TERTIAL = preset_rows("tertial")
@@ -145,20 +165,39 @@ def test_timing_and_evaluation_texts_read_back(language, preset):
     for chosen in itertools.chain.from_iterable(
         itertools.combinations(scheme, size) for size in (1, 2, len(scheme))
     ):
-        for ongoing, month in ((True, None), (False, 6)):
+        for ongoing, due_on, precision in (
+            (True, None, MONTH),
+            (False, month_end(6), MONTH),
+            (False, datetime.date(2023, 6, 15), DAY),
+        ):
             activity = Activity(
-                ongoing=ongoing, due_month=month, evaluated_months=rows_mask(chosen)
+                ongoing=ongoing,
+                due_on=due_on,
+                due_precision=precision,
+                evaluated_months=rows_mask(chosen),
             )
             text = evaluated_text(activity, scheme, language)
             assert text == ", ".join(row.name(language) for row in chosen)
             assert read_evaluated(text, scheme, "sv") == rows_mask(chosen)
-            assert read_timing(timing_text(activity, language), "sv") == (ongoing, month)
+            assert read_timing(timing_text(activity, language), "sv", 2023) == (
+                ongoing,
+                due_on,
+                precision,
+            )
+
+
+def test_a_deadline_is_exported_as_iso_month_or_day():
+    month = Activity(ongoing=False, due_on=month_end(5), due_precision=MONTH)
+    day = Activity(ongoing=False, due_on=datetime.date(2023, 5, 15), due_precision=DAY)
+    assert (timing_text(month, "sv"), timing_text(day, "en")) == ("2023-05", "2023-05-15")
 
 
 def test_the_seeds_words_in_swedish():
-    activity = Activity(ongoing=False, due_month=10, evaluated_months=months(4, 8, 12))
+    activity = Activity(
+        ongoing=False, due_on=month_end(10), due_precision=MONTH, evaluated_months=months(4, 8, 12)
+    )
     assert (timing_text(activity, "sv"), evaluated_text(activity, TERTIAL, "sv")) == (
-        "Oktober",
+        "2023-10",
         "Tertial 1, Tertial 2, Årsbokslut (tertial 3)",
     )
 

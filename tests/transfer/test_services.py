@@ -30,6 +30,7 @@ from planning.services import (
     periods_ensure_year,
     plan_create,
 )
+from tests.deadlines import month_end
 from transfer.resources import KINDS
 from transfer.resources.files import UploadedFile
 from transfer.services import (
@@ -173,7 +174,8 @@ def test_round_trip_keeps_bands_targets_and_timing(demo_plan, empty_plan):
             .values_list(
                 "title",
                 "ongoing",
-                "due_month",
+                "due_on",
+                "due_precision",
                 "evaluated_months",
             )
         )
@@ -254,7 +256,7 @@ def test_english_headers_and_words_in_english(demo_plan, empty_plan):
         "Done by",
         "Evaluated in",
     )
-    assert sheets["Activities"][1][5:7] == ("October", "Tertial 1, Tertial 2, Year-end (tertial 3)")
+    assert sheets["Activities"][1][5:7] == ("2023-10", "Tertial 1, Tertial 2, Year-end (tertial 3)")
     # Bands are always written as a Swedish user writes them: no "3,920" for 3920.
     costs = [row for row in sheets["Indicators"] if row[2] == "Kostnad individ- och familjeomsorg"]
     assert costs[0][16:19] == ("≥ 5\xa0680", "> 3\xa0920 och < 5\xa0680", "≤ 3\xa0920")
@@ -313,11 +315,12 @@ def test_a_document_as_written(empty_plan):
     assert (sick.red_bound, sick.red_bound_inclusive, sick.target_value) == (7, True, 6)
     plan_share = Indicator.objects.get(name="Andel med handlingsplan")
     assert (plan_share.green_bound, plan_share.red_bound) == (100, None)
-    timing = {a.title: (a.ongoing, a.due_month, a.evaluated_months) for a in Activity.objects.all()}
+    timing = {a.title: (a.ongoing, a.due_on, a.evaluated_months) for a in Activity.objects.all()}
     assert timing == {
-        "Utveckla 3 nya e-tjänster": (False, 10, months(4, 8, 12)),
+        # A month alone (the old form) is that month in the plan's first year.
+        "Utveckla 3 nya e-tjänster": (False, month_end(10), months(4, 8, 12)),
         "Digitala möten": (True, None, months(12)),
-        "Vi utbildar medarbetare i MHFA": (False, 6, months(4, 8)),
+        "Vi utbildar medarbetare i MHFA": (False, month_end(6), months(4, 8)),
     }
     assert Measurement.objects.get().value == D("7.8")
     assert Measurement.objects.get().origin == Origin.IMPORT
@@ -712,7 +715,7 @@ def test_unreadable_month_and_follow_up(plan, activity, unchanged, english):
         (2, "När genomfört"),
         (2, "Utvärderas"),
     ]
-    assert found[0][2].startswith("“Midsommar” is not a month.")
+    assert found[0][2].startswith("“Midsommar” is not a deadline.")
 
 
 @pytest.fixture
@@ -746,7 +749,7 @@ def test_export_queries_do_not_grow_with_rows(
     for number in range(2, 12):
         goal = Goal.objects.create(plan=plan, number=number, title=f"Mål {number}")
         other = Indicator.objects.create(goal=goal, name=f"I{number}", green_bound=D("1"))
-        Activity.objects.create(goal=goal, title=f"A{number}", due_month=5)
+        Activity.objects.create(goal=goal, title=f"A{number}", due_on=month_end(5))
         for period in periods:
             measurement_record(indicator=other, period=period, value=D(number), actor=None)
             ActivityStatus.objects.create(

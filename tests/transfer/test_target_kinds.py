@@ -18,6 +18,7 @@ from planning.services import (
     periods_ensure_year,
     perspectives_save,
 )
+from tests.deadlines import month_end
 from tests.indicators.kinds import KINDS, WORDS, build, plan_of
 from tests.transfer.test_services import cells, problems, run, snapshot, xlsx
 from transfer.services import plan_export_xlsx
@@ -87,7 +88,7 @@ def mixed(organisation, units, years, perspectives):
         activity_create(
             goal=goal_a, title="Ta fram en handlingsplan", sub_goal=sub_goal,
             responsible_role="Enhetschef", unit=units[unit], reporting_role="Kvalitetsstrateg",
-            due_month=10, actor=None,
+            due_on=month_end(10), actor=None,
         )  # fmt: skip
     return plan
 

@@ -1,5 +1,6 @@
 """Resources for a plan's goals, sub-goals, activities and activity statuses."""
 
+import datetime
 from collections import defaultdict
 from functools import cached_property
 
@@ -10,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from core.versioning import save_validated
+from goals.deadlines import Precision, deadline_code, parse_deadline
 from goals.evaluation import chosen_rows
-from goals.models import Activity, ActivityStatus, Goal, Month, Scope, SubGoal
+from goals.models import Activity, ActivityStatus, Goal, Scope, SubGoal
 from planning.models import SchemeRow, scheme_rows
 from transfer.resources import vocabulary as words
 from transfer.resources.base import PlanResource, RowNote
@@ -153,35 +155,39 @@ def save_new_sub_goal(resource: PlanResource, instance) -> None:
 
 
 def timing_text(activity: Activity, language: str) -> str:
-    """The month it is done, or "Löpande" (ongoing), in the file's language."""
+    """The deadline as ISO, "2026-05" for a month and "2026-05-15" for a day (the same in every
+    language, and read back as it is), or "Löpande" (ongoing) in the file's language."""
     if activity.ongoing:
         return words.ongoing_label(language)
-    if activity.due_month is None:
-        return ""
-    return words.choice_label(Month, activity.due_month, language)
+    return deadline_code(activity.due_on, activity.due_precision)
 
 
-def read_timing(value: object, language: str) -> tuple[bool, int | None]:
-    """(ongoing, month) from "Löpande", "Oktober", "juni", "okt" or 10."""
-    text = words.normalised(cell_text(value))
-    if not text:
-        return False, None
-    if text in words.ongoing_words():
-        return True, None
-    month = words.month_words().get(text.rstrip("."))
-    if month is None:
+def read_timing(value: object, language: str, first_year: int) -> tuple[bool, object, str]:
+    """(ongoing, due_on, precision) from "Löpande", "2026-05-31", "2026-05", "15 maj 2026",
+    "maj 2026", "mai 2026", "May 2026", or the old form, a month alone ("Oktober", "okt", 10:
+    that month in the plan's first year)."""
+    if not isinstance(value, datetime.date | int | float):
+        text = words.normalised(cell_text(value))
+        if not text:
+            return False, None, Precision.MONTH
+        if text in words.ongoing_words():
+            return True, None, Precision.MONTH
+    try:
+        due_on, precision = parse_deadline(value, first_year)
+    except ValueError:
         raise ValueError(
             _(
-                "“%(value)s” is not a month. Write the month the activity is done (e.g. "
-                "%(example)s) or %(ongoing)s."
+                "“%(value)s” is not a deadline. Write a month (e.g. %(month)s), a day (e.g. "
+                "%(day)s) or %(ongoing)s."
             )
             % {
                 "value": cell_text(value),
-                "example": words.choice_label(Month, Month.OCTOBER, language),
+                "month": f"{first_year}-05",
+                "day": f"{first_year}-05-15",
                 "ongoing": words.ongoing_label(language),
             }
-        )
-    return False, month
+        ) from None
+    return False, due_on, precision
 
 
 def activity_numbers(plan) -> dict[int, int]:
@@ -205,7 +211,8 @@ class ActivityResource(PlanResource):
     required_columns = ("goal_number", "activity")
     field_columns = {
         "ongoing": "when",
-        "due_month": "when",
+        "due_on": "when",
+        "due_precision": "when",
         "evaluated_months": "evaluated",
         "goal": "goal_number",
         "sub_goal": "subgoal",
@@ -298,7 +305,9 @@ class ActivityResource(PlanResource):
         errors = {}
         if "when" in row:
             try:
-                instance.ongoing, instance.due_month = read_timing(row["when"], self.language)
+                instance.ongoing, instance.due_on, instance.due_precision = read_timing(
+                    row["when"], self.language, self.plan.start_year
+                )
             except ValueError as error:
                 errors["when"] = [str(error)]
         if "evaluated" in row:

@@ -17,7 +17,6 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 
-from goals.models import Month
 from indicators.links import link_fields
 
 LANGUAGES = ("sv", "nb", "nn", "en")
@@ -329,20 +328,6 @@ def choice_labels(choices: type[models.Choices], language: str) -> str:
     """The labels of a choice field, for a message saying what is expected."""
     with translation.override(file_language(language)):
         return ", ".join(str(member.label) for member in choices)
-
-
-@cache
-def month_words() -> dict[str, int]:
-    """Month names in every language, their three-letter abbreviations and numbers -> month."""
-    words: dict[str, int] = {str(number): number for number in range(1, 13)}
-    words.update({f"{number:02d}": number for number in range(1, 10)})
-    for language in LANGUAGES:
-        with translation.override(language):
-            for month in Month:
-                name = normalised(str(month.label))
-                words.setdefault(name, month.value)
-                words.setdefault(name[:3], month.value)
-    return words
 
 
 def ongoing_label(language: str) -> str:
