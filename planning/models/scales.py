@@ -4,11 +4,11 @@ citizens, staff, finances, processes, or the council's own) and its scale for as
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from planning.models.organisations import Organisation
+from planning.models.schemes import in_language
 
 LABEL_LANGUAGES = ("sv", "nb", "nn", "en")
 
@@ -133,11 +133,7 @@ class AssessmentLevel(models.Model):
 
     def label(self, language: str | None = None) -> str:
         """The label in `language` (the active one by default); Swedish when it has none."""
-        code = (language or translation.get_language() or "sv").split("-")[0]
-        code = {"no": "nb"}.get(code, code)
-        if code not in LABEL_LANGUAGES:
-            code = "sv"
-        return getattr(self, f"label_{code}") or self.label_sv
+        return in_language(self, "label", language)
 
     def clean(self) -> None:
         errors = {}

@@ -25,13 +25,19 @@ NAME_LANGUAGES = ("sv", "nb", "nn", "en")
 month_validators = [MinValueValidator(1), MaxValueValidator(12)]
 
 
-def name_in(item, language: str | None = None) -> str:
-    """`item.name_<language>` (the active language by default); Swedish when it has none."""
+def in_language(item, prefix: str, language: str | None = None) -> str:
+    """`item.<prefix>_<language>` (the active language by default); the Swedish one when it has
+    none, or when the language is not one of the four."""
     code = (language or translation.get_language() or "sv").split("-")[0]
     code = {"no": "nb"}.get(code, code)
     if code not in NAME_LANGUAGES:
         code = "sv"
-    return getattr(item, f"name_{code}") or item.name_sv
+    return getattr(item, f"{prefix}_{code}") or getattr(item, f"{prefix}_sv")
+
+
+def name_in(item, language: str | None = None) -> str:
+    """`item.name_<language>`, see `in_language`."""
+    return in_language(item, "name", language)
 
 
 def months_mask(first: int, last: int) -> int:
