@@ -51,7 +51,8 @@ OLD_FORM_BANDS = {
     "Total sjukfrånvaro < 6 %": ("6", "percent", "lower", "6", True, "7,0", True),
 }
 # What a planner types into a focused list to choose a month or where it is evaluated.
-MONTH_KEYS = {"Löpande": "L", "Oktober": "Okt", "Juni": "Jun", "December": "Dec",
+# "When done" is text: a month as the planner shortens it (the plan's year), or "Löpande".
+MONTH_KEYS = {"Löpande": "Löpande", "Oktober": "Okt", "Juni": "Jun", "December": "Dec",
               "Februari": "Feb"}  # fmt: skip
 # "Evaluated in" is a checkbox per period (Tertial 1, Tertial 2, the year-end, already checked);
 # the first takes the focus after the month.
