@@ -1,6 +1,5 @@
 """Measured values of indicators per period, open-data reference values and sync runs."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
