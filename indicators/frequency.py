@@ -7,18 +7,30 @@ date"), in every cumulative period of the scheme and at the year-end. Plain valu
 reporting page can ask it of rows read with `values_list`.
 """
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from planning.models import FollowUpPeriod
 
-EVERY_PERIOD = "every_period"
-YEARLY = "yearly"
-EVERY_SECOND_YEAR = "every_second_year"
-EVERY_THIRD_YEAR = "every_third_year"
-YEAR_TO_DATE = "year_to_date"
-MONTHLY = "monthly"
-OTHER = "other"
+
+class Frequency(models.TextChoices):
+    """How often an indicator is measured (`Indicator.frequency`)."""
+
+    EVERY_PERIOD = "every_period", _("Every follow-up period")
+    YEARLY = "yearly", _("Once a year")
+    EVERY_SECOND_YEAR = "every_second_year", _("Every second year")
+    EVERY_THIRD_YEAR = "every_third_year", _("Every third year")
+    MONTHLY = "monthly", _("Monthly")
+    YEAR_TO_DATE = "year_to_date", _("Year to date")
+    OTHER = "other", _("Other")
+
 
 # Measured once every n years, at the year-end.
-YEARS_BETWEEN = {YEARLY: 1, EVERY_SECOND_YEAR: 2, EVERY_THIRD_YEAR: 3}
+YEARS_BETWEEN = {
+    Frequency.YEARLY: 1,
+    Frequency.EVERY_SECOND_YEAR: 2,
+    Frequency.EVERY_THIRD_YEAR: 3,
+}
 
 
 def is_asked(frequency: str, period: FollowUpPeriod, start_year: int) -> bool:
@@ -26,7 +38,7 @@ def is_asked(frequency: str, period: FollowUpPeriod, start_year: int) -> bool:
     first year is `start_year`."""
     if frequency in YEARS_BETWEEN:
         return period.is_year_end and (period.year - start_year) % YEARS_BETWEEN[frequency] == 0
-    if frequency == YEAR_TO_DATE:
+    if frequency == Frequency.YEAR_TO_DATE:
         return period.cumulative or period.is_year_end
     return True
 

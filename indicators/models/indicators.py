@@ -23,7 +23,7 @@ from indicators.colour import (
     judge,
     rule_texts,
 )
-from indicators.frequency import is_asked
+from indicators.frequency import Frequency, is_asked
 from indicators.links import clean_open_data
 from indicators.targets import FIELD_LABELS, DirectionChoice, KindChoice, ReferenceKind, Target
 from planning.models import (
@@ -80,14 +80,7 @@ class Indicator(Responsibility, Versioned):
         NUMBER = "number", _("count")
         OTHER = "other", _("other (write the unit)")
 
-    class Frequency(models.TextChoices):
-        EVERY_PERIOD = "every_period", _("Every follow-up period")
-        YEARLY = "yearly", _("Once a year")
-        EVERY_SECOND_YEAR = "every_second_year", _("Every second year")
-        EVERY_THIRD_YEAR = "every_third_year", _("Every third year")
-        MONTHLY = "monthly", _("Monthly")
-        YEAR_TO_DATE = "year_to_date", _("Year to date")
-        OTHER = "other", _("Other")
+    Frequency = Frequency
 
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("goal")

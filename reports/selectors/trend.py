@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from indicators.frequency import YEAR_TO_DATE, is_yearly
+from indicators.frequency import Frequency, is_yearly
 from indicators.models import Indicator, Measurement
 from planning.models import FollowUpPeriod
 
@@ -24,7 +24,7 @@ PREVIOUS = "previous"
 
 def comparison_rule(indicator: Indicator, period: FollowUpPeriod) -> str:
     """Which earlier value the trend of `indicator`'s value of `period` compares with."""
-    if indicator.seasonal or indicator.frequency == YEAR_TO_DATE or period.cumulative:
+    if indicator.seasonal or indicator.frequency == Frequency.YEAR_TO_DATE or period.cumulative:
         return SAME_PERIOD
     if is_yearly(indicator.frequency):
         return YEAR_END
