@@ -1,0 +1,73 @@
+"""Numbers and bands as text in the active language."""
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from indicators.colour.bands import Bands, Colour, Direction
+
+
+def format_value(value: Decimal, decimals: int = 0) -> str:
+    """A number in the active language: decimal comma in sv/nb/nn, grouped thousands.
+
+    Shows at least `decimals` places and never hides a digit the value has.
+    """
+    value = Decimal(value)
+    exponent = value.normalize().as_tuple().exponent
+    places = max(decimals, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def _bound_text(operator: str, value: str) -> str:
+    """An operator and its number: "≥ 80"."""
+    return f"{operator} {value}"
+
+
+def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
+    """Each band as unambiguous text, every bound with its side written:
+    {"green": "≥ 80", "yellow": "≥ 70 and < 80", "red": "< 70"} (70 is yellow, 80 green).
+
+    No bound is ever shown in two bands. Yellow is written with both of its sides, lower end
+    first, joined by the language's "and" ("≥ 70 och < 80"); `indicators.thresholds` reads
+    this notation back, as it reads the older "70–80". An indicator with two bands has no
+    yellow entry.
+    """
+    higher = bands.direction == Direction.HIGHER_IS_BETTER
+    green = format_value(bands.green_bound, decimals)
+    if higher:
+        texts = {Colour.GREEN: _bound_text("≥" if bands.green_inclusive else ">", green)}
+    else:
+        texts = {Colour.GREEN: _bound_text("≤" if bands.green_inclusive else "<", green)}
+    if bands.red_bound is None:
+        if higher:
+            texts[Colour.RED] = _bound_text("<" if bands.green_inclusive else "≤", green)
+        else:
+            texts[Colour.RED] = _bound_text(">" if bands.green_inclusive else "≥", green)
+        return texts
+    red = format_value(bands.red_bound, decimals)
+    if higher:
+        texts[Colour.RED] = _bound_text("≤" if bands.red_inclusive else "<", red)
+        low = _bound_text(">" if bands.red_inclusive else "≥", red)
+        high = _bound_text("<" if bands.green_inclusive else "≤", green)
+    else:
+        texts[Colour.RED] = _bound_text("≥" if bands.red_inclusive else ">", red)
+        low = _bound_text(">" if bands.green_inclusive else "≥", green)
+        high = _bound_text("<" if bands.red_inclusive else "≤", red)
+    if bands.red_bound == bands.green_bound:
+        # Only a worked-out rule has this (a change of exactly nothing is yellow): "= 78".
+        texts[Colour.YELLOW] = _bound_text("=", green)
+        return {colour: texts[colour] for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)}
+    # Translators: a yellow band written with both of its sides, e.g. "≥ 70 and < 80".
+    texts[Colour.YELLOW] = _("%(low)s and %(high)s") % {"low": low, "high": high}
+    return {colour: texts[colour] for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)}
+
+
+# --- The rule of every kind of target -------------------------------------------------------------
+
+
+def bands_summary(bands: Bands, decimals: int = 0) -> str:
+    """The bands in one line: "green ≥ 80, yellow ≥ 70 and < 80, red < 70"."""
+    return ", ".join(
+        f"{colour.label.lower()} {text}" for colour, text in band_texts(bands, decimals).items()
+    )
