@@ -259,6 +259,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "styrkort@localhost")
 # Where people reach Styrkort: the links in e-mails the worker sends (reminders), which has no
 # request to take the address from.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# A report (and the committee's overview) of more rows than this, indicators and activities,
+# is read in the browser a goal at a time; its PDF is always whole.
+REPORT_WEB_MAX_ROWS = env_int("REPORT_WEB_MAX_ROWS", 400, minimum=1)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 if not (MEDIA_URL.startswith("/") and MEDIA_URL.endswith("/") and len(MEDIA_URL) > 1):

@@ -46,6 +46,7 @@ def save_validated(
     actor: Actor,
     expected_version: int | None = None,
     checked: Iterable[str] = (),
+    locked: bool = False,
 ) -> models.Model:
     """Validate an instance against its model's rules and save it, recording the actor.
 
@@ -57,10 +58,15 @@ def save_validated(
     in scope and, with the other fields of a unique constraint, not taken (an import that
     matched every row against objects it loaded in one query). Their per-row queries and the
     constraints they are part of are skipped; `clean()` and the database constraints remain.
+
+    `locked`: the caller read the instance with `select_for_update()` in this transaction, so
+    its version is the stored one and no other transaction can change it: not read again.
     """
     if isinstance(instance, Versioned) and instance.pk is not None:
         current = (
-            type(instance)
+            instance.version
+            if locked
+            else type(instance)
             ._default_manager.select_for_update()
             .filter(pk=instance.pk)
             .values_list("version", flat=True)
@@ -82,6 +88,7 @@ def save_first(
     actor: Actor,
     key: dict[str, Any],
     expected_version: int | None = None,
+    checked: Iterable[str] = (),
 ) -> models.Model:
     """Save a new record that others may be creating at the same moment: the first report of
     an activity in a period, the first value of an indicator.
@@ -90,8 +97,13 @@ def save_first(
     stored record with that key and found none; if another request saves one meanwhile, the
     database's unique constraint decides who was first, and the others get EditConflict (as if
     they had edited an older version), never a database error. Call it inside a transaction.
+    `checked` as for `save_validated`; the key's first relation is always checked (the caller
+    looked the key up).
     """
-    checked = [name for name in key if instance._meta.get_field(name).is_relation][:1]
+    checked = {
+        *checked,
+        *[name for name in key if instance._meta.get_field(name).is_relation][:1],
+    }
     try:
         with transaction.atomic():
             return save_validated(instance, actor=actor, checked=checked)

@@ -116,13 +116,21 @@ def activity_status_set(
     is_first = record is None
     if is_first:
         record = ActivityStatus(**key)
+    else:  # the caller's objects, with what they have selected, for clean()
+        record.activity, record.period = activity, period
     record.status = status
     record.comment = comment
     record.reported_by = actor if getattr(actor, "is_authenticated", False) else None
     record.reported_at = timezone.now()
+    # The activity, the period and the person are the caller's objects, loaded and in scope.
+    checked = ("activity", "period", "reported_by")
     if is_first:
-        return save_first(record, actor=actor, key=key, expected_version=expected_version)
-    return save_validated(record, actor=actor, expected_version=expected_version)
+        return save_first(
+            record, actor=actor, key=key, expected_version=expected_version, checked=checked
+        )
+    return save_validated(
+        record, actor=actor, expected_version=expected_version, checked=checked, locked=True
+    )
 
 
 @transaction.atomic

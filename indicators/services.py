@@ -69,6 +69,8 @@ def measurement_record(
     is_first = record is None
     if is_first:
         record = Measurement(**key)
+    else:  # the caller's objects, with what they have selected, for clean()
+        record.indicator, record.period, record.unit = indicator, period, unit
     record.value = value
     record.result = result
     record.comment = comment
@@ -76,9 +78,15 @@ def measurement_record(
     record.origin = origin
     record.entered_by = actor if getattr(actor, "is_authenticated", False) else None
     record.entered_at = timezone.now()
+    # The indicator, the period and the person are the caller's objects, loaded and in scope.
+    checked = ("indicator", "period", "entered_by")
     if is_first:
-        return save_first(record, actor=actor, key=key, expected_version=expected_version)
-    return save_validated(record, actor=actor, expected_version=expected_version)
+        return save_first(
+            record, actor=actor, key=key, expected_version=expected_version, checked=checked
+        )
+    return save_validated(
+        record, actor=actor, expected_version=expected_version, checked=checked, locked=True
+    )
 
 
 # --- The planner's changes to indicators ------------------------------------------------------

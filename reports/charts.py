@@ -118,10 +118,18 @@ def _band_fill(colour: Colour, uid: str) -> str:
     return FILL[colour]
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 11) -> str:
+def _n(value: float) -> str:
+    """A coordinate with one decimal, without a trailing ".0" (the charts are many: bytes count)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 10) -> str:
+    """A text in the chart's ink and font (the group around the chart gives both, and size 10)."""
+    anchor_attribute = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    size_attribute = "" if size == 10 else f' font-size="{size}"'
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
-        f'fill="{INK}" text-anchor="{anchor}">{escape(content)}</text>'
+        f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attribute}{size_attribute}>{escape(content)}</text>'
     )
 
 
@@ -134,50 +142,45 @@ def _bands_svg(row: IndicatorRow, scale: Scale, uid: str) -> list[str]:
     for colour, start, end in _band_ranges(row.band_spec, scale):
         top, bottom = scale.y(end), scale.y(start)
         parts.append(
-            f'<rect x="{LEFT}" y="{top:.1f}" width="{PLOT_W}" height="{bottom - top:.1f}" '
+            f'<rect x="{LEFT}" y="{_n(top)}" width="{PLOT_W}" height="{_n(bottom - top)}" '
             f'fill="{_band_fill(colour, uid)}" stroke="{INK}" stroke-width="0.4"/>'
         )
         # The band's words (yellow with both sides: "Gul ≥ 70 och < 80") beside it, in the
         # margin wide enough for them.
         label = f"{colour.label} {texts.get(colour, '')}".strip()
-        parts.append(_text(LEFT + PLOT_W + 8, (top + bottom) / 2 + 4, label, size=10))
+        parts.append(_text(LEFT + PLOT_W + 8, (top + bottom) / 2 + 4, label))
     return parts
 
 
 def _axis_svg(scale: Scale, decimals: int) -> list[str]:
+    """The y axis with its ticks and the x axis, as one path, and the ticks' labels."""
     step = nice_step(scale.high - scale.low)
-    parts = [
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + PLOT_H}" stroke="{INK}"/>',
-        f'<line x1="{LEFT}" y1="{TOP + PLOT_H}" x2="{LEFT + PLOT_W}" y2="{TOP + PLOT_H}" '
-        f'stroke="{INK}"/>',
-    ]
+    path, labels = [f"M{LEFT} {TOP}V{TOP + PLOT_H}H{LEFT + PLOT_W}"], []
     tick = math.ceil(scale.low / step) * step
     while tick <= scale.high + 1e-9:
         y = scale.y(tick)
         label = format_value(Decimal(str(round(tick, 6))).normalize(), 0)
-        parts.append(
-            f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{LEFT}" y2="{y:.1f}" stroke="{INK}"/>'
-        )
-        parts.append(_text(LEFT - 7, y + 4, label, anchor="end", size=10))
+        path.append(f"M{LEFT - 4} {_n(y)}h4")
+        labels.append(_text(LEFT - 7, y + 4, label, anchor="end"))
         tick += step
-    return parts
+    return [f'<path d="{"".join(path)}" fill="none" stroke="{INK}"/>', *labels]
 
 
 def _marker(colour: Colour, x: float, y: float) -> str:
     fill = MARKER_FILL[colour]
     common = f'fill="{fill}" stroke="{INK}" stroke-width="1.2"'
     if colour == Colour.GREEN:
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" {common}/>'
+        return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="5" {common}/>'
     if colour == Colour.YELLOW:
-        points = f"{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} {x - 6:.1f},{y:.1f}"
+        points = f"{_n(x)},{_n(y - 6)} {_n(x + 6)},{_n(y)} {_n(x)},{_n(y + 6)} {_n(x - 6)},{_n(y)}"
         return f'<polygon points="{points}" {common}/>'
     if colour in (Colour.UNCOLOURED, Colour.NO_VALUE):
         # No colour: a ring, unlike every colour's shape.
         return (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#ffffff" stroke="{INK}" '
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="#ffffff" stroke="{INK}" '
             'stroke-width="2"/>'
         )
-    return f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" {common}/>'
+    return f'<rect x="{_n(x - 4.5)}" y="{_n(y - 4.5)}" width="9" height="9" {common}/>'
 
 
 def _x_positions(count: int) -> list[float]:
@@ -193,7 +196,7 @@ def _series_svg(row: IndicatorRow, scale: Scale) -> list[str]:
     parts, segment = [], []
     for index, (point, x) in enumerate(zip(points, xs, strict=True)):
         if index % every == 0 or index == len(points) - 1:
-            parts.append(_text(x, TOP + PLOT_H + 16, point.period_label, anchor="middle", size=10))
+            parts.append(_text(x, TOP + PLOT_H + 16, point.period_label, anchor="middle"))
         if point.value is None:
             segment = _flush(parts, segment)
             continue
@@ -213,15 +216,15 @@ def _value_label(x: float, y: float, text: str) -> list[str]:
     width, height = 6.2 * len(text) + 6, 13
     baseline = y - 10 if y - 10 - height >= TOP else y + 19
     ground = (
-        f'<rect x="{x - width / 2:.1f}" y="{baseline - 10.5:.1f}" width="{width:.1f}" '
+        f'<rect x="{_n(x - width / 2)}" y="{_n(baseline - 10.5)}" width="{_n(width)}" '
         f'height="{height}" fill="#ffffff" fill-opacity="0.9" rx="2"/>'
     )
-    return [ground, _text(x, baseline, text, anchor="middle", size=10)]
+    return [ground, _text(x, baseline, text, anchor="middle")]
 
 
 def _flush(parts: list[str], segment: list[tuple[float, float]]) -> list:
     if len(segment) > 1:
-        coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
+        coordinates = " ".join(f"{_n(x)},{_n(y)}" for x, y in segment)
         parts.append(
             f'<polyline points="{coordinates}" fill="none" stroke="{INK}" stroke-width="1.6"/>'
         )
@@ -278,6 +281,7 @@ def indicator_chart(row: IndicatorRow, uid: str) -> SafeString:
         f'aria-labelledby="{uid}-title">',
         f'<title id="{uid}-title">{escape(alt_text(row))}</title>',
         _patterns(uid),
+        f'<g font-family="{FONT}" font-size="10" fill="{INK}">',
         *_bands_svg(row, scale, uid),
         *_axis_svg(scale, row.decimals),
     ]
@@ -285,7 +289,13 @@ def indicator_chart(row: IndicatorRow, uid: str) -> SafeString:
         parts.extend(_series_svg(row, scale))
     else:
         parts.append(
-            _text(LEFT + PLOT_W / 2, TOP + PLOT_H / 2, _("No measured values yet"), anchor="middle")
+            _text(
+                LEFT + PLOT_W / 2,
+                TOP + PLOT_H / 2,
+                _("No measured values yet"),
+                anchor="middle",
+                size=11,
+            )
         )
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))

@@ -32,6 +32,7 @@ from indicators.colour.judge import (
     Basis,
     Verdict,
     bands_of,
+    colour_only,
     judge,
     rule_texts,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "band_texts",
     "bands_of",
     "bands_summary",
+    "colour_only",
     "evaluate",
     "format_value",
     "judge",

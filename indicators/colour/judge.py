@@ -156,6 +156,23 @@ def _missing_reason(target, basis: Basis) -> str:
     }
 
 
+def _decide(target, value: Decimal | None, basis: Basis) -> tuple[Colour, Bands | None]:
+    """The colour of `value` and the bands that gave it (None when no band did)."""
+    if not TargetKind(target.kind).colours:
+        return Colour.UNCOLOURED, None
+    if value is None:
+        return Colour.NO_VALUE, None
+    bands = bands_of(target, basis)
+    if bands is None:
+        return Colour.UNCOLOURED, None
+    return evaluate(Decimal(value), bands), bands
+
+
+def colour_only(target, value: Decimal | None, basis: Basis = NO_BASIS) -> Colour:
+    """`judge`'s colour without its reason in words: for the many points of a history."""
+    return _decide(target, value, basis)[0]
+
+
 def judge(target, value: Decimal | None, basis: Basis = NO_BASIS, decimals: int = 0) -> Verdict:
     """THE colour rule: the colour of `value` for `target` (an `indicators.targets.Target`),
     with `basis` for the kinds that compare (change: the baseline; gap: the baseline and the
@@ -163,15 +180,14 @@ def judge(target, value: Decimal | None, basis: Basis = NO_BASIS, decimals: int 
     that does not colour, or a comparison that lacks its baseline or reference, gives no
     colour (`Colour.UNCOLOURED`) and says why."""
     kind = TargetKind(target.kind)
+    colour, bands = _decide(target, value, basis)
     if not kind.colours:
-        return Verdict(Colour.UNCOLOURED, _uncoloured_reason(kind))
+        return Verdict(colour, _uncoloured_reason(kind))
     if value is None:
-        return Verdict(Colour.NO_VALUE, _("No value for the period, so no colour."))
-    value = Decimal(value)
-    bands = bands_of(target, basis)
+        return Verdict(colour, _("No value for the period, so no colour."))
     if bands is None:
-        return Verdict(Colour.UNCOLOURED, _missing_reason(target, basis))
-    colour = evaluate(value, bands)
+        return Verdict(colour, _missing_reason(target, basis))
+    value = Decimal(value)
     band = band_texts(bands, decimals)[colour]
     words = {
         "colour": colour.label,

@@ -20,6 +20,7 @@ from indicators.colour import (
     Direction,
     TargetKind,
     Verdict,
+    colour_only,
     judge,
     rule_texts,
 )
@@ -399,7 +400,8 @@ class Indicator(Responsibility, Versioned):
         return judge(self.target, value, basis, self.decimals)
 
     def colour_of(self, value: Decimal | None, basis: Basis = NO_BASIS) -> Colour:
-        return self.verdict(value, basis).colour
+        """The colour alone, as `verdict` gives it (without putting its reason into words)."""
+        return colour_only(self.target, value, basis)
 
     def clean(self) -> None:
         errors = {}

@@ -25,6 +25,7 @@ from reports.selectors.lists import (
     published_for,
     published_reports_visible_to,
 )
+from reports.selectors.paging import GoalPage, goal_page
 from reports.selectors.report import (
     committee_of,
     expected_units,
@@ -40,6 +41,7 @@ __all__ = [
     "ColourCount",
     "Comparison",
     "Contribution",
+    "GoalPage",
     "GoalSection",
     "HistoryPoint",
     "IndicatorRow",
@@ -50,6 +52,7 @@ __all__ = [
     "committee_of",
     "expected_units",
     "follow_up_report",
+    "goal_page",
     "jobs_of",
     "organisation_plans_for",
     "period_label",

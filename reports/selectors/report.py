@@ -14,6 +14,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -73,8 +74,10 @@ class _Context:
     values: PlanValues | None = None
     statuses: dict[int, dict[int, ActivityStatus]] = field(default_factory=dict)
     levels: dict[str, AssessmentLevel] = field(default_factory=dict)
+    # The statuses' names in the report's language, translated once, not once per activity.
+    status_labels: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def overdue_on(self) -> datetime.date:
         """The day a deadline must be before to be overdue in the report: today while the
         period runs, the day after its end once it has ended (what was due in it and is not
@@ -155,7 +158,7 @@ def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
         responsible=responsible,
         timing=activity.timing_label,
         status=status.status if status else "",
-        status_label=str(status.get_status_display()) if status else _("Not reported"),
+        status_label=context.status_labels[status.status] if status else _("Not reported"),
         status_period_label=label,
         comment=status.comment if status else "",
         is_done=is_done,
@@ -285,15 +288,24 @@ def committee_of(plan: Plan, units: list[Unit]) -> str:
 
 
 def _load_statuses(context: _Context) -> None:
+    """The statuses of the plan's activities in the year's periods up to the report's, each
+    with its period (the year's few periods read once, not joined to every status)."""
     period = context.period
+    periods = {
+        found.pk: found
+        for found in FollowUpPeriod.objects.filter(
+            organisation_id=period.organisation_id,
+            year=period.year,
+            starts_on__lte=period.starts_on,
+        )
+    }
     statuses = ActivityStatus.objects.filter(
-        activity__goal__plan=context.plan,
-        period__organisation_id=period.organisation_id,
-        period__year=period.year,
-        period__starts_on__lte=period.starts_on,
-    ).select_related("period")
+        activity__goal__plan=context.plan, period_id__in=list(periods)
+    )
     for status in statuses:
+        status.period = periods[status.period_id]
         context.statuses.setdefault(status.activity_id, {})[status.period_id] = status
+    context.status_labels = {value: str(label) for value, label in ActivityStatus.Status.choices}
 
 
 INDICATOR_RELATED = (

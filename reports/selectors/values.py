@@ -13,7 +13,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from indicators.colour import Basis, Direction, TargetKind, bands_of
+from indicators.colour import (
+    Basis,
+    Direction,
+    TargetKind,
+    bands_of,
+    colour_only,
+    judge,
+    rule_texts,
+)
 from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue, Result
 from indicators.selectors import basis_of
 from indicators.targets import KindChoice
@@ -314,9 +322,10 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
     value, measurement = shown.value, shown.measurement
     year = shown.period.year if shown.period is not None else period.year
     basis = basis_for(values, indicator, measurements, year)
-    verdict = indicator.verdict(value, basis)
+    target = indicator.target  # worked out from the indicator's fields once for the row
+    verdict = judge(target, value, basis, indicator.decimals)
     colour = verdict.colour
-    bands = indicator.band_texts(basis)
+    bands = rule_texts(target, indicator.decimals, basis)
     source, source_text = _source(indicator, measurement)
     comparisons, comparisons_credit = _comparisons(values, indicator)
     shown_label = period_label(shown.period) if shown.period is not None else ""
@@ -324,7 +333,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         HistoryPoint(
             period_label(m.period),
             m.value,
-            indicator.colour_of(m.value, basis_for(values, indicator, measurements, m.period.year)),
+            colour_only(target, m.value, basis_for(values, indicator, measurements, m.period.year)),
         )
         for m in measurements
     )
@@ -353,9 +362,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         colour_label=colour.label,
         band_text=verdict.band,
         bands=tuple(bands.items()),
-        band_spec=indicator.target.bands
-        if kind == TargetKind.BANDS
-        else bands_of(indicator.target, basis),
+        band_spec=target.bands if kind == TargetKind.BANDS else bands_of(target, basis),
         scale_max=indicator.scale_max,
         previous=previous_comparison(indicator, shown, measurements, period),
         last_year=last_year_comparison(indicator, shown, measurements, period),

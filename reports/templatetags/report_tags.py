@@ -61,3 +61,11 @@ def all_reported(block) -> bool:
 def count_span(count: int, name: str) -> SafeString:
     """A count the reporting page updates as rows are saved: <span data-count="name">3</span>."""
     return format_html('<span data-count="{}">{}</span>', name, count)
+
+
+@register.filter
+def goal_link(number: int, pages) -> str:
+    """The query of the page that shows goal `number` of a report read a goal at a time
+    (`reports.selectors.paging.GoalPage`), "" where its section is on this page (and in the
+    PDF, which has no pages of goals): put before the goal's "#anchor"."""
+    return pages.link(number) if pages else ""

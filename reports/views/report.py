@@ -32,6 +32,7 @@ from reports.models import ReportJob, report_filename
 from reports.pdf import is_large, report_pdf
 from reports.selectors import (
     follow_up_report,
+    goal_page,
     jobs_of,
     organisation_plans_for,
     periods_for_plan,
@@ -120,6 +121,10 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         # ?group=perspective: the goals under the organisation's perspectives.
         "by_perspective": request.GET.get("group") == "perspective",
         "language": language,
+        # A long report a goal at a time (?goal=), its links keeping the language and grouping.
+        "pages": goal_page(
+            data, request.GET.get("goal"), {"lang": language, "group": request.GET.get("group")}
+        ),
     }
     return render(request, "reports/report.html", context)
 

@@ -66,3 +66,32 @@ def test_status_refuses_to_overwrite_a_report_changed_meanwhile(activity, period
             expected_version=loaded.version,
             actor=None,
         )
+
+
+def test_a_status_update_reads_its_record_once_and_checks_no_known_object(
+    activity, periods, django_user_model
+):
+    """The record is read FOR UPDATE once; the activity, period and person the caller gave
+    are not looked up again, and the version still rises."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from goals.models import Activity
+
+    user = django_user_model.objects.create_user("enhetschef")
+    # As the reporting page gives it: with its goal and plan, which the status's rules read.
+    activity = Activity.objects.select_related("goal__plan").get(pk=activity.pk)
+    first = activity_status_set(activity=activity, period=periods[0], status="done", actor=user)
+    with CaptureQueriesContext(connection) as queries:
+        second = activity_status_set(
+            activity=activity,
+            period=periods[0],
+            status="in_progress",
+            expected_version=first.version,
+            actor=user,
+        )
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1 and "goals_activitystatus" in selects[0]
+    assert second.pk == first.pk and second.version == first.version + 1
+    second.refresh_from_db()
+    assert (second.status, second.version, second.reported_by) == ("in_progress", 2, user)
