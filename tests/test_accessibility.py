@@ -7,6 +7,7 @@ own are opened too: a form with errors, an import's preview, an edit conflict, t
 Downloads (PDF, Excel, CSV, zip) are not pages; the test checks that exactly those were skipped.
 """
 
+from django.urls import reverse
 from playwright.sync_api import Page
 
 from goals.models import Goal
@@ -76,7 +77,7 @@ def test_every_page_passes_axe_for_each_role(live_server, browser, world, people
     assert not violations, "\n\n".join(violations)
 
 
-def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people):
+def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people, settings):
     page = open_as(browser, live_server, people, "planner")
 
     # A form with errors.
@@ -124,6 +125,15 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/reports/reporting/?unreported=1")
     page.wait_for_selector("[data-reporting]")
+    assert_no_axe_violations(page)
+
+    # A long report and overview read a goal at a time, an unknown goal asked for.
+    settings.REPORT_WEB_MAX_ROWS = 1
+    page.goto(f"{live_server.url}/reports/plan/{world.decided.pk}/period/{world.t1.pk}/?goal=0")
+    page.wait_for_selector("nav.goal-pages .ds-alert")
+    assert_no_axe_violations(page)
+    page.goto(live_server.url + reverse("reports:overview", args=[world.decided.pk, world.t1.pk]))
+    page.wait_for_selector("nav.goal-pages")
     assert_no_axe_violations(page)
 
     # The error page, logged in and not.
