@@ -29,6 +29,8 @@ import random
 import socket
 import threading
 import time
+import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -192,6 +194,26 @@ def release_lost_task(task_id: str, holder: str) -> str | None:
         )
         logger.error("Task %s (%s) lost its worker %s: failed.", task_id, result.task_path, holder)
         return "failed"
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def ended_tasks(open_jobs: Iterable[tuple[str, int]]) -> list[tuple[int, str]]:
+    """Of (task id, job id) pairs, the jobs whose task has ended, with the path of the error
+    it ended with ("" if none): what a `TASKS_RECONCILE` function fails its jobs for."""
+    job_of = {task_id: pk for task_id, pk in open_jobs if _is_uuid(task_id)}
+    if not job_of:
+        return []
+    ended = DBTaskResult.objects.filter(
+        id__in=list(job_of), status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
+    ).values_list("id", "exception_class_path")
+    return [(job_of[str(task_id)], path or "") for task_id, path in ended]
 
 
 def reconcile() -> None:

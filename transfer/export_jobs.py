@@ -1,0 +1,151 @@
+"""Exports too large to make while the request waits: what the background worker does with them.
+
+The export links hand a plan of more than `EXPORT_BACKGROUND_ROWS` rows to the worker
+(`transfer.services.export_job_request`, `transfer.tasks.make_export`); `export_job_run` is what
+the worker does: it makes the file with the same functions as an immediate download
+(`transfer.exporting`), tells the page how far it is (`export_job_progress`, one cheap UPDATE
+when the percent moves) and keeps the file in the job's row, in the database, so that any
+application server can serve it. A failure is recorded on the job with its reason.
+
+`export_jobs_reconcile` fails the jobs whose task ended without them (a worker killed in the
+middle, after its last try): the worker calls it every sweep (`TASKS_RECONCILE`).
+`export_jobs_sweep` removes finished jobs and their files `EXPORT_KEPT_SECONDS` after they
+finished (`WORKER_SWEEPS`).
+"""
+
+import logging
+import traceback
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.worker import WORKER_LOST, ended_tasks
+from transfer.exporting import plan_export_csv, plan_export_csv_zip, plan_export_xlsx
+from transfer.models import ExportJob
+from transfer.progress import Progress
+
+logger = logging.getLogger(__name__)
+ERROR_MAX_CHARS = 2000
+OPEN = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+
+
+def export_job_content(job: ExportJob, progress: Progress | None = None) -> bytes:
+    """The job's file, made as an immediate download makes it."""
+    if job.format == ExportJob.Format.XLSX:
+        return plan_export_xlsx(plan=job.plan, language=job.language, progress=progress)
+    if job.format == ExportJob.Format.ZIP:
+        return plan_export_csv_zip(plan=job.plan, language=job.language, progress=progress)
+    return plan_export_csv(plan=job.plan, kind=job.kind, language=job.language, progress=progress)
+
+
+def _set(job: ExportJob, **values) -> None:
+    for name, value in values.items():
+        setattr(job, name, value)
+    ExportJob.objects.filter(pk=job.pk).update(**values)
+
+
+def export_job_start(job: ExportJob) -> None:
+    """The worker took the job."""
+    _set(
+        job,
+        status=ExportJob.Status.RUNNING,
+        progress=0,
+        error="",
+        started_at=timezone.now(),
+        finished_at=None,
+        attempts=job.attempts + 1,
+    )
+
+
+def export_job_progress(job: ExportJob, done: int, total: int) -> None:
+    """Record how far the worker is; one UPDATE when the percent moved, never backwards."""
+    percent = min(99, 100 * done // max(total, 1))
+    if percent > job.progress:
+        job.progress = percent
+        ExportJob.objects.filter(pk=job.pk, progress__lt=percent).update(progress=percent)
+
+
+def export_job_run(job: ExportJob) -> None:
+    """Make the job's file and keep it (see the module's docstring)."""
+    export_job_start(job)
+    content = export_job_content(job, lambda done, total: export_job_progress(job, done, total))
+    _set(
+        job,
+        status=ExportJob.Status.DONE,
+        progress=100,
+        content=content,
+        size=len(content),
+        finished_at=timezone.now(),
+    )
+
+
+def _fail(job: ExportJob, reason: str) -> None:
+    _set(
+        job,
+        status=ExportJob.Status.FAILED,
+        error=reason[:ERROR_MAX_CHARS],
+        finished_at=timezone.now(),
+    )
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why an export failed, for the person who asked: the error's type and message."""
+    message = str(error).strip() or type(error).__name__
+    return _("The file could not be made: %(reason)s") % {
+        "reason": f"{type(error).__name__}: {message}"[:ERROR_MAX_CHARS]
+    }
+
+
+def export_job_fail(job: ExportJob, error: BaseException) -> None:
+    """Mark the job failed with the reason; the traceback goes to the log."""
+    logger.error("Export job %s failed:\n%s", job.pk, "".join(traceback.format_exception(error)))
+    _fail(job, failure_reason(error))
+
+
+def worker_lost_reason(attempts: int) -> str:
+    return _(
+        "The background worker stopped while making the file (attempt %(attempts)d), for "
+        "example because the server was restarted. Try again."
+    ) % {"attempts": attempts}
+
+
+def export_jobs_reconcile() -> list[int]:
+    """Fail the queued or running jobs whose task has ended without them; their ids."""
+    open_jobs = (
+        ExportJob.objects.filter(status__in=OPEN).exclude(task_id="").values_list("task_id", "pk")
+    )
+    failed = []
+    for pk, exception_path in ended_tasks(open_jobs):
+        with transaction.atomic():
+            job = (
+                ExportJob.objects.select_for_update()
+                .filter(pk=pk, status__in=OPEN)
+                .defer("content")
+                .first()
+            )
+            if job is None:
+                continue
+            with translation.override(job.language):
+                if exception_path == WORKER_LOST:
+                    reason = worker_lost_reason(max(job.attempts, 1))
+                else:
+                    name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
+                    reason = _("The file could not be made: %(reason)s") % {"reason": name}
+            logger.warning("Export job %s failed: %s", job.pk, reason)
+            _fail(job, reason)
+            failed.append(job.pk)
+    return failed
+
+
+def export_jobs_sweep(now: datetime | None = None) -> int:
+    """Remove the jobs (and their files) finished more than EXPORT_KEPT_SECONDS ago; how many."""
+    before = (now or timezone.now()) - timedelta(seconds=settings.EXPORT_KEPT_SECONDS)
+    removed, _by_model = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED], finished_at__lt=before
+    ).delete()
+    if removed:
+        logger.info("Removed %d exports finished before %s.", removed, before.isoformat())
+    return removed
