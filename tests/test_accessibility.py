@@ -22,6 +22,7 @@ DOWNLOADS = {
     "transfer:plan_export_xlsx",
     "transfer:plan_export_csv",
     "transfer:plan_export_zip",
+    "transfer:plan_export_job_file",
     "reports:pdf",
     "reports:excel",
     "reports:published_pdf",

@@ -19,6 +19,7 @@ from transfer.resources import vocabulary as words
 from transfer.resources.files import CSV, OutTable, write_csv, write_xlsx
 
 ZIP = "zip"
+PROGRESS_EVERY = 500  # rows between two reports of progress
 
 
 def export_row_counts(plan: Plan, kinds: Sequence[str] = KINDS) -> dict[str, int]:
@@ -62,7 +63,8 @@ def _counted(rows: list, counter: RowCounter) -> Iterator:
 def _counter(plan: Plan, kinds: Sequence[str], progress: Progress | None) -> RowCounter | None:
     if progress is None:
         return None
-    return RowCounter(2 * sum(export_row_counts(plan, kinds).values()), progress, every=500)
+    total = 2 * sum(export_row_counts(plan, kinds).values())
+    return RowCounter(total, progress, every=PROGRESS_EVERY)
 
 
 def _tables(
