@@ -7,6 +7,7 @@ own are opened too: a form with errors, an import's preview, an edit conflict, t
 Downloads (PDF, Excel, CSV, zip) are not pages; the test checks that exactly those were skipped.
 """
 
+from django.urls import reverse
 from playwright.sync_api import Page
 
 from goals.models import Goal
@@ -77,7 +78,7 @@ def test_every_page_passes_axe_for_each_role(live_server, browser, world, people
     assert not violations, "\n\n".join(violations)
 
 
-def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people):
+def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, people, settings):
     page = open_as(browser, live_server, people, "planner")
 
     # A form with errors.
@@ -125,6 +126,17 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     assert_no_axe_violations(page)
     page.goto(f"{live_server.url}/reports/reporting/?unreported=1")
     page.wait_for_selector("[data-reporting]")
+    assert_no_axe_violations(page)
+
+    # A large plan's export: the page that offers to make the file in the background, and a
+    # background export that failed (its reason, a button to try again).
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    page.goto(live_server.url + reverse("transfer:plan_export_xlsx", args=[world.plan.pk]))
+    page.wait_for_selector("form[method=post] button[type=submit]")
+    assert_no_axe_violations(page)
+    plan_pk, job_pk = site_map.planners_export(world, "failed")
+    page.goto(live_server.url + reverse("transfer:plan_export_job", args=[plan_pk, job_pk]))
+    page.wait_for_selector(".ds-alert[role=alert]")
     assert_no_axe_violations(page)
 
     # The error page, logged in and not.
