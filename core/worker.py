@@ -30,11 +30,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import Error, close_old_connections, connections
+from django.db import Error, close_old_connections, connections, transaction
+from django.db.models import Model, QuerySet
 from django.db.utils import OperationalError
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -214,6 +215,23 @@ def ended_tasks(open_jobs: Iterable[tuple[str, int]]) -> list[tuple[int, str]]:
         id__in=list(job_of), status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
     ).values_list("id", "exception_class_path")
     return [(job_of[str(task_id)], path or "") for task_id, path in ended]
+
+
+def jobs_reconcile(open_jobs: QuerySet, fail: Callable[[Model, str], None]) -> list[int]:
+    """Fail the jobs of `open_jobs` (queued or running, each with its `task_id`) whose task has
+    ended: each locked and still open, `fail(job, error path)` in a transaction of its own (the
+    error path is `WORKER_LOST` for a worker that died). The ids of the jobs failed."""
+    failed = []
+    for pk, exception_path in ended_tasks(
+        open_jobs.exclude(task_id="").values_list("task_id", "pk")
+    ):
+        with transaction.atomic():
+            job = open_jobs.select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            fail(job, exception_path)
+            failed.append(pk)
+    return failed
 
 
 def reconcile() -> None:

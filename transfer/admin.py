@@ -4,11 +4,12 @@ links; the admin shows how they went)."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from transfer.models import ExportJob
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "plan", "requested_by", "requested_at", "status", "progress"]
     list_select_related = ["plan", "requested_by"]
     list_filter = ["status", "format"]
@@ -28,12 +29,3 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).defer("content")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -18,11 +18,10 @@ import traceback
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.worker import WORKER_LOST, ended_tasks
+from core.worker import WORKER_LOST, jobs_reconcile
 from transfer.exporting import plan_export_csv, plan_export_csv_zip, plan_export_xlsx
 from transfer.models import ExportJob
 from transfer.progress import Progress
@@ -114,30 +113,18 @@ def worker_lost_reason(attempts: int) -> str:
 
 def export_jobs_reconcile() -> list[int]:
     """Fail the queued or running jobs whose task has ended without them; their ids."""
-    open_jobs = (
-        ExportJob.objects.filter(status__in=OPEN).exclude(task_id="").values_list("task_id", "pk")
-    )
-    failed = []
-    for pk, exception_path in ended_tasks(open_jobs):
-        with transaction.atomic():
-            job = (
-                ExportJob.objects.select_for_update()
-                .filter(pk=pk, status__in=OPEN)
-                .defer("content")
-                .first()
-            )
-            if job is None:
-                continue
-            with translation.override(job.language):
-                if exception_path == WORKER_LOST:
-                    reason = worker_lost_reason(max(job.attempts, 1))
-                else:
-                    name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
-                    reason = _("The file could not be made: %(reason)s") % {"reason": name}
-            logger.warning("Export job %s failed: %s", job.pk, reason)
-            _fail(job, reason)
-            failed.append(job.pk)
-    return failed
+    return jobs_reconcile(ExportJob.objects.filter(status__in=OPEN).defer("content"), _abandon)
+
+
+def _abandon(job: ExportJob, exception_path: str) -> None:
+    with translation.override(job.language):
+        if exception_path == WORKER_LOST:
+            reason = worker_lost_reason(max(job.attempts, 1))
+        else:
+            name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
+            reason = _("The file could not be made: %(reason)s") % {"reason": name}
+    logger.warning("Export job %s failed: %s", job.pk, reason)
+    _fail(job, reason)
 
 
 def export_jobs_sweep(now: datetime | None = None) -> int:

@@ -16,11 +16,10 @@ middle, after its last try): the background worker calls it every sweep (`TASKS_
 import logging
 import traceback
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.worker import WORKER_LOST, ended_tasks
+from core.worker import WORKER_LOST, jobs_reconcile
 from transfer.importing import plan_import
 from transfer.models import ImportJob
 from transfer.pending import pending_files, pending_keep_report, pending_report, progress_write
@@ -159,22 +158,15 @@ def worker_lost_reason(attempts: int) -> str:
 
 def import_jobs_reconcile() -> list[int]:
     """Fail the queued or running jobs whose task has ended without them; their ids."""
-    open_jobs = (
-        ImportJob.objects.filter(status__in=OPEN).exclude(task_id="").values_list("task_id", "pk")
-    )
-    failed = []
-    for pk, exception_path in ended_tasks(open_jobs):
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().filter(pk=pk, status__in=OPEN).first()
-            if job is None:
-                continue
-            with translation.override(job.language):
-                if exception_path == WORKER_LOST:
-                    reason = worker_lost_reason(max(job.attempts, 1))
-                else:
-                    name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
-                    reason = _("The import could not be run: %(reason)s") % {"reason": name}
-            logger.warning("Import job %s failed: %s", job.pk, reason)
-            _fail(job, reason)
-            failed.append(job.pk)
-    return failed
+    return jobs_reconcile(ImportJob.objects.filter(status__in=OPEN), _abandon)
+
+
+def _abandon(job: ImportJob, exception_path: str) -> None:
+    with translation.override(job.language):
+        if exception_path == WORKER_LOST:
+            reason = worker_lost_reason(max(job.attempts, 1))
+        else:
+            name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
+            reason = _("The import could not be run: %(reason)s") % {"reason": name}
+    logger.warning("Import job %s failed: %s", job.pk, reason)
+    _fail(job, reason)

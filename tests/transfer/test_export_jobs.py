@@ -14,6 +14,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,7 @@ from indicators.models import Indicator
 from indicators.services import measurement_record
 from planning.models import Role
 from planning.services import membership_grant
+from tests.planning.test_admin import admin_url
 from tests.worker_process import SharedDatabase, WorkerProcess, wait_for
 from transfer import export_jobs
 from transfer.export_jobs import (
@@ -36,6 +38,7 @@ from transfer.export_jobs import (
     worker_lost_reason,
 )
 from transfer.models import ExportJob
+from transfer.services import export_job_request
 from transfer.tasks import make_export
 
 HTMX = {"HX-Request": "true"}
@@ -409,3 +412,16 @@ def test_finished_jobs_are_swept_away_after_their_time(
     assert set(ExportJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert "transfer.export_jobs.export_jobs_sweep" in settings.WORKER_SWEEPS
     assert "transfer.export_jobs.export_jobs_reconcile" in settings.TASKS_RECONCILE
+
+
+def test_the_admin_shows_exports_and_changes_nothing(admin_client, measured, planner):
+    job = export_job_request(plan=measured, file_format="zip", language="sv", actor=planner)
+    make_export.call(job.pk)
+    assert admin.site.is_registered(ExportJob)
+    changelist = admin_client.get(admin_url(ExportJob, "changelist"))
+    assert changelist.status_code == 200 and "verksamhetsplan-omsorg-2023.zip" in changelist.text
+    page = admin_client.get(admin_url(ExportJob, "change", job.pk))
+    assert page.status_code == 200 and b'type="submit" value="Save"' not in page.content
+    assert admin_client.get(admin_url(ExportJob, "add")).status_code == 403
+    assert admin_client.get(admin_url(ExportJob, "delete", job.pk)).status_code == 403
+    assert admin_client.post(admin_url(ExportJob, "change", job.pk), {"rows": 1}).status_code == 403
