@@ -22,22 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.worker import WORKER_LOST, jobs_reconcile
-from transfer.exporting import plan_export_csv, plan_export_csv_zip, plan_export_xlsx
+from transfer.exporting import plan_export
 from transfer.models import ExportJob
-from transfer.progress import Progress
 
 logger = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 2000
 OPEN = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
-
-
-def export_job_content(job: ExportJob, progress: Progress | None = None) -> bytes:
-    """The job's file, made as an immediate download makes it."""
-    if job.format == ExportJob.Format.XLSX:
-        return plan_export_xlsx(plan=job.plan, language=job.language, progress=progress)
-    if job.format == ExportJob.Format.ZIP:
-        return plan_export_csv_zip(plan=job.plan, language=job.language, progress=progress)
-    return plan_export_csv(plan=job.plan, kind=job.kind, language=job.language, progress=progress)
 
 
 def _set(job: ExportJob, **values) -> None:
@@ -70,7 +60,13 @@ def export_job_progress(job: ExportJob, done: int, total: int) -> None:
 def export_job_run(job: ExportJob) -> None:
     """Make the job's file and keep it (see the module's docstring)."""
     export_job_start(job)
-    content = export_job_content(job, lambda done, total: export_job_progress(job, done, total))
+    content = plan_export(
+        plan=job.plan,
+        file_format=job.format,
+        kind=job.kind,
+        language=job.language,
+        progress=lambda done, total: export_job_progress(job, done, total),
+    )
     _set(
         job,
         status=ExportJob.Status.DONE,
@@ -128,11 +124,16 @@ def _abandon(job: ExportJob, exception_path: str) -> None:
 
 
 def export_jobs_sweep(now: datetime | None = None) -> int:
-    """Remove the jobs (and their files) finished more than EXPORT_KEPT_SECONDS ago; how many."""
+    """Remove the jobs (and their files) finished more than EXPORT_KEPT_SECONDS ago; how many.
+
+    Asked every sweep: it writes only when there is something to remove."""
     before = (now or timezone.now()) - timedelta(seconds=settings.EXPORT_KEPT_SECONDS)
-    removed, _by_model = ExportJob.objects.filter(
+    old = ExportJob.objects.filter(
         status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED], finished_at__lt=before
-    ).delete()
-    if removed:
-        logger.info("Removed %d exports finished before %s.", removed, before.isoformat())
+    )
+    ids = list(old.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    removed, _by_model = ExportJob.objects.filter(pk__in=ids).delete()
+    logger.info("Removed %d exports finished before %s.", removed, before.isoformat())
     return removed

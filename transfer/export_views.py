@@ -30,9 +30,7 @@ from transfer.services import (
     export_job_request,
     export_job_retry,
     export_rows,
-    plan_export_csv,
-    plan_export_csv_zip,
-    plan_export_xlsx,
+    plan_export,
 )
 
 POLL_SECONDS = 2
@@ -51,14 +49,6 @@ def _download(content: bytes, filename: str, file_format: str) -> HttpResponse:
     return response
 
 
-def _file(plan: Plan, file_format: str, kind: str, language: str) -> bytes:
-    if file_format == ExportJob.Format.XLSX:
-        return plan_export_xlsx(plan=plan, language=language)
-    if file_format == ExportJob.Format.ZIP:
-        return plan_export_csv_zip(plan=plan, language=language)
-    return plan_export_csv(plan=plan, kind=kind, language=language)
-
-
 def _export(request: HttpRequest, plan_id: int, file_format: str, kind: str = "") -> HttpResponse:
     """GET: the file at once, or for a large plan the page that offers to make it in the
     background; POST: have the background worker make it."""
@@ -72,7 +62,8 @@ def _export(request: HttpRequest, plan_id: int, file_format: str, kind: str = ""
     rows = export_rows(plan, kind)
     filename = export_job_filename(plan, file_format, kind, language)
     if not export_in_background(rows):
-        return _download(_file(plan, file_format, kind, language), filename, file_format)
+        content = plan_export(plan=plan, file_format=file_format, kind=kind, language=language)
+        return _download(content, filename, file_format)
     context = {
         "plan": plan,
         "rows": rows,

@@ -16,7 +16,7 @@ from planning.models import Plan
 from transfer.progress import Progress, RowCounter
 from transfer.resources import KINDS, RESOURCES
 from transfer.resources import vocabulary as words
-from transfer.resources.files import CSV, OutTable, write_csv, write_xlsx
+from transfer.resources.files import CSV, XLSX, OutTable, write_csv, write_xlsx
 
 ZIP = "zip"
 PROGRESS_EVERY = 500  # rows between two reports of progress
@@ -116,6 +116,22 @@ def plan_export_csv_zip(
 def _finish(counter: RowCounter | None) -> None:
     if counter is not None:
         counter.finish()
+
+
+def plan_export(
+    *,
+    plan: Plan,
+    file_format: str,
+    kind: str = "",
+    language: str | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The plan as a workbook (`XLSX`), a zip of CSV files (`ZIP`) or one kind's CSV file."""
+    if file_format == XLSX:
+        return plan_export_xlsx(plan=plan, language=language, progress=progress)
+    if file_format == ZIP:
+        return plan_export_csv_zip(plan=plan, language=language, progress=progress)
+    return plan_export_csv(plan=plan, kind=kind, language=language, progress=progress)
 
 
 def export_filename(plan: Plan, extension: str) -> str:

@@ -344,7 +344,7 @@ def test_a_failed_job_says_why_and_can_be_tried_again(
     def broken(**kwargs):
         raise MemoryError("the server ran out of memory")
 
-    monkeypatch.setattr(export_jobs, "plan_export_xlsx", broken)
+    monkeypatch.setattr("transfer.exporting.plan_export_xlsx", broken)
     with pytest.raises(MemoryError):
         make_export.call(job.pk)  # raised again: the task is marked failed too
     job.refresh_from_db()
