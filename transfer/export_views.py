@@ -60,15 +60,15 @@ def _export(request: HttpRequest, plan_id: int, file_format: str, kind: str = ""
         )
         return redirect("transfer:plan_export_job", plan.pk, job.pk)
     rows = export_rows(plan, kind)
-    filename = export_job_filename(plan, file_format, kind, language)
     if not export_in_background(rows):
         content = plan_export(plan=plan, file_format=file_format, kind=kind, language=language)
+        filename = export_job_filename(plan, file_format, kind, language)
         return _download(content, filename, file_format)
     context = {
         "plan": plan,
         "rows": rows,
-        "filename": filename,
-        "jobs": _own_jobs(request, plan).filter(format=file_format, kind=kind),
+        "label": export_label(file_format, kind),
+        "jobs": _own_jobs(request, plan).filter(format=file_format, kind=kind)[:JOBS_LISTED],
     }
     return render(request, "transfer/export.html", context)
 
@@ -104,6 +104,19 @@ def _own_jobs(request: HttpRequest, plan: Plan):
     return ExportJob.objects.filter(plan=plan, requested_by=request.user).defer("content")
 
 
+def export_label(file_format: str, kind: str = "") -> str:
+    """What a file is, in the page's language: "Excel workbook", "CSV file (Measurements)"."""
+    label = ExportJob.Format(file_format).label
+    return f"{label} ({words.sheet_label(kind)})" if kind else str(label)
+
+
+def _labelled(jobs) -> list[ExportJob]:
+    jobs = list(jobs)
+    for job in jobs:
+        job.label = export_label(job.format, job.kind)
+    return jobs
+
+
 def export_links(request: HttpRequest, plan: Plan) -> dict:
     """The export links of the transfer page: which lead to a page that offers to make the
     file in the background (no `download` then), and the user's exports (two queries)."""
@@ -117,7 +130,7 @@ def export_links(request: HttpRequest, plan: Plan) -> dict:
         "export_rows": sum(counts.values()),
         "export_in_background": export_in_background(sum(counts.values())),
         "export_kinds": kinds,
-        "export_jobs": list(_own_jobs(request, plan)[:JOBS_LISTED]),
+        "export_jobs": _labelled(_own_jobs(request, plan)[:JOBS_LISTED]),
     }
 
 
@@ -143,6 +156,7 @@ def export_job(request: HttpRequest, plan_id: int, pk: int) -> HttpResponse:
     context = {
         "plan": job.plan,
         "job": job,
+        "label": export_label(job.format, job.kind),
         "poll": POLL_SECONDS,
         "page": reverse("transfer:plan_export_job", args=[job.plan.pk, job.pk]),
     }
