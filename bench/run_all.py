@@ -29,7 +29,8 @@ and measures:
   pages, the worker's peak memory (VmHWM) and how the job's progress moved (the longest time
   it stood still); the same for the whole organisation's report (long; not with
   `--no-organisation-report`);
-- bench/export_bench.py (the largest plan's export up to 100,000 rows) and
+- bench/export_bench.py (the largest plan's export up to 100,000 rows, in the request and as
+  the background job makes it) and
   bench/import_measurements.py (`--import-rows` values into this database), not with
   `--no-exports`;
 - with `--locust-seconds` > 0 (default 60), bench/locustfile.py: 50 simulated users with think

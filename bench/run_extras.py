@@ -228,7 +228,8 @@ def run_locust(server: Server, city: City, users: int, seconds: int, work: Path,
 
 
 def exports_and_import(work: Path, import_rows: int) -> dict:
-    """bench/export_bench.py (the largest plan's export up to 100,000 rows) and
+    """bench/export_bench.py (the largest plan's export up to 100,000 rows, in the request and as
+    the background job makes it) and
     bench/import_measurements.py (an import into PostgreSQL), each in a process of its own."""
     found = {}
     for name, script, arguments in (

@@ -292,8 +292,16 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000, minimum=0)
 # purge_pending_imports`. Several web servers must share it with the worker.
 IMPORT_PENDING_DIR = Path(env_str("IMPORT_PENDING_DIR") or BASE_DIR / "var" / "imports")
 IMPORT_PENDING_SECONDS = env_int("IMPORT_PENDING_SECONDS", 60 * 60, minimum=60)
-TASKS_RECONCILE = [*TASKS_RECONCILE, "transfer.jobs.import_jobs_reconcile"]
-WORKER_SWEEPS = ["transfer.pending.pending_sweep"]
+# Exports (Excel, CSV) of more rows than this are made by the background worker, with a progress
+# bar, and kept in the database for the person who asked for EXPORT_KEPT_SECONDS after.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000, minimum=0)
+EXPORT_KEPT_SECONDS = env_int("EXPORT_KEPT_SECONDS", 24 * 60 * 60, minimum=60)
+TASKS_RECONCILE = [
+    *TASKS_RECONCILE,
+    "transfer.jobs.import_jobs_reconcile",
+    "transfer.export_jobs.export_jobs_reconcile",
+]
+WORKER_SWEEPS = ["transfer.pending.pending_sweep", "transfer.export_jobs.export_jobs_sweep"]
 # What closes a plan's period to writes besides being closed for reporting, each rule in the
 # app that owns it, asked by apps that may not import that one (core.period_locks): an import
 # writes no values into a period whose report is published.

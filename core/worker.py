@@ -29,10 +29,13 @@ import random
 import socket
 import threading
 import time
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import Error, close_old_connections, connections
+from django.db import Error, close_old_connections, connections, transaction
+from django.db.models import Model, QuerySet
 from django.db.utils import OperationalError
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -192,6 +195,43 @@ def release_lost_task(task_id: str, holder: str) -> str | None:
         )
         logger.error("Task %s (%s) lost its worker %s: failed.", task_id, result.task_path, holder)
         return "failed"
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def ended_tasks(open_jobs: Iterable[tuple[str, int]]) -> list[tuple[int, str]]:
+    """Of (task id, job id) pairs, the jobs whose task has ended, with the path of the error
+    it ended with ("" if none): what a `TASKS_RECONCILE` function fails its jobs for."""
+    job_of = {task_id: pk for task_id, pk in open_jobs if _is_uuid(task_id)}
+    if not job_of:
+        return []
+    ended = DBTaskResult.objects.filter(
+        id__in=list(job_of), status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL]
+    ).values_list("id", "exception_class_path")
+    return [(job_of[str(task_id)], path or "") for task_id, path in ended]
+
+
+def jobs_reconcile(open_jobs: QuerySet, fail: Callable[[Model, str], None]) -> list[int]:
+    """Fail the jobs of `open_jobs` (queued or running, each with its `task_id`) whose task has
+    ended: each locked and still open, `fail(job, error path)` in a transaction of its own (the
+    error path is `WORKER_LOST` for a worker that died). The ids of the jobs failed."""
+    failed = []
+    for pk, exception_path in ended_tasks(
+        open_jobs.exclude(task_id="").values_list("task_id", "pk")
+    ):
+        with transaction.atomic():
+            job = open_jobs.select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            fail(job, exception_path)
+            failed.append(pk)
+    return failed
 
 
 def reconcile() -> None:

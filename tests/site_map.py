@@ -78,7 +78,7 @@ from tests.planning.test_setup_views import person_pk, settings_data, units_csv
 from tests.planning.test_steering_views import formset_data
 from tests.planning.test_views import plan_form_data
 from transfer.exporting import plan_export_xlsx
-from transfer.models import ImportJob
+from transfer.models import ExportJob, ImportJob
 
 ROLES = (
     "anonymous",
@@ -167,6 +167,27 @@ def planners_import(world) -> str:
         },
     )
     return job.token
+
+
+def planners_export(world, status: str) -> list:
+    """The plan's workbook the planner had made in the background: done, or failed."""
+    job, _created = ExportJob.objects.get_or_create(
+        plan=world.plan,
+        error="" if status == "done" else "Filen kunde inte skapas: MemoryError",
+        defaults={
+            "format": "xlsx",
+            "language": "sv",
+            "filename": "verksamhetsplan-omsorg-2023.xlsx",
+            "rows": 6000,
+            "status": status,
+            "progress": 100 if status == "done" else 40,
+            "content": world.workbook if status == "done" else None,
+            "requested_by": get_user_model().objects.get(username="planerare"),
+            "requested_at": timezone.now(),
+            "finished_at": timezone.now(),
+        },
+    )
+    return [world.plan.pk, job.pk]
 
 
 def decided_t1(world):
@@ -382,10 +403,18 @@ CASES = [
     Case("authoring:plan_fragment", plan, get=READERS_ASK),
     # --- indicators: files ----------------------------------------------------------------------
     Case("transfer:plan_transfer", plan, get=EVERYONE_READS),
-    Case("transfer:plan_export_xlsx", plan, get=EVERYONE_READS),
+    # A small plan's files at once; a POST has the worker make them (for large plans).
+    Case("transfer:plan_export_xlsx", plan, get=EVERYONE_READS, post=READERS_ASK, writes=True),
     Case("transfer:plan_export_csv", lambda world: [world.plan.pk, "indicators"],
-         get=EVERYONE_READS),
-    Case("transfer:plan_export_zip", plan, get=EVERYONE_READS),
+         get=EVERYONE_READS, post=READERS_ASK, writes=True),
+    Case("transfer:plan_export_zip", plan, get=EVERYONE_READS, post=READERS_ASK, writes=True),
+    # A background export is its asker's (the planner's) only.
+    Case("transfer:plan_export_job", lambda world: planners_export(world, "done"),
+         get=REQUESTER_ONLY),
+    Case("transfer:plan_export_job_file", lambda world: planners_export(world, "done"),
+         get=REQUESTER_ONLY),
+    Case("transfer:plan_export_job_retry", lambda world: planners_export(world, "failed"),
+         get=POST_ONLY, post="login 404 404 404 redirect 404 404 404 404", writes=True),
     Case("transfer:plan_import", plan, get=POST_ONLY, post=EDITORS_ONLY,
          data=lambda world: {"files": SimpleUploadedFile("plan.xlsx", world.workbook)}),
     Case("transfer:plan_import_confirm", plan, get=POST_ONLY, post=EDITORS_CHANGE,

@@ -23,6 +23,7 @@ DOWNLOADS = {
     "transfer:plan_export_xlsx",
     "transfer:plan_export_csv",
     "transfer:plan_export_zip",
+    "transfer:plan_export_job_file",
     "reports:pdf",
     "reports:excel",
     "reports:published_pdf",
@@ -134,6 +135,17 @@ def test_pages_in_a_state_of_their_own_pass_axe(live_server, browser, world, peo
     assert_no_axe_violations(page)
     page.goto(live_server.url + reverse("reports:overview", args=[world.decided.pk, world.t1.pk]))
     page.wait_for_selector("nav.goal-pages")
+    assert_no_axe_violations(page)
+
+    # A large plan's export: the page that offers to make the file in the background, and a
+    # background export that failed (its reason, a button to try again).
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    page.goto(live_server.url + reverse("transfer:plan_export_xlsx", args=[world.plan.pk]))
+    page.wait_for_selector("form[method=post] button[type=submit]")
+    assert_no_axe_violations(page)
+    plan_pk, job_pk = site_map.planners_export(world, "failed")
+    page.goto(live_server.url + reverse("transfer:plan_export_job", args=[plan_pk, job_pk]))
+    page.wait_for_selector(".ds-alert[role=alert]")
     assert_no_axe_violations(page)
 
     # The error page, logged in and not.

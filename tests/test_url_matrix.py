@@ -2,7 +2,7 @@
 `tests.site_map.CASES`), and that a refused change changes nothing.
 
 Every POST a role is refused (a 404, a 405 or a login redirect) must leave every row of every
-table of the four apps and of the task queue exactly as it was; a POST marked `writes` must
+table of the apps and of the task queue exactly as it was; a POST marked `writes` must
 change something when it is allowed (a redirect; a 200 shows the form again with its errors).
 Each request runs in a savepoint that is rolled back, so
 every request starts from the same data.
@@ -21,12 +21,13 @@ world = site_map.world
 
 
 REFUSED = {"login", "404", "405", "admin"}
+CHECKED_APPS = ("planning", "goals", "indicators", "reports", "transfer", "django_tasks_database")
 
 
 def database_contents() -> dict:
-    """Every row of every table of the four apps (history included) and the task queue."""
+    """Every row of every table of the apps (history included) and the task queue."""
     contents = {}
-    for label in ("planning", "goals", "indicators", "reports", "django_tasks_database"):
+    for label in CHECKED_APPS:
         for model in apps.get_app_config(label).get_models():
             contents[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return contents

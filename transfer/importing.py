@@ -11,12 +11,12 @@ from openpyxl.utils import get_column_letter
 
 from core.versioning import Actor
 from planning.models import Plan
+from transfer.progress import Progress, RowCounter
 from transfer.report import ImportReport, sheet_report
 from transfer.resources import KINDS, RESOURCES, Lookups
 from transfer.resources import vocabulary as words
 from transfer.resources.files import FileRefused, Table, UploadedFile, read_files
 
-Progress = Callable[[int, int], None]  # (rows run, rows in all)
 Applied = Callable[[ImportReport], None]
 
 
@@ -64,25 +64,6 @@ def plan_import(
     )
 
 
-class _Counter:
-    """Counts the rows run and tells `progress` every `every` rows and at the end."""
-
-    def __init__(self, total: int, progress: Progress | None, every: int = 200):
-        self.total = total
-        self.progress = progress
-        self.every = every
-        self.done = 0
-
-    def step(self) -> None:
-        self.done += 1
-        if self.progress is not None and self.done % self.every == 0:
-            self.progress(self.done, self.total)
-
-    def finish(self) -> None:
-        if self.progress is not None:
-            self.progress(self.total, self.total)
-
-
 def sheets_import(
     *,
     plan: Plan,
@@ -98,7 +79,7 @@ def sheets_import(
     """Run tables whose kind and columns are known (a file's sheets, a pasted table) through
     the resources: all or nothing, in one transaction (see `plan_import`)."""
     report = report if report is not None else ImportReport()
-    counter = _Counter(sum(len(table.rows) for _kind, table, _data, _w in sheets), progress)
+    counter = RowCounter(sum(len(table.rows) for _kind, table, _data, _w in sheets), progress)
     with transaction.atomic():
         lookups = Lookups(plan)
         for kind, table, dataset, written in sheets:

@@ -15,15 +15,11 @@ middle, after its last try): the background worker calls it every sweep (`TASKS_
 
 import logging
 import traceback
-import uuid
 
-from django.db import transaction
-from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks_db.models import DBTaskResult
 
-from core.worker import WORKER_LOST
+from core.worker import WORKER_LOST, jobs_reconcile
 from transfer.importing import plan_import
 from transfer.models import ImportJob
 from transfer.pending import pending_files, pending_keep_report, pending_report, progress_write
@@ -160,46 +156,17 @@ def worker_lost_reason(attempts: int) -> str:
     ) % {"attempts": attempts}
 
 
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
-
-
 def import_jobs_reconcile() -> list[int]:
     """Fail the queued or running jobs whose task has ended without them; their ids."""
-    open_jobs = {
-        task_id: pk
-        for task_id, pk in ImportJob.objects.filter(status__in=OPEN)
-        .exclude(task_id="")
-        .values_list("task_id", "pk")
-        if _is_uuid(task_id)
-    }
-    if not open_jobs:
-        return []
-    ended = DBTaskResult.objects.filter(
-        id__in=list(open_jobs),
-        status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL],
-    ).values_list("id", "exception_class_path")
-    failed = []
-    for task_id, exception_path in ended:
-        with transaction.atomic():
-            job = (
-                ImportJob.objects.select_for_update()
-                .filter(pk=open_jobs[str(task_id)], status__in=OPEN)
-                .first()
-            )
-            if job is None:
-                continue
-            with translation.override(job.language):
-                if exception_path == WORKER_LOST:
-                    reason = worker_lost_reason(max(job.attempts, 1))
-                else:
-                    name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
-                    reason = _("The import could not be run: %(reason)s") % {"reason": name}
-            logger.warning("Import job %s failed: %s", job.pk, reason)
-            _fail(job, reason)
-            failed.append(job.pk)
-    return failed
+    return jobs_reconcile(ImportJob.objects.filter(status__in=OPEN), _abandon)
+
+
+def _abandon(job: ImportJob, exception_path: str) -> None:
+    with translation.override(job.language):
+        if exception_path == WORKER_LOST:
+            reason = worker_lost_reason(max(job.attempts, 1))
+        else:
+            name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
+            reason = _("The import could not be run: %(reason)s") % {"reason": name}
+    logger.warning("Import job %s failed: %s", job.pk, reason)
+    _fail(job, reason)

@@ -1,11 +1,11 @@
 """A plan's import and export page: download the plan as files, upload files, preview, confirm.
 
-Anyone who may read a plan may export it; only its planners and administrators
-(`can_edit_plan`) may import into it, and everyone else gets a 404. Importing takes two POSTs:
-the upload answers with a preview (nothing is saved), the confirmation imports the files kept on
-the server since the upload (see `transfer.pending`), for the person who uploaded them only.
-An import of more rows than `IMPORT_BACKGROUND_ROWS` is previewed and imported by the
-background worker, its page showing how far it is.
+Anyone who may read a plan may export it (the export links: `transfer.export_views`); only its
+planners and administrators (`can_edit_plan`) may import into it, and everyone else gets a 404.
+Importing takes two POSTs: the upload answers with a preview (nothing is saved), the
+confirmation imports the files kept on the server since the upload (see `transfer.pending`), for
+the person who uploaded them only. An import of more rows than `IMPORT_BACKGROUND_ROWS` is
+previewed and imported by the background worker, its page showing how far it is.
 """
 
 import json
@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +26,7 @@ from planning.models import Plan
 from planning.permissions import can_edit_plan, plan_or_404, require
 from planning.selectors import scope_for
 from planning.shortcuts import structure_url
+from transfer.export_views import export_links
 from transfer.pasting import (
     LEAVE_OUT,
     PasteResult,
@@ -36,20 +36,15 @@ from transfer.pasting import (
 )
 from transfer.resources import KINDS, RESOURCES
 from transfer.resources import vocabulary as words
-from transfer.resources.files import CONTENT_TYPES, CSV, XLSX, UploadedFile
+from transfer.resources.files import UploadedFile
 from transfer.resources.limits import megabytes, too_large_message
 from transfer.services import (
     ImportJob,
     ImportReport,
-    csv_filename,
-    export_filename,
     import_upload,
     pending_discard,
     pending_job,
     pending_report,
-    plan_export_csv,
-    plan_export_csv_zip,
-    plan_export_xlsx,
     progress_read,
 )
 from transfer.services import import_confirm as import_confirm_service
@@ -163,6 +158,7 @@ def _page(
         "limit": PREVIEW_LIMIT,
         "limit_slice": f":{PREVIEW_LIMIT}",
         "jobs": _open_jobs(request, plan) if can_import and not report else [],
+        **(export_links(request, plan) if not report else {}),
     }
     template = "transfer/preview.html" if report else "transfer/page.html"
     return render(request, template, context)
@@ -182,44 +178,6 @@ def _open_jobs(request: HttpRequest, plan: Plan) -> list[ImportJob]:
 def transfer_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Export links for everyone who may read the plan; the upload form for its planners."""
     return _page(request, plan_or_404(request.user, plan_id))
-
-
-def _download(content: bytes, filename: str, file_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_type])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-@login_required
-@require_GET
-def export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan as an Excel workbook, a sheet per kind of row."""
-    plan = plan_or_404(request.user, plan_id)
-    content = plan_export_xlsx(plan=plan, language=words.file_language())
-    return _download(content, export_filename(plan, XLSX), XLSX)
-
-
-@login_required
-@require_GET
-def export_csv(request: HttpRequest, plan_id: int, kind: str) -> HttpResponse:
-    """One kind of the plan's rows as a CSV file."""
-    if kind not in KINDS:
-        raise Http404
-    plan = plan_or_404(request.user, plan_id)
-    language = words.file_language()
-    content = plan_export_csv(plan=plan, kind=kind, language=language)
-    return _download(content, csv_filename(plan, kind, language), CSV)
-
-
-@login_required
-@require_GET
-def export_csv_zip(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Every kind's CSV file in one zip archive."""
-    plan = plan_or_404(request.user, plan_id)
-    content = plan_export_csv_zip(plan=plan, language=words.file_language())
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(plan, "zip"))
-    return response
 
 
 @login_required

@@ -309,7 +309,7 @@ class PlanResource(resources.ModelResource):
         self.notes: dict[int, RowNote] = {}
         self.first_row_of: dict[tuple, int] = {}
         self.sheet_rows: list[int] = []  # each dataset row's number in its sheet, if known
-        self.on_row: Callable[[], None] | None = None  # told of every row run (progress)
+        self.on_row: Callable[[], None] | None = None  # told of every row run or exported
         self._current_row = 0
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, BoundWidget):
@@ -434,6 +434,12 @@ class PlanResource(resources.ModelResource):
         changed = [name for name, value in after.items() if before[name] != value]
         note.changed = list(dict.fromkeys(self.column_of(name) or name for name in changed).keys())
         return not changed
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        row = super().export_resource(instance, selected_fields, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return row
 
     def import_row(self, row, instance_loader, **kwargs):
         self._current_row = kwargs["row_number"]

@@ -17,7 +17,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -358,14 +358,15 @@ def _read_csv(name: str, content: bytes, limits: Limits) -> Table:
 
 @dataclass
 class OutTable:
-    """A table to write: a sheet's or file's title, headers and rows of native values."""
+    """A table to write: a sheet's or file's title, headers and rows of native values (any
+    iterable: the rows of an export are counted as they are written)."""
 
     title: str
     headers: list[str]
-    rows: list[Sequence[object]]
+    rows: Iterable[Sequence[object]]
 
 
-def write_xlsx(tables: Sequence[OutTable]) -> bytes:
+def write_xlsx(tables: Iterable[OutTable]) -> bytes:
     """One workbook with a sheet per table; numbers stay numbers, text is never a formula.
 
     Written row by row (openpyxl's write-only mode): time and memory linear in the rows, none
