@@ -16,7 +16,6 @@ An organisation's report is rendered plan by plan and merged (`organisation_pdf`
 the memory a report needs is that of its largest plan, not of the organisation.
 """
 
-import io
 import logging
 import mimetypes
 import posixpath
@@ -28,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pikepdf
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
@@ -39,7 +37,7 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import pdf_tags
-from reports.pdf_merge import merge_parts, number_pages
+from reports.pdf_merge import PageNumbers, merge_parts
 from reports.pdf_structure import finish_structure
 from reports.selectors import Report
 
@@ -141,11 +139,20 @@ class RenderedPdf:
     anchors: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-def html_to_pdf(html: str, extra_css: str = "", *, tagged: bool = True) -> RenderedPdf:
+def html_to_pdf(
+    html: str,
+    extra_css: str = "",
+    *,
+    tagged: bool = True,
+    on_step: Callable[[str, int], None] | None = None,
+) -> RenderedPdf:
     """Render report HTML to a tagged PDF/UA-1 document, fetching only static files.
 
     `extra_css` comes after the print stylesheet; `tagged=False` gives an untagged PDF (the
-    page numbers drawn on an organisation's report, which are artifacts)."""
+    page numbers drawn on an organisation's report, which are artifacts). `on_step(step, n)`
+    after the steps that WeasyPrint's progress log does not tell (`rendering_steps` follows
+    the others): each page painted ("painted", its number), the PDF written ("written") and its
+    structure finished ("finished")."""
     fetcher = StaticOnlyFetcher()
     sheets = stylesheets(fetcher)
     if extra_css:
@@ -158,12 +165,31 @@ def html_to_pdf(html: str, extra_css: str = "", *, tagged: bool = True) -> Rende
     for index, page in enumerate(document.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
+        if on_step is not None:
+            _report_painting(page, index + 1, on_step)
     content = document.write_pdf(**options)
     pages = len(document.pages)
     del document  # its layout is the memory: freed before the structure is finished
+    if on_step is not None:
+        on_step("written", pages)
     if tagged:
         content = finish_structure(content)
+        if on_step is not None:
+            on_step("finished", pages)
     return RenderedPdf(content, pages, anchors)
+
+
+def _report_painting(page, number: int, on_step: Callable[[str, int], None]) -> None:
+    """Call `on_step("painted", number)` when WeasyPrint has painted `page` into the PDF (its
+    step 6, a page at a time, which it does not log)."""
+    paint = page.paint
+
+    def painted(*args, **kwargs):
+        result = paint(*args, **kwargs)
+        on_step("painted", number)
+        return result
+
+    page.paint = painted
 
 
 def report_html(
@@ -215,17 +241,36 @@ def report_pdf(report: Report) -> RenderedPdf:
 # --- An organisation's report, plan by plan ------------------------------------------------------
 
 
+# WeasyPrint's progress log: the step each message begins (the steps before it are done).
+STEP_MESSAGES = (
+    ("Step 1 ", "styles"),  # the stylesheets parsed, the HTML's turn
+    ("Step 3 ", "parsed"),  # the HTML parsed, the styles' turn
+    ("Step 4 ", "styled"),  # the styles applied, the boxes' turn
+    ("Step 6 ", "laid out"),  # every page laid out, the painting's turn
+    ("Step 7 ", "painted"),  # every page painted, the tags' and writing's turn
+)
+LAYOUT_PAGE = "Step 5 - Creating layout - Page"
+
+
 @contextmanager
-def pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
-    """Call `on_page(n)` as WeasyPrint lays out page n in this thread (its progress log),
-    without echoing that log."""
+def rendering_steps(on_step: Callable[[str, int], None]) -> Iterator[None]:
+    """Call `on_step(step, 0)` as WeasyPrint begins each step of its rendering in this thread
+    (`STEP_MESSAGES`: the step done before it) and `on_step("page", n)` as it begins to lay out
+    page n, from its progress log, without echoing that log."""
     thread = threading.get_ident()
 
     class Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            if record.thread != thread:
+                return
             message = str(record.msg)
-            if record.thread == thread and record.args and message.startswith(LAYOUT_PAGE):
-                on_page(int(record.args[0]))
+            if message.startswith(LAYOUT_PAGE):
+                if record.args and "up-to-date" not in message:
+                    on_step("page", int(record.args[0]))
+                return
+            for prefix, step in STEP_MESSAGES:
+                if message.startswith(prefix):
+                    on_step(step, 0)
 
     handler = Handler(logging.INFO)
     level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
@@ -238,9 +283,6 @@ def pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
         PROGRESS_LOGGER.removeHandler(handler)
         PROGRESS_LOGGER.setLevel(level)
         PROGRESS_LOGGER.propagate = propagate
-
-
-LAYOUT_PAGE = "Step 5 - Creating layout - Page"
 
 
 def chapter_stylesheet(organisation: str) -> str:
@@ -289,12 +331,59 @@ def numbers_stylesheet(first: int, total: int) -> str:
 
 NUMBERS_CHUNK = 500  # pages numbered at once (their layout is held in memory)
 
+# How far a part's rendering is when each of its steps is done, as a share of its time
+# (measured on the large city's chapters, bench/README.md): its HTML built, then WeasyPrint's
+# steps (`rendering_steps`), the PDF written and its structure finished (`html_to_pdf`'s
+# `on_step`), the file written. The layout moves page by page from "boxes" to "laid out", the
+# painting from "laid out" to "painted".
+PART_STEPS = {
+    "html": 0.02,
+    "styles": 0.03,
+    "parsed": 0.06,
+    "styled": 0.12,
+    "boxes": 0.20,
+    "laid out": 0.80,
+    "painted": 0.88,
+    "written": 0.94,
+    "finished": 0.99,
+    "saved": 1.0,
+}
+
+
+@dataclass
+class _PartProgress:
+    """How far one part's rendering is, 0 to 1, by its steps and pages (`PART_STEPS`), for
+    `expected` pages; never goes back (WeasyPrint lays pages out again when their counters
+    change). `pages` is the count of its pages laid out."""
+
+    expected: int
+    done: float = 0.0
+    pages: int = 0
+
+    def step(self, step: str, number: int) -> float:
+        if step == "page":
+            self.pages = max(self.pages, number - 1)  # page n begun: n - 1 laid out
+            share = min(self.pages / max(self.expected, 1), 1.0)
+            found = PART_STEPS["boxes"] + (PART_STEPS["laid out"] - PART_STEPS["boxes"]) * share
+        elif step == "painted" and number:
+            share = min(number / max(self.pages, self.expected, 1), 1.0)
+            found = (
+                PART_STEPS["laid out"] + (PART_STEPS["painted"] - PART_STEPS["laid out"]) * share
+            )
+        else:
+            if step == "laid out":
+                self.pages += 1  # the last page begun is laid out
+            found = PART_STEPS[step]
+        self.done = max(self.done, found)
+        return self.done
+
 
 @dataclass
 class _Share:
     """How much of an organisation's report is done, 0 to 1, for its progress bar: the
-    chapters by their pages (as estimated, until each is laid out), then the contents, the
-    merging, the page numbers and the writing, each by its share of the time."""
+    chapters by their pages (as estimated, until each is laid out) and each chapter's steps
+    (`PART_STEPS`), then the contents, the page numbers' pages and the merging, each by its
+    share of the time."""
 
     report: Callable[[float], None]
     estimates: list[int]
@@ -303,7 +392,7 @@ class _Share:
     on_pages: Callable[[int], None] | None = None
     laid_out: int = 0
 
-    STAGES = {"chapters": 0.80, "contents": 0.02, "merge": 0.08, "numbers": 0.07, "write": 0.03}
+    STAGES = {"chapters": 0.90, "contents": 0.02, "numbers": 0.02, "merge": 0.06}
 
     def _before(self, stage: str) -> float:
         names = list(self.STAGES)
@@ -312,16 +401,45 @@ class _Share:
     def at(self, stage: str, share: float) -> None:
         self.report(self._before(stage) + self.STAGES[stage] * min(max(share, 0.0), 1.0))
 
-    def chapter_page(self, index: int, page: int) -> None:
+    def chapter(self, index: int) -> Callable[[str, int], None]:
+        """`on_step` for chapter `index`'s rendering."""
+        part = _PartProgress(self.estimates[index])
         total = max(sum(self.estimates), 1)
-        self.at("chapters", (self.pages_done + min(page, self.estimates[index])) / total)
-        if self.on_pages is not None:
-            self.on_pages(self.laid_out + page)
+
+        def on_step(step: str, number: int) -> None:
+            done = part.step(step, number)
+            self.at("chapters", (self.pages_done + done * self.estimates[index]) / total)
+            if self.on_pages is not None and part.pages:
+                self.on_pages(self.laid_out + part.pages)
+
+        return on_step
 
     def chapter_done(self, index: int, pages: int) -> None:
         self.pages_done += self.estimates[index]
         self.laid_out += pages
         self.at("chapters", self.pages_done / max(sum(self.estimates), 1))
+        if self.on_pages is not None:
+            self.on_pages(self.laid_out)
+
+    def stage(self, stage: str, before: float, weight: float, expected: int) -> Callable:
+        """`on_step` for a rendering that is the share `before` to `before + weight` of
+        `stage`."""
+        part = _PartProgress(expected)
+
+        def on_step(step: str, number: int) -> None:
+            self.at(stage, before + weight * part.step(step, number))
+
+        return on_step
+
+
+def _render_part(
+    html: Callable[[], str], extra_css: str, on_step: Callable[[str, int], None], **options
+) -> RenderedPdf:
+    """A part of an organisation's report: `html()` built and rendered, each step told."""
+    text = html()
+    on_step("html", 0)
+    with rendering_steps(on_step):
+        return html_to_pdf(text, extra_css, on_step=on_step, **options)
 
 
 def organisation_pdf(
@@ -333,10 +451,11 @@ def organisation_pdf(
 ) -> RenderedPdf:
     """Several plans' reports as one tagged PDF, rendered a plan at a time (see the module
     docstring): each plan's chapter, then the cover and contents with the chapters' page
-    numbers, merged with their tags, links and bookmarks, then every page but the cover
-    numbered. The memory is that of the largest chapter, the time grows with the pages.
-    `progress(share)`, from 0 to 1, as each page is laid out and each stage is done;
-    `pages(n)`, the pages of the chapters laid out so far."""
+    numbers, then the pages that number every page but the cover, all merged with their tags,
+    links and bookmarks into a file, a part at a time (`reports.pdf_merge`). The memory is that
+    of the largest chapter, the time grows with the pages.
+    `progress(share)`, from 0 to 1, as each step of each part's rendering is done and each
+    page is laid out (`_Share`); `pages(n)`, the pages of the chapters laid out so far."""
     share = _Share(
         progress or (lambda _share: None),
         [max(estimate_pages([r]) - 2, 1) for r in reports],
@@ -347,53 +466,69 @@ def organisation_pdf(
         work = Path(folder)
         paths, chapters = [], []
         for index, plan_report in enumerate(reports):
-            html = report_html([plan_report], title=title, part=True)
-            with pages_laid_out(lambda page, index=index: share.chapter_page(index, page)):
-                rendered = html_to_pdf(html, chapter_stylesheet(organisation))
+            on_step = share.chapter(index)
+            rendered = _render_part(
+                lambda plan_report=plan_report: report_html([plan_report], title=title, part=True),
+                chapter_stylesheet(organisation),
+                on_step,
+            )
             paths.append(work / f"chapter-{index}.pdf")
             paths[-1].write_bytes(rendered.content)
             chapters.append(RenderedPdf(b"", rendered.pages, rendered.anchors))
-            share.chapter_done(index, rendered.pages)
-        front = _front_matter(reports, title, chapters)
+            del rendered
+            share.chapter_done(index, chapters[-1].pages)
+        front = _front_matter(reports, title, chapters, share)
         paths.insert(0, work / "front.pdf")
         paths[0].write_bytes(front.content)
         share.at("contents", 1)
-        merged = merge_parts(paths, lambda done, total: share.at("merge", done / total))
-        pages = len(merged.pages)
-        numbered = 1  # the cover has no number
-        while numbered < pages:
-            count = min(NUMBERS_CHUNK, pages - numbered)
-            numbers = html_to_pdf(
-                numbers_html(count), numbers_stylesheet(numbered + 1, pages), tagged=False
+        total = front.pages + sum(chapter.pages for chapter in chapters)
+        numbers = []
+        for first in range(1, total, NUMBERS_CHUNK):  # the cover has no number
+            count = min(NUMBERS_CHUNK, total - first)
+            rendered = _render_part(
+                lambda count=count: numbers_html(count),
+                numbers_stylesheet(first + 1, total),
+                share.stage("numbers", (first - 1) / total, count / total, count),
+                tagged=False,
             )
-            with pikepdf.open(io.BytesIO(numbers.content)) as numbers_pdf:
-                number_pages(merged, numbers_pdf, numbered)
-            numbered += count
-            share.at("numbers", numbered / pages)
+            numbers.append(work / f"numbers-{len(numbers)}.pdf")
+            numbers[-1].write_bytes(rendered.content)
+            del rendered
+        share.at("numbers", 1)
         output = work / "report.pdf"
-        merged.save(
-            output,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,  # a third of the size
-            deterministic_id=True,
-            progress=lambda percent: share.at("write", percent / 100),
-        )
-        merged.close()
-        return RenderedPdf(output.read_bytes(), pages)
+        page_numbers = PageNumbers(numbers, 1, NUMBERS_CHUNK)
+        try:
+            pages_merged = merge_parts(
+                paths,
+                output,
+                numbers=page_numbers,
+                progress=lambda done, total: share.at("merge", done / total),
+            )
+        finally:
+            page_numbers.close()
+        return RenderedPdf(output.read_bytes(), pages_merged)
 
 
-def _front_matter(reports: list[Report], title: str, chapters: list[RenderedPdf]) -> RenderedPdf:
+def _front_matter(
+    reports: list[Report], title: str, chapters: list[RenderedPdf], share: _Share
+) -> RenderedPdf:
     """The cover and contents, each entry with the page of its plan or goal (counted from the
-    cover; laid out again if the contents' own length changes with the numbers)."""
+    cover; laid out again if the contents' own length changes with the numbers: twice as a
+    rule, a third time at most, as the progress counts it)."""
     html = report_html(reports, title=title, front=True)
     front_pages, rendered = 0, None
-    for _attempt in range(3):
+    for attempt in range(3):
         numbers: dict[str, int] = {}
         before = front_pages
         for chapter in chapters:
             for anchor, index in chapter.anchors.items():
                 numbers.setdefault(anchor, before + index + 1)
             before += chapter.pages
-        rendered = html_to_pdf(html, contents_stylesheet(numbers))
+        rendered = _render_part(
+            lambda: html,
+            contents_stylesheet(numbers),
+            share.stage("contents", min(attempt, 1) / 2, 0.5 if attempt < 2 else 0, 4),
+        )
         if rendered.pages == front_pages:
             break
         front_pages = rendered.pages
