@@ -2,7 +2,7 @@
 by plan.
 
 WeasyPrint holds a whole document's layout while it writes it (3 GiB for an organisation's 850
-pages), so an organisation's report is rendered in parts (`reports.pdf.organisation_pdf`): the
+pages), so an organisation's report is rendered in parts (`reports.pdf_organisation`): the
 cover and contents, then each plan's chapter, each its own tagged PDF/UA-1 document finished by
 `reports.pdf_structure`. `merge_parts` joins them into one document that keeps what each part
 has:
@@ -21,38 +21,38 @@ The first part's catalogue stays the document's: language, title, metadata, PDF/
 
 The merged document is never held whole: one part at a time is opened with pikepdf, changed
 where it must (keys, ids, page numbers) and its objects written to the file as they are reached
-from its pages and elements, renumbered after the parts before it (`_Part`), non-stream objects
-packed a hundred to a compressed object stream (`_Writer`). What is kept across parts is small:
+from its pages and elements, renumbered after the parts before it, non-stream objects packed a
+hundred to a compressed object stream (`reports.pdf_writer`). What is kept across parts is small:
 each page's object number, the parent tree's entries and the destinations as bytes, the
 bookmarks. Holding the merged document in pikepdf instead (QPDF keeps every object, about 2 kB
 each) took 2 GiB for 2,930 pages; this takes the memory of the largest part, whatever the
 number of pages.
 """
 
-import hashlib
-import re
 import warnings
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-NUMBERS_XOBJECT = "/StyrkortPageNumber"
-
-# The merged document's own objects, written last; each part's objects are numbered after them.
-CATALOG, PAGES, TREE, DOCUMENT, PARENT_TREE, DESTINATIONS, OUTLINES = range(1, 8)
-OBJECTS_PER_STREAM = 100
-
-# QPDF's unparsed syntax: a literal string (QPDF escapes every parenthesis in it), a hex
-# string, or an indirect reference (group 1 and 2), the only tokens that can hold "N G R".
-TOKEN = re.compile(
-    rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|(?<![\w.+\-/#])(\d+) (\d+) R(?!\w)", re.DOTALL
+from reports.pdf_writer import (
+    CATALOG,
+    DESTINATIONS,
+    DOCUMENT,
+    OUTLINES,
+    PAGES,
+    PARENT_TREE,
+    TREE,
+    Part,
+    Writer,
+    scalar,
+    with_entries,
+    without,
 )
+
+NUMBERS_XOBJECT = "/StyrkortPageNumber"
 
 
 def _kids(element: Dictionary) -> list:
@@ -115,160 +115,6 @@ def _prefix_ids(roots: Iterable[Dictionary], prefix: str) -> None:
             )
 
 
-# --- Writing -----------------------------------------------------------------------------------
-
-
-class _Writer:
-    """A PDF file written object by object: streams as they come, other objects a hundred to a
-    compressed object stream, then a cross-reference stream. Object numbers are handed out by
-    `allocate` before the objects are written (a reference may come first)."""
-
-    def __init__(self, file: BinaryIO, version: str) -> None:
-        self.file = file
-        self.digest = hashlib.md5(usedforsecurity=False)
-        self.position = 0
-        self.next_number = OUTLINES + 1
-        # Where each object is: (1, offset, 0) in the file, (2, stream, index) in a stream.
-        self.entries: dict[int, tuple[int, int, int]] = {}
-        self.pending: list[tuple[int, bytes]] = []
-        self._out(b"%PDF-" + version.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
-
-    def _out(self, data: bytes) -> None:
-        self.file.write(data)
-        self.digest.update(data)
-        self.position += len(data)
-
-    def allocate(self) -> int:
-        number, self.next_number = self.next_number, self.next_number + 1
-        return number
-
-    def add(self, number: int, body: bytes) -> None:
-        self.pending.append((number, body))
-        if len(self.pending) >= OBJECTS_PER_STREAM:
-            self._flush()
-
-    def add_stream(self, number: int, dictionary: bytes, data: bytes) -> None:
-        """A stream: `dictionary` without its /Length (added here), `data` as it is stored."""
-        self.entries[number] = (1, self.position, 0)
-        self._out(b"%d 0 obj\n<< /Length %d %s\nstream\n" % (number, len(data), dictionary[2:]))
-        self._out(data)
-        self._out(b"\nendstream\nendobj\n")
-
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        number = self.allocate()
-        offsets, at = [], 0
-        for index, (member, body) in enumerate(self.pending):
-            offsets.append(b"%d %d" % (member, at))
-            at += len(body) + 1
-            self.entries[member] = (2, number, index)
-        header = b" ".join(offsets) + b"\n"
-        data = zlib.compress(header + b"\n".join(body for _member, body in self.pending) + b"\n")
-        self.add_stream(
-            number,
-            b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode >>"
-            % (len(self.pending), len(header)),
-            data,
-        )
-        self.pending = []
-
-    def finish(self, info: bytes | None) -> None:
-        """The cross-reference stream and trailer; the document's id is the digest of all."""
-        self._flush()
-        number = self.allocate()
-        start = self.position
-        self.entries[number] = (1, start, 0)
-        rows = bytearray()
-        for member in range(number + 1):
-            kind, second, third = self.entries.get(member, (0, 0, 65535 if member == 0 else 0))
-            rows += kind.to_bytes(1, "big") + second.to_bytes(4, "big") + third.to_bytes(2, "big")
-        data = zlib.compress(bytes(rows))
-        identifier = self.digest.hexdigest().encode()
-        info_entry = b"/Info " + info + b" " if info else b""
-        self._out(
-            b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R %s/ID [ <%s> <%s> ]"
-            b" /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (number, number + 1, CATALOG, info_entry, identifier, identifier, len(data))
-        )
-        self._out(data)
-        self._out(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
-
-
-class _Part:
-    """One part's objects written to the merged file as they are reached, renumbered: `encode`
-    gives a value as the merged document's bytes (handing out a number to each object it
-    refers to), `write_reached` writes every object so referred to, and those they refer to."""
-
-    def __init__(self, writer: _Writer, pdf: pikepdf.Pdf, redirects: dict) -> None:
-        self.writer, self.pdf = writer, pdf
-        # The part's own objects (catalogue, page tree, structure tree root and /Document)
-        # become the merged document's: references to them lead there, and they are not copied.
-        self.numbers: dict[tuple[int, int], int] = dict(redirects)
-        self.queue: list[tuple[int, int]] = []
-
-    def number(self, objgen: tuple[int, int]) -> int:
-        found = self.numbers.get(objgen)
-        if found is None:
-            found = self.numbers[objgen] = self.writer.allocate()
-            self.queue.append(objgen)
-        return found
-
-    def _renumbered(self, match: re.Match) -> bytes:
-        if match[1] is None:
-            return match[0]
-        return b"%d 0 R" % self.number((int(match[1]), int(match[2])))
-
-    def renumber(self, data: bytes) -> bytes:
-        return TOKEN.sub(self._renumbered, data)
-
-    def encode(self, value) -> bytes:
-        if isinstance(value, pikepdf.Object):
-            if value.is_indirect:
-                return b"%d 0 R" % self.number(value.objgen)
-            return self.renumber(value.unparse())
-        return _scalar(value)
-
-    def write_reached(self) -> None:
-        while self.queue:
-            objgen = self.queue.pop()
-            number = self.numbers[objgen]
-            found = self.pdf.get_object(objgen)
-            if isinstance(found, pikepdf.Stream):
-                dictionary = Dictionary(
-                    {key: value for key, value in found.stream_dict.items() if key != "/Length"}
-                )
-                self.writer.add_stream(
-                    number, self.renumber(dictionary.unparse()), found.read_raw_bytes()
-                )
-            else:
-                self.writer.add(number, self.renumber(found.unparse(resolved=True)))
-
-
-def _scalar(value) -> bytes:
-    """A Python value pikepdf gave for a PDF scalar, as PDF."""
-    if value is None:
-        return b"null"
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int | Decimal | float):
-        return str(value).encode()
-    if isinstance(value, str):
-        return String(value).unparse()
-    return pikepdf.Object.parse(str(value).encode()).unparse()  # pragma: no cover
-
-
-def _without(dictionary: Dictionary, *keys: str) -> Dictionary:
-    """A direct copy of `dictionary` without `keys` (its values as they are: references stay
-    references)."""
-    return Dictionary({key: value for key, value in dictionary.items() if key not in keys})
-
-
-def _with(entries: bytes, rest: bytes) -> bytes:
-    """A dictionary of `entries` and those of the unparsed dictionary `rest`."""
-    return b"<< " + entries + b" " + rest[2:]
-
-
 # --- Bookmarks ---------------------------------------------------------------------------------
 
 
@@ -292,7 +138,7 @@ def _bookmarks(pdf: pikepdf.Pdf, page_offset: int) -> list[_Bookmark]:
         if isinstance(destination, Array) and len(destination) >= 1:
             page = index.get(destination[0].objgen)
             if len(destination) >= 4 and destination[1] == Name.XYZ:
-                left, top = _scalar(destination[2]), _scalar(destination[3])
+                left, top = scalar(destination[2]), scalar(destination[3])
         return _Bookmark(
             str(item.title),
             None if page is None else page_offset + page,
@@ -306,7 +152,7 @@ def _bookmarks(pdf: pikepdf.Pdf, page_offset: int) -> list[_Bookmark]:
     return [convert(item) for item in outline.root]
 
 
-def _write_bookmarks(writer: _Writer, items: list[_Bookmark], pages: list[int]) -> int:
+def _write_bookmarks(writer: Writer, items: list[_Bookmark], pages: list[int]) -> int:
     """The outline's items below the outline dictionary; its /Count."""
 
     def level(parent: int, found: list[_Bookmark]) -> tuple[int, int, int]:
@@ -380,9 +226,9 @@ def _number_page(part: pikepdf.Pdf, page: pikepdf.Page, source: pikepdf.Page) ->
     """Draw `source` (blank but its page number) on `page`, marked as an artifact."""
     form = part.copy_foreign(source.as_form_xobject())
     resources = page.obj.get(Name.Resources)
-    own = _without(resources) if resources else Dictionary()
+    own = without(resources) if resources else Dictionary()
     xobjects = own.get(Name.XObject)
-    own[Name.XObject] = _without(xobjects) if xobjects else Dictionary()
+    own[Name.XObject] = without(xobjects) if xobjects else Dictionary()
     own[Name.XObject][NUMBERS_XOBJECT] = form
     page.obj[Name.Resources] = own
     page.contents_add(b"q\n", prepend=True)
@@ -423,7 +269,7 @@ def merge_parts(
     annotation_key = total
     front: dict[str, bytes] = {}
     with output.open("wb") as file:
-        writer = _Writer(file, version)
+        writer = Writer(file, version)
         for number, path in enumerate(paths):
             with pikepdf.open(path) as pdf:
                 first = len(page_numbers)
@@ -436,7 +282,7 @@ def merge_parts(
                     tree.objgen: TREE,
                     document.objgen: DOCUMENT,
                 }
-                part = _Part(writer, pdf, redirects)
+                part = Part(writer, pdf, redirects)
                 found = dict(_number_tree(tree.get(Name.ParentTree)))
                 part_tops = _kids(document)
                 if number:
@@ -470,12 +316,12 @@ def merge_parts(
                     bookmarks = found_bookmarks
                     front = {
                         "catalog": part.encode(
-                            _without(root, "/Pages", "/StructTreeRoot", "/Names", "/Outlines")
+                            without(root, "/Pages", "/StructTreeRoot", "/Names", "/Outlines")
                         ),
                         "tree": part.encode(
-                            _without(tree, "/K", "/ParentTree", "/ParentTreeNextKey")
+                            without(tree, "/K", "/ParentTree", "/ParentTreeNextKey")
                         ),
-                        "document": part.encode(_without(document, "/K", "/P")),
+                        "document": part.encode(without(document, "/K", "/P")),
                         "info": part.encode(pdf.trailer.Info) if Name.Info in pdf.trailer else b"",
                     }
                 else:
@@ -497,15 +343,14 @@ def merge_parts(
         )
         writer.add(
             TREE,
-            _with(
+            with_entries(
                 b"/K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d"
                 % (DOCUMENT, PARENT_TREE, annotation_key),
                 front["tree"],
             ),
         )
-        writer.add(
-            DOCUMENT, _with(b"/P %d 0 R /K [ " % TREE + b" ".join(tops) + b" ]", front["document"])
-        )
+        kids = b"/P %d 0 R /K [ " % TREE + b" ".join(tops) + b" ]"
+        writer.add(DOCUMENT, with_entries(kids, front["document"]))
         writer.add(
             PARENT_TREE,
             b"<< /Nums [ "
@@ -527,6 +372,6 @@ def merge_parts(
         if bookmarks:
             _write_bookmarks(writer, bookmarks, page_numbers)
             catalog += b" /Outlines %d 0 R" % OUTLINES
-        writer.add(CATALOG, _with(catalog, front["catalog"]))
+        writer.add(CATALOG, with_entries(catalog, front["catalog"]))
         writer.finish(front["info"] or None)
     return len(page_numbers)

@@ -4,9 +4,10 @@
 the progress bar), lays the document out (up to 88 %, followed page by page through
 WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
 plans' have the organisation's, and a chapter per plan: those are rendered a plan at a time and
-merged (`reports.pdf.organisation_pdf`), so that the worker's memory is that of the largest
-plan, and the progress moves with every page laid out (30 % to 97 %, by the pages estimated;
-the job also counts the pages laid out, which move when a percent of a long report does not).
+merged (`reports.pdf_organisation`), so that the worker's memory is that of the largest
+plan, and the progress moves, to a tenth of a percent, with every step of every chapter's
+rendering and every page laid out and painted (30 % to 97 %, by the pages estimated; the job
+also counts the pages laid out).
 
 A task whose worker died is run again by another worker (`core.worker`), up to
 `TASK_MAX_ATTEMPTS` tries: the job then starts over. After the last try the task is marked
@@ -25,7 +26,8 @@ from weasyprint.logger import PROGRESS_LOGGER
 
 from reports import jobs
 from reports.models import ReportJob
-from reports.pdf import estimate_pages, html_to_pdf, organisation_pdf, report_html
+from reports.pdf import estimate_pages, html_to_pdf, report_html
+from reports.pdf_organisation import organisation_pdf
 from reports.reminders import reminders_send
 from reports.selectors import follow_up_report
 
@@ -78,7 +80,7 @@ def layout_progress(report_progress: Callable[[int], None], expected_pages: int)
 def render_job(job: ReportJob) -> None:
     """Assemble, lay out and write the job's report, recording progress on the way."""
 
-    def progress(value: int, pages: int | None = None) -> None:
+    def progress(value: float, pages: int | None = None) -> None:
         jobs.report_job_progress(job=job, progress=value, pages=pages)
 
     plans = list(job.plans.select_related("organisation", "owner_unit").order_by("name", "pk"))
@@ -90,7 +92,7 @@ def render_job(job: ReportJob) -> None:
         rendered = organisation_pdf(
             reports,
             title=job.title,
-            progress=lambda share: progress(ASSEMBLED + round((WRITTEN - ASSEMBLED) * share)),
+            progress=lambda share: progress(ASSEMBLED + (WRITTEN - ASSEMBLED) * share),
             pages=lambda laid_out: progress(0, pages=laid_out),
         )
     else:
