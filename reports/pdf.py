@@ -19,7 +19,9 @@ the memory a report needs is that of its largest plan, not of the organisation.
 import logging
 import mimetypes
 import posixpath
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,6 +32,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
+from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import pdf_tags
@@ -231,3 +234,47 @@ def is_large(report: Report) -> bool:
 def report_pdf(report: Report) -> RenderedPdf:
     """One plan's report as PDF."""
     return html_to_pdf(report_html([report], title=report.title))
+
+
+# WeasyPrint's progress log: the step each message begins (the steps before it are done).
+STEP_MESSAGES = (
+    ("Step 1 ", "styles"),  # the stylesheets parsed, the HTML's turn
+    ("Step 3 ", "parsed"),  # the HTML parsed, the styles' turn
+    ("Step 4 ", "styled"),  # the styles applied, the boxes' turn
+    ("Step 6 ", "laid out"),  # every page laid out, the painting's turn
+    ("Step 7 ", "painted"),  # every page painted, the tags' and writing's turn
+)
+LAYOUT_PAGE = "Step 5 - Creating layout - Page"
+
+
+@contextmanager
+def rendering_steps(on_step: Callable[[str, int], None]) -> Iterator[None]:
+    """Call `on_step(step, 0)` as WeasyPrint begins each step of its rendering in this thread
+    (`STEP_MESSAGES`: the step done before it) and `on_step("page", n)` as it begins to lay out
+    page n, from its progress log, without echoing that log."""
+    thread = threading.get_ident()
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread != thread:
+                return
+            message = str(record.msg)
+            if message.startswith(LAYOUT_PAGE):
+                if record.args and "up-to-date" not in message:
+                    on_step("page", int(record.args[0]))
+                return
+            for prefix, step in STEP_MESSAGES:
+                if message.startswith(prefix):
+                    on_step(step, 0)
+
+    handler = Handler(logging.INFO)
+    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
+    PROGRESS_LOGGER.setLevel(logging.INFO)
+    PROGRESS_LOGGER.propagate = False
+    PROGRESS_LOGGER.addHandler(handler)
+    try:
+        yield
+    finally:
+        PROGRESS_LOGGER.removeHandler(handler)
+        PROGRESS_LOGGER.setLevel(level)
+        PROGRESS_LOGGER.propagate = propagate

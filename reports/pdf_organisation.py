@@ -12,16 +12,12 @@ share of the time (`PART_STEPS`), so that no step of a chapter of a hundred page
 it moving.
 """
 
-import logging
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import get_language
-from weasyprint.logger import PROGRESS_LOGGER
 
 from reports.pdf import (
     RenderedPdf,
@@ -29,53 +25,11 @@ from reports.pdf import (
     estimate_pages,
     html_to_pdf,
     page_number_content,
+    rendering_steps,
     report_html,
 )
 from reports.pdf_merge import PageNumbers, merge_parts
 from reports.selectors import Report
-
-# WeasyPrint's progress log: the step each message begins (the steps before it are done).
-STEP_MESSAGES = (
-    ("Step 1 ", "styles"),  # the stylesheets parsed, the HTML's turn
-    ("Step 3 ", "parsed"),  # the HTML parsed, the styles' turn
-    ("Step 4 ", "styled"),  # the styles applied, the boxes' turn
-    ("Step 6 ", "laid out"),  # every page laid out, the painting's turn
-    ("Step 7 ", "painted"),  # every page painted, the tags' and writing's turn
-)
-LAYOUT_PAGE = "Step 5 - Creating layout - Page"
-
-
-@contextmanager
-def rendering_steps(on_step: Callable[[str, int], None]) -> Iterator[None]:
-    """Call `on_step(step, 0)` as WeasyPrint begins each step of its rendering in this thread
-    (`STEP_MESSAGES`: the step done before it) and `on_step("page", n)` as it begins to lay out
-    page n, from its progress log, without echoing that log."""
-    thread = threading.get_ident()
-
-    class Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.thread != thread:
-                return
-            message = str(record.msg)
-            if message.startswith(LAYOUT_PAGE):
-                if record.args and "up-to-date" not in message:
-                    on_step("page", int(record.args[0]))
-                return
-            for prefix, step in STEP_MESSAGES:
-                if message.startswith(prefix):
-                    on_step(step, 0)
-
-    handler = Handler(logging.INFO)
-    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
-    PROGRESS_LOGGER.setLevel(logging.INFO)
-    PROGRESS_LOGGER.propagate = False
-    PROGRESS_LOGGER.addHandler(handler)
-    try:
-        yield
-    finally:
-        PROGRESS_LOGGER.removeHandler(handler)
-        PROGRESS_LOGGER.setLevel(level)
-        PROGRESS_LOGGER.propagate = propagate
 
 
 def chapter_stylesheet(organisation: str) -> str:

@@ -15,18 +15,15 @@ failed, and `reports.jobs.report_jobs_reconcile` fails the job with the reason.
 """
 
 import logging
-import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.tasks import task
 from django.utils import translation
-from weasyprint.logger import PROGRESS_LOGGER
 
 from reports import jobs
 from reports.models import ReportJob
-from reports.pdf import estimate_pages, html_to_pdf, report_html
+from reports.pdf import estimate_pages, html_to_pdf, rendering_steps, report_html
 from reports.pdf_organisation import organisation_pdf
 from reports.reminders import reminders_send
 from reports.selectors import follow_up_report
@@ -34,47 +31,27 @@ from reports.selectors import follow_up_report
 logger = logging.getLogger(__name__)
 
 ASSEMBLED, LAID_OUT, WRITTEN = 30, 88, 97
-PAGE_MESSAGE = re.compile(r"Step 5 - Creating layout - Page")
-
-
-class _LayoutProgress(logging.Handler):
-    """Turns WeasyPrint's progress log of this thread into the job's progress."""
-
-    def __init__(self, report_progress: Callable[[int], None], expected_pages: int) -> None:
-        super().__init__(logging.INFO)
-        self.report_progress = report_progress
-        self.expected_pages = max(expected_pages, 1)
-        self.thread = threading.get_ident()
-        self.pages = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread:
-            return
-        message = str(record.msg)
-        if PAGE_MESSAGE.match(message) and record.args:
-            self.pages = max(self.pages, int(record.args[0]))
-            share = min(self.pages / self.expected_pages, 0.98)
-            self.report_progress(ASSEMBLED + round((LAID_OUT - ASSEMBLED) * share))
-        elif message.startswith("Step 6"):
-            self.report_progress(LAID_OUT)
-        elif message.startswith("Step 7"):
-            self.report_progress(WRITTEN)
 
 
 @contextmanager
 def layout_progress(report_progress: Callable[[int], None], expected_pages: int) -> Iterator[None]:
-    """Follow WeasyPrint's progress while rendering, without echoing it to the log."""
-    handler = _LayoutProgress(report_progress, expected_pages)
-    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
-    PROGRESS_LOGGER.setLevel(logging.INFO)
-    PROGRESS_LOGGER.propagate = False
-    PROGRESS_LOGGER.addHandler(handler)
-    try:
+    """Follow WeasyPrint's progress while rendering (its pages laid out of those expected, then
+    the PDF made and written), without echoing it to the log."""
+    laid_out = 0
+
+    def on_step(step: str, number: int) -> None:
+        nonlocal laid_out
+        if step == "page":
+            laid_out = max(laid_out, number)
+            share = min(laid_out / max(expected_pages, 1), 0.98)
+            report_progress(ASSEMBLED + round((LAID_OUT - ASSEMBLED) * share))
+        elif step == "laid out":
+            report_progress(LAID_OUT)
+        elif step == "painted":
+            report_progress(WRITTEN)
+
+    with rendering_steps(on_step):
         yield
-    finally:
-        PROGRESS_LOGGER.removeHandler(handler)
-        PROGRESS_LOGGER.setLevel(level)
-        PROGRESS_LOGGER.propagate = propagate
 
 
 def render_job(job: ReportJob) -> None:

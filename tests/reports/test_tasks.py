@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
+from weasyprint.logger import PROGRESS_LOGGER
 
 from goals.services import goal_create
 from planning.models import Plan, Role
@@ -209,10 +210,10 @@ def test_a_job_needs_a_plan(periods, planner, organisation):
 def test_layout_progress_follows_only_its_own_thread():
     seen = []
     with layout_progress(seen.append, expected_pages=10):
-        tasks.PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 5)
-        tasks.PROGRESS_LOGGER.info("Step 6 - Creating PDF")
+        PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 5)
+        PROGRESS_LOGGER.info("Step 6 - Creating PDF")
     assert seen == [59, 88]
-    tasks.PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 9)
+    PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 9)
     assert seen == [59, 88]
 
 
