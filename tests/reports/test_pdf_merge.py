@@ -22,7 +22,7 @@ from planning.services import plan_create
 from reports import pdf_tags
 from reports.pdf import html_to_pdf, report_html
 from reports.pdf_merge import NUMBERS_XOBJECT
-from reports.pdf_organisation import chapter_stylesheet, organisation_pdf
+from reports.pdf_organisation import Share, chapter_stylesheet, organisation_pdf
 from reports.selectors import follow_up_report
 from tests.deadlines import month_end
 from tests.reports.conftest import page_texts, squash
@@ -253,12 +253,13 @@ def test_the_contents_link_to_the_pages_they_name(merged):
 
 def test_the_progress_moves_with_the_pages_and_ends_at_the_end(merged):
     reports, rendered, seen = merged
+    laying_out = Share.STAGES["chapters"]
     assert seen == sorted(seen)  # never back
-    assert 0 < seen[0] <= 0.8 / len(reports) + 1e-9  # the first chapter's first pages
+    assert 0 < seen[0] <= laying_out / len(reports) + 1e-9  # the first chapter's first steps
     assert seen[-1] == pytest.approx(1.0)
-    chapters = [share for share in seen if share <= 0.8 + 1e-9]
+    chapters = [share for share in seen if share <= laying_out + 1e-9]
     assert len(set(chapters)) >= len(reports)  # at least once a chapter while laying out
-    assert max(b - a for a, b in itertools.pairwise(seen)) <= 0.8 / len(reports) + 1e-9
+    assert max(b - a for a, b in itertools.pairwise(seen)) <= laying_out / len(reports) + 1e-9
     assert rendered.pages == len(pikepdf.open(io.BytesIO(rendered.content)).pages)
 
 
