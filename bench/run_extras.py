@@ -48,15 +48,15 @@ def background_report(server: Server, environment: dict, session: str, url: str,
             raise SystemExit(f"asking for the report at {url} answered {status}")
         job = None
         deadline = time.monotonic() + timeout
-        progress: list[tuple[float, int, int]] = []  # (seconds, percent, pages) at each change
+        progress: list[tuple[float, float, int]] = []  # (seconds, percent, pages) at each change
         peak = 0.0
         while time.monotonic() < deadline:
             job = ReportJob.objects.filter(pk__gt=last).order_by("-pk").first()
             now = time.perf_counter() - started
             if job is not None and (
-                not progress or progress[-1][1:] != (job.progress, job.pages or 0)
+                not progress or progress[-1][1:] != (float(job.progress), job.pages or 0)
             ):
-                progress.append((round(now, 1), job.progress, job.pages or 0))  # fmt: skip
+                progress.append((round(now, 1), float(job.progress), job.pages or 0))  # fmt: skip
             if job is not None and job.is_finished:
                 break
             if worker.poll() is not None:
@@ -88,7 +88,7 @@ def background_report(server: Server, environment: dict, session: str, url: str,
             os.killpg(worker.pid, signal.SIGKILL)
 
 
-def progress_summary(progress: list[tuple[float, int, int]], job) -> dict:
+def progress_summary(progress: list[tuple[float, float, int]], job) -> dict:
     """How the job's page moved: the longest time its percent stood still, and the longest
     time neither the percent nor the count of pages laid out moved, while the job ran; its
     changes (seconds from the request, percent, pages laid out)."""

@@ -5,6 +5,7 @@ person who asks for a job does so through `reports.services`."""
 import logging
 import traceback
 import uuid
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.tasks import TaskResultStatus
@@ -18,6 +19,7 @@ from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 2000
+TENTH = Decimal("0.1")
 
 
 @transaction.atomic
@@ -29,11 +31,13 @@ def report_job_start(*, job: ReportJob) -> ReportJob:
     return save_validated(job, actor=None)
 
 
-def report_job_progress(*, job: ReportJob, progress: int, pages: int | None = None) -> None:
-    """Record how far the worker is (0-100) and, while it lays pages out, how many it has
-    (`pages`, until the job is done: a whole organisation's report moves by a percent only
-    every few dozen pages); never goes backwards, one cheap UPDATE when either moved."""
-    progress = max(0, min(100, int(progress)))
+def report_job_progress(*, job: ReportJob, progress: float, pages: int | None = None) -> None:
+    """Record how far the worker is (0-100, to a tenth of a percent) and, while it lays pages
+    out, how many it has (`pages`, until the job is done); never goes backwards, one cheap
+    UPDATE when either moved."""
+    progress = min(max(Decimal(str(progress)), Decimal(0)), Decimal(100)).quantize(
+        TENTH, rounding=ROUND_DOWN
+    )
     changes = {}
     if progress > job.progress:
         changes["progress"] = job.progress = progress

@@ -10,7 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
@@ -130,7 +130,7 @@ class ReportJob(models.Model):
 
     Covers the plans of an organisation that the requester could read when asking (or one
     plan whose report is too large to render in a request); the worker keeps `progress`
-    (0-100) up to date, and stores the PDF or why it failed.
+    (0-100, to a tenth) up to date, and stores the PDF or why it failed.
     """
 
     class Status(models.TextChoices):
@@ -155,8 +155,14 @@ class ReportJob(models.Model):
     title = models.CharField(_("title"), max_length=400)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(
-        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    # In tenths of a percent: an organisation's report of thousands of pages moves by a
+    # tenth every few seconds, by a whole percent only every ten or so.
+    progress = models.DecimalField(
+        _("progress"),
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     error = models.TextField(_("error"), blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
@@ -178,7 +184,9 @@ class ReportJob(models.Model):
         verbose_name = _("report generation")
         verbose_name_plural = _("report generations")
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_job_progress_max"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_job_progress_max"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(pdf__isnull=False), name="report_job_done_has_pdf"
             ),

@@ -11,16 +11,14 @@ leaves out of PDF/UA-1 (header scopes, the contents as TOC, captions inside thei
 margins as artifacts) is added afterwards by `reports.pdf_structure`; WeasyPrint's own tagging is
 kept linear in the document's length by `reports.pdf_tags`.
 
-An organisation's report is rendered plan by plan and merged (`organisation_pdf`, with
+An organisation's report is rendered plan by plan and merged (`reports.pdf_organisation`, with
 `reports.pdf_merge`): WeasyPrint holds a whole document's layout in memory while it writes it, so
 the memory a report needs is that of its largest plan, not of the organisation.
 """
 
-import io
 import logging
 import mimetypes
 import posixpath
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pikepdf
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
@@ -39,7 +36,6 @@ from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import pdf_tags
-from reports.pdf_merge import merge_parts, number_pages
 from reports.pdf_structure import finish_structure
 from reports.selectors import Report
 
@@ -141,11 +137,20 @@ class RenderedPdf:
     anchors: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-def html_to_pdf(html: str, extra_css: str = "", *, tagged: bool = True) -> RenderedPdf:
+def html_to_pdf(
+    html: str,
+    extra_css: str = "",
+    *,
+    tagged: bool = True,
+    on_step: Callable[[str, int], None] | None = None,
+) -> RenderedPdf:
     """Render report HTML to a tagged PDF/UA-1 document, fetching only static files.
 
     `extra_css` comes after the print stylesheet; `tagged=False` gives an untagged PDF (the
-    page numbers drawn on an organisation's report, which are artifacts)."""
+    page numbers drawn on an organisation's report, which are artifacts). `on_step(step, n)`
+    after the steps that WeasyPrint's progress log does not tell (`rendering_steps` follows
+    the others): each page painted ("painted", its number), the PDF written ("written") and its
+    structure finished ("finished")."""
     fetcher = StaticOnlyFetcher()
     sheets = stylesheets(fetcher)
     if extra_css:
@@ -158,12 +163,31 @@ def html_to_pdf(html: str, extra_css: str = "", *, tagged: bool = True) -> Rende
     for index, page in enumerate(document.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
+        if on_step is not None:
+            _report_painting(page, index + 1, on_step)
     content = document.write_pdf(**options)
     pages = len(document.pages)
     del document  # its layout is the memory: freed before the structure is finished
+    if on_step is not None:
+        on_step("written", pages)
     if tagged:
         content = finish_structure(content)
+        if on_step is not None:
+            on_step("finished", pages)
     return RenderedPdf(content, pages, anchors)
+
+
+def _report_painting(page, number: int, on_step: Callable[[str, int], None]) -> None:
+    """Call `on_step("painted", number)` when WeasyPrint has painted `page` into the PDF (its
+    step 6, a page at a time, which it does not log)."""
+    paint = page.paint
+
+    def painted(*args, **kwargs):
+        result = paint(*args, **kwargs)
+        on_step("painted", number)
+        return result
+
+    page.paint = painted
 
 
 def report_html(
@@ -212,20 +236,36 @@ def report_pdf(report: Report) -> RenderedPdf:
     return html_to_pdf(report_html([report], title=report.title))
 
 
-# --- An organisation's report, plan by plan ------------------------------------------------------
+# WeasyPrint's progress log: the step each message begins (the steps before it are done).
+STEP_MESSAGES = (
+    ("Step 1 ", "styles"),  # the stylesheets parsed, the HTML's turn
+    ("Step 3 ", "parsed"),  # the HTML parsed, the styles' turn
+    ("Step 4 ", "styled"),  # the styles applied, the boxes' turn
+    ("Step 6 ", "laid out"),  # every page laid out, the painting's turn
+    ("Step 7 ", "painted"),  # every page painted, the tags' and writing's turn
+)
+LAYOUT_PAGE = "Step 5 - Creating layout - Page"
 
 
 @contextmanager
-def pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
-    """Call `on_page(n)` as WeasyPrint lays out page n in this thread (its progress log),
-    without echoing that log."""
+def rendering_steps(on_step: Callable[[str, int], None]) -> Iterator[None]:
+    """Call `on_step(step, 0)` as WeasyPrint begins each step of its rendering in this thread
+    (`STEP_MESSAGES`: the step done before it) and `on_step("page", n)` as it begins to lay out
+    page n, from its progress log, without echoing that log."""
     thread = threading.get_ident()
 
     class Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            if record.thread != thread:
+                return
             message = str(record.msg)
-            if record.thread == thread and record.args and message.startswith(LAYOUT_PAGE):
-                on_page(int(record.args[0]))
+            if message.startswith(LAYOUT_PAGE):
+                if record.args and "up-to-date" not in message:
+                    on_step("page", int(record.args[0]))
+                return
+            for prefix, step in STEP_MESSAGES:
+                if message.startswith(prefix):
+                    on_step(step, 0)
 
     handler = Handler(logging.INFO)
     level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
@@ -238,163 +278,3 @@ def pages_laid_out(on_page: Callable[[int], None]) -> Iterator[None]:
         PROGRESS_LOGGER.removeHandler(handler)
         PROGRESS_LOGGER.setLevel(level)
         PROGRESS_LOGGER.propagate = propagate
-
-
-LAYOUT_PAGE = "Step 5 - Creating layout - Page"
-
-
-def chapter_stylesheet(organisation: str) -> str:
-    """A plan's chapter rendered alone: its first page has the margins of the pages after it
-    (in the document it follows other pages), the organisation's name comes from here (the
-    cover that sets it is another part), and the page number is drawn later (`number_pages`)."""
-    name = css_string(organisation)
-    return (
-        f"@page {{ @bottom-left {{ content: {name}; }} @bottom-right {{ content: none; }} }}\n"
-        "@page :first { @top-left { content: string(doc-title); }"
-        " @top-right { content: string(chapter); }"
-        f" @bottom-left {{ content: {name}; }} }}\n"
-    )
-
-
-def contents_stylesheet(pages: dict[str, int]) -> str:
-    """The cover and contents rendered alone: each entry's page number as a rule of its own (the
-    chapters are other documents), the page numbers of the margin drawn later."""
-    rules = ["@page { @bottom-right { content: none; } }"]
-    rules += [
-        f".toc-link[href={css_string('#' + anchor)}]::after "
-        f'{{ content: leader(dotted) " {page}"; }}'
-        for anchor, page in pages.items()
-    ]
-    return "\n".join(rules) + "\n"
-
-
-def numbers_html(count: int) -> str:
-    """`count` blank pages (their number is drawn in the margin)."""
-    return (
-        f'<!doctype html><html lang="{get_language()}"><head><meta charset="utf-8">'
-        "<title>-</title></head><body>" + '<div class="page"></div>' * count + "</body></html>"
-    )
-
-
-def numbers_stylesheet(first: int, total: int) -> str:
-    """Blank pages with nothing but their number, from page `first` of `total` on."""
-    words = page_number_content(total)
-    return (
-        "@page { @top-left { content: none; } @top-right { content: none; }"
-        f" @bottom-left {{ content: none; }} @bottom-right {{ content: {words}; }} }}\n"
-        f"@page :first {{ counter-reset: page {first}; @bottom-right {{ content: {words}; }} }}\n"
-        ".page + .page { break-before: page; }\n"
-    )
-
-
-NUMBERS_CHUNK = 500  # pages numbered at once (their layout is held in memory)
-
-
-@dataclass
-class _Share:
-    """How much of an organisation's report is done, 0 to 1, for its progress bar: the
-    chapters by their pages (as estimated, until each is laid out), then the contents, the
-    merging, the page numbers and the writing, each by its share of the time."""
-
-    report: Callable[[float], None]
-    estimates: list[int]
-    pages_done: int = 0
-    # The pages laid out so far, counted as WeasyPrint lays them out (`on_pages(n)`).
-    on_pages: Callable[[int], None] | None = None
-    laid_out: int = 0
-
-    STAGES = {"chapters": 0.80, "contents": 0.02, "merge": 0.08, "numbers": 0.07, "write": 0.03}
-
-    def _before(self, stage: str) -> float:
-        names = list(self.STAGES)
-        return sum(self.STAGES[name] for name in names[: names.index(stage)])
-
-    def at(self, stage: str, share: float) -> None:
-        self.report(self._before(stage) + self.STAGES[stage] * min(max(share, 0.0), 1.0))
-
-    def chapter_page(self, index: int, page: int) -> None:
-        total = max(sum(self.estimates), 1)
-        self.at("chapters", (self.pages_done + min(page, self.estimates[index])) / total)
-        if self.on_pages is not None:
-            self.on_pages(self.laid_out + page)
-
-    def chapter_done(self, index: int, pages: int) -> None:
-        self.pages_done += self.estimates[index]
-        self.laid_out += pages
-        self.at("chapters", self.pages_done / max(sum(self.estimates), 1))
-
-
-def organisation_pdf(
-    reports: list[Report],
-    *,
-    title: str,
-    progress: Callable[[float], None] | None = None,
-    pages: Callable[[int], None] | None = None,
-) -> RenderedPdf:
-    """Several plans' reports as one tagged PDF, rendered a plan at a time (see the module
-    docstring): each plan's chapter, then the cover and contents with the chapters' page
-    numbers, merged with their tags, links and bookmarks, then every page but the cover
-    numbered. The memory is that of the largest chapter, the time grows with the pages.
-    `progress(share)`, from 0 to 1, as each page is laid out and each stage is done;
-    `pages(n)`, the pages of the chapters laid out so far."""
-    share = _Share(
-        progress or (lambda _share: None),
-        [max(estimate_pages([r]) - 2, 1) for r in reports],
-        on_pages=pages,
-    )
-    organisation = str(reports[0].organisation) if reports else ""
-    with tempfile.TemporaryDirectory(prefix="styrkort-report-") as folder:
-        work = Path(folder)
-        paths, chapters = [], []
-        for index, plan_report in enumerate(reports):
-            html = report_html([plan_report], title=title, part=True)
-            with pages_laid_out(lambda page, index=index: share.chapter_page(index, page)):
-                rendered = html_to_pdf(html, chapter_stylesheet(organisation))
-            paths.append(work / f"chapter-{index}.pdf")
-            paths[-1].write_bytes(rendered.content)
-            chapters.append(RenderedPdf(b"", rendered.pages, rendered.anchors))
-            share.chapter_done(index, rendered.pages)
-        front = _front_matter(reports, title, chapters)
-        paths.insert(0, work / "front.pdf")
-        paths[0].write_bytes(front.content)
-        share.at("contents", 1)
-        merged = merge_parts(paths, lambda done, total: share.at("merge", done / total))
-        pages = len(merged.pages)
-        numbered = 1  # the cover has no number
-        while numbered < pages:
-            count = min(NUMBERS_CHUNK, pages - numbered)
-            numbers = html_to_pdf(
-                numbers_html(count), numbers_stylesheet(numbered + 1, pages), tagged=False
-            )
-            with pikepdf.open(io.BytesIO(numbers.content)) as numbers_pdf:
-                number_pages(merged, numbers_pdf, numbered)
-            numbered += count
-            share.at("numbers", numbered / pages)
-        output = work / "report.pdf"
-        merged.save(
-            output,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,  # a third of the size
-            deterministic_id=True,
-            progress=lambda percent: share.at("write", percent / 100),
-        )
-        merged.close()
-        return RenderedPdf(output.read_bytes(), pages)
-
-
-def _front_matter(reports: list[Report], title: str, chapters: list[RenderedPdf]) -> RenderedPdf:
-    """The cover and contents, each entry with the page of its plan or goal (counted from the
-    cover; laid out again if the contents' own length changes with the numbers)."""
-    html = report_html(reports, title=title, front=True)
-    front_pages, rendered = 0, None
-    for _attempt in range(3):
-        numbers: dict[str, int] = {}
-        before = front_pages
-        for chapter in chapters:
-            for anchor, index in chapter.anchors.items():
-                numbers.setdefault(anchor, before + index + 1)
-            before += chapter.pages
-        rendered = html_to_pdf(html, contents_stylesheet(numbers))
-        if rendered.pages == front_pages:
-            break
-        front_pages = rendered.pages
-    return rendered

@@ -290,8 +290,9 @@ def _inline_spans(element: Dictionary, entries: dict) -> None:
     """Put the content of plain spans (a Span of WeasyPrint's, with nothing but its marked
     content: no language, no alternative text) in their parent element, as marked-content
     ids or references, and drop the span. A span means nothing to assistive technology, but
-    it is an object of its own: two thirds of a report's structure elements are spans, and
-    an organisation's merged report holds every one of them in memory (`reports.pdf_merge`)."""
+    it is an object of its own: two thirds of a report's structure elements are spans, each
+    read, renumbered and written again when an organisation's report is merged
+    (`reports.pdf_merge`)."""
     page = element.get(Name.Pg)
     kept, changed = [], False
     for kid in _kids(element):

@@ -4,9 +4,10 @@
 the progress bar), lays the document out (up to 88 %, followed page by page through
 WeasyPrint's progress log) and writes the PDF. One plan's report has that plan's cover; several
 plans' have the organisation's, and a chapter per plan: those are rendered a plan at a time and
-merged (`reports.pdf.organisation_pdf`), so that the worker's memory is that of the largest
-plan, and the progress moves with every page laid out (30 % to 97 %, by the pages estimated;
-the job also counts the pages laid out, which move when a percent of a long report does not).
+merged (`reports.pdf_organisation`), so that the worker's memory is that of the largest
+plan, and the progress moves, to a tenth of a percent, with every step of every chapter's
+rendering and every page laid out and painted (30 % to 97 %, by the pages estimated; the job
+also counts the pages laid out).
 
 A task whose worker died is run again by another worker (`core.worker`), up to
 `TASK_MAX_ATTEMPTS` tries: the job then starts over. After the last try the task is marked
@@ -14,71 +15,49 @@ failed, and `reports.jobs.report_jobs_reconcile` fails the job with the reason.
 """
 
 import logging
-import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.tasks import task
 from django.utils import translation
-from weasyprint.logger import PROGRESS_LOGGER
 
 from reports import jobs
 from reports.models import ReportJob
-from reports.pdf import estimate_pages, html_to_pdf, organisation_pdf, report_html
+from reports.pdf import estimate_pages, html_to_pdf, rendering_steps, report_html
+from reports.pdf_organisation import organisation_pdf
 from reports.reminders import reminders_send
 from reports.selectors import follow_up_report
 
 logger = logging.getLogger(__name__)
 
 ASSEMBLED, LAID_OUT, WRITTEN = 30, 88, 97
-PAGE_MESSAGE = re.compile(r"Step 5 - Creating layout - Page")
-
-
-class _LayoutProgress(logging.Handler):
-    """Turns WeasyPrint's progress log of this thread into the job's progress."""
-
-    def __init__(self, report_progress: Callable[[int], None], expected_pages: int) -> None:
-        super().__init__(logging.INFO)
-        self.report_progress = report_progress
-        self.expected_pages = max(expected_pages, 1)
-        self.thread = threading.get_ident()
-        self.pages = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread:
-            return
-        message = str(record.msg)
-        if PAGE_MESSAGE.match(message) and record.args:
-            self.pages = max(self.pages, int(record.args[0]))
-            share = min(self.pages / self.expected_pages, 0.98)
-            self.report_progress(ASSEMBLED + round((LAID_OUT - ASSEMBLED) * share))
-        elif message.startswith("Step 6"):
-            self.report_progress(LAID_OUT)
-        elif message.startswith("Step 7"):
-            self.report_progress(WRITTEN)
 
 
 @contextmanager
 def layout_progress(report_progress: Callable[[int], None], expected_pages: int) -> Iterator[None]:
-    """Follow WeasyPrint's progress while rendering, without echoing it to the log."""
-    handler = _LayoutProgress(report_progress, expected_pages)
-    level, propagate = PROGRESS_LOGGER.level, PROGRESS_LOGGER.propagate
-    PROGRESS_LOGGER.setLevel(logging.INFO)
-    PROGRESS_LOGGER.propagate = False
-    PROGRESS_LOGGER.addHandler(handler)
-    try:
+    """Follow WeasyPrint's progress while rendering (its pages laid out of those expected, then
+    the PDF made and written), without echoing it to the log."""
+    laid_out = 0
+
+    def on_step(step: str, number: int) -> None:
+        nonlocal laid_out
+        if step == "page":
+            laid_out = max(laid_out, number)
+            share = min(laid_out / max(expected_pages, 1), 0.98)
+            report_progress(ASSEMBLED + round((LAID_OUT - ASSEMBLED) * share))
+        elif step == "laid out":
+            report_progress(LAID_OUT)
+        elif step == "painted":
+            report_progress(WRITTEN)
+
+    with rendering_steps(on_step):
         yield
-    finally:
-        PROGRESS_LOGGER.removeHandler(handler)
-        PROGRESS_LOGGER.setLevel(level)
-        PROGRESS_LOGGER.propagate = propagate
 
 
 def render_job(job: ReportJob) -> None:
     """Assemble, lay out and write the job's report, recording progress on the way."""
 
-    def progress(value: int, pages: int | None = None) -> None:
+    def progress(value: float, pages: int | None = None) -> None:
         jobs.report_job_progress(job=job, progress=value, pages=pages)
 
     plans = list(job.plans.select_related("organisation", "owner_unit").order_by("name", "pk"))
@@ -90,7 +69,7 @@ def render_job(job: ReportJob) -> None:
         rendered = organisation_pdf(
             reports,
             title=job.title,
-            progress=lambda share: progress(ASSEMBLED + round((WRITTEN - ASSEMBLED) * share)),
+            progress=lambda share: progress(ASSEMBLED + (WRITTEN - ASSEMBLED) * share),
             pages=lambda laid_out: progress(0, pages=laid_out),
         )
     else:

@@ -1,4 +1,4 @@
-"""An organisation's report rendered a plan at a time and merged (`reports.pdf.organisation_pdf`,
+"""An organisation's report rendered a plan at a time and merged (`reports.pdf_organisation`,
 `reports.pdf_merge`): the merged PDF, read back with pikepdf, keeps every chapter's tags, its
 bookmarks and the contents' links; the progress it reports moves and ends at the end. And
 `reports.pdf_tags`, the page index that keeps WeasyPrint's tagging linear, changes nothing in
@@ -20,7 +20,9 @@ from indicators.services import indicator_create
 from planning.models import Plan
 from planning.services import plan_create
 from reports import pdf_tags
-from reports.pdf import chapter_stylesheet, html_to_pdf, organisation_pdf, report_html
+from reports.pdf import html_to_pdf, report_html
+from reports.pdf_merge import NUMBERS_XOBJECT
+from reports.pdf_organisation import Share, chapter_stylesheet, organisation_pdf
 from reports.selectors import follow_up_report
 from tests.deadlines import month_end
 from tests.reports.conftest import page_texts, squash
@@ -173,6 +175,26 @@ def test_every_element_belongs_to_the_one_tree_and_the_parent_tree_is_whole(merg
             assert {str(header) for header in attributes.Headers} <= set(ids)
 
 
+def test_the_merged_file_is_whole_and_every_page_but_the_cover_numbered(merged):
+    """Written a part at a time (`reports.pdf_writer`): QPDF finds nothing wrong in it (cross
+    references, object streams, every reference resolved), and each page but the cover says
+    which page of how many it is, drawn as an artifact."""
+    _reports, rendered, _seen = merged
+    pdf = pikepdf.open(io.BytesIO(rendered.content))
+    assert pdf.check_pdf_syntax() == []
+    texts = page_texts(rendered.content)
+    assert len(texts) == len(pdf.pages) == rendered.pages
+    assert "Sida 1 av" not in texts[0]
+    for index, text in enumerate(texts[1:], start=2):
+        assert text.endswith(f"Sida {index} av {rendered.pages}"), (index, text[-40:])
+    for page in pdf.pages[1:]:
+        assert NUMBERS_XOBJECT in page.obj.Resources.XObject
+        assert (
+            f"/Artifact BMC q {NUMBERS_XOBJECT} Do Q EMC".encode()
+            in page.obj.Contents[-1].read_bytes()
+        )
+
+
 # --- bookmarks and contents links ----------------------------------------------------------------
 
 
@@ -231,12 +253,13 @@ def test_the_contents_link_to_the_pages_they_name(merged):
 
 def test_the_progress_moves_with_the_pages_and_ends_at_the_end(merged):
     reports, rendered, seen = merged
+    laying_out = Share.STAGES["chapters"]
     assert seen == sorted(seen)  # never back
-    assert 0 < seen[0] <= 0.8 / len(reports) + 1e-9  # the first chapter's first pages
+    assert 0 < seen[0] <= laying_out / len(reports) + 1e-9  # the first chapter's first steps
     assert seen[-1] == pytest.approx(1.0)
-    chapters = [share for share in seen if share <= 0.8 + 1e-9]
+    chapters = [share for share in seen if share <= laying_out + 1e-9]
     assert len(set(chapters)) >= len(reports)  # at least once a chapter while laying out
-    assert max(b - a for a, b in itertools.pairwise(seen)) <= 0.8 / len(reports) + 1e-9
+    assert max(b - a for a, b in itertools.pairwise(seen)) <= laying_out / len(reports) + 1e-9
     assert rendered.pages == len(pikepdf.open(io.BytesIO(rendered.content)).pages)
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
+from weasyprint.logger import PROGRESS_LOGGER
 
 from goals.services import goal_create
 from planning.models import Plan, Role
@@ -27,7 +28,7 @@ from planning.services import (
     plan_create,
     unit_create,
 )
-from reports import tasks
+from reports import pdf_organisation, tasks
 from reports.models import ReportJob
 from reports.selectors import follow_up_report
 from reports.services import report_job_request, report_job_retry
@@ -96,6 +97,57 @@ def test_job_renders_every_plan_and_records_progress(
     assert laid_out[-1] < job.pages  # the chapters' pages; the cover and contents come after
 
 
+def test_the_progress_moves_within_a_chapter_before_and_after_its_layout(
+    settings, two_plans, periods, planner, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The percent stored moves at every step of a chapter's rendering, not only with its pages:
+    while its HTML is built, parsed and styled before the first page is laid out, and while its
+    pages are painted, its PDF written and its structure finished after the last."""
+    for number, title in enumerate(["Fler i arbete", "Ett levande bibliotek", "Tryggt"], start=2):
+        goal_create(plan=two_plans[1], number=number, title=title, actor=None)  # a page each
+    settings.TASKS = IMMEDIATE
+    recorded: list[tuple] = []  # ("chapter", index), ("percent", stored) or ("pages", n)
+    record = tasks.jobs.report_job_progress
+
+    def spy(*, job, progress, pages=None):
+        record(job=job, progress=progress, pages=pages)
+        if pages is None:
+            stored = ReportJob.objects.values_list("progress", flat=True).get(pk=job.pk)
+            recorded.append(("percent", stored))
+        else:
+            recorded.append(("pages", pages))
+
+    build = pdf_organisation.report_html
+
+    def marked(reports, **kwargs):
+        if kwargs.get("part"):
+            recorded.append(("chapter", reports[0].plan_name))
+        return build(reports, **kwargs)
+
+    monkeypatch.setattr(tasks.jobs, "report_job_progress", spy)
+    monkeypatch.setattr(pdf_organisation, "report_html", marked)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_job(two_plans, periods[0], planner)
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    starts = [index for index, (kind, _value) in enumerate(recorded) if kind == "chapter"]
+    assert [recorded[index][1] for index in starts] == [
+        "Aktivitetsplan IFO 2023",  # four goals: four pages at least
+        "Verksamhetsplan Omsorg 2023",
+    ]
+    chapter = recorded[starts[0] + 1 : starts[1]]
+    percents = [value for kind, value in chapter if kind == "percent"]
+    assert percents == sorted(percents)  # never back
+    pages = [(index, value) for index, (kind, value) in enumerate(chapter) if kind == "pages"]
+    assert [value for _index, value in pages][-1] >= 4
+    first_page, last_page = pages[0][0], pages[-1][0]
+    before = {value for kind, value in chapter[:first_page] if kind == "percent"}
+    after = {value for kind, value in chapter[last_page:] if kind == "percent"}
+    assert len(before) >= 4  # the HTML built, the stylesheets and HTML parsed, the styles applied
+    assert len(after) >= 4  # the pages painted, the PDF written, its structure finished, saved
+    assert len(set(percents)) >= len(before) + len(after) + 3  # the layout too, page by page
+
+
 def test_a_running_job_shows_its_percent_and_the_pages_laid_out(client, two_plans, periods,
                                                                planner, settings):  # fmt: skip
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -123,8 +175,8 @@ def test_failed_job_says_why_and_can_be_retried(
         raise OSError("the disk is full")
 
     monkeypatch.setattr(tasks, "html_to_pdf", broken)
-    # An organisation's report renders its plans one by one (reports.pdf.organisation_pdf).
-    monkeypatch.setattr("reports.pdf.html_to_pdf", broken)
+    # An organisation's report renders its plans one by one (reports.pdf_organisation).
+    monkeypatch.setattr("reports.pdf_organisation.html_to_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = request_job(two_plans, periods[0], planner)
     job.refresh_from_db()
@@ -158,10 +210,10 @@ def test_a_job_needs_a_plan(periods, planner, organisation):
 def test_layout_progress_follows_only_its_own_thread():
     seen = []
     with layout_progress(seen.append, expected_pages=10):
-        tasks.PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 5)
-        tasks.PROGRESS_LOGGER.info("Step 6 - Creating PDF")
+        PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 5)
+        PROGRESS_LOGGER.info("Step 6 - Creating PDF")
     assert seen == [59, 88]
-    tasks.PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 9)
+    PROGRESS_LOGGER.info("Step 5 - Creating layout - Page %d", 9)
     assert seen == [59, 88]
 
 
