@@ -491,7 +491,9 @@ class PlanResource(resources.ModelResource):
             self.on_row()
         return result
 
-    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs):
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
+    ):
         """Rows of a `batched` sheet run without a savepoint each (a savepoint and its release
         are two statements a row): they write nothing until their batch is inserted, in a
         savepoint of its own, and a row that writes (a change) saves in a savepoint of its own
