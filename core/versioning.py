@@ -119,7 +119,8 @@ def create_validated(instances: list[models.Model], *, batch_size: int | None = 
     model = type(instances[0])
     model._default_manager.bulk_create(instances, batch_size=batch_size)
     history = getattr(model, model._meta.simple_history_manager_attribute)
-    history.bulk_history_create(instances, batch_size=batch_size)
+    # No reason unless the object has one, as when it is saved (not "", the bulk default).
+    history.bulk_history_create(instances, batch_size=batch_size, default_change_reason=None)
     for instance in instances:
         del instance._history_date
 
