@@ -15,21 +15,18 @@ from openpyxl import load_workbook
 from goals.models import ActivityStatus
 from indicators.models import Measurement
 from indicators.services import measurement_record
-from tests.transfer.test_services import (
-    MEASURED,
-    demo_plan,  # noqa: F401 (fixtures)
-    demo_planner,  # noqa: F401
-    empty_plan,  # noqa: F401
-    measured,  # noqa: F401
-    planner,  # noqa: F401
-    problems,
-    run,
-    snapshot,
-    xlsx,
-)
+from tests.transfer import test_services
+from tests.transfer.test_services import MEASURED, problems, run, snapshot, xlsx
 from transfer.resources import ActivityStatusResource, MeasurementResource
 from transfer.resources.base import Lookups
 from transfer.services import plan_export_xlsx
+
+# The fixtures of the import tests.
+demo_plan = test_services.demo_plan
+demo_planner = test_services.demo_planner
+empty_plan = test_services.empty_plan
+measured = test_services.measured
+planner = test_services.planner
 
 RECORDS = (MeasurementResource, ActivityStatusResource)
 
