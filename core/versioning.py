@@ -3,11 +3,13 @@ recorded with its actor, deletions recorded so that they can be restored togethe
 
 import uuid
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,6 +82,60 @@ def save_validated(
         instance._history_user = actor
     instance.save()
     return instance
+
+
+def validate_new(
+    instance: models.Model, *, actor: Actor, checked: Iterable[str] = ()
+) -> models.Model:
+    """What `save_validated` does for a new object before saving it, without saving it: the
+    object is validated (raises ValidationError as `save_validated` does) and noted with its
+    actor and the moment of its creation, for `create_validated` to insert later."""
+    instance.full_clean(exclude=checked)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    # The creation record's date: when the object was validated, as `save_validated` dates it
+    # when it saves.
+    instance._history_date = timezone.now()
+    return instance
+
+
+@cache
+def can_create_in_bulk(model: type[models.Model]) -> bool:
+    """Whether `create_validated` writes what `save_validated` would for new objects of
+    `model`: the model has no save() of its own (bulk inserts skip it and the save signals,
+    which only django-simple-history's creation record listens to) and its history records no
+    many-to-many fields."""
+    manager = getattr(model._meta, "simple_history_manager_attribute", None)
+    if manager is None or model.save is not models.Model.save:
+        return False
+    history = getattr(model, manager).model
+    return not getattr(history, "_history_m2m_fields", None)
+
+
+def create_validated(instances: list[models.Model], *, batch_size: int | None = None) -> None:
+    """Insert new objects that `validate_new` checked, all of one model, in one statement
+    per batch, with the creation records `save_validated` would have written (type "+", the
+    actor, the moment `validate_new` saw the object, the change reason, the same fields).
+
+    Call it inside a transaction (a savepoint: if it raises, nothing of it is kept, and the
+    objects are as before: see `forget_insert`). Only for a model `can_create_in_bulk`.
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    model._default_manager.bulk_create(instances, batch_size=batch_size)
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    # No reason unless the object has one, as when it is saved (not "", the bulk default).
+    history.bulk_history_create(instances, batch_size=batch_size, default_change_reason=None)
+    for instance in instances:
+        del instance._history_date
+
+
+def forget_insert(instance: models.Model) -> None:
+    """Make an object that an insert rolled back new again (no id, not in the database)."""
+    instance.pk = None
+    instance._state.adding = True
+    instance._state.db = None
 
 
 def save_first(

@@ -5,6 +5,13 @@ Rows are matched to what exists by their natural keys (goal number, indicator na
 creates. Saving goes through `planning.services.save_validated` with the importing person, so
 every change is validated, versioned and recorded in the history. A row whose values equal what
 is stored is left alone (reported as unchanged), and nothing is written for it.
+
+The sheets of many plain rows (measured values, activity statuses: `batched`) validate their new
+rows one by one, as every sheet does, and insert them in batches: one INSERT for a batch's
+objects and one for their creation records, with the same fields, person, date and type as
+`save_validated` writes (`core.versioning.create_validated`). A batch the database refuses is
+undone and saved again row by row, so that the row it refused is named, as if rows had been
+saved one at a time; the import then keeps nothing, as with any row's problem.
 """
 
 import copy
@@ -16,12 +23,21 @@ from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from import_export import resources
+from import_export.results import RowResult
 
 from core.period_locks import period_lock
-from core.versioning import Actor, EditConflict, save_validated
+from core.versioning import (
+    Actor,
+    EditConflict,
+    can_create_in_bulk,
+    create_validated,
+    forget_insert,
+    save_validated,
+    validate_new,
+)
 from goals.models import Activity, ActivityStatus, Goal, SubGoal
 from indicators.models import Indicator, Measurement
 from planning.models import FollowUpPeriod, Perspective, Plan
@@ -251,6 +267,16 @@ def period_refusal(plan: Plan, period: FollowUpPeriod) -> str | None:
 
 
 @dataclass
+class Pending:
+    """A new row validated and waiting for its batch's insert (see `PlanResource.batched`)."""
+
+    instance: models.Model
+    row_number: int  # in the dataset, from 1
+    row: dict
+    result: RowResult | None = None
+
+
+@dataclass
 class RowNote:
     """What the preview says about a row beyond its action: changes and notices."""
 
@@ -281,6 +307,11 @@ class PlanResource(resources.ModelResource):
     # or that hold the importing person, and whose natural key the lookups keep unique: not
     # checked again row by row when saving (see `save_validated`).
     found_by_lookups: ClassVar[frozenset[str]] = frozenset()
+    # Whether new rows are inserted in batches of `batch_size` (see the module's docstring)
+    # rather than one by one, each in a savepoint of its own. For sheets whose rows nothing
+    # else in the import refers to by id, of a model `can_create_in_bulk`.
+    batched: ClassVar[bool] = False
+    batch_size: ClassVar[int] = 1000
 
     class Meta:
         skip_unchanged = True
@@ -311,6 +342,8 @@ class PlanResource(resources.ModelResource):
         self.sheet_rows: list[int] = []  # each dataset row's number in its sheet, if known
         self.on_row: Callable[[], None] | None = None  # told of every row run or exported
         self._current_row = 0
+        self.pending: list[Pending] = []  # new rows waiting for their batch's insert
+        self.refused: list[Pending] = []  # rows whose insert the database refused
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, BoundWidget):
                 resource_field.widget.bind(self)
@@ -368,6 +401,14 @@ class PlanResource(resources.ModelResource):
         note = self.notes.setdefault(kwargs["row_number"], RowNote())
         if new:
             return
+        if instance.pk is None:
+            # The row names an object an earlier row of the file adds (a `batched` sheet):
+            # insert it first, so that the row meets it stored, as when rows are saved one at
+            # a time.
+            self.save_pending()
+            if instance.pk is None:  # the database refused it: that row says so
+                note.before = copy.copy(instance)
+                return
         if self.expected_versions is not None:
             expected = self.expected_versions.get(instance.pk)
             if expected != instance.version:
@@ -444,9 +485,30 @@ class PlanResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         self._current_row = kwargs["row_number"]
         result = super().import_row(row, instance_loader, **kwargs)
+        if self.pending and self.pending[-1].row_number == self._current_row:
+            if result.errors or result.validation_error is not None:
+                # Failed after it was validated: it is not inserted.
+                self.pending.pop()
+            else:
+                self.pending[-1].result = result
+        if len(self.pending) >= self.batch_size:
+            self.save_pending()
         if self.on_row is not None:
             self.on_row()
         return result
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
+    ):
+        """Rows of a `batched` sheet run without a savepoint each (a savepoint and its release
+        are two statements a row): they write nothing until their batch is inserted, in a
+        savepoint of its own, and a row that writes (a change) saves in a savepoint of its own
+        (`save_instance`). The import is one transaction all the same (`import_data`)."""
+        if self.batched:
+            using_transactions = False
+        return super().import_data_inner(
+            dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
+        )
 
     # --- saving -----------------------------------------------------------------------------------
 
@@ -456,20 +518,83 @@ class PlanResource(resources.ModelResource):
     def register(self, instance: models.Model) -> None:
         """Make a created object known to the lookups of the rows and sheets that follow."""
 
+    def unregister(self, instance: models.Model) -> None:
+        """Forget a registered object whose insert the database refused (`batched` sheets)."""
+
     def save_instance(self, instance: models.Model, is_create: bool, row: dict, **kwargs) -> None:
         if self.structure:
             self.lookups.ensure_unlocked()
         self.before_save(instance, is_create)
+        if is_create and self.batched and can_create_in_bulk(type(instance)):
+            validate_new(instance, actor=self.actor, checked=self.found_by_lookups)
+            self.pending.append(Pending(instance, kwargs["row_number"], row))
+            self.register(instance)
+            return
         # The version the lookups loaded: a change by someone else since is an EditConflict.
         expected = None if is_create else instance.version
-        save_validated(
-            instance, actor=self.actor, expected_version=expected, checked=self.found_by_lookups
-        )
+        if self.batched:
+            # No savepoint of the row's own (`import_data_inner`): this is it.
+            with transaction.atomic():
+                save_validated(
+                    instance,
+                    actor=self.actor,
+                    expected_version=expected,
+                    checked=self.found_by_lookups,
+                )
+        else:
+            save_validated(
+                instance, actor=self.actor, expected_version=expected, checked=self.found_by_lookups
+            )
         if is_create:
             self.register(instance)
 
+    def save_pending(self) -> None:
+        """Insert the new rows validated so far, with their creation records, in a savepoint.
+        If the database refuses the batch, it is undone and the rows are saved one by one, each
+        in a savepoint: a row refused is reported as an error of that row, as if rows had been
+        saved one at a time, and stays unsaved."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                create_validated([pending.instance for pending in batch])
+        except Exception:
+            for pending in batch:
+                forget_insert(pending.instance)
+            for pending in batch:
+                try:
+                    with transaction.atomic():
+                        create_validated([pending.instance])
+                except Exception as error:
+                    forget_insert(pending.instance)
+                    self._refuse(pending, error)
+        for pending in batch:
+            if pending.result is not None and pending.instance.pk is not None:
+                pending.result.object_id = pending.instance.pk
+
+    def _refuse(self, pending: Pending, error: Exception) -> None:
+        """Report a row whose insert failed as the row's error (see `import_row` of
+        django-import-export) and forget its object."""
+        self.unregister(pending.instance)
+        self.refused.append(pending)
+        if pending.result is not None:
+            pending.result.import_type = RowResult.IMPORT_TYPE_ERROR
+            pending.result.errors.append(
+                self.get_error_result_class()(error, row=pending.row, number=pending.row_number)
+            )
+
     def after_import(self, dataset, result, **kwargs) -> None:
-        """Nothing: rows never carry database ids, so no sequence needs resetting."""
+        """The last batch is inserted, and the rows the database refused counted as errors.
+        (Rows never carry database ids, so no sequence needs resetting.)"""
+        self.save_pending()
+        for pending in self.refused:
+            if pending.result is None:
+                continue
+            result.totals[RowResult.IMPORT_TYPE_NEW] -= 1
+            result.totals[RowResult.IMPORT_TYPE_ERROR] += 1
+            result.append_error_row(pending.row_number, pending.row, pending.result.errors)
+        self.refused = []
 
     # --- errors -----------------------------------------------------------------------------------
 

@@ -417,3 +417,8 @@ class ActivityStatusResource(PeriodRecordResource):
 
     def register(self, instance: ActivityStatus) -> None:
         self.lookups.statuses[instance.activity_id, instance.period_id] = instance
+
+    def unregister(self, instance: ActivityStatus) -> None:
+        key = (instance.activity_id, instance.period_id)
+        if self.lookups.statuses.get(key) is instance:
+            del self.lookups.statuses[key]

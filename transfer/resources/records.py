@@ -17,6 +17,8 @@ class PeriodRecordResource(PlanResource):
 
     item: str  # "activity" or "indicator"
     stamp_fields: tuple[str, str]  # who recorded it, when
+    # New records are inserted in batches (nothing in an import refers to a record).
+    batched = True
 
     goal_number = Field(
         attribute="_goal_number",

@@ -236,3 +236,8 @@ class MeasurementResource(PeriodRecordResource):
     def register(self, instance: Measurement) -> None:
         key = (instance.indicator_id, instance.period_id, instance.unit_id, instance.gender)
         self.lookups.measurements[key] = instance
+
+    def unregister(self, instance: Measurement) -> None:
+        key = (instance.indicator_id, instance.period_id, instance.unit_id, instance.gender)
+        if self.lookups.measurements.get(key) is instance:
+            del self.lookups.measurements[key]
