@@ -4,17 +4,14 @@ person who asks for a job does so through `reports.services`."""
 
 import logging
 import traceback
-import uuid
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
-from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks_db.models import DBTaskResult
 
 from core.versioning import save_validated
-from core.worker import WORKER_LOST
+from core.worker import WORKER_LOST, jobs_reconcile
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -80,26 +77,6 @@ def worker_lost_reason(attempts: int) -> str:
     ) % {"attempts": attempts}
 
 
-@transaction.atomic
-def report_job_abandon(*, job: ReportJob, reason: str) -> ReportJob | None:
-    """Mark a job failed whose task ended without finishing it; None if it has finished."""
-    job = ReportJob.objects.select_for_update().filter(pk=job.pk).first()
-    if job is None or job.is_finished:
-        return None
-    logger.warning("Report job %s failed: %s", job.pk, reason)
-    job.status, job.error = ReportJob.Status.FAILED, reason[:ERROR_MAX_CHARS]
-    job.finished_at = timezone.now()
-    return save_validated(job, actor=None)
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
-
-
 def report_jobs_reconcile() -> list[int]:
     """Fail the queued or running jobs whose task has ended; the ids of the jobs failed.
 
@@ -108,30 +85,22 @@ def report_jobs_reconcile() -> list[int]:
     as it tried. The background worker calls this every sweep (settings.TASKS_RECONCILE), so
     such a job fails within the heartbeat timeout, saying why, and can be retried.
     """
-    open_jobs = {
-        task_id: pk
-        for task_id, pk in ReportJob.objects.filter(
-            status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
-        )
-        .exclude(task_id="")
-        .values_list("task_id", "pk")
-        if _is_uuid(task_id)
-    }
-    if not open_jobs:
-        return []
-    ended = DBTaskResult.objects.filter(
-        id__in=list(open_jobs),
-        status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL],
-    ).values_list("id", "exception_class_path")
-    failed = []
-    for task_id, exception_path in ended:
-        job = ReportJob.objects.get(pk=open_jobs[str(task_id)])
-        with translation.override(job.language):
-            if exception_path == WORKER_LOST:
-                reason = worker_lost_reason(max(job.attempts, 1))
-            else:
-                name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
-                reason = _("The report could not be generated: %(reason)s") % {"reason": name}
-        if report_job_abandon(job=job, reason=reason):
-            failed.append(job.pk)
-    return failed
+    open_jobs = ReportJob.objects.filter(
+        status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]
+    )
+    return jobs_reconcile(open_jobs, _abandon)
+
+
+def _abandon(job: ReportJob, exception_path: str) -> None:
+    """Mark a job failed whose task ended without finishing it (`jobs_reconcile` holds it
+    locked and open)."""
+    with translation.override(job.language):
+        if exception_path == WORKER_LOST:
+            reason = worker_lost_reason(max(job.attempts, 1))
+        else:
+            name = exception_path.rsplit(".", 1)[-1] or _("unknown error")
+            reason = _("The report could not be generated: %(reason)s") % {"reason": name}
+    logger.warning("Report job %s failed: %s", job.pk, reason)
+    job.status, job.error = ReportJob.Status.FAILED, reason[:ERROR_MAX_CHARS]
+    job.finished_at = timezone.now()
+    save_validated(job, actor=None)
