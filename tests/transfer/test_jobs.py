@@ -7,7 +7,6 @@ worker too, in one transaction. The task is run here as the worker runs it (`run
 and the page is asked for its progress from inside the running task.
 """
 
-import time
 from decimal import Decimal as D
 
 import pytest
@@ -90,7 +89,6 @@ def edited_export(plan, periods) -> bytes:
 def test_a_20000_row_import_runs_in_the_background_with_its_progress(
     client, large_plan, periods, planner, django_capture_on_commit_callbacks
 ):
-    started = time.monotonic()
     content = edited_export(large_plan, periods)
     client.force_login(planner)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -150,7 +148,6 @@ def test_a_20000_row_import_runs_in_the_background_with_its_progress(
     # Run again (as after its worker died once it had saved): nothing is imported twice.
     assert run_import.call(job.pk) == "done"
     assert dict(Measurement.objects.values_list("pk", "version")) == after
-    assert time.monotonic() - started < 60
 
 
 def run_watching(client, page: str, *, at: float) -> str:
