@@ -101,6 +101,16 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database has one writer at a time, and the worker is a second process. A
+    # transaction takes the write lock as it begins and waits up to 20 s for it: a deferred one
+    # that read first could not wait and would fail at once with "database is locked". In WAL
+    # mode readers go on reading while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -220,3 +220,62 @@ def test_gunicorn_takes_its_workers_threads_and_timeout_from_the_environment():
     wrong = read(GUNICORN_THREADS="many")
     assert wrong.returncode != 0
     assert "GUNICORN_THREADS must be a whole number, not 'many'." in wrong.stderr
+
+
+# Two connections to one SQLite file, as the web server and the worker have: the first holds
+# the write lock for a moment while the second reads, then writes, in one transaction.
+SQLITE_TWO_WRITERS = """
+import threading, time
+import django
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counter (n integer)")
+    cursor.execute("INSERT INTO counter VALUES (0)")
+connection.close()
+holding = threading.Event()
+
+def hold_the_lock():
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE counter SET n = n + 1")
+        holding.set()
+        time.sleep(1)
+    connection.close()
+
+holder = threading.Thread(target=hold_the_lock)
+holder.start()
+holding.wait()
+with transaction.atomic():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n FROM counter")
+        seen = cursor.fetchone()[0]
+        cursor.execute("UPDATE counter SET n = %s", [seen + 10])
+holder.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT n FROM counter")
+    print(cursor.fetchone()[0])
+"""
+
+
+def test_the_embedded_database_waits_for_a_writer_instead_of_failing(tmp_path):
+    """A transaction that reads and then writes while the worker writes waits for it, and
+    reads what it wrote: the write lock is taken as the transaction begins."""
+    environment = {
+        "SECRET_KEY": "x",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-c", SQLITE_TWO_WRITERS], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "11"
+    journal = settings_value(
+        "s.DATABASES['default']['OPTIONS']['init_command']",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite3'}",
+    )
+    assert "journal_mode=WAL" in journal
