@@ -5,10 +5,12 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from goals.services import activity_status_set, goal_follow_up_save
 from indicators.services import measurement_record
@@ -18,13 +20,42 @@ from planning.services import membership_grant, organisation_create, unit_create
 # --- the seed 002 demo ----------------------------------------------------------------------------
 
 
+def _demo_plan() -> Plan:
+    return Plan.objects.select_related("organisation", "owner_unit").get(
+        name="Verksamhetsplan Omsorg 2023"
+    )
+
+
 @pytest.fixture
 def demo(db):
     """Seed 002 (Sorsele, Verksamhetsplan Omsorg 2023) with its T1 and T2 follow-up."""
     call_command("load_demo", stdout=io.StringIO())
-    return Plan.objects.select_related("organisation", "owner_unit").get(
-        name="Verksamhetsplan Omsorg 2023"
-    )
+    return _demo_plan()
+
+
+@pytest.fixture(scope="module")
+def _demo_of_the_module(django_db_setup, django_db_blocker):
+    """The demo loaded once for a module's tests, in a transaction rolled back when the
+    module ends; each test runs, and is rolled back, in a savepoint inside it."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_of_the_module(_demo_of_the_module, db):
+    """`demo` for a module whose tests only read it or change it in their own savepoint: the
+    module's tests share one load (no live server, no `transactional_db` in the module)."""
+    return _demo_plan()
 
 
 def demo_period(kind: str) -> FollowUpPeriod:

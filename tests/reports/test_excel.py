@@ -14,6 +14,12 @@ from reports.selectors import follow_up_report
 from tests.reports.conftest import demo_period
 
 
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 def workbook(plan, kind: str, layout: str):
     content = report_workbook(follow_up_report(plan, demo_period(kind)), layout)
     return load_workbook(io.BytesIO(content))

@@ -20,6 +20,13 @@ from reports.pdf import report_html, report_pdf
 from reports.selectors import follow_up_report, report_title
 from tests.reports.conftest import demo_period, page_texts, pdf_text, squash
 
+
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 # --- content: everything of the demo's T1 and year-end reports ------------------------------------
 
 

@@ -31,6 +31,13 @@ from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
 from tests.reports.conftest import demo_period
 
+
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 PAINTING = {"Tj", "TJ", "'", '"', "Do", "BI", "INLINE IMAGE", "f", "F", "f*", "B", "B*", "b",
             "b*", "S", "s", "sh"}  # fmt: skip
 

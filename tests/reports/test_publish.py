@@ -20,6 +20,12 @@ from reports.services import report_publish, report_snapshot
 from tests.reports.conftest import demo_period, pdf_text
 
 
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 def publish_t1(plan, actor, **changes):
     facts = {
         "decided_by": "Kommunstyrelsen",

@@ -14,6 +14,13 @@ from django.urls import reverse
 from reports.selectors import follow_up_report, goal_page
 from tests.reports.conftest import demo_period, pdf_text
 
+
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 SECTION = re.compile(r'<section class="report-goal" id="([^"]+)"')
 OVERVIEW_SECTION = re.compile(r'<section class="overview-goal" [^>]*id="goal-(\d+)-heading"')
 

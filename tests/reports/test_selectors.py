@@ -15,6 +15,13 @@ from reports.selectors import Change, follow_up_report, plan_readiness
 from tests.deadlines import month_end
 from tests.reports.conftest import demo_period
 
+
+@pytest.fixture
+def demo(demo_of_the_module):
+    """The demo, loaded once for this module's tests."""
+    return demo_of_the_module
+
+
 # --- the demo ------------------------------------------------------------------------------------
 
 
