@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import ActivityRow, GoalSection, IndicatorRow, Report
+from reports.selectors.trend import basis_text
 
 PER_GOAL, FLAT = "goals", "flat"
 LAYOUTS = (PER_GOAL, FLAT)
@@ -80,7 +81,7 @@ INDICATOR_HEADERS = (
     gettext_lazy("Unit"),
     gettext_lazy("Colour"),
     gettext_lazy("Band"),
-    gettext_lazy("Previous period"),
+    gettext_lazy("Compared with"),
     gettext_lazy("Value then"),
     gettext_lazy("Change"),
     gettext_lazy("Same period last year"),
@@ -107,6 +108,15 @@ def _value_period(row: IndicatorRow) -> str:
     return row.carried_text if row.is_carried else row.value_period_label
 
 
+def _compared_with(row: IndicatorRow) -> str:
+    """What the trend compared the value with: "T1 2023 (previous period)", "Delår 2 2022
+    (same period last year)", or why there is nothing to compare with."""
+    basis = basis_text(row.previous.rule)
+    if row.previous.period_label and basis:
+        return f"{row.previous.period_label} ({basis})"
+    return row.previous.text or row.previous.period_label
+
+
 def _indicator_values(row: IndicatorRow) -> list:
     return [
         row.name,
@@ -117,7 +127,7 @@ def _indicator_values(row: IndicatorRow) -> list:
         row.unit_text,
         row.colour_label,
         row.band_text,
-        row.previous.period_label,
+        _compared_with(row),
         row.previous.value,
         row.previous.label,
         row.last_year.period_label,

@@ -62,6 +62,15 @@ def previous_year_end(
     return max(earlier, key=lambda m: m.period.year, default=None)
 
 
+def basis_text(rule: str) -> str:
+    """Which earlier value a comparison took, in words: "same period last year"."""
+    return {
+        SAME_PERIOD: _("same period last year"),
+        YEAR_END: _("previous year-end"),
+        PREVIOUS: _("previous period"),
+    }.get(rule, "")
+
+
 def compared_text(rule: str, other: FollowUpPeriod | None) -> str:
     """What a comparison compared, in words."""
     if other is None:

@@ -44,7 +44,8 @@ def test_a_sheet_per_goal_with_indicators_activities_and_analysis(demo):
     assert sheet.cell(row=table.index(sick_leave) + 1, column=4).number_format == "0.0"
     assert sick_leave[4] == "T2 2023"  # the period's own value
     assert sick_leave[6] == Colour.YELLOW.label and sick_leave[7] == "> 6,0 och < 7,0"
-    assert sick_leave[8] == "T1 2023" and sick_leave[9] == pytest.approx(7.8)
+    # What the trend compared with, and which earlier value that is, as the report says it.
+    assert sick_leave[8] == "T1 2023 (föregående period)" and sick_leave[9] == pytest.approx(7.8)
     activities = [row[0] for row in table]
     assert "Vi utbildar medarbetare i MHFA, Mental Health First Aid" in activities
     delayed = str(ActivityStatus.Status.DELAYED.label)

@@ -3,6 +3,7 @@ cumulative interim reports (Delår 1, Delår 2 January–August, Helår) and qua
 asked for only in the periods its frequency covers, and its trend compares like with like."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from core.versioning import save_validated
 from indicators.models import Indicator
@@ -17,6 +19,7 @@ from indicators.services import measurement_record
 from planning.models import Plan, Role
 from planning.selectors import scope_for
 from planning.services import membership_grant
+from reports.excel import FLAT, report_workbook
 from reports.selectors import follow_up_report
 from reports.selectors.reporting import indicator_row_or_404, reporting_index
 from tests.indicators.schemes import (
@@ -251,3 +254,24 @@ def test_the_report_page_says_what_each_trend_compared(client, gotland):
         '<span data-fact="trend-basis">compared with Interim report January–August 2025 (same '
         "period last year)</span>"
     ) in overview
+
+
+def test_the_excel_report_says_what_each_trend_compared(quarters):
+    record(quarters, "seasonal", "Q2 2025", "9.0")
+    record(quarters, "seasonal", "Q1 2026", "6.5")
+    record(quarters, "seasonal", "Q2 2026", "7.5")
+    record(quarters, "every", "Q1 2026", "6.5")
+    record(quarters, "every", "Q2 2026", "7.5")
+    with translation.override("en"):
+        report = follow_up_report(quarters["plan"], quarters["periods"]["Q2 2026"])
+        content = report_workbook(report, FLAT)
+    table = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(content)).active]
+    header = table[0]
+    compared = header.index("Compared with")
+    by_name = {row[header.index("Indicator")]: row for row in table[1:]}
+    assert by_name["Korttidsfrånvaro"][compared] == "Q2 2025 (same period last year)"
+    assert by_name["Korttidsfrånvaro"][compared + 1] == Decimal("9")
+    every = by_name[quarters["every"].name]
+    assert every[compared] == "Q1 2026 (previous period)"
+    yearly = by_name[quarters["yearly"].name]
+    assert yearly[compared] == "No earlier year-end value to compare with"
