@@ -34,6 +34,9 @@ from tests.test_translations import compiled_catalogs  # noqa: F401 (a fixture)
 
 pytest_plugins = ["tests.planner_roles"]
 
+# PostgreSQL only in bin/test: what is checked is rendered output, not storage.
+pytestmark = pytest.mark.rendering
+
 world = site_map.world
 
 LANGUAGES = ("sv", "nb", "nn", "en")

@@ -18,7 +18,8 @@ from core.models import WorkerHeartbeat
 from opendata.tasks import opendata_sync_plan
 from tests.worker_process import WorkerProcess, database_url, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# bin/test runs it alone, after the others: while the server is down no other test can run.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.alone]
 
 
 def pg_ctl(*args: str) -> None:

@@ -20,6 +20,9 @@ from reports.pdf import report_html, report_pdf
 from reports.selectors import follow_up_report, report_title
 from tests.reports.conftest import demo_period, page_texts, pdf_text, squash
 
+# PostgreSQL only in bin/test: what is checked is rendered output, not storage.
+pytestmark = pytest.mark.rendering
+
 
 @pytest.fixture
 def demo(demo_of_the_module):

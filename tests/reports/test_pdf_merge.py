@@ -29,6 +29,9 @@ from tests.reports.conftest import page_texts, squash
 from tests.reports.test_pdf_structure import _is_element as is_element
 from tests.reports.test_pdf_structure import _kids as kids
 
+# PostgreSQL only in bin/test: what is checked is rendered output, not storage.
+pytestmark = pytest.mark.rendering
+
 # --- three small plans, merged -------------------------------------------------------------------
 
 PLANS = {

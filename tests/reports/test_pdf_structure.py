@@ -31,6 +31,9 @@ from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
 from tests.reports.conftest import demo_period
 
+# PostgreSQL only in bin/test: what is checked is rendered output, not storage.
+pytestmark = pytest.mark.rendering
+
 
 @pytest.fixture
 def demo(demo_of_the_module):

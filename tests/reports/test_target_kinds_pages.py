@@ -36,6 +36,9 @@ from tests.indicators.kinds import (
 )
 from tests.reports.conftest import pdf_text, squash
 
+# PostgreSQL only in bin/test: what is checked is rendered output, not storage.
+pytestmark = pytest.mark.rendering
+
 ENGLISH = {"accept-language": "en"}
 ROW = re.compile(r'<tr data-indicator="(\d+)"[^>]*>(.*?)</tr>', re.S)
 COLOUR_CLASS = re.compile(r"colour--(green|yellow|red|none|uncoloured)\b")
