@@ -57,6 +57,7 @@ def log_in(page: Page, live_server, username: str, password: str) -> None:
 def axe_violations(page: Page) -> str:
     """axe-core's report of the page's violations, or "" when it has none."""
     axe = Axe.from_file(AXE_JS) if AXE_JS.exists() else Axe()
+    page.wait_for_load_state()
     results = axe.run(page)
     return results.generate_report() if results.violations_count else ""
 

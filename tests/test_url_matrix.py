@@ -8,6 +8,7 @@ Each request runs in a savepoint that is rolled back, so
 every request starts from the same data.
 """
 
+import copy
 import re
 
 from django.apps import apps
@@ -59,9 +60,9 @@ def answer_word(response) -> str:
     return str(response.status_code)
 
 
-def ask(client, user, case: Case, world, method: str) -> tuple[str, bool]:
-    """The answer to one request by `user` (None: anonymous), and whether a POST changed the
-    database; rolled back after.
+def ask(client, case: Case, world, method: str) -> tuple[str, bool]:
+    """The answer to one request by the client's user, and whether a POST changed the
+    database; rolled back after, and the client's cookies (who it is) put back as they were.
 
     A POST that ran no INSERT, UPDATE or DELETE on a checked table changed none of their rows.
     One that did is asked again, the rows of the tables it wrote to read before and after.
@@ -70,10 +71,8 @@ def ask(client, user, case: Case, world, method: str) -> tuple[str, bool]:
     models = checked_models()
 
     def request(tables: set[str]) -> tuple:
+        cookies = copy.deepcopy(client.cookies)  # a log-out or a log-in changes who it is
         with transaction.atomic():
-            client.logout()  # the login and logout rows change who the client is
-            if user is not None:
-                client.force_login(user)
             if method == "GET":
                 response, written, changed = client.get(url), set(), False
             else:
@@ -83,6 +82,7 @@ def ask(client, user, case: Case, world, method: str) -> tuple[str, bool]:
                 written = written_tables(queries, models)
                 changed = database_contents(tables, models) != before
             transaction.set_rollback(True)
+        client.cookies = cookies
         return response, written, changed
 
     response, written, changed = request(set())
@@ -97,12 +97,15 @@ def test_every_url_answers_each_role_as_the_permission_model_says(client, world,
     for index, role in enumerate(ROLES):
         # The people of the other organisations are the world's (see tests.site_map).
         user = getattr(people, role, None) or world.users.get(role)
+        client.logout()
+        if user is not None:
+            client.force_login(user)
         for case in CASES:
             for method, expected_row in (("GET", case.get), ("POST", case.post)):
                 if not expected_row:
                     continue
                 expected = expected_row.split()[index]
-                answer, changed = ask(client, user, case, world, method)
+                answer, changed = ask(client, case, world, method)
                 where = f"{role}: {method} {case.name}"
                 if answer != expected:
                     wrong.append(f"{where}: expected {expected}, got {answer}")

@@ -90,6 +90,7 @@ def test_a_planner_builds_a_small_plan(live_server, browser, planner):
     assert_no_axe_violations(page)
     # The full-page form ("Add with all fields"; the button at the top writes in place).
     page.locator(f'a[href="/goals/plan/{plan.pk}/new/"]').last.click()
+    page.wait_for_url(f"**/goals/plan/{plan.pk}/new/")  # the next page, before axe reads it
     assert_no_axe_violations(page)
     page.fill("#id_title", "Nöjda och friska medarbetare")
     page.locator("form.planner-form button[type=submit]").click()

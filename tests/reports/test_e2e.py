@@ -38,6 +38,7 @@ def test_planner_writes_analysis_marks_ready_and_publishes(browser, live_server,
     assert_no_axe_violations(page)
 
     page.locator("a[href$='/analysis/']").nth(1).click()
+    page.wait_for_url("**/analysis/")  # the next page, before axe reads it
     assert_no_axe_violations(page)
     page.get_by_label(_("Assessment")).select_option("not_expected")
     page.locator("#id_analysis").fill("Sjukfrånvaron är för hög; åtgärder i maj.")
@@ -47,6 +48,7 @@ def test_planner_writes_analysis_marks_ready_and_publishes(browser, live_server,
     assert GoalFollowUp.objects.get(goal__number=2).assessment == "not_expected"
 
     page.locator(".report-actions a[href$='/readiness/']").click()
+    page.wait_for_url("**/readiness/")  # the next page, before axe reads it
     assert_no_axe_violations(page)
     mark = _("Mark %(unit)s ready") % {"unit": "Hemtjänst"}
     withdraw = _("Withdraw the mark of %(unit)s") % {"unit": "Hemtjänst"}
@@ -55,6 +57,7 @@ def test_planner_writes_analysis_marks_ready_and_publishes(browser, live_server,
 
     page.goto(report_url(live_server))
     page.locator(".report-actions a[href$='/publish/']").click()
+    page.wait_for_url("**/publish/")  # the next page, before axe reads it
     assert_no_axe_violations(page)
     page.locator("#id_decision_date").fill("2023-05-30")
     page.locator("#id_decision_paragraph").fill("§ 45")
@@ -86,6 +89,7 @@ def test_organisation_report_shows_progress_and_the_file(browser, live_server, d
     log_in(page, live_server, "ledamot")
     page.goto(report_url(live_server))
     page.locator("main a[href*='/organisation/']").click()
+    page.wait_for_url("**/organisation/**")  # the next page, before axe reads it
     assert_no_axe_violations(page)
     page.get_by_role("button", name=_("Generate the report")).click()
     expect(page.locator("#job-progress-bar")).to_have_attribute("value", "100")
