@@ -29,17 +29,7 @@ from indicators.targets import Target
 from planning.models import Plan
 from planning.services import ensure_plan_unlocked, plan_create
 
-PLAN_FIELDS = (
-    "kind",
-    "owner_unit",
-    "responsible",
-    "vision",
-    "core_values",
-    "steering_documents",
-    "gender_equality",
-    "child_rights",
-    "sustainability",
-)
+PLAN_FIELDS = ("kind", "owner_unit", "responsible", *Plan.LONG_TEXTS)
 GOAL_FIELDS = ("label", "description", "scope", "perspective")
 # The target keeps its kind and every field of it, the baseline too (see `indicators.targets`).
 INDICATOR_FIELDS = (

@@ -37,12 +37,7 @@ class PlanForm(VersionedModelForm):
             "registration_number",
             "valid_from",
             "responsible",
-            "vision",
-            "core_values",
-            "steering_documents",
-            "gender_equality",
-            "child_rights",
-            "sustainability",
+            *Plan.LONG_TEXTS,
         ]
         field_classes = {"owner_unit": UnitTreeChoiceField}
         widgets = {

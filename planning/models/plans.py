@@ -113,6 +113,16 @@ class Plan(Versioned):
 
     history = HistoricalRecords()
 
+    # The plan's texts of several paragraphs, which lists of plans leave unread (`defer`).
+    LONG_TEXTS = (
+        "vision",
+        "core_values",
+        "steering_documents",
+        "gender_equality",
+        "child_rights",
+        "sustainability",
+    )
+
     class Meta:
         ordering = ["-start_year", "name"]
         verbose_name = _("plan")

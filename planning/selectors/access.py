@@ -56,17 +56,18 @@ def descendants_by_unit(units: list[Unit]) -> dict[int, set[int]]:
     children = defaultdict(list)
     for unit in units:
         children[unit.parent_id].append(unit.pk)
-    result = {}
-    for unit in units:
-        found, stack = set(), [unit.pk]
-        while stack:
-            current = stack.pop()
-            if current in found:
-                continue
+    return {unit.pk: _subtree(children, unit.pk) for unit in units}
+
+
+def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
+    """`root` and every unit below it, from each unit's children."""
+    found, stack = set(), [root]
+    while stack:
+        current = stack.pop()
+        if current not in found:
             found.add(current)
             stack.extend(children[current])
-        result[unit.pk] = found
-    return result
+    return found
 
 
 def scope_for(user) -> Scope:
@@ -80,19 +81,22 @@ def scope_for(user) -> Scope:
         return scope
     memberships = list(Membership.objects.filter(user=user))
     organisation_ids = {membership.organisation_id for membership in memberships}
+    # Plain tuples, not model instances: a large organisation has hundreds of units.
     units = list(
-        Unit.objects.filter(organisation_id__in=organisation_ids).only(
-            "pk", "parent_id", "organisation_id"
-        )
+        Unit.objects.filter(organisation_id__in=organisation_ids)
+        .order_by()
+        .values_list("pk", "parent_id", "organisation_id")
     )
-    below = descendants_by_unit(units)
-    parent_of = {unit.pk: unit.parent_id for unit in units}
-    scope.unit_organisation = {unit.pk: unit.organisation_id for unit in units}
+    parent_of = {pk: parent_id for pk, parent_id, _organisation in units}
+    children = defaultdict(list)
+    for pk, parent_id, _organisation in units:
+        children[parent_id].append(pk)
+    scope.unit_organisation = {pk: organisation for pk, _parent, organisation in units}
     for membership in memberships:
         if membership.unit_id is None:
             scope.whole_organisations[membership.role].add(membership.organisation_id)
             continue
-        scope.units[membership.role] |= below.get(membership.unit_id, {membership.unit_id})
+        scope.units[membership.role] |= _subtree(children, membership.unit_id)
         node = parent_of.get(membership.unit_id)
         while node is not None:
             scope.above.add(node)
@@ -130,7 +134,9 @@ def plans_visible_to(user, scope: Scope | None = None) -> QuerySet[Plan]:
     if units:
         owning_an_activity = Plan.objects.filter(goals__activities__unit_id__in=units)
         visible |= Q(pk__in=owning_an_activity.values("pk"))
-    return plans.filter(visible).distinct()
+    # The ids by a subquery rather than DISTINCT over the joined rows: PostgreSQL would sort
+    # and compare every column of every plan (and of its organisation, unit and parent).
+    return plans.filter(pk__in=Plan.objects.filter(visible).values("pk"))
 
 
 def plan_owners(plan: Plan) -> list[dict]:

@@ -95,7 +95,13 @@ def home_plans(user, scope: Scope) -> HomePlans:
         year__gte=OuterRef("start_year"),
         year__lte=OuterRef("end_year"),
     )
-    plans = plans_visible_to(user, scope).annotate(has_open_period=Exists(open_period))
+    plans = (
+        plans_visible_to(user, scope)
+        .select_related(None)
+        .select_related("organisation", "owner_unit")
+        .defer(*Plan.LONG_TEXTS)
+        .annotate(has_open_period=Exists(open_period))
+    )
     result = HomePlans()
     for plan in plans.order_by("-start_year", "name", "pk"):
         planned, committee = can_edit_plan(scope, plan), _committee_covers(scope, plan)

@@ -8,8 +8,8 @@ A user with several roles sees each part.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
+from core.links import url_by_id
 from planning.models import Plan
 from planning.selectors import scope_for
 from reports.selectors.overview import home_plans
@@ -23,9 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/home.html", {})
     scope = scope_for(request.user)
     plans = home_plans(request.user, scope)
-    for plan in plans.planned:
-        plan.page_url = reverse("authoring:plan_structure", args=[plan.pk])
-        plan.overview_url = reverse("reports:overview", args=[plan.pk])
+    page_url, overview_url = url_by_id("authoring:plan_structure"), url_by_id("reports:overview")
+    # The statuses' names looked up once, not once per plan (`get_status_display`).
+    status_labels = dict(Plan.Status.choices)
+    for plan in (*plans.planned, *plans.committee, *plans.other):
+        plan.status_label = status_labels[plan.status]
+        plan.page_url = page_url(plan.pk)
+        plan.overview_url = overview_url(plan.pk)
         plan.report_now = plan.has_open_period and plan.status == Plan.Status.DECIDED
     return render(
         request,
