@@ -9,7 +9,7 @@ active language for pages and as ISO for files.
 import calendar
 import datetime
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import models
 from django.utils import formats, translation
@@ -41,6 +41,12 @@ def is_last_day(day: datetime.date) -> bool:
 
 def deadline_text(due_on: datetime.date, precision: str) -> str:
     """The deadline in the active language: "maj 2026", "15 maj 2026", "May 15, 2026"."""
+    return _deadline_text(due_on, str(precision), translation.get_language())
+
+
+# A plan's hundreds of activities share a few dozen deadlines: each is written once per language.
+@lru_cache(maxsize=2048)
+def _deadline_text(due_on: datetime.date, precision: str, language: str | None) -> str:
     if precision == Precision.MONTH:
         return formats.date_format(due_on, "YEAR_MONTH_FORMAT")
     return formats.date_format(due_on, "DATE_FORMAT")

@@ -29,7 +29,7 @@ from indicators.models import Indicator, ReferenceValue
 from opendata.client import OpenDataError, ServiceClient, invalid_answer
 from opendata.sources.base import Fetched, Source, area_kinds, mean, municipality_code
 from planning.models import Organisation, Plan, Unit
-from planning.selectors import descendants_by_unit
+from planning.selectors import unit_and_below
 
 BASE_URL = "https://api.kolada.se/v3/"
 SERVICE = "Kolada"
@@ -279,7 +279,7 @@ def _units(plan: Plan) -> dict[str, Unit]:
     """The organisation's units with a Kolada id, below the plan's owner unit if it has one."""
     units = list(Unit.objects.filter(organisation=plan.organisation))
     if plan.owner_unit_id is not None:
-        below = descendants_by_unit(units)[plan.owner_unit_id]
+        below = unit_and_below(units, plan.owner_unit_id)
         units = [unit for unit in units if unit.pk in below]
     return {unit.kolada_ou: unit for unit in units if unit.kolada_ou}
 

@@ -4,7 +4,6 @@ organisations, people) and `decisions` (a plan's decision process)."""
 from planning.selectors.access import (
     Scope,
     contributing_plans,
-    descendants_by_unit,
     editor_organisation_ids,
     editor_unit_ids,
     last_scope,
@@ -27,6 +26,7 @@ from planning.selectors.access import (
     setup_overview,
     subtree_ids,
     tree_order,
+    unit_and_below,
     unit_tree,
     units_editable_by,
 )
@@ -42,7 +42,6 @@ __all__ = [
     "StepLine",
     "contributing_plans",
     "decision_process",
-    "descendants_by_unit",
     "editor_organisation_ids",
     "editor_unit_ids",
     "last_scope",
@@ -67,6 +66,7 @@ __all__ = [
     "subtree_ids",
     "tree_order",
     "undecided_owners",
+    "unit_and_below",
     "unit_tree",
     "units_editable_by",
 ]

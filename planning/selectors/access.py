@@ -51,12 +51,12 @@ class Scope:
         ) or unit.pk in self.units.get(role, set())
 
 
-def descendants_by_unit(units: list[Unit]) -> dict[int, set[int]]:
-    """For each unit, the ids of itself and every unit below it."""
+def unit_and_below(units: Iterable[Unit], root: int) -> set[int]:
+    """The id `root` and the ids of every unit below it, among `units`."""
     children = defaultdict(list)
     for unit in units:
         children[unit.parent_id].append(unit.pk)
-    return {unit.pk: _subtree(children, unit.pk) for unit in units}
+    return _subtree(children, root)
 
 
 def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
@@ -277,7 +277,7 @@ def unit_tree(organisation: Organisation) -> list[tuple[Unit, int]]:
 def subtree_ids(unit: Unit) -> set[int]:
     """The unit and every unit below it (one query)."""
     units = list(Unit.objects.filter(organisation_id=unit.organisation_id).only("pk", "parent_id"))
-    return descendants_by_unit(units)[unit.pk]
+    return unit_and_below(units, unit.pk)
 
 
 def open_activities_of(units: Iterable[int]) -> list[tuple[str, str]]:

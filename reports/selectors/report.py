@@ -35,7 +35,7 @@ from planning.models import (
     Unit,
     assessment_levels,
 )
-from planning.selectors import decision_process, descendants_by_unit, plan_owner_units
+from planning.selectors import decision_process, plan_owner_units, unit_and_below
 from reports.selectors.data import (
     ActivityRow,
     ColourCount,
@@ -239,10 +239,9 @@ def expected_units(plan: Plan, units: list[Unit], activities: Iterable[Activity]
     The units below the plan's owner unit and the units named on its activities; the owner
     unit itself when nothing lies below it.
     """
-    below = descendants_by_unit(units)
     wanted: set[int] = set()
     if plan.owner_unit_id:
-        wanted |= below.get(plan.owner_unit_id, set()) - {plan.owner_unit_id}
+        wanted |= unit_and_below(units, plan.owner_unit_id) - {plan.owner_unit_id}
     wanted |= {activity.unit_id for activity in activities if activity.unit_id}
     if not wanted and plan.owner_unit_id:
         wanted = {plan.owner_unit_id}
