@@ -124,8 +124,11 @@ def main() -> None:
     server = Server(environment, work / "gunicorn.log", options.workers)
     try:
         print(f"Pages through gunicorn on port {server.port}, {options.repeat} rounds:", flush=True)
+        # Three warm-up rounds a worker: each worker's first request of each page untimed.
+        warm = 3 * results["serving"]["gunicorn_workers"]
+        results["warm_rounds"] = warm
         results["request_floor_s"] = measure_pages(pages, server, sessions, city.people,
-                                                   options.repeat)  # fmt: skip
+                                                   options.repeat, warm)  # fmt: skip
         results["pages"] = [page.result for page in pages]
         print_table(pages)
         if not options.no_pdf:

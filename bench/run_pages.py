@@ -140,16 +140,27 @@ def median_time(run: Callable[[], object], repeat: int) -> float:
 FIXED = "/health/"  # the fixed cost of a request: HTTP, WSGI, middleware, session and user
 
 
-def measure_pages(pages: list[Page], server: Server, sessions: dict, users: dict, repeat: int):
+def measure_pages(
+    pages: list[Page], server: Server, sessions: dict, users: dict, repeat: int, warm: int = 1
+):
     """Each page `repeat` times, interleaved, and each person's request to /health/ (the fixed
-    cost of a request through the same stack, counted into every floor)."""
+    cost of a request through the same stack, counted into every floor).
+
+    Before that, `warm` untimed rounds of every page: each gunicorn worker compiles a page's
+    templates and loads its modules at its first request of it, once in its life, and a round
+    reaches one worker of several (whichever accepts); the warm-up's times are kept apart
+    (`warm_times_s`)."""
     fixed: dict[str, list[float]] = {person: [] for person in sessions}
-    for page in pages:  # a first, untimed run of each (templates and caches warmed)
-        status, content, seconds = send(page, server, sessions)
-        if status >= 400:
-            raise SystemExit(f"{page.name}: {page.method} {page.url} answered {status}")
+    for page in pages:
         page.result = {"name": page.name, "method": page.method, "url": page.url,
-                       "person": page.person, "status": status, "times_s": []}  # fmt: skip
+                       "person": page.person, "times_s": [], "warm_times_s": []}  # fmt: skip
+    for _round in range(warm):
+        for page in pages:
+            status, content, seconds = send(page, server, sessions)
+            if status >= 400:
+                raise SystemExit(f"{page.name}: {page.method} {page.url} answered {status}")
+            page.result["status"] = status
+            page.result["warm_times_s"].append(round(seconds, 4))
     for round_ in range(repeat):
         for person, session in sessions.items():
             fixed[person].append(request(server.port, "GET", FIXED, headers_for(session))[2])
