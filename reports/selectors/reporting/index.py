@@ -119,7 +119,8 @@ class PeriodIndex:
 class Reporting:
     """Who reports what: the rules of the module docstring for one user.
 
-    `units` are the units of the organisations concerned, by id (for the tree above a unit).
+    `units` are, by id, the units the user reports for and those above them (`_units_of`):
+    the tree the rules walk up from a unit of the user's to a plan's owner unit.
     """
 
     def __init__(self, user, scope: Scope, units: dict[int, Unit]):
@@ -228,8 +229,11 @@ def _reportable_plans(user, scope: Scope, periods: list[FollowUpPeriod]) -> list
     )
 
 
-def _units_of(organisation_ids: set[int]) -> dict[int, Unit]:
-    return {unit.pk: unit for unit in Unit.objects.filter(organisation_id__in=organisation_ids)}
+def _units_of(scope: Scope) -> dict[int, Unit]:
+    """The units `Reporting` walks: those the user reports for and every unit above them (the
+    tree above a unit of theirs is in `scope.above`), not the organisation's whole tree."""
+    wanted = set().union(*(scope.units.get(role, set()) for role in REPORTERS)) | scope.above
+    return {unit.pk: unit for unit in Unit.objects.filter(pk__in=wanted)}
 
 
 def _evaluated(period: FollowUpPeriod) -> int:
@@ -249,7 +253,7 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
     if not plans:
         return [PeriodIndex(period) for period in periods]
     plan_ids = [plan.pk for plan in plans]
-    rules = Reporting(user, scope, _units_of({plan.organisation_id for plan in plans}))
+    rules = Reporting(user, scope, _units_of(scope))
     behalf = {plan.pk: rules.plan_reporter(plan) for plan in plans}
     behalf_units = {unit.pk for _writable, unit in behalf.values() if unit is not None}
     period_ids = [period.pk for period in periods]

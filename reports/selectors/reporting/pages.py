@@ -224,7 +224,7 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
     period = _period_and_plan_or_404(user, scope, period_id, plan)
     if not activity.is_evaluated_in(period):
         raise Http404
-    rules = Reporting(user, scope, _units_of({plan.organisation_id}))
+    rules = Reporting(user, scope, _units_of(scope))
     shown, writable = rules.activity_access(plan, activity)
     if not shown:
         raise Http404
@@ -256,7 +256,7 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
     period = _period_and_plan_or_404(user, scope, period_id, plan)
     if not indicator.is_asked_in(period):
         raise Http404
-    rules = Reporting(user, scope, _units_of({plan.organisation_id}))
+    rules = Reporting(user, scope, _units_of(scope))
     writable, unit = rules.plan_reporter(plan)
     if not writable:
         raise Http404
