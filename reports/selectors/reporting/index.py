@@ -131,6 +131,9 @@ class Reporting:
             set().union(*(scope.units.get(role, set()) for role in REPORTERS))
         )
         self._plan_reporter: dict[int, tuple[bool, Unit | None]] = {}
+        # Whether the user reports for a unit in a plan, by (plan, unit): a plan's hundreds of
+        # activities belong to a few units.
+        self._unit_reporter: dict[tuple[int, int], bool] = {}
 
     def _is_below(self, unit_id: int, ancestor_id: int) -> bool:
         node = self.units.get(unit_id)
@@ -176,7 +179,10 @@ class Reporting:
         if unit is None:
             writable = self.plan_reporter(plan)[0]
         else:
-            writable = can_report(self.scope, plan, unit)
+            key = (plan.pk, unit.pk)
+            if key not in self._unit_reporter:
+                self._unit_reporter[key] = can_report(self.scope, plan, unit)
+            writable = self._unit_reporter[key]
         return writable or responsible, writable
 
     def activity_access(self, plan: Plan, activity: Activity) -> tuple[bool, bool]:
