@@ -14,11 +14,17 @@ from reports.selectors.report import readiness_rows
 def plan_readiness(plan: Plan, period: FollowUpPeriod) -> list[tuple[Unit, UnitReadiness]]:
     """The units expected to mark their part of the plan's follow-up ready, and their marks.
 
-    Three queries: the organisation's units, the plan's activities and the marks.
+    Three queries: the organisation's units, the units named on the plan's activities and the
+    marks.
     """
     units = list(plan_owner_units(plan))
-    activities = Activity.objects.filter(goal__plan=plan, unit__isnull=False).only("unit_id")
-    return readiness_rows(plan, period, units, activities)
+    activity_units = (
+        Activity.objects.filter(goal__plan=plan, unit__isnull=False)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    return readiness_rows(plan, period, units, activity_units)
 
 
 def published_for(plan: Plan, period: FollowUpPeriod) -> PublishedReport | None:

@@ -233,23 +233,25 @@ def _goal_section(
     )
 
 
-def expected_units(plan: Plan, units: list[Unit], activities: Iterable[Activity]) -> list[Unit]:
+def expected_units(
+    plan: Plan, units: list[Unit], activity_units: Iterable[int | None]
+) -> list[Unit]:
     """The units whose part of the follow-up the planner waits for.
 
-    The units below the plan's owner unit and the units named on its activities; the owner
-    unit itself when nothing lies below it.
+    The units below the plan's owner unit and the units named on its activities
+    (`activity_units`: their ids); the owner unit itself when nothing lies below it.
     """
     wanted: set[int] = set()
     if plan.owner_unit_id:
         wanted |= unit_and_below(units, plan.owner_unit_id) - {plan.owner_unit_id}
-    wanted |= {activity.unit_id for activity in activities if activity.unit_id}
+    wanted |= {unit_id for unit_id in activity_units if unit_id}
     if not wanted and plan.owner_unit_id:
         wanted = {plan.owner_unit_id}
     return sorted((unit for unit in units if unit.pk in wanted), key=lambda unit: unit.name)
 
 
 def readiness_rows(
-    plan: Plan, period: FollowUpPeriod, units: list[Unit], activities: Iterable[Activity]
+    plan: Plan, period: FollowUpPeriod, units: list[Unit], activity_units: Iterable[int | None]
 ) -> list[tuple[Unit, UnitReadiness]]:
     marks = {
         mark.unit_id: mark
@@ -258,7 +260,7 @@ def readiness_rows(
         )
     }
     rows = []
-    for unit in expected_units(plan, units, activities):
+    for unit in expected_units(plan, units, activity_units):
         mark = marks.get(unit.pk)
         marked_by = person_name(mark.marked_by) if mark is not None else ""
         ready = UnitReadiness(
@@ -377,8 +379,9 @@ def follow_up_report(
         _goal_section(context, goal, follow_ups.get(goal.pk), contributing.get(goal.pk, ()))
         for goal in goals
     )
-    units = list(plan_owner_units(plan))
-    activities = [a for goal in goals for a in goal.activities.all()]
+    # Names, kinds and the tree: the units' organisations are not needed here.
+    units = list(plan_owner_units(plan).select_related(None))
+    activity_units = {a.unit_id for goal in goals for a in goal.activities.all()}
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
     colours = [row.colour for goal in sections for row in goal.indicators]
@@ -424,7 +427,7 @@ def follow_up_report(
         activities_done=done,
         activities_total=total,
         share_done_text=share_text(done, total),
-        readiness=tuple(row for _unit, row in readiness_rows(plan, period, units, activities)),
+        readiness=tuple(row for _unit, row in readiness_rows(plan, period, units, activity_units)),
         language=get_language() or "",
         generated_at=generated_at,
         decision=decision,
