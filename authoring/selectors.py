@@ -68,8 +68,19 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
     )
 
 
+def _as_rows(items) -> None:
+    """What the plan page's row templates ask of every goal, indicator and activity, set to
+    "no": whether it was just added (`is_new`) and which control takes the focus (`refocus`);
+    `answers.marked` and `answers.row_context` say "yes" for the row they answer for. (An
+    attribute a template asks for and an object lacks costs a `dir()` of the object, about
+    45 µs a row: a quarter of the largest goal's rendering.)"""
+    for item in items:
+        item.is_new, item.refocus = False, ""
+
+
 def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
     for goal in goals:
+        _as_rows((goal, *goal.indicator_list, *goal.activity_list))
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
             activity.evaluated_names = evaluated_names(activity, scheme)
@@ -123,6 +134,7 @@ def plan_page_goals(plan: Plan, *, expand: set[int] | frozenset[int] = frozenset
         goal.is_lazy = goal.pk not in shown
         if goal.is_lazy:
             goal.indicator_list, goal.activity_list = [], []
+            _as_rows((goal,))
     _with_item_display(full, scheme_rows(plan.organisation) if full else [])
     return goals
 

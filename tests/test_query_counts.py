@@ -1,8 +1,11 @@
 """No page's number of SQL queries grows with the data: every page of `tests.site_map.CASES`,
 asked by each role that may read it, makes as many queries for the plans of the site map's
 world as for the same plans with 29 more goals, each with indicators, activities, values,
-statuses and history."""
+statuses and history. Nor does its number of failed template lookups (an attribute a row
+lacks costs an exception and a `dir()` of the object, per row)."""
 
+import logging
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection
@@ -85,22 +88,57 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_no_page_makes_more_queries_for_more_goals(client, world, people):
+class _Lookups(logging.Handler):
+    """Counts the variables a template failed to resolve (Django logs each at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.failed: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Exception while resolving variable"):
+            self.failed.append(f"{record.args[0]} in {record.args[1]}")
+
+
+@contextmanager
+def failed_lookups():
+    logger = logging.getLogger("django.template")
+    handler, level, propagate = _Lookups(), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False  # counted here, not printed with every context they name
+    try:
+        yield handler.failed
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def test_no_page_makes_more_queries_or_failed_lookups_for_more_goals(client, world, people):
     # One test for the three reading roles: the world is built once (it renders a PDF).
-    def counts() -> dict[tuple[str, str], int]:
-        found = {}
+    def counts() -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        queries, lookups = {}, {}
         for role in ("planner", "committee", "own_manager"):
             client.force_login(getattr(people, role))
             for case in readable_by(role, NOT_COUNTED):
                 url = url_of(case, world)
-                found[role, url] = count_queries(client, url)
-        return found
+                with failed_lookups() as failed:
+                    queries[role, url] = count_queries(client, url)
+                lookups[role, url] = len(failed)
+        return queries, lookups
 
-    small = counts()
+    small, small_lookups = counts()
     grow(world)
-    large = counts()
+    large, large_lookups = counts()
     grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
     assert grown == {}, "queries (1 goal, 30 goals) of the pages that grew, by role"
+    grown = {
+        key: (small_lookups[key], large_lookups[key])
+        for key in small_lookups
+        if large_lookups[key] != small_lookups[key]
+    }
+    assert grown == {}, "failed template lookups (1 goal, 30 goals) of the pages that grew"
 
 
 # --- Setting up an organisation: as many queries for a large tree and many people --------------

@@ -55,6 +55,13 @@ class ActivityRow:
         return self.status is not None
 
     @property
+    def status_value(self) -> str:
+        """The reported status (`done`...), or "" before a report: what the status buttons
+        compare with (asking the template for `status.status` of no status costs a failed
+        lookup per button)."""
+        return self.status.status if self.status is not None else ""
+
+    @property
     def version(self) -> int:
         return self.status.version if self.status else 0
 

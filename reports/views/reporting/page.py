@@ -156,6 +156,9 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
             # ?unreported=1: only the rows not reported yet.
             "unreported_only": listing.unreported,
             "today": timezone.localdate(),
+            # The rows' announcement for screen readers is an htmx answer's (`_answer`), not
+            # the page's: said here, not looked for in vain once per row.
+            "oob": False,
         },
     )
 
