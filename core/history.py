@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models, router
 from django.db.models.deletion import Collector
 from django.utils import timezone
@@ -15,8 +16,35 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from simple_history.manager import HistoryDescriptor
 
 from core.versioning import Versioned
+
+# --- The history managers, made once --------------------------------------------------------------
+
+
+class _HistoryDescriptor(HistoryDescriptor):
+    """`Model.history` and `instance.history` as django-simple-history gives them, with the
+    manager's class made once: the library's descriptor makes a new class (`from_queryset`,
+    which inspects the queryset's methods) at every access, 0.2-0.4 ms each, and every
+    history record written and every history read accesses it."""
+
+    def __init__(self, model, manager, queryset) -> None:
+        super().__init__(model, manager=manager, queryset=queryset)
+        self.made = manager.from_queryset(queryset)
+
+    def __get__(self, instance, owner):
+        return self.made(self.model, instance)
+
+
+def cache_history_managers() -> None:
+    """Give every model with a history the descriptor above (once, when the apps are ready)."""
+    for model in apps.get_models():
+        for name, found in list(vars(model).items()):
+            if type(found) is HistoryDescriptor:
+                cached = _HistoryDescriptor(found.model, found.manager_class, found.queryset_class)
+                setattr(model, name, cached)
+
 
 # --- History: who changed what, in words --------------------------------------------------------
 
