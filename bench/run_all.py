@@ -53,8 +53,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from make_city import CITY, setup_django, summary  # noqa: E402
-from run_city import HOST, machine, rows_per_plan, session_of, the_city  # noqa: E402
+from make_city import CITY, summary  # noqa: E402
+from run_city import machine, rows_per_plan, session_of, setup_for_city, the_city  # noqa: E402
 from run_extras import background_report, exports_and_import, print_table, run_locust  # noqa: E402
 from run_pages import Server, measure_pages, the_pages  # noqa: E402
 
@@ -75,11 +75,7 @@ def main() -> None:
                         help="skip export_bench.py and import_measurements.py")  # fmt: skip
     parser.add_argument("--import-rows", type=int, default=10_000)
     options = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL to the database holding the city (make_city.py).")
-    os.environ.setdefault("ALLOWED_HOSTS", f"localhost,{HOST},testserver")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    setup_django()
+    setup_for_city()
     from django.conf import settings
     from django.core.management import call_command
 

@@ -7,12 +7,22 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from make_city import CITY
+from make_city import CITY, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
 HOST = "127.0.0.1"
 CSRF = secrets.token_hex(16)  # 32 characters: a cookie secret Django accepts as it is
+
+
+def setup_for_city() -> None:
+    """Django set up against the city in `DATABASE_URL` (required), answering as `HOST` and
+    the test client, logging warnings only."""
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit("Set DATABASE_URL to the database holding the city (make_city.py).")
+    os.environ.setdefault("ALLOWED_HOSTS", f"localhost,{HOST},testserver")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    setup_django()
 
 
 def free_port() -> int:

@@ -109,22 +109,35 @@ def headers_for(session: str, *, post: bool = False, htmx: bool = False) -> dict
     return headers
 
 
-def count_queries(page: Page, user) -> int:
-    """The page's queries, counted in this process (the same request through Django)."""
-    from django.db import connection
+def asker(page: Page, user) -> Callable[[], object]:
+    """A function asking the page as `user` in this process (Django's test client), which
+    stops the bench if the page answers with an error."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
     client.force_login(user)
     extra = {"HTTP_HX_REQUEST": "true"} if page.htmx else {}
-    with CaptureQueriesContext(connection) as queries:
+
+    def ask():
         if page.method == "POST":
             response = client.post(page.url, page.data(), **extra)
         else:
             response = client.get(page.url, **extra)
-    if response.status_code >= 400:
-        raise SystemExit(f"{page.name}: {response.status_code} in this process")
+        if response.status_code >= 400:
+            raise SystemExit(f"{page.name}: {response.status_code} in this process")
+        return response
+
+    return ask
+
+
+def count_queries(page: Page, user) -> int:
+    """The page's queries, counted in this process (the same request through Django)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ask = asker(page, user)
+    with CaptureQueriesContext(connection) as queries:
+        ask()
     return len(queries)
 
 
