@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.history import HistoryEntry, describe_history, user_label, with_previous
+from core.links import url_by_id
 from goals.evaluation import evaluated_names
 from goals.models import Activity, Goal
 from goals.selectors import with_overdue
@@ -78,7 +79,33 @@ def _as_rows(items) -> None:
         item.is_new, item.refocus = False, ""
 
 
+# The links of an indicator's and an activity's row on the plan page: (URL name, arguments
+# before the item's id).
+ROW_LINKS = {
+    kind: {
+        "editor": ("authoring:item_in_place", kind),
+        "place": ("authoring:item_place", kind),
+        "delete": ("authoring:item_delete", kind),
+        "history": ("authoring:object_history", kind),
+        "full_edit": (f"{app}:{kind}_update",),
+        "move": (f"{app}:{kind}_move",),
+        "full_delete": (f"{app}:{kind}_delete",),
+    }
+    for kind, app in (("indicator", "indicators"), ("activity", "goals"))
+}
+
+
+def with_links(kind: str, items) -> None:
+    """Give each item (`kind`: indicator or activity) its row's links (`links`), each URL
+    resolved once for all the items: a row has seven, and a goal may have hundreds of rows."""
+    makers = {key: url_by_id(*name) for key, name in ROW_LINKS[kind].items()}
+    for item in items:
+        item.links = {key: make(item.pk) for key, make in makers.items()}
+
+
 def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
+    with_links("indicator", [item for goal in goals for item in goal.indicator_list])
+    with_links("activity", [item for goal in goals for item in goal.activity_list])
     for goal in goals:
         _as_rows((goal, *goal.indicator_list, *goal.activity_list))
         with_display(goal.indicator_list)

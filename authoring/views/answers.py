@@ -25,7 +25,7 @@ from authoring.forms import (
     read_thresholds,
     reading_summary,
 )
-from authoring.selectors import plan_structure
+from authoring.selectors import plan_structure, with_links
 from authoring.views.structure import (
     ITEMS,
     TEMPLATE,
@@ -206,6 +206,7 @@ def row_context(
         with_forms([item], plan.goals.count(), scheme=scheme_rows(plan.organisation))
         context["goal"] = item
         return context
+    with_links(kind, [item])
     if kind == "indicator":
         with_display([item])
     else:

@@ -15,3 +15,9 @@ def test_a_url_by_id_takes_an_id_only():
     assert structure("15") == reverse("authoring:plan_structure", args=[15])
     with pytest.raises(ValueError):
         structure("15/../admin")
+
+
+def test_a_url_by_id_keeps_the_arguments_before_the_id():
+    history = url_by_id("authoring:object_history", "activity")
+    for pk in (1, 42, 10**9):
+        assert history(pk) == reverse("authoring:object_history", args=["activity", pk])
