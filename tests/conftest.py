@@ -13,6 +13,10 @@ from planning.services import organisation_create, periods_ensure_year, plan_cre
 from tests.browser import browser  # noqa: F401 (Chromium, a fixture of every test module)
 from tests.deadlines import month_end
 
+# Fixture modules that test modules also import from (`from tests.smtp import free_port`):
+# registered before any test module imports them, so that their asserts are rewritten too.
+pytest.register_assert_rewrite("tests.smtp")
+
 
 def pytest_collection_modifyitems(items):
     # bin/test runs the browser tests on PostgreSQL only: they check pages, not databases.
