@@ -2,6 +2,7 @@
 its history and what was deleted from it. The plan is already narrowed to the user."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +70,7 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
     )
 
 
-def _as_rows(items) -> None:
+def _as_rows(items: Iterable[Any]) -> None:
     """What the plan page's row templates ask of every goal, indicator and activity, set to
     "no": whether it was just added (`is_new`) and which control takes the focus (`refocus`);
     `answers.marked` and `answers.row_context` say "yes" for the row they answer for. (An
@@ -95,7 +96,7 @@ ROW_LINKS = {
 }
 
 
-def with_links(kind: str, items) -> None:
+def with_links(kind: str, items: Iterable[Any]) -> None:
     """Give each item (`kind`: indicator or activity) its row's links (`links`), each URL
     resolved once for all the items: a row has seven, and a goal may have hundreds of rows."""
     makers = {key: url_by_id(*name) for key, name in ROW_LINKS[kind].items()}
