@@ -349,9 +349,10 @@ class DeletedItem:
     with_it: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _latest_deletions(model, records: QuerySet) -> list[Any]:
-    """The latest deletion record of each object among `records` that does not exist now
-    (told by the database: no list of the plan's thousand ids read to compare with)."""
+def _latest_deletions(records: QuerySet) -> list[Any]:
+    """The latest deletion record of each object among `records` (history records) that does
+    not exist now (told by the database: no list of the plan's thousand ids read to compare)."""
+    model = records.model.instance_type
     gone = records.filter(history_type="-").filter(~Exists(model.objects.filter(pk=OuterRef("id"))))
     latest: dict[int, Any] = {}
     for record in gone.select_related("history_user").order_by("history_date"):
@@ -372,7 +373,7 @@ def deleted_items(plan: Plan) -> list[DeletedItem]:
         .values_list("pk", "number", "title")
     }
     items = []
-    goal_records = _latest_deletions(Goal, Goal.history.filter(plan_id=plan.pk))
+    goal_records = _latest_deletions(Goal.history.filter(plan_id=plan.pk))
     marks = [record.history_change_reason for record in goal_records]
     marks = [mark for mark in marks if mark]
     children: dict[str, dict[str, int]] = {mark: {} for mark in marks}
@@ -395,7 +396,7 @@ def deleted_items(plan: Plan) -> list[DeletedItem]:
             )
         )
     for kind, model in (("indicator", Indicator), ("activity", Activity)):
-        for record in _latest_deletions(model, model.history.filter(goal_id__in=list(goals_now))):
+        for record in _latest_deletions(model.history.filter(goal_id__in=list(goals_now))):
             items.append(
                 DeletedItem(
                     kind=kind,

@@ -24,6 +24,7 @@ from reports.selectors.lists import (
     plan_readiness,
     published_for,
     published_reports_visible_to,
+    units_awaited,
 )
 from reports.selectors.paging import GoalPage, goal_page
 from reports.selectors.report import (
@@ -63,4 +64,5 @@ __all__ = [
     "report_language",
     "report_title",
     "shown_value",
+    "units_awaited",
 ]

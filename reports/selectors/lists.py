@@ -7,7 +7,7 @@ from goals.models import Activity
 from planning.models import FollowUpPeriod, Plan, Unit
 from planning.selectors import plan_owner_units, plans_visible_to
 from reports.models import PublishedReport, ReportJob
-from reports.selectors.data import UnitReadiness
+from reports.selectors.data import Report, UnitReadiness
 from reports.selectors.report import readiness_rows
 
 
@@ -25,6 +25,12 @@ def plan_readiness(plan: Plan, period: FollowUpPeriod) -> list[tuple[Unit, UnitR
         .distinct()
     )
     return readiness_rows(plan, period, units, activity_units)
+
+
+def units_awaited(report: Report) -> list[Unit]:
+    """The units a report waits for (its readiness rows), as the rules of who may mark them
+    ready need them: one query, where `plan_readiness` would work the rows out again."""
+    return list(Unit.objects.filter(pk__in=[row.pk for row in report.readiness]))
 
 
 def published_for(plan: Plan, period: FollowUpPeriod) -> PublishedReport | None:

@@ -6,6 +6,8 @@ need `can_edit_plan`; marking a unit ready needs `can_report` on that unit. Anyt
 404. Changes are POST-only and CSRF-protected.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.versioning import EditConflict
 from goals.models import Goal, GoalFollowUp
 from goals.services import goal_follow_up_save
-from planning.models import FollowUpPeriod, Plan
+from planning.models import FollowUpPeriod, Plan, Unit
 from planning.permissions import can_edit_plan, can_report, plan_or_404, require
 from planning.selectors import Scope, plans_visible_to, scope_for
 from planning.services import readiness_mark
@@ -40,6 +42,7 @@ from reports.selectors import (
     published_for,
     published_reports_visible_to,
     report_language,
+    units_awaited,
 )
 from reports.services import report_job_request, report_job_retry, report_publish
 
@@ -105,7 +108,7 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
     with translation.override(language):
         data = follow_up_report(plan, period)
     can_edit = can_edit_plan(scope, plan)
-    markable = _markable(scope, plan, plan_readiness(plan, period))
+    markable = _markable(scope, plan, units_awaited(data))
     context = {
         "report": data,
         "large": is_large(data),
@@ -234,8 +237,8 @@ def analysis(request: HttpRequest, plan_id: int, period_id: int, goal_id: int) -
     return render(request, "reports/analysis.html", context)
 
 
-def _markable(scope: Scope, plan: Plan, rows) -> set[int]:
-    return {unit.pk for unit, _row in rows if can_report(scope, plan, unit)}
+def _markable(scope: Scope, plan: Plan, units: Iterable[Unit]) -> set[int]:
+    return {unit.pk for unit in units if can_report(scope, plan, unit)}
 
 
 @login_required
@@ -244,7 +247,7 @@ def readiness(request: HttpRequest, plan_id: int, period_id: int) -> HttpRespons
     """Which units have marked their part ready; each unit marks its own (POST)."""
     scope, plan, period = _plan_and_period(request, plan_id, period_id)
     rows = plan_readiness(plan, period)
-    markable = _markable(scope, plan, rows)
+    markable = _markable(scope, plan, (unit for unit, _row in rows))
     if request.method == "POST":
         form = ReadinessForm(request.POST)
         units = {unit.pk: unit for unit, _row in rows}
