@@ -351,8 +351,22 @@ CACHES = {
     "default": {
         "BACKEND": _CACHE_BACKENDS[_cache_scheme],
         "LOCATION": _cache_url if _cache_scheme.startswith("redis") else _cache_location,
-    }
+    },
+    # What pages assemble from many rows (a plan's follow-up report), kept in each process's
+    # memory until the data changes (core.datastamp): never shared, so a new release never
+    # reads what an old one kept, and a restart empties it.
+    "assembled": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "assembled",
+        "OPTIONS": {"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
+    },
 }
+# The apps whose every table (and people's names) the data's stamp watches (core.datastamp):
+# what is kept in the "assembled" cache is built only from them.
+DATASTAMP_APPS = ["planning", "goals", "indicators"]
+# How long an assembled report is kept at most (0: never kept). A change of its data makes it
+# obsolete at once, however long this is.
+ASSEMBLED_CACHE_SECONDS = env_int("ASSEMBLED_CACHE_SECONDS", 60 * 60, minimum=0)
 
 # Single sign-on with OpenID Connect (core.oidc, planning.sso; mozilla-django-oidc): on when an
 # issuer and a client id are set. The provider's endpoints come from its discovery document

@@ -1,9 +1,10 @@
-"""The one table of the shared plumbing: the background worker's heartbeat.
+"""The tables of the shared plumbing: the background worker's heartbeat, and the log of data
+changes behind `core.datastamp`.
 
-Each running `manage.py db_worker` (see `core.worker`) writes its row every few seconds. A row
-that has not been written for `WORKER_HEARTBEAT_TIMEOUT` seconds belongs to a worker that died
-(kill -9, a lost machine): the other workers take over its jobs, and `/health/` says not ok when
-no worker beats at all.
+Each running `manage.py db_worker` (see `core.worker`) writes its heartbeat row every few
+seconds. A row that has not been written for `WORKER_HEARTBEAT_TIMEOUT` seconds belongs to a
+worker that died (kill -9, a lost machine): the other workers take over its jobs, and
+`/health/` says not ok when no worker beats at all.
 """
 
 from django.db import models
@@ -26,3 +27,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class DataChange(models.Model):
+    """One change to a watched table, written by a database trigger (see `core.datastamp`),
+    or many folded into one row: the data's stamp is the sum of the weights."""
+
+    weight = models.BigIntegerField(_("changes"), default=1)
+
+    class Meta:
+        verbose_name = _("data change")
+        verbose_name_plural = _("data changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.weight}"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.utils import translation
 
 from goals.evaluation import months
@@ -31,6 +32,13 @@ def _default_language():
     translation.activate("sv")
     yield
     translation.activate("sv")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests():
+    # Each test's data is rolled back, and the data's stamp (core.datastamp) with it: a report
+    # kept by one test could otherwise be found under the same stamp by the next.
+    caches["assembled"].clear()
 
 
 @pytest.fixture(autouse=True)

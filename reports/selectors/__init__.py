@@ -31,6 +31,7 @@ from reports.selectors.report import (
     committee_of,
     expected_units,
     follow_up_report,
+    kept_follow_up_report,
     report_language,
     report_title,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "follow_up_report",
     "goal_page",
     "jobs_of",
+    "kept_follow_up_report",
     "organisation_plans_for",
     "period_label",
     "periods_for_plan",

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.datastamp import kept
 from goals.deadlines import overdue_text
 from goals.models import Activity, ActivityStatus, GoalFollowUp, SubGoal
 from indicators.colour import Colour
@@ -439,3 +440,12 @@ def follow_up_report(
         ),
         perspective_groups=perspective_groups(sections, organisation_perspectives),
     )
+
+
+def kept_follow_up_report(plan: Plan, period: FollowUpPeriod) -> Report:
+    """`follow_up_report(plan, period)` in the active language, assembled once and kept until
+    anything it is assembled from changes (`core.datastamp`), or the day
+    does (what is overdue depends on it). For the pages people read again and again: the
+    report and the overview."""
+    key = f"report:{plan.pk}:{period.pk}:{get_language()}:{timezone.localdate().isoformat()}"
+    return kept(key, lambda: follow_up_report(plan, period))

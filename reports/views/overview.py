@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from planning.permissions import plan_or_404
 from planning.selectors import scope_for
-from reports.selectors import follow_up_report, goal_page
+from reports.selectors import goal_page, kept_follow_up_report
 from reports.selectors.display import decision_text
 from reports.selectors.overview import overview_period, overview_periods
 
@@ -47,7 +47,7 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
         "by_perspective": request.GET.get("group") == "perspective",
     }
     if period is not None:
-        context["report"] = follow_up_report(plan, period)
+        context["report"] = kept_follow_up_report(plan, period)
         # A long plan a goal at a time (?goal=), its links keeping the grouping.
         context["pages"] = goal_page(
             context["report"], request.GET.get("goal"), {"group": request.GET.get("group")}

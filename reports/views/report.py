@@ -36,6 +36,7 @@ from reports.selectors import (
     follow_up_report,
     goal_page,
     jobs_of,
+    kept_follow_up_report,
     organisation_plans_for,
     periods_for_plan,
     plan_readiness,
@@ -106,7 +107,7 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
     scope, plan, period = _plan_and_period(request, plan_id, period_id)
     language = _language(request, plan)
     with translation.override(language):
-        data = follow_up_report(plan, period)
+        data = kept_follow_up_report(plan, period)
     can_edit = can_edit_plan(scope, plan)
     markable = _markable(scope, plan, units_awaited(data))
     context = {
