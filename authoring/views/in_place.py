@@ -56,6 +56,7 @@ from authoring.views.structure import (
     new_goal_form,
     new_indicator_form,
     page_context,
+    read_only_goal_items,
 )
 from core.history import changes_since_version
 from core.versioning import EditConflict
@@ -66,6 +67,7 @@ from goals.services import (
 )
 from indicators.services import indicator_add
 from planning.models import Plan
+from planning.permissions import can_edit_plan
 from planning.services import plan_locked_error
 from planning.shortcuts import is_locked, plan_in_scope, structure_url
 
@@ -325,6 +327,9 @@ def plan_fragment_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if goal_pk:
         if not goal_pk.isdigit() or len(goal_pk) > 9:
             raise Http404
+        editable = can_edit_plan(scope, plan) and not is_locked(plan)
+        if request.GET.get("items") == "1" and not editable:
+            return HttpResponse(read_only_goal_items(plan, scope, int(goal_pk)))
         context = goal_context(plan, scope, int(goal_pk))
         partial = "goal_items" if request.GET.get("items") == "1" else "goal_section"
         return render(request, f"{TEMPLATE}#{partial}", context)

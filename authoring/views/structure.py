@@ -6,9 +6,13 @@ too."""
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from authoring.forms import ActivityRowForm, GoalTitleForm, IndicatorRowForm
 from authoring.selectors import plan_page_goals, plan_structure
+from core.datastamp import kept
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from planning.models import Plan, SchemeRow, scheme_rows
@@ -125,3 +129,15 @@ def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
         "goal": goal,
         "can_edit": can_edit_plan(scope, plan) and not is_locked(plan),
     }
+
+
+def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
+    """A goal's indicators and activities as someone who may not change the plan reads them
+    (nobody changes a decided plan): the same for every such reader, so rendered once and
+    kept until the data it shows, or the day (what is overdue), changes (`core.datastamp`).
+    404 for a goal of another plan."""
+    day = timezone.localdate().isoformat()
+    key = f"plan-goal-items:{plan.pk}:{goal_pk}:{get_language()}:{day}"
+    return kept(
+        key, lambda: render_to_string(f"{TEMPLATE}#goal_items", goal_context(plan, scope, goal_pk))
+    )

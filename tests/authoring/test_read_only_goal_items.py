@@ -1,0 +1,96 @@
+"""A goal's indicators and activities loaded into the page of a plan the reader may not change
+(a decided plan, or a reader without the right): the same HTML for every such reader, rendered
+once and kept until what it shows changes (`read_only_goal_items`, `core.datastamp`)."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.shortcuts import render
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from authoring.views.structure import TEMPLATE, goal_context
+from goals.models import Activity
+from planning.models import Plan
+from planning.selectors import scope_for
+from planning.services import plan_create
+from tests.authoring.test_large_plan_page import HTMX, items_url, large
+
+pytest_plugins = ["tests.planner_roles"]
+
+
+def _get(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **HTMX)
+    assert response.status_code == 200, url
+    return response.text, len(queries)
+
+
+@pytest.fixture
+def decided(plan):
+    goals = large(plan, goals=2)
+    Plan.objects.filter(pk=plan.pk).update(
+        status=Plan.Status.DECIDED, decided_by="Kommunstyrelsen", decision_date="2022-11-29"
+    )
+    plan.refresh_from_db()
+    return goals
+
+
+def test_every_reader_gets_what_the_page_renders_for_them(client, people, plan, decided):
+    goal = decided[1]
+    url = items_url(plan, goal)
+    for person in (people.planner, people.committee, people.own_manager):
+        request = RequestFactory().get(url)
+        request.user = person
+        with translation.override("en"):
+            context = goal_context(plan, scope_for(person), goal.pk)
+            rendered = render(request, f"{TEMPLATE}#goal_items", context).text
+        assert rendered.count('<tr id="activity-') == len(goal.activities.all())
+        client.force_login(person)
+        assert _get(client, url)[0] == rendered
+
+
+def test_a_goal_read_again_is_not_rendered_again(client, people, plan, decided):
+    client.force_login(people.committee)
+    url = items_url(plan, decided[1])
+    first, rendered = _get(client, url)
+    again, kept = _get(client, url)
+    assert again == first
+    assert kept < rendered
+
+
+def test_a_changed_activity_shows_at_once(client, people, plan, decided):
+    client.force_login(people.committee)
+    url = items_url(plan, decided[1])
+    _get(client, url)
+    activity = Activity.objects.filter(goal=decided[1]).first()
+    Activity.objects.filter(pk=activity.pk).update(title="Ny rubrik på aktiviteten")
+    assert "Ny rubrik på aktiviteten" in _get(client, url)[0]
+
+
+def test_another_plans_goal_is_not_found_after_a_goal_was_kept(client, people, plan, decided):
+    client.force_login(people.committee)
+    _get(client, items_url(plan, decided[1]))
+    other = plan_create(
+        organisation=plan.organisation,
+        kind=plan.kind,
+        name="Annan plan",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    url = reverse("authoring:plan_fragment", args=[other.pk])
+    response = client.get(url + f"?goal={decided[1].pk}&items=1", **HTMX)
+    assert response.status_code == 404
+
+
+def test_a_plan_the_planner_may_change_is_rendered_for_them(client, people, plan):
+    goals = large(plan, goals=2)
+    client.force_login(people.planner)
+    text = _get(client, items_url(plan, goals[1]))[0]
+    assert re.search(r'name="csrfmiddlewaretoken"', text)  # the forms that add rows
+    assert len(caches["assembled"]._cache) == 0
