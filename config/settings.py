@@ -364,6 +364,8 @@ CACHES = {
 # The apps whose every table (and people's names) the data's stamp watches (core.datastamp):
 # what is kept in the "assembled" cache is built only from them.
 DATASTAMP_APPS = ["planning", "goals", "indicators"]
+# Rows of a follow-up period (a `period` of this model) note its last day in the stamp's log.
+DATASTAMP_PERIOD_MODEL = "planning.FollowUpPeriod"
 # How long an assembled report is kept at most (0: never kept). A change of its data makes it
 # obsolete at once, however long this is.
 ASSEMBLED_CACHE_SECONDS = env_int("ASSEMBLED_CACHE_SECONDS", 60 * 60, minimum=0)

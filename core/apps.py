@@ -1,14 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core.datastamp import watch_sources
+        from core.datastamp import unwatch_sources, watch_sources
         from core.history import cache_history_managers
 
         cache_history_managers()
-        # After every migrate, each table the data's stamp watches has its change trigger.
+        # Migrations run without the data stamp's triggers; after every migrate, each table
+        # it watches has its trigger again, new tables too (core.datastamp).
+        pre_migrate.connect(unwatch_sources, sender=self)
         post_migrate.connect(watch_sources, sender=self)

@@ -12,62 +12,126 @@ each writing transaction until it commits, so one long import would hold up ever
 to its tables. Inserts never wait for each other. `compact` folds the log into one row of the
 same sum, so the stamp never goes back.
 
-PostgreSQL adds a row per statement, SQLite (which has no statement triggers) one per row.
+A row of a follow-up period (a value, a status, an analysis, a ready mark: a table with a
+`period` column, settings.DATASTAMP_PERIOD_MODEL) notes the last day of its period, everything
+else no day. What shows a period reads `stamp(until=its last day)`: the changes of no period
+and of periods ended by then. So the values and statuses entered in the open period leave the
+last period's report kept; a change of an indicator's bands does not.
+
+PostgreSQL adds a row per statement (per period of its rows), SQLite (which has no statement
+triggers) one per row.
 """
 
+import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.models import DataChange
 
-T = TypeVar("T")
+# `until=NO_PERIODS`: the changes of rows of no follow-up period only, for what shows nothing
+# of any period (a plan's structure, its history of changes).
+NO_PERIODS = datetime.date.min
 
 # How many rows the log may reach before `stamp` folds it into one.
 COMPACT_AFTER = 1000
 
 TRIGGER = "core_datachange"
 
-_PG_FUNCTION = """
+_PG_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION core_datachange_note() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO core_datachange (weight) VALUES (1);
     RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION core_datachange_note_periods() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- A period gone meanwhile (deleted in the same statement) notes no day: every reader's.
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO core_datachange (weight, ends_on)
+        SELECT 1, period.ends_on FROM (SELECT DISTINCT period_id FROM new_rows) AS changed
+        LEFT JOIN {periods} AS period ON period.id = changed.period_id;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO core_datachange (weight, ends_on)
+        SELECT 1, period.ends_on FROM (SELECT DISTINCT period_id FROM old_rows) AS changed
+        LEFT JOIN {periods} AS period ON period.id = changed.period_id;
+    END IF;
+    RETURN NULL;
 END $$
 """
+# The triggers of a table with periods besides TRIGGER (which then notes TRUNCATE alone).
+_PERIOD_TRIGGERS = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
 
 
 @dataclass(frozen=True)
 class Watched:
     """A table whose changes change the stamp: any change, or with `columns` only an insert, a
-    deletion or an update of one of those columns (a person's name, not their last login)."""
+    deletion or an update of one of those columns (a person's name, not their last login).
+    With `periods`, each change notes the last day of the period in its `period_id`."""
 
     table: str
     columns: tuple[str, ...] = ()
+    periods: bool = False
+
+
+def _periods_table() -> str:
+    return apps.get_model(settings.DATASTAMP_PERIOD_MODEL)._meta.db_table
 
 
 def _postgresql(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
     quote = connection.ops.quote_name
+    table = quote(watched.table)
+    statements = [f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}"]
+    statements += [
+        f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()} ON {table}" for event in _PERIOD_TRIGGERS
+    ]
+    if watched.periods:
+        statements.append(
+            f"CREATE TRIGGER {TRIGGER} AFTER TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note()"
+        )
+        statements += [
+            f"CREATE TRIGGER {TRIGGER}_{event.lower()} AFTER {event} ON {table} {rows} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note_periods()"
+            for event, rows in _PERIOD_TRIGGERS.items()
+        ]
+        return statements
     update = "UPDATE"
     if watched.columns:
         update += " OF " + ", ".join(quote(column) for column in watched.columns)
-    return [
-        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quote(watched.table)}",
+    statements.append(
         f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR DELETE OR TRUNCATE OR {update} "
-        f"ON {quote(watched.table)} FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note()",
-    ]
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note()"
+    )
+    return statements
 
 
 def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
     quote = connection.ops.quote_name
+    periods = quote(_periods_table())
+
+    def note(row: str) -> str:
+        if not watched.periods:
+            return "INSERT INTO core_datachange (weight) VALUES (1);"
+        return (
+            "INSERT INTO core_datachange (weight, ends_on) VALUES "
+            f"(1, (SELECT ends_on FROM {periods} WHERE id = {row}.period_id));"
+        )
+
     statements = []
-    for event in ("INSERT", "DELETE", "UPDATE"):
+    for event, rows in (("INSERT", ("NEW",)), ("DELETE", ("OLD",)), ("UPDATE", ("OLD", "NEW"))):
         name = quote(f"{TRIGGER}_{watched.table}_{event.lower()}")
         when = event
         if event == "UPDATE" and watched.columns:
@@ -75,7 +139,7 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
             f"CREATE TRIGGER {name} AFTER {when} ON {quote(watched.table)} "
-            "BEGIN INSERT INTO core_datachange (weight) VALUES (1); END",
+            f"BEGIN {' '.join(note(row) for row in rows)} END",
         ]
     return statements
 
@@ -83,7 +147,8 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
 def watch(connection: BaseDatabaseWrapper, tables: Iterable[Watched]) -> None:
     """Create (or create again) the triggers that note every change of these tables."""
     if connection.vendor == "postgresql":
-        statements = [_PG_FUNCTION]
+        periods = connection.ops.quote_name(_periods_table())
+        statements = [_PG_FUNCTIONS.format(periods=periods)]
         for watched in tables:
             statements += _postgresql(connection, watched)
     elif connection.vendor == "sqlite":
@@ -101,14 +166,18 @@ PERSON_COLUMNS = ("username", "first_name", "last_name")
 
 def sources() -> list[Watched]:
     """What the stamp watches: every table of `settings.DATASTAMP_APPS` (their history records
-    aside) and people's names."""
+    too: a page of changes is kept like the rest) and people's names. A table with a `period`
+    of `settings.DATASTAMP_PERIOD_MODEL` notes its periods."""
+    period_model = apps.get_model(settings.DATASTAMP_PERIOD_MODEL)
     tables = set()
     for label in settings.DATASTAMP_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             opts = model._meta
-            if opts.proxy or not opts.managed or hasattr(model, "instance_type"):
-                continue  # instance_type: a django-simple-history record of another model
-            tables.add(Watched(opts.db_table))
+            if opts.proxy or not opts.managed:
+                continue
+            period = next((f for f in opts.concrete_fields if f.name == "period"), None)
+            periods = getattr(period, "related_model", None) is period_model
+            tables.add(Watched(opts.db_table, periods=periods))
     person = apps.get_model(settings.AUTH_USER_MODEL)._meta
     tables.add(Watched(person.db_table, PERSON_COLUMNS))
     return sorted(tables, key=lambda watched: watched.table)
@@ -116,10 +185,42 @@ def sources() -> list[Watched]:
 
 def watch_sources(using: str, **kwargs) -> None:
     """After `migrate` (post_migrate): the triggers on every source table, so a table added
-    later is watched as soon as it exists (one a partial migrate has not made yet aside)."""
+    later is watched as soon as it exists (one a partial migrate has not made yet aside), and
+    a change noted for what the migrations did."""
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     watch(connection, [watched for watched in sources() if watched.table in existing])
+    if DataChange._meta.db_table in existing:
+        # What the migrations changed (without triggers) counts as a change of everything.
+        DataChange.objects.using(using).create()
+
+
+def unwatch(connection: BaseDatabaseWrapper) -> None:
+    """Drop every trigger `watch` made: before migrations, which may rebuild a table (SQLite)
+    or leave a table a trigger reads missing for a while (migrating backwards)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT found.tgname, relation.relname FROM pg_trigger AS found JOIN pg_class AS "
+                "relation ON relation.oid = found.tgrelid WHERE found.tgname LIKE %s",
+                [f"{TRIGGER}%"],
+            )
+            quote = connection.ops.quote_name
+            for name, table in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s "
+                "ESCAPE '\\'",
+                [f"{TRIGGER}\\_%"],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def unwatch_sources(using: str, **kwargs) -> None:
+    """Before `migrate` (pre_migrate): no triggers while the migrations run."""
+    unwatch(connections[using])
 
 
 def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
@@ -127,8 +228,8 @@ def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT DISTINCT event_object_table FROM information_schema.triggers "
-                "WHERE trigger_name = %s",
+                "SELECT DISTINCT relation.relname FROM pg_trigger AS found JOIN pg_class AS "
+                "relation ON relation.oid = found.tgrelid WHERE found.tgname = %s",
                 [TRIGGER],
             )
         else:
@@ -141,24 +242,31 @@ def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
 
 
 def compact(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Fold the log into one row of the same sum. A change not yet committed is not seen and
-    so not folded: it counts when it commits, as before. Two at once fold each row once (the
-    second's DELETE skips what the first deleted)."""
+    """Fold the log into a row per day noted (and one for no day), each of the same sum: every
+    stamp reads the same before and after. A change not yet committed is not seen and so not
+    folded: it counts when it commits, as before. Two at once fold each row once (the second's
+    DELETE skips what the first deleted)."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_datachange RETURNING weight")
-        total = sum(weight for (weight,) in cursor.fetchall())
-        if total:
-            DataChange.objects.using(using).create(weight=total)
+        cursor.execute("DELETE FROM core_datachange RETURNING weight, ends_on")
+        totals: dict[Any, int] = defaultdict(int)
+        for weight, ends_on in cursor.fetchall():
+            totals[ends_on] += weight
+        DataChange.objects.using(using).bulk_create(
+            DataChange(weight=weight, ends_on=ends_on) for ends_on, weight in totals.items()
+        )
 
 
-def stamp(using: str = DEFAULT_DB_ALIAS) -> int:
-    """The number of committed changes to the watched tables so far (folding the log when it
-    has grown long)."""
-    counted = DataChange.objects.using(using).aggregate(rows=Count("pk"), total=Sum("weight"))
+def stamp(using: str = DEFAULT_DB_ALIAS, *, until: datetime.date | None = None) -> int:
+    """The number of committed changes to the watched tables so far; `until` a day, those of
+    no period and of the periods ended by then (folding the log when it has grown long)."""
+    changes = DataChange.objects.using(using)
+    counted = changes.aggregate(rows=Count("pk"))
     if counted["rows"] > COMPACT_AFTER:
         compact(using)
-    return counted["total"] or 0
+    if until is not None:
+        changes = changes.filter(Q(ends_on__isnull=True) | Q(ends_on__lte=until))
+    return changes.aggregate(total=Sum("weight"))["total"] or 0
 
 
 def _writes_may_be_pending(using: str) -> bool:
@@ -174,10 +282,18 @@ def _writes_may_be_pending(using: str) -> bool:
 _MISSING = object()
 
 
-def kept[T](key: str, build: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+def kept[T](
+    key: str,
+    build: Callable[[], T],
+    *,
+    until: datetime.date | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> T:
     """What `build()` returns, kept in the "assembled" cache under `key` and the stamp: built
     again once a watched table has changed. `key` must name everything else the result
-    depends on (its objects, the language, the day).
+    depends on (its objects, the language, the day). With `until`, the result shows nothing
+    of a follow-up period that ends after that day (a period's report): the changes of later
+    periods leave it kept.
 
     The stamp is read before `build` reads the data, so a result is never kept under a stamp
     newer than its data. Inside a transaction, and with `ASSEMBLED_CACHE_SECONDS` 0, it is
@@ -188,7 +304,7 @@ def kept[T](key: str, build: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) 
     from django.core.cache import caches
 
     cache = caches["assembled"]
-    full_key = f"{key}:{stamp(using)}"
+    full_key = f"{key}:{stamp(using, until=until)}"
     found = cache.get(full_key, _MISSING)
     if found is not _MISSING:
         return found

@@ -34,6 +34,8 @@ class DataChange(models.Model):
     or many folded into one row: the data's stamp is the sum of the weights."""
 
     weight = models.BigIntegerField(_("changes"), default=1)
+    # The last day of the follow-up period of the rows changed; empty for rows of no period.
+    ends_on = models.DateField(_("period ends on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data change")

@@ -444,8 +444,9 @@ def follow_up_report(
 
 def kept_follow_up_report(plan: Plan, period: FollowUpPeriod) -> Report:
     """`follow_up_report(plan, period)` in the active language, assembled once and kept until
-    anything it is assembled from changes (`core.datastamp`), or the day
-    does (what is overdue depends on it). For the pages people read again and again: the
+    anything it is assembled from changes (`core.datastamp`), or the day does (what is
+    overdue depends on it). What is entered in a later period leaves it kept: a report shows
+    nothing of the periods after its own. For the pages people read again and again: the
     report and the overview."""
     key = f"report:{plan.pk}:{period.pk}:{get_language()}:{timezone.localdate().isoformat()}"
-    return kept(key, lambda: follow_up_report(plan, period))
+    return kept(key, lambda: follow_up_report(plan, period), until=period.ends_on)

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goals.services import activity_status_set
+from goals.services import activity_status_set, goal_follow_up_save
 from indicators.models import Indicator
 from indicators.services import measurement_record
 from planning.models import Plan
+from planning.services import readiness_mark
 from tests.reports.test_selectors import _add_goal
 
 YELLOW = 'class="colour colour--yellow" data-fact="colour">Gul</span>'
@@ -108,3 +109,51 @@ def test_a_kept_page_makes_as_many_queries_for_more_goals(
         text.count('class="report-goal"' if page == "reports:report" else 'class="overview-goal"')
         == 6
     )
+
+
+def _later_value(f):
+    measurement_record(indicator=f["indicator"], period=f["t2"], value=Decimal(99), actor=None)
+
+
+def _later_status(f):
+    activity_status_set(activity=f["activity"], period=f["t2"], status="done", actor=None)
+
+
+def _later_analysis(f):
+    goal_follow_up_save(
+        goal=f["goal"], period=f["t2"], assessment="achieved", analysis="Klart.", actor=None
+    )
+
+
+def _later_ready_mark(f):
+    readiness_mark(plan=f["plan"], period=f["t2"], unit=f["unit"], actor=None)
+
+
+LATER = {
+    "value": _later_value,
+    "status": _later_status,
+    "analysis": _later_analysis,
+    "ready mark": _later_ready_mark,
+}
+
+
+@pytest.mark.parametrize("write", LATER)
+@pytest.mark.parametrize("page", PAGES)
+def test_what_is_entered_in_a_later_period_leaves_the_report_kept_and_as_it_was(
+    reader, settings, followed_up, periods, indicator, activity, goal, units, write, page
+):
+    url = reverse(page, args=[followed_up.pk, periods[0].pk])
+    settings.ASSEMBLED_CACHE_SECONDS = 0
+    assembled_before = _get(reader, url)[0]
+    settings.ASSEMBLED_CACHE_SECONDS = 3600
+    assert _get(reader, url)[0] == assembled_before
+    kept_queries = _get(reader, url)[1]
+    LATER[write](
+        {"indicator": indicator, "activity": activity, "goal": goal, "plan": followed_up,
+         "t2": periods[1], "unit": units["operation"]}
+    )  # fmt: skip
+    text, queries = _get(reader, url)
+    assert queries == kept_queries  # kept: not assembled again
+    settings.ASSEMBLED_CACHE_SECONDS = 0
+    # What would be assembled now is what was kept: the report shows nothing of T2.
+    assert _get(reader, url)[0] == text == assembled_before
