@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -21,7 +21,9 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
+from core.datastamp import NO_PERIODS, kept
 from core.history import HistoryEntry, describe_history, user_label, with_previous
 from core.links import url_by_id
 from goals.evaluation import evaluated_names
@@ -329,7 +331,9 @@ def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTOR
         (records[kind, history_id], records.get((kind, previous)) if previous else None)
         for kind, history_id, _when, previous in keys
     ]
-    return describe_history(pairs, excluded=("version",)), found
+    # The page's numbers without the query behind them: a page that pickles small (kept).
+    numbers = Paginator(range(found.paginator.count), size).page(found.number)
+    return describe_history(pairs, excluded=("version",)), numbers
 
 
 # --- What was deleted, and can be restored --------------------------------------------------------
@@ -410,3 +414,25 @@ def deleted_items(plan: Plan) -> list[DeletedItem]:
             )
     items.sort(key=lambda item: item.when, reverse=True)
     return items
+
+
+@dataclass
+class PlanHistory:
+    """The plan's history page: a page of its changes in words, and what can be restored."""
+
+    entries: list[HistoryEntry]
+    page: Page
+    deleted: list[DeletedItem]
+
+
+def kept_plan_history(plan: Plan, page: str | int | None = 1) -> PlanHistory:
+    """A page of the plan's changes and its deleted items, in the active language, read once
+    and kept until any of the plan's content or its history changes (`core.datastamp`). It
+    shows nothing of a follow-up period: values and statuses entered leave it kept."""
+
+    def read() -> PlanHistory:
+        entries, numbers = plan_changes_page(plan, page)
+        return PlanHistory(entries, numbers, deleted_items(plan))
+
+    key = f"plan-history:{plan.pk}:{str(page)[:12]}:{get_language()}"
+    return kept(key, read, until=NO_PERIODS)

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from authoring.selectors import (
     decided_version,
-    deleted_items,
+    kept_plan_history,
     plan_changes,
-    plan_changes_page,
     plan_decisions,
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
@@ -165,16 +164,17 @@ def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     last page, the last), and what can be restored."""
     plan, scope = plan_in_scope(request, plan_pk)
     can_restore = can_edit_plan(scope, plan) and not is_locked(plan)
-    entries, page = plan_changes_page(plan, request.GET.get("page") or 1)
+    history = kept_plan_history(plan, request.GET.get("page") or 1)
+    page = history.page
     return render(
         request,
         "authoring/history/plan_history.html",
         {
             "plan": plan,
-            "entries": entries,
+            "entries": history.entries,
             "page": page,
             "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
-            "deleted": deleted_items(plan),
+            "deleted": history.deleted,
             "can_restore": can_restore,
             "locked": is_locked(plan),
         },

@@ -3,6 +3,7 @@ forms that add to it; a large plan's goals beyond the first shown by their headi
 loaded as they come into view), and where a goal, indicator or activity belongs, deleted ones
 too."""
 
+import hashlib
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -12,8 +13,9 @@ from django.utils.translation import get_language
 
 from authoring.forms import ActivityRowForm, GoalTitleForm, IndicatorRowForm
 from authoring.selectors import plan_page_goals, plan_structure
-from core.datastamp import kept
+from core.datastamp import NO_PERIODS, kept
 from goals.models import Activity, Goal
+from goals.selectors import with_overdue
 from indicators.models import Indicator
 from planning.models import Plan, SchemeRow, scheme_rows
 from planning.permissions import can_edit_plan
@@ -134,10 +136,20 @@ def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
 def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
     """A goal's indicators and activities as someone who may not change the plan reads them
     (nobody changes a decided plan): the same for every such reader, so rendered once and
-    kept until the data it shows, or the day (what is overdue), changes (`core.datastamp`).
+    kept until the plan's structure, the day or which activities are overdue changes (the
+    only thing of the follow-up the rows show: what is reported leaves them kept otherwise).
     404 for a goal of another plan."""
+    overdue = (
+        with_overdue(Activity.objects.filter(goal_id=goal_pk, goal__plan=plan))
+        .filter(overdue=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    digest = hashlib.sha256(",".join(map(str, overdue)).encode()).hexdigest()[:16]
     day = timezone.localdate().isoformat()
-    key = f"plan-goal-items:{plan.pk}:{goal_pk}:{get_language()}:{day}"
+    key = f"plan-goal-items:{plan.pk}:{goal_pk}:{get_language()}:{day}:{digest}"
     return kept(
-        key, lambda: render_to_string(f"{TEMPLATE}#goal_items", goal_context(plan, scope, goal_pk))
+        key,
+        lambda: render_to_string(f"{TEMPLATE}#goal_items", goal_context(plan, scope, goal_pk)),
+        until=NO_PERIODS,
     )

@@ -1,6 +1,7 @@
 """A plan's change history a page at a time: a large plan has thousands of changes, and the page
 reads only the records it shows (and the record before each, for what changed)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authoring.selectors import HISTORY_PAGE_SIZE, plan_changes, plan_changes_page
-from goals.services import activity_create, goal_update
-from indicators.services import indicator_add, indicator_update
+from goals.services import activity_create, goal_delete, goal_update
+from indicators.services import indicator_add, indicator_update, measurement_record
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -81,3 +82,49 @@ def test_a_page_that_does_not_exist_gives_a_clear_page(client, people, busy, pag
     assert shown.number in (1, shown.paginator.num_pages)
     assert 0 < len(response.context["entries"]) <= HISTORY_PAGE_SIZE
     assert "Showing" in response.text
+
+
+def _page(client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    text = re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.text)
+    return re.sub(r'"X-CSRFToken": "\w+"', "", text), len(queries)
+
+
+def test_a_page_read_again_is_not_read_again_from_the_history(client, people, busy):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk]) + "?page=2"
+    first, read = _page(client, url)
+    again, kept = _page(client, url)
+    assert again == first
+    assert kept < read - 5
+
+
+def test_a_new_change_is_on_the_first_page_at_once(client, people, busy, goal):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    assert "Ännu ett namn" not in _page(client, url)[0]
+    goal_update(goal=goal, actor=people.planner, title="Ännu ett namn")
+    assert "Ännu ett namn" in _page(client, url)[0]
+
+
+def test_what_may_be_restored_is_told_per_reader(client, people, busy, goal):
+    goal_delete(goal=goal, actor=people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    client.force_login(people.planner)
+    assert 'name="history_id"' in _page(client, url)[0]
+    client.force_login(people.committee)
+    text = _page(client, url)[0]
+    assert "Nytt namn" in text  # the deleted goal is listed
+    assert 'name="history_id"' not in text  # but only the planner may restore it
+
+
+def test_a_value_entered_leaves_the_history_kept(client, people, busy, goal, periods):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    _page(client, url)
+    kept = _page(client, url)
+    indicator = goal.indicators.first()
+    measurement_record(indicator=indicator, period=periods[0], value=Decimal(3), actor=None)
+    assert _page(client, url) == kept

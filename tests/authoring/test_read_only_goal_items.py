@@ -14,11 +14,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from authoring.views.structure import TEMPLATE, goal_context
+from goals.evaluation import months
 from goals.models import Activity
+from goals.services import activity_create, activity_status_set
 from planning.models import Plan
 from planning.selectors import scope_for
 from planning.services import plan_create
 from tests.authoring.test_large_plan_page import HTMX, items_url, large
+from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -94,3 +97,37 @@ def test_a_plan_the_planner_may_change_is_rendered_for_them(client, people, plan
     text = _get(client, items_url(plan, goals[1]))[0]
     assert re.search(r'name="csrfmiddlewaretoken"', text)  # the forms that add rows
     assert len(caches["assembled"]._cache) == 0
+
+
+@pytest.fixture
+def late(decided, periods):
+    """An activity of the second goal due by May 2023: overdue until it is reported done."""
+    return activity_create(
+        goal=decided[1],
+        title="Sen aktivitet",
+        due_on=month_end(5),
+        evaluated_months=months(4, 8),
+        actor=None,
+    )
+
+
+def test_a_report_that_leaves_what_is_overdue_leaves_the_rows_kept(
+    client, people, plan, decided, late, periods
+):
+    client.force_login(people.committee)
+    url = items_url(plan, decided[1])
+    _get(client, url)
+    text, kept = _get(client, url)
+    assert "Overdue since" in text
+    activity_status_set(activity=late, period=periods[1], status="in_progress", actor=None)
+    assert _get(client, url) == (text, kept)
+
+
+def test_an_overdue_activity_reported_done_is_not_overdue_at_once(
+    client, people, plan, decided, late, periods
+):
+    client.force_login(people.committee)
+    url = items_url(plan, decided[1])
+    assert "Overdue since" in _get(client, url)[0]
+    activity_status_set(activity=late, period=periods[1], status="done", actor=None)
+    assert "Overdue since" not in _get(client, url)[0]
