@@ -74,6 +74,13 @@ def main() -> None:
     parser.add_argument("--no-exports", action="store_true",
                         help="skip export_bench.py and import_measurements.py")  # fmt: skip
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument(
+        "--keep-assembled",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--no-keep-assembled: every page assembled at every request, as "
+        "for the first reader after a change (ASSEMBLED_CACHE_SECONDS=0)",
+    )
     options = parser.parse_args()
     setup_for_city()
     from django.conf import settings
@@ -97,6 +104,8 @@ def main() -> None:
         "STATIC_MANIFEST": os.environ.get("STATIC_MANIFEST", "false"),
     }  # fmt: skip
     environment.pop("DEBUG", None)
+    if not options.keep_assembled:
+        environment["ASSEMBLED_CACHE_SECONDS"] = "0"
     gunicorn_conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what gunicorn reads
     results: dict = {
         "started": started_at.isoformat(timespec="seconds"),
@@ -114,6 +123,9 @@ def main() -> None:
             "gunicorn_timeout": gunicorn_conf["timeout"],
             "CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"],
             "CONN_HEALTH_CHECKS": settings.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
+            "ASSEMBLED_CACHE_SECONDS": int(
+                environment.get("ASSEMBLED_CACHE_SECONDS", settings.ASSEMBLED_CACHE_SECONDS)
+            ),
         },
         "repeat": options.repeat,
     }
