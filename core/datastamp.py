@@ -260,13 +260,13 @@ def compact(using: str = DEFAULT_DB_ALIAS) -> None:
 def stamp(using: str = DEFAULT_DB_ALIAS, *, until: datetime.date | None = None) -> int:
     """The number of committed changes to the watched tables so far; `until` a day, those of
     no period and of the periods ended by then (folding the log when it has grown long)."""
-    changes = DataChange.objects.using(using)
-    counted = changes.aggregate(rows=Count("pk"))
-    if counted["rows"] > COMPACT_AFTER:
+    counted = Q() if until is None else Q(ends_on__isnull=True) | Q(ends_on__lte=until)
+    found = DataChange.objects.using(using).aggregate(
+        rows=Count("pk"), total=Sum("weight", filter=counted)
+    )
+    if found["rows"] > COMPACT_AFTER:
         compact(using)
-    if until is not None:
-        changes = changes.filter(Q(ends_on__isnull=True) | Q(ends_on__lte=until))
-    return changes.aggregate(total=Sum("weight"))["total"] or 0
+    return found["total"] or 0
 
 
 def _writes_may_be_pending(using: str) -> bool:
