@@ -9,8 +9,8 @@ only then.
 
 The log is a row per change rather than one counter row: a counter row would stay locked by
 each writing transaction until it commits, so one long import would hold up every other write
-to its tables. Inserts never wait for each other. `compact` folds the log into one row of the
-same sum, so the stamp never goes back.
+to its tables. Inserts never wait for each other. `compact` folds the log into a row per day
+noted (below) of the same sums, so no stamp ever goes back.
 
 A row of a follow-up period (a value, a status, an analysis, a ready mark: a table with a
 `period` column, settings.DATASTAMP_PERIOD_MODEL) notes the last day of its period, everything
@@ -30,6 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Q, Sum
@@ -176,7 +177,12 @@ def sources() -> list[Watched]:
             if opts.proxy or not opts.managed:
                 continue
             period = next((f for f in opts.concrete_fields if f.name == "period"), None)
-            periods = getattr(period, "related_model", None) is period_model
+            # The triggers read `period_id`; a period stored otherwise notes no day, and its
+            # changes count for every reader (never fewer readers than see them).
+            periods = (
+                getattr(period, "related_model", None) is period_model
+                and period.column == "period_id"
+            )
             tables.add(Watched(opts.db_table, periods=periods))
     person = apps.get_model(settings.AUTH_USER_MODEL)._meta
     tables.add(Watched(person.db_table, PERSON_COLUMNS))
@@ -301,8 +307,6 @@ def kept[T](
     """
     if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
         return build()
-    from django.core.cache import caches
-
     cache = caches["assembled"]
     full_key = f"{key}:{stamp(using, until=until)}"
     found = cache.get(full_key, _MISSING)
