@@ -42,6 +42,15 @@ class EditConflict(Exception):
         )
 
 
+def row_for_update[M: models.Model](model: type[M], **key: Any) -> M | None:
+    """The row of `model` with these (unique) values, locked until the transaction ends; None
+    if there is none. That row alone: a model's default ordering may join other tables (a
+    value's goes through its indicator, goal, plan and period), and FOR UPDATE would lock
+    their rows too, so that every value written in an organisation's period would wait for
+    the one before it, and a plan being published would hold up every report in it."""
+    return model._default_manager.select_for_update(of=("self",)).filter(**key).order_by().first()
+
+
 def save_validated(
     instance: models.Model,
     *,

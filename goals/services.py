@@ -8,7 +8,14 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
+from core.versioning import (
+    Actor,
+    delete_recorded,
+    next_position,
+    row_for_update,
+    save_first,
+    save_validated,
+)
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.models import FollowUpPeriod, Plan
 from planning.services import ensure_plan_unlocked
@@ -112,7 +119,7 @@ def activity_status_set(
     With `expected_version`, refuses to replace a report someone else changed meanwhile.
     """
     key = {"activity": activity, "period": period}
-    record = ActivityStatus.objects.select_for_update().filter(**key).first()
+    record = row_for_update(ActivityStatus, **key)
     is_first = record is None
     if is_first:
         record = ActivityStatus(**key)
@@ -148,7 +155,7 @@ def goal_follow_up_save(
     With `expected_version`, refuses to overwrite a text someone else changed meanwhile.
     """
     key = {"goal": goal, "period": period}
-    record = GoalFollowUp.objects.select_for_update().filter(**key).first()
+    record = row_for_update(GoalFollowUp, **key)
     is_first = record is None
     if is_first:
         record = GoalFollowUp(**key)

@@ -8,7 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import Actor, delete_recorded, next_position, save_first, save_validated
+from core.versioning import (
+    Actor,
+    delete_recorded,
+    next_position,
+    row_for_update,
+    save_first,
+    save_validated,
+)
 from goals.models import Goal, Scope
 from goals.services import goal_item_update, sub_goal_titled
 from indicators.models import (
@@ -65,7 +72,7 @@ def measurement_record(
     one its kind does not take.
     """
     key = {"indicator": indicator, "period": period, "unit": unit, "gender": gender}
-    record = Measurement.objects.select_for_update().filter(**key).first()
+    record = row_for_update(Measurement, **key)
     is_first = record is None
     if is_first:
         record = Measurement(**key)
