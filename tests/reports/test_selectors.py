@@ -7,11 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
-from indicators.colour import Colour
+from indicators.colour import NO_BASIS, Colour
+from indicators.models import Indicator
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan
 from planning.services import periods_ensure_year, plan_create, readiness_mark, unit_create
 from reports.selectors import Change, follow_up_report, plan_readiness
+from reports.selectors.reporting.rows import ROW_INDICATOR_RELATED, comparison_bases, row_basis
 from tests.deadlines import month_end
 from tests.reports.conftest import demo_period
 
@@ -289,3 +291,34 @@ def test_national_and_group_values_stand_next_to_the_organisations_own(
 def test_without_comparison_values_the_row_has_none(followed_up, periods):
     row = follow_up_report(followed_up, periods[0]).goals[0].indicators[0]
     assert (row.comparisons, row.comparisons_credit) == ((), "")
+
+
+def test_a_rows_basis_reads_a_change_targets_lineage_as_the_page_does(two_years):
+    """A value written alone (`row_basis`) is compared with the baseline its predecessor
+    measured last year, as on the reporting page, which reads every row's lineage at once."""
+    p2023, periods = two_years
+    old = Indicator.objects.get(goal__plan__start_year=2022)
+    goal = goal_create(plan=p2023, number=2, title="Ökad närvaro", actor=None)
+    new = indicator_create(
+        goal=goal, name="Närvaro", target_kind="change", baseline_period=periods["T3 2022"],
+        predecessor=old, actor=None,
+    )  # fmt: skip
+    period = periods["T2 2023"]
+    # As a single row reads it (`indicator_row_or_404`): without its lineage.
+    lean = Indicator.objects.select_related("baseline_period", "goal__plan__organisation").get(
+        pk=new.pk
+    )
+    whole = Indicator.objects.select_related(*ROW_INDICATOR_RELATED).get(pk=new.pk)
+    with CaptureQueriesContext(connection) as queries:
+        basis = row_basis(period, lean)
+    assert basis == comparison_bases(period, [whole])[new.pk]
+    assert basis.baseline == Decimal("6.6")  # T3 2022, measured on the predecessor
+    assert len(queries) == 3  # the lineage, then the values and the references
+
+
+def test_a_rows_basis_reads_nothing_for_a_target_without_a_baseline(two_years):
+    p2023, periods = two_years
+    indicator = Indicator.objects.get(goal__plan=p2023)
+    with CaptureQueriesContext(connection) as queries:
+        assert row_basis(periods["T2 2023"], indicator) == NO_BASIS
+    assert len(queries) == 0

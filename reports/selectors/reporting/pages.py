@@ -29,6 +29,7 @@ from reports.selectors.reporting.rows import (
     ActivityRow,
     IndicatorRow,
     comparison_bases,
+    row_basis,
 )
 
 PAGE_SIZE = 50  # rows on a page, unless the user asks for another number
@@ -212,10 +213,12 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
 
     The period may be closed: the caller decides what a closed period allows.
     """
+    # One row by its key: no ordering (a model's default one joins the plan to sort one row).
     activity = (
         with_overdue(Activity.objects.all())
         .select_related("unit", "goal__plan__organisation", "goal__plan__owner_unit")
         .filter(pk=activity_id)
+        .order_by()
         .first()
     )
     if activity is None:
@@ -231,6 +234,7 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
     status = (
         ActivityStatus.objects.select_related("reported_by")
         .filter(activity=activity, period=period)
+        .order_by()
         .first()
     )
     return ActivityRow(
@@ -246,8 +250,11 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
 def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) -> IndicatorRow:
     """One indicator's row for the period, if the user reports the plan's values; else 404."""
     indicator = (
-        Indicator.objects.select_related(*ROW_INDICATOR_RELATED, "goal__plan__owner_unit")
+        Indicator.objects.select_related(
+            "baseline_period", "goal__plan__organisation", "goal__plan__owner_unit"
+        )
         .filter(pk=indicator_id)
+        .order_by()
         .first()
     )
     if indicator is None:
@@ -264,6 +271,7 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
     measurement = (
         Measurement.objects.select_related("entered_by")
         .filter(indicator=indicator, period=period, unit=unit, gender=Gender.TOTAL)
+        .order_by()
         .first()
     )
     return IndicatorRow(
@@ -273,7 +281,7 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
         measurement=measurement,
         can_write=True,
         unit=unit,
-        basis=comparison_bases(period, [indicator]).get(indicator.pk, NO_BASIS),
+        basis=row_basis(period, indicator),
     )
 
 

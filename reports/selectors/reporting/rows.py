@@ -130,6 +130,18 @@ class IndicatorRow:
 ROW_INDICATOR_RELATED = ("baseline_period", "goal__plan__organisation", *predecessor_path())
 
 
+def row_basis(period: FollowUpPeriod, indicator: Indicator) -> Basis:
+    """One row's comparison basis, as `comparison_bases` gives it: the indicator's lineage
+    (`predecessor_path`) is read only for a change or gap target, the only kinds compared with
+    a baseline (one query more for those; a row of another kind reads none of it)."""
+    if indicator.kind not in (TargetKind.CHANGE, TargetKind.GAP):
+        return NO_BASIS
+    if indicator.predecessor_id:
+        with_lineage = Indicator.objects.select_related(*predecessor_path()).get(pk=indicator.pk)
+        indicator.predecessor = with_lineage.predecessor
+    return comparison_bases(period, [indicator]).get(indicator.pk, NO_BASIS)
+
+
 def comparison_bases(period: FollowUpPeriod, indicators) -> dict[int, Basis]:
     """What the values of the change and gap targets among `indicators` are compared with in
     the period (the baseline, the reference), as the report compares them
