@@ -303,7 +303,7 @@ def _load_statuses(context: _Context) -> None:
     }
     statuses = ActivityStatus.objects.filter(
         activity__goal__plan=context.plan, period_id__in=list(periods)
-    )
+    ).order_by()  # by activity and period below: no sorting joins
     for status in statuses:
         status.period = periods[status.period_id]
         context.statuses.setdefault(status.activity_id, {})[status.period_id] = status

@@ -237,13 +237,17 @@ def load_values(period: FollowUpPeriod, indicators: list[Indicator]) -> PlanValu
     """Two queries, whatever the number of indicators."""
     ids = {node.pk for indicator in indicators for node in lineage(indicator)}
     by_indicator: dict[int, dict[int, Measurement]] = {}
-    measurements = Measurement.objects.filter(
-        indicator_id__in=ids,
-        unit__isnull=True,
-        gender=Gender.TOTAL,
-        period__organisation_id=period.organisation_id,
-        period__ends_on__lte=period.ends_on,
-    ).select_related("period")
+    measurements = (
+        Measurement.objects.filter(
+            indicator_id__in=ids,
+            unit__isnull=True,
+            gender=Gender.TOTAL,
+            period__organisation_id=period.organisation_id,
+            period__ends_on__lte=period.ends_on,
+        )
+        .select_related("period")
+        .order_by()
+    )  # by indicator and period below: no sorting joins
     for measurement in measurements:
         by_indicator.setdefault(measurement.indicator_id, {})[measurement.period_id] = measurement
     references: dict[int, list[ReferenceValue]] = {}

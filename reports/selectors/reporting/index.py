@@ -291,7 +291,9 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
     reported = set(
         ActivityStatus.objects.filter(
             activity__goal__plan_id__in=plan_ids, period_id__in=period_ids
-        ).values_list("activity_id", "period_id")
+        )
+        .order_by()  # a set: the default ordering would join the plan only to sort
+        .values_list("activity_id", "period_id")
     )
     entered = set(
         Measurement.objects.filter(
@@ -299,7 +301,9 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
             indicator__goal__plan_id__in=plan_ids,
             period_id__in=period_ids,
             gender=Gender.TOTAL,
-        ).values_list("indicator_id", "period_id", "unit_id")
+        )
+        .order_by()
+        .values_list("indicator_id", "period_id", "unit_id")
     )
 
     unit_stand_ins: dict[int, Unit] = {}

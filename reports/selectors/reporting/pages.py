@@ -140,14 +140,19 @@ def _page_blocks(
     period = block.period
     activity_ids = [row.pk for _goal, row in rows if row.kind == ACTIVITY]
     indicator_ids = [row.pk for _goal, row in rows if row.kind == INDICATOR]
-    activities = with_overdue(Activity.objects.select_related("unit")).in_bulk(activity_ids)
+    # By id, unordered: a model's default ordering would join the plan only to sort them.
+    activities = (
+        with_overdue(Activity.objects.select_related("unit")).order_by().in_bulk(activity_ids)
+    )
     statuses = {
         status.activity_id: status
-        for status in ActivityStatus.objects.filter(
-            activity_id__in=activity_ids, period=period
-        ).select_related("reported_by")
+        for status in ActivityStatus.objects.filter(activity_id__in=activity_ids, period=period)
+        .select_related("reported_by")
+        .order_by()
     }
-    indicators = Indicator.objects.select_related(*ROW_INDICATOR_RELATED).in_bulk(indicator_ids)
+    indicators = (
+        Indicator.objects.select_related(*ROW_INDICATOR_RELATED).order_by().in_bulk(indicator_ids)
+    )
     bases = comparison_bases(period, indicators.values())
     behalf_units = {unit.pk for unit in block.behalf.values() if unit is not None}
     measurements = {
@@ -157,7 +162,9 @@ def _page_blocks(
             indicator_id__in=indicator_ids,
             period=period,
             gender=Gender.TOTAL,
-        ).select_related("entered_by")
+        )
+        .select_related("entered_by")
+        .order_by()
     }
     plans: list[PlanBlock] = []
     for goal, row in rows:
