@@ -434,5 +434,6 @@ def kept_plan_history(plan: Plan, page: str | int | None = 1) -> PlanHistory:
         entries, numbers = plan_changes_page(plan, page)
         return PlanHistory(entries, numbers, deleted_items(plan))
 
-    key = f"plan-history:{plan.pk}:{str(page)[:12]}:{get_language()}"
+    # The page as asked for, whole: "1234567890123" and "123456789012x" are different pages.
+    key = f"plan-history:{plan.pk}:{page}:{get_language()}"
     return kept(key, read, until=NO_PERIODS)

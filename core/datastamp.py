@@ -201,27 +201,33 @@ def watch_sources(using: str, **kwargs) -> None:
         DataChange.objects.using(using).create()
 
 
-def unwatch(connection: BaseDatabaseWrapper) -> None:
-    """Drop every trigger `watch` made: before migrations, which may rebuild a table (SQLite)
-    or leave a table a trigger reads missing for a while (migrating backwards)."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+def _triggers(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:
+    """The triggers `watch` made, read from the database: (name, table) each."""
+    like = TRIGGER.replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT found.tgname, relation.relname FROM pg_trigger AS found JOIN pg_class AS "
-                "relation ON relation.oid = found.tgrelid WHERE found.tgname LIKE %s",
-                [f"{TRIGGER}%"],
+                "relation ON relation.oid = found.tgrelid WHERE found.tgname LIKE %s ESCAPE '\\'",
+                [like],
             )
-            quote = connection.ops.quote_name
-            for name, table in cursor.fetchall():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}")
         else:
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s "
-                "ESCAPE '\\'",
-                [f"{TRIGGER}\\_%"],
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE %s ESCAPE '\\'",
+                [like],
             )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {connection.ops.quote_name(name)}")
+        return cursor.fetchall()
+
+
+def unwatch(connection: BaseDatabaseWrapper) -> None:
+    """Drop every trigger `watch` made: before migrations, which may rebuild a table (SQLite)
+    or leave a table a trigger reads missing for a while (migrating backwards)."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for name, table in _triggers(connection):
+            on = f" ON {quote(table)}" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}{on}")
 
 
 def unwatch_sources(using: str, **kwargs) -> None:
@@ -231,20 +237,7 @@ def unwatch_sources(using: str, **kwargs) -> None:
 
 def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
     """The tables that have the triggers (what `watch` made), read from the database."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT relation.relname FROM pg_trigger AS found JOIN pg_class AS "
-                "relation ON relation.oid = found.tgrelid WHERE found.tgname = %s",
-                [TRIGGER],
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE %s ESCAPE '\\'",
-                [f"{TRIGGER}\\_%"],
-            )
-        return {table for (table,) in cursor.fetchall()}
+    return {table for _name, table in _triggers(connection)}
 
 
 def compact(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -128,3 +128,11 @@ def test_a_value_entered_leaves_the_history_kept(client, people, busy, goal, per
     indicator = goal.indicators.first()
     measurement_record(indicator=indicator, period=periods[0], value=Decimal(3), actor=None)
     assert _page(client, url) == kept
+
+
+def test_pages_asked_for_alike_are_kept_apart(client, people, busy):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    past_the_end = client.get(url, {"page": "1234567890123"}).context["page"]
+    not_a_number = client.get(url, {"page": "123456789012x"}).context["page"]
+    assert (past_the_end.number, not_a_number.number) == (past_the_end.paginator.num_pages, 1)
