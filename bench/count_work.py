@@ -2,6 +2,7 @@
 at every run, where times on a shared virtual machine move by a third from one run to the next.
 
     DATABASE_URL=postgres://.../city .venv/bin/python bench/count_work.py [--out FILE.json]
+        [--only PAGE-NAME-PREFIX]
 
 Per page, as the right person, after three untimed requests:
 - `python_calls`: Python function calls (cProfile's count; a C builtin is one call too);
@@ -87,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="requests timed per page")
     parser.add_argument("--out", type=Path, help="the JSON file (else printed only)")
+    parser.add_argument("--only", help="count only the pages whose name starts with this")
     args = parser.parse_args()
     setup_for_city()
     from django.utils import translation
@@ -101,6 +103,8 @@ def main() -> None:
     results = {}
     for page in the_pages(city):
         if page.name.startswith("export"):  # files, not pages: export_bench.py
+            continue
+        if args.only and not page.name.startswith(args.only):
             continue
         results[page.name] = count_page(page, city.people[page.person], args.repeat, failed)
         print(f"{page.name:36} {results[page.name]}", flush=True)
