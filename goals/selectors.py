@@ -65,16 +65,22 @@ def latest_statuses() -> QuerySet[ActivityStatus]:
     return ActivityStatus.objects.filter(activity=OuterRef("pk")).order_by("-period__starts_on")
 
 
+def with_latest_status(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """`activities` with `latest_status`: the status of the latest period with a report, "none"
+    without one (what `Activity.is_overdue` weighs). In the same query."""
+    latest = latest_statuses()
+    return activities.annotate(
+        latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_REPORT))
+    )
+
+
 def with_overdue(activities: QuerySet[Activity], today: datetime.date | None = None):
     """`activities` with `latest_status` (the status of the latest period with a report, "none"
     without one) and `overdue`: not ongoing, its deadline before `today` (the local date) and
     the latest status neither done nor cancelled (as `Activity.is_overdue`). In the same
     query."""
     today = today or timezone.localdate()
-    latest = latest_statuses()
-    return activities.annotate(
-        latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_REPORT))
-    ).annotate(
+    return with_latest_status(activities).annotate(
         overdue=Case(
             When(
                 Q(ongoing=False, due_on__lt=today)

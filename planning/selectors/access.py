@@ -111,6 +111,21 @@ def last_scope(user) -> Scope:
     return scope if isinstance(scope, Scope) else scope_for(user)
 
 
+def plan_is_visible(user, scope: Scope, plan: Plan) -> bool:
+    """Whether `plan` is among `plans_visible_to(user, scope)`.
+
+    Decided from the scope when the plan's organisation or owner unit is the user's (a write's
+    most common case: no query); otherwise asked of the database, by the same rules.
+    """
+    if scope.is_superuser or plan.organisation_id in scope.organisations():
+        return True
+    if plan.owner_unit_id is not None and (
+        plan.owner_unit_id in scope.above or plan.owner_unit_id in scope.all_units()
+    ):
+        return True
+    return plans_visible_to(user, scope).filter(pk=plan.pk).exists()
+
+
 def plans_visible_to(user, scope: Scope | None = None) -> QuerySet[Plan]:
     """The plans a user may read, with what a list of plans shows.
 

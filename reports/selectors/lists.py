@@ -35,7 +35,14 @@ def units_awaited(report: Report) -> list[Unit]:
 
 def published_for(plan: Plan, period: FollowUpPeriod) -> PublishedReport | None:
     """The plan's published report for the period, without its PDF and data, or None."""
-    return PublishedReport.objects.filter(plan=plan, period=period).defer("pdf", "snapshot").first()
+    # One row or none (unique per plan and period): unordered, as the default ordering joins
+    # the plan and the period only to sort it.
+    return (
+        PublishedReport.objects.filter(plan=plan, period=period)
+        .defer("pdf", "snapshot")
+        .order_by()
+        .first()
+    )
 
 
 def periods_for_plan(plan: Plan) -> QuerySet[FollowUpPeriod]:

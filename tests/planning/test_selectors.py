@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from planning.models import Plan, Role
-from planning.selectors import plans_visible_to, scope_for
+from planning.selectors import plan_is_visible, plans_visible_to, scope_for
 from planning.services import membership_grant, organisation_create, plan_create
 
 
@@ -67,19 +67,24 @@ def test_user_of_another_branch_does_not_see_the_plan(plan, organisation, units,
     assert list(plans_visible_to(user)) == []
 
 
-def test_partner_organisation_sees_a_joint_plan(organisation, make_user):
+@pytest.fixture
+def joint_plan(organisation):
+    """A region's plan with the organisation as partner."""
     region = organisation_create(name="Region", kind="region", actor=None)
-    joint = plan_create(
+    return plan_create(
         organisation=region,
         partner_organisations=[organisation],
         kind=Plan.Kind.ACTION_PLAN,
         name="Gemensam plan",
-        start_year=2024,
-        end_year=2024,
+        start_year=2023,
+        end_year=2023,
         actor=None,
     )
+
+
+def test_partner_organisation_sees_a_joint_plan(joint_plan, make_user):
     user = make_user("admin", Role.ADMINISTRATOR)
-    assert list(plans_visible_to(user)) == [joint]
+    assert list(plans_visible_to(user)) == [joint_plan]
 
 
 def test_anonymous_sees_no_plans(plan):
@@ -90,3 +95,69 @@ def test_scope_costs_two_queries_whatever_the_tree(units, make_user, django_asse
     user = make_user("planner", Role.PLANNER, units["committee"])
     with django_assert_num_queries(2):
         scope_for(user)
+
+
+# --- One plan's visibility, as a write asks it ------------------------------------------------
+
+
+@pytest.fixture
+def visibility_cases(organisation, units, plan, joint_plan, make_user):
+    """Plans and people of every rule of `plans_visible_to`: the organisation, a unit at, above
+    and below the owner, an activity owned by a unit of the user's, a partner, and none."""
+    from goals.services import activity_create, goal_create
+    from planning.services import unit_create
+
+    school = unit_create(
+        organisation=organisation,
+        name="Skolverksamheten",
+        kind="operation",
+        parent=units["administration"],
+        actor=None,
+    )
+    school_plan = plan_create(
+        organisation=organisation,
+        owner_unit=school,
+        kind=Plan.Kind.OPERATIONAL_PLAN,
+        name="Verksamhetsplan Skola 2023",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    # Unit B owns an activity of the school's plan: its manager reads that plan too.
+    goal = goal_create(plan=school_plan, number=1, title="Trygga elever", actor=None)
+    activity_create(goal=goal, title="Rastvärdar", unit=units["unit_b"], ongoing=True, actor=None)
+    people = [
+        make_user("admin", Role.ADMINISTRATOR),
+        make_user("planner", Role.PLANNER, units["committee"]),
+        make_user("manager-a", Role.UNIT_MANAGER, units["unit_a"]),
+        make_user("manager-b", Role.UNIT_MANAGER, units["unit_b"]),
+        make_user("teacher-boss", Role.UNIT_MANAGER, school),
+        get_user_model().objects.create_user("nobody"),
+        get_user_model().objects.create_superuser("root"),
+    ]
+    return people, [plan, joint_plan, school_plan]
+
+
+def test_one_plans_visibility_is_that_of_the_list(visibility_cases):
+    people, plans = visibility_cases
+    seen = set()
+    for user in people:
+        scope = scope_for(user)
+        visible = set(plans_visible_to(user, scope).filter(pk__in=[p.pk for p in plans]))
+        for plan in plans:
+            assert plan_is_visible(user, scope, plan) == (plan in visible), (user, plan)
+            seen.add(plan in visible)
+    assert seen == {True, False}  # both answers were asked for
+
+
+def test_a_plan_of_the_users_organisation_or_unit_is_visible_without_a_query(
+    plan, units, make_user, django_assert_num_queries
+):
+    for user in (
+        make_user("admin", Role.ADMINISTRATOR),
+        make_user("manager", Role.UNIT_MANAGER, units["unit_a"]),  # below the owner
+        make_user("planner", Role.PLANNER, units["committee"]),  # above the owner
+    ):
+        scope = scope_for(user)
+        with django_assert_num_queries(0):
+            assert plan_is_visible(user, scope, plan)

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.versioning import save_validated
@@ -446,6 +448,59 @@ def test_closed_period_refuses_reports_with_a_message(client, manager, periods, 
     assert not Measurement.objects.exists()
     page = client.get(reverse("reports:reporting"), headers=ENGLISH).text
     assert "T2 2023 is closed for reporting" in page
+
+
+def test_a_refused_post_shows_the_row_as_stored(client, manager, planner, t2, whole, sick_leave):
+    # The views read what is stored only when they save nothing (the service reads it again).
+    activity_status_set(activity=whole, period=t2, status="in_progress", actor=planner)
+    measurement_record(indicator=sick_leave, period=t2, value=Decimal("6"), actor=planner)
+    # The plan's value is the owner's to write: the planner's (the manager writes their unit's).
+    for person, url, data, refusal in (
+        (manager, status_url(t2, whole), {"status": "delayed", "expected_version": 1},
+         "write in the comment why"),
+        (planner, value_url(t2, sick_leave), {"value": "sex", "expected_version": 1},
+         "Enter a number."),
+    ):  # fmt: skip
+        client.force_login(person)
+        text = client.post(url, data, headers=HTMX).text
+        assert refusal in text, url
+        assert 'data-reported="true"' in text, url
+        assert "Planner Test" in text, url
+
+
+def test_a_closed_period_shows_the_row_as_stored(client, manager, planner, periods, whole):
+    t2 = period_set_open(period=periods[1], is_open=True, actor=None)
+    activity_status_set(activity=whole, period=t2, status="in_progress", actor=planner)
+    t2 = period_set_open(period=t2, is_open=False, actor=None)
+    client.force_login(manager)
+    text = client.post(
+        status_url(t2, whole), {"status": "done", "expected_version": 1}, headers=HTMX
+    ).text
+    assert "closed for reporting: nothing was saved." in text
+    assert 'data-reported="true"' in text
+    assert "Planner Test" in text
+
+
+@pytest.mark.parametrize("kind", ["status", "value"])
+def test_a_save_reads_the_stored_row_once(client, manager, planner, t2, whole, sick_leave, kind):
+    activity_status_set(activity=whole, period=t2, status="in_progress", actor=planner)
+    measurement_record(indicator=sick_leave, period=t2, value=Decimal("6"), actor=planner)
+    client.force_login(manager if kind == "status" else planner)
+    if kind == "status":
+        url, data = status_url(t2, whole), {"status": "done", "expected_version": 1}
+        table = "goals_activitystatus"
+    else:
+        url, data = value_url(t2, sick_leave), {"value": "5", "expected_version": 1}
+        table = "indicators_measurement"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data, headers=HTMX)
+    assert "Saved:" in response.text
+    reads = [
+        query["sql"]
+        for query in queries
+        if re.search(rf'^SELECT .* FROM "{table}" (WHERE|LEFT|INNER)', query["sql"])
+    ]
+    assert len(reads) == 1, reads
 
 
 # --- Indicator values ---------------------------------------------------------------------------

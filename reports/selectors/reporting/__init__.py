@@ -50,6 +50,7 @@ from reports.selectors.reporting.pages import (
     activity_row_or_404,
     indicator_row_or_404,
     page_size,
+    read_stored,
     readable_indicator_or_404,
     reporting_listing,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "open_periods",
     "page_size",
     "person_name",
+    "read_stored",
     "readable_indicator_or_404",
     "reporting_index",
     "reporting_listing",

@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.http import Http404
 
 from goals.models import Activity, ActivityStatus
-from goals.selectors import with_overdue
+from goals.selectors import with_latest_status, with_overdue
 from indicators.colour import NO_BASIS
 from indicators.models import Gender, Indicator, Measurement
 from planning.models import FollowUpPeriod, Plan
-from planning.selectors import Scope, plans_visible_to
+from planning.selectors import Scope, plan_is_visible, plans_visible_to
 from reports.selectors.reporting.index import (
     ACTIVITY,
     INDICATOR,
@@ -209,21 +209,26 @@ def _period_and_plan_or_404(user, scope: Scope, period_id: int, plan: Plan) -> F
         period is None
         or plan.status != Plan.Status.DECIDED
         or plan.period_problem(period) is not None
-        or not plans_visible_to(user, scope).filter(pk=plan.pk).exists()
+        or not plan_is_visible(user, scope, plan)
     ):
         raise Http404
     return period
 
 
-def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) -> ActivityRow:
+def activity_row_or_404(
+    user, scope: Scope, period_id: int, activity_id: int, *, stored: bool = True
+) -> ActivityRow:
     """One activity's row for the period, if the user may see it there; 404 otherwise.
 
-    The period may be closed: the caller decides what a closed period allows.
+    The period may be closed: the caller decides what a closed period allows. With
+    `stored=False` the row's status is not read (a write reads it again, locked): the caller
+    calls `read_stored` before it shows the row as it stands.
     """
     # One row by its key: no ordering (a model's default one joins the plan to sort one row).
+    # Its latest status only: the row weighs whether it is overdue itself (`overdue_text`).
     activity = (
-        with_overdue(Activity.objects.all())
-        .select_related("unit", "goal__plan__organisation", "goal__plan__owner_unit")
+        with_latest_status(Activity.objects.all())
+        .select_related("unit", "goal__plan__owner_unit")
         .filter(pk=activity_id)
         .order_by()
         .first()
@@ -238,28 +243,28 @@ def activity_row_or_404(user, scope: Scope, period_id: int, activity_id: int) ->
     shown, writable = rules.activity_access(plan, activity)
     if not shown:
         raise Http404
-    status = (
-        ActivityStatus.objects.select_related("reported_by")
-        .filter(activity=activity, period=period)
-        .order_by()
-        .first()
-    )
-    return ActivityRow(
+    row = ActivityRow(
         period=period,
         plan=plan,
         activity=activity,
-        status=status,
+        status=None,
         can_write=writable,
         for_whole_plan=activity.unit_id is None,
     )
+    if stored:
+        read_stored(row)
+    return row
 
 
-def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) -> IndicatorRow:
-    """One indicator's row for the period, if the user reports the plan's values; else 404."""
+def indicator_row_or_404(
+    user, scope: Scope, period_id: int, indicator_id: int, *, stored: bool = True
+) -> IndicatorRow:
+    """One indicator's row for the period, if the user reports the plan's values; else 404.
+
+    With `stored=False` the row's value is not read (as `activity_row_or_404`).
+    """
     indicator = (
-        Indicator.objects.select_related(
-            "baseline_period", "goal__plan__organisation", "goal__plan__owner_unit"
-        )
+        Indicator.objects.select_related("baseline_period", "goal__plan__owner_unit")
         .filter(pk=indicator_id)
         .order_by()
         .first()
@@ -274,21 +279,36 @@ def indicator_row_or_404(user, scope: Scope, period_id: int, indicator_id: int) 
     writable, unit = rules.plan_reporter(plan)
     if not writable:
         raise Http404
-    # A unit manager below the plan's owner writes their own unit's value, never the plan's.
-    measurement = (
-        Measurement.objects.select_related("entered_by")
-        .filter(indicator=indicator, period=period, unit=unit, gender=Gender.TOTAL)
-        .order_by()
-        .first()
-    )
-    return IndicatorRow(
+    row = IndicatorRow(
         period=period,
         plan=plan,
         indicator=indicator,
-        measurement=measurement,
+        measurement=None,
         can_write=True,
-        unit=unit,
+        unit=unit,  # a unit manager below the plan's owner: their own unit's value, not the plan's
         basis=row_basis(period, indicator),
+    )
+    if stored:
+        read_stored(row)
+    return row
+
+
+def read_stored(row: ActivityRow | IndicatorRow) -> None:
+    """Fill in what is stored for a single row: the activity's status or the indicator's value
+    (the row's unit's) in the row's period, or None before a report."""
+    if isinstance(row, ActivityRow):
+        row.status = (
+            ActivityStatus.objects.select_related("reported_by")
+            .filter(activity=row.activity, period=row.period)
+            .order_by()
+            .first()
+        )
+        return
+    row.measurement = (
+        Measurement.objects.select_related("entered_by")
+        .filter(indicator=row.indicator, period=row.period, unit=row.unit, gender=Gender.TOTAL)
+        .order_by()
+        .first()
     )
 
 

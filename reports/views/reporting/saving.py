@@ -31,6 +31,7 @@ from reports.selectors.reporting import (
     activity_row_or_404,
     band_of,
     indicator_row_or_404,
+    read_stored,
     readable_indicator_or_404,
 )
 from reports.views.reporting.page import _page
@@ -85,6 +86,8 @@ def _answer(request: HttpRequest, row, partial: str, *, saved_message: str = "")
                 "statuses": ActivityStatus.Status.choices,
                 "announcement": saved_message or row.notice,
                 "oob": True,
+                # A row just posted stays in view, even on the page of what is left to report.
+                "unreported_only": False,
             },
         )
     if row.saved:
@@ -113,15 +116,19 @@ def _closed_notice(row) -> str | None:
 def activity_status(request: HttpRequest, period_id: int, activity_id: int) -> HttpResponse:
     """Set an activity's status in a period (one button per status), with a comment."""
     scope = scope_for(request.user)
-    row = activity_row_or_404(request.user, scope, period_id, activity_id)
+    # The stored status is read only for an answer that saves nothing: the service reads it
+    # again, locked.
+    row = activity_row_or_404(request.user, scope, period_id, activity_id, stored=False)
     require(row.can_write)
     form = ActivityStatusForm(request.POST, activity=row.activity, period=row.period)
     row.form = form
     if notice := _closed_notice(row):
+        read_stored(row)
         row.notice = notice
         row.form = _activity_form(row)
         return _answer(request, row, "activity")
     if not form.is_valid():
+        read_stored(row)
         return _answer(request, row, "activity")
     try:
         status = activity_status_set(
@@ -152,6 +159,7 @@ def activity_status(request: HttpRequest, period_id: int, activity_id: int) -> H
         row.form.is_valid()
         return _answer(request, row, "activity")
     except ValidationError as error:
+        read_stored(row)
         form.add_error(None, ValidationError(error.messages))
         return _answer(request, row, "activity")
     row.status = status
@@ -170,17 +178,20 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
     """Save an indicator's value in a period, with comment and source: the plan's value, or
     the reporter's own unit's for a unit manager below the plan's owner (`row.unit`)."""
     scope = scope_for(request.user)
-    row = indicator_row_or_404(request.user, scope, period_id, indicator_id)
+    # As `activity_status`: the stored value only for an answer that saves nothing.
+    row = indicator_row_or_404(request.user, scope, period_id, indicator_id, stored=False)
     require(row.can_write)
     form = MeasurementForm(
         request.POST, indicator=row.indicator, period=row.period, preview_url=_preview_url(row)
     )
     row.form = form
     if notice := _closed_notice(row):
+        read_stored(row)
         row.notice = notice
         row.form = _measurement_form(row)
         return _answer(request, row, "indicator")
     if not form.is_valid():
+        read_stored(row)
         return _answer(request, row, "indicator")
     try:
         saved = measurement_record(
@@ -228,6 +239,7 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
         row.form.is_valid()
         return _answer(request, row, "indicator")
     except ValidationError as error:
+        read_stored(row)
         form.add_error(None, ValidationError(error.messages))
         return _answer(request, row, "indicator")
     row.measurement = saved
