@@ -23,20 +23,23 @@ EDITORS = (Role.ADMINISTRATOR, Role.PLANNER)
 REPORTERS = (Role.ADMINISTRATOR, Role.PLANNER, Role.UNIT_MANAGER)
 
 
-def _has_any(scope: Scope, roles, *, unit: Unit | None, organisation_id: int) -> bool:
+def _has_any(scope: Scope, roles, *, unit_id: int | None, organisation_id: int) -> bool:
     if scope.is_superuser:
         return True
     for role in roles:
         if organisation_id in scope.whole_organisations.get(role, set()):
             return True
-        if unit is not None and unit.pk in scope.units.get(role, set()):
+        if unit_id is not None and unit_id in scope.units.get(role, set()):
             return True
     return False
 
 
 def can_edit_plan(scope: Scope, plan: Plan) -> bool:
     """Planners and administrators of the plan's owner unit (or of its whole organisation)."""
-    return _has_any(scope, EDITORS, unit=plan.owner_unit, organisation_id=plan.organisation_id)
+    # By the owner unit's id: a list of plans need not load their units to be sorted by it.
+    return _has_any(
+        scope, EDITORS, unit_id=plan.owner_unit_id, organisation_id=plan.organisation_id
+    )
 
 
 def can_report(scope: Scope, plan: Plan, unit: Unit | None) -> bool:
@@ -50,7 +53,12 @@ def can_report(scope: Scope, plan: Plan, unit: Unit | None) -> bool:
         return True
     target = unit or plan.owner_unit
     organisation_id = target.organisation_id if target is not None else plan.organisation_id
-    return _has_any(scope, REPORTERS, unit=target, organisation_id=organisation_id)
+    return _has_any(
+        scope,
+        REPORTERS,
+        unit_id=target.pk if target is not None else None,
+        organisation_id=organisation_id,
+    )
 
 
 def _whole(scope: Scope, organisation_id: int, roles=EDITORS) -> bool:

@@ -5,6 +5,7 @@ whole organisation. Plans owned by a unit above one of the user's units are visi
 that a unit manager sees the plan their unit works under.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,17 @@ class Scope:
 
     def all_units(self) -> set[int]:
         return set().union(*self.units.values()) if self.units else set()
+
+    def digest(self) -> str:
+        """A short digest of what the scope covers: two users with the same one may read and
+        change the same things (a key for what is kept per scope rather than per person)."""
+        parts = (
+            self.is_superuser,
+            sorted((role, sorted(ids)) for role, ids in self.whole_organisations.items()),
+            sorted((role, sorted(ids)) for role, ids in self.units.items()),
+            sorted(self.above),
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
     def has_role(self, role: str, unit: Unit) -> bool:
         """Whether the scope gives `role` on `unit` (directly, by inheritance or org-wide)."""

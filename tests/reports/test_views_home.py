@@ -1,5 +1,7 @@
 """The start page: each role lands on what it needs first."""
 
+import re
+
 from django.urls import reverse
 
 from goals.evaluation import months
@@ -116,10 +118,11 @@ def test_user_without_a_role_is_told_whom_to_ask(client, make_user):
 
 def test_home_queries_do_not_grow_with_open_work(
     client, manager, decided_plan, t2, whole, own, django_assert_max_num_queries,
-    django_assert_num_queries, report_goal,
+    django_assert_num_queries, report_goal, settings,
 ):  # fmt: skip
     from goals.services import activity_create
 
+    settings.ASSEMBLED_CACHE_SECONDS = 0  # the lists of plans assembled every time, counted
     client.force_login(manager)
     client.get(reverse("home"))
     with django_assert_max_num_queries(50) as one:
@@ -134,3 +137,58 @@ def test_home_queries_do_not_grow_with_open_work(
 
 def test_committee_member_finds_the_published_reports(client, committee_member, decided_plan):
     assert reverse("reports:published") in home(client, committee_member)
+
+
+# --- The lists of plans, kept until the plans change ----------------------------------------------
+
+
+def sections(text: str) -> list[str]:
+    return re.findall(r'<section class="home-section".*?</section>', text, re.S)
+
+
+def test_the_lists_of_plans_are_kept_until_a_plan_changes(
+    client, planner, organisation, units, decided_plan, t2, whole, django_assert_num_queries
+):
+    client.force_login(planner)
+    first = client.get(reverse("home"), headers=ENGLISH).text
+    assert decided_plan.name in first
+    with django_assert_num_queries(5):  # session, user, the scope's two, the stamp
+        assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(first)
+    # A status in the open period shows nowhere in the lists: they stay kept.
+    activity_status_set(activity=whole, period=t2, status="done", actor=planner)
+    with django_assert_num_queries(5):
+        assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(first)
+    # A plan renamed (without a service or a signal: the data's own stamp) shows at once.
+    Plan.objects.filter(pk=decided_plan.pk).update(name="Verksamhetsplan Omsorg, reviderad")
+    text = client.get(reverse("home"), headers=ENGLISH).text
+    assert "Verksamhetsplan Omsorg, reviderad" in text
+    assert decided_plan.name not in text
+    # So does a new plan.
+    plan_create(
+        organisation=organisation, owner_unit=units["unit_a"], kind=Plan.Kind.ACTIVITY_PLAN,
+        name="Aktivitetsplan Hemtjänst", start_year=2023, end_year=2023, actor=None,
+    )  # fmt: skip
+    assert "Aktivitetsplan Hemtjänst" in client.get(reverse("home"), headers=ENGLISH).text
+
+
+def test_the_kept_lists_are_those_of_the_readers_scope_and_language(
+    client, planner, manager, committee_member, decided_plan, t2, whole, make_user, units,
+    django_assert_num_queries,
+):  # fmt: skip
+    twin = make_user("twin", Role.PLANNER, units["operation"])  # the planner's scope
+    planner_page = home(client, planner)
+    client.force_login(twin)
+    with django_assert_num_queries(5):  # the planner's lists, kept: no plan read
+        assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(planner_page)
+    # Other scopes get their own lists.
+    text = home(client, manager)
+    assert "Other plans you can read" in text and "Your plans" not in text
+    text = home(client, committee_member)
+    assert "Your committee's plans" in text and "Your plans" not in text
+    # Each language its own.
+    client.force_login(planner)
+    swedish = client.get(reverse("home"), headers={"accept-language": "sv"}).text
+    assert "Dina planer" in swedish and "Your plans" not in swedish
+    # A role taken away shows at once: nothing of the old scope is served.
+    planner.memberships.all().delete()
+    assert decided_plan.name not in home(client, planner)
