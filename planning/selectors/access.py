@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from core.datastamp import NO_PERIODS, kept
 from planning.models import (
     FollowUpPeriod,
     Membership,
@@ -88,9 +89,22 @@ def scope_for(user) -> Scope:
     The scope is also left on the user object (`last_scope`), for the navigation of the page
     the request renders: it shows the setup links without asking the database again.
     """
-    scope = Scope(is_superuser=bool(getattr(user, "is_superuser", False)))
+    is_superuser = bool(getattr(user, "is_superuser", False))
     if not getattr(user, "is_authenticated", False):
-        return scope
+        return Scope(is_superuser=is_superuser)
+    # Kept until a role, a unit or any other structure changes: every page asks it first.
+    scope = kept(
+        f"scope:{user.pk}:{is_superuser}",
+        lambda: _scope_of(user, is_superuser),
+        until=NO_PERIODS,
+    )
+    user.last_scope = scope
+    return scope
+
+
+def _scope_of(user, is_superuser: bool) -> Scope:
+    """The scope of `scope_for`, read from the user's memberships and their units' tree."""
+    scope = Scope(is_superuser=is_superuser)
     memberships = list(Membership.objects.filter(user=user))
     organisation_ids = {membership.organisation_id for membership in memberships}
     # Plain tuples, not model instances: a large organisation has hundreds of units.
@@ -113,7 +127,6 @@ def scope_for(user) -> Scope:
         while node is not None:
             scope.above.add(node)
             node = parent_of.get(node)
-    user.last_scope = scope
     return scope
 
 

@@ -91,7 +91,10 @@ def test_anonymous_sees_no_plans(plan):
     assert list(plans_visible_to(AnonymousUser())) == []
 
 
-def test_scope_costs_two_queries_whatever_the_tree(units, make_user, django_assert_num_queries):
+def test_scope_costs_two_queries_whatever_the_tree(
+    units, make_user, django_assert_num_queries, settings
+):
+    settings.ASSEMBLED_CACHE_SECONDS = 0  # every part assembled every time, counted
     user = make_user("planner", Role.PLANNER, units["committee"])
     with django_assert_num_queries(2):
         scope_for(user)
@@ -161,3 +164,23 @@ def test_a_plan_of_the_users_organisation_or_unit_is_visible_without_a_query(
         scope = scope_for(user)
         with django_assert_num_queries(0):
             assert plan_is_visible(user, scope, plan)
+
+
+def test_a_scope_is_kept_until_a_role_or_unit_changes(units, make_user, django_assert_num_queries):
+    from planning.services import membership_remove, unit_create
+
+    user = make_user("planner", Role.PLANNER, units["operation"])
+    assert units["unit_a"].pk in scope_for(user).units[Role.PLANNER]
+    with django_assert_num_queries(1):  # the data's stamp only
+        assert units["unit_a"].pk in scope_for(user).units[Role.PLANNER]
+    # A unit added below shows at once, and so does a role taken away.
+    new = unit_create(
+        organisation=units["operation"].organisation, name="Dagverksamhet", kind="unit",
+        parent=units["operation"], actor=None,
+    )  # fmt: skip
+    assert new.pk in scope_for(user).units[Role.PLANNER]
+    membership_remove(membership=user.memberships.get(), actor=None)
+    assert not scope_for(user).units
+    # Another person's scope is their own.
+    other = make_user("manager", Role.UNIT_MANAGER, units["unit_b"])
+    assert dict(scope_for(other).units) == {Role.UNIT_MANAGER: {units["unit_b"].pk}}

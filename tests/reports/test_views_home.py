@@ -152,11 +152,11 @@ def test_the_lists_of_plans_are_kept_until_a_plan_changes(
     client.force_login(planner)
     first = client.get(reverse("home"), headers=ENGLISH).text
     assert decided_plan.name in first
-    with django_assert_num_queries(5):  # session, user, the scope's two, the stamp
+    with django_assert_num_queries(4):  # session, user, the stamp for the scope and the lists
         assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(first)
     # A status in the open period shows nowhere in the lists: they stay kept.
     activity_status_set(activity=whole, period=t2, status="done", actor=planner)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(first)
     # A plan renamed (without a service or a signal: the data's own stamp) shows at once.
     Plan.objects.filter(pk=decided_plan.pk).update(name="Verksamhetsplan Omsorg, reviderad")
@@ -178,7 +178,7 @@ def test_the_kept_lists_are_those_of_the_readers_scope_and_language(
     twin = make_user("twin", Role.PLANNER, units["operation"])  # the planner's scope
     planner_page = home(client, planner)
     client.force_login(twin)
-    with django_assert_num_queries(5):  # the planner's lists, kept: no plan read
+    with django_assert_num_queries(6):  # the planner's lists, kept: the twin's scope, no plan
         assert sections(client.get(reverse("home"), headers=ENGLISH).text) == sections(planner_page)
     # Other scopes get their own lists.
     text = home(client, manager)

@@ -288,8 +288,15 @@ def test_an_empty_upload_is_explained(client, plan, measured, planner, english):
 
 
 def test_export_queries_do_not_grow_with_rows(
-    client, plan, indicator, periods, planner, django_assert_num_queries
+    client,
+    plan,
+    indicator,
+    periods,
+    planner,
+    django_assert_num_queries,
+    settings,
 ):
+    settings.ASSEMBLED_CACHE_SECONDS = 0  # every part assembled every time, counted
     client.force_login(planner)
     measurement_record(indicator=indicator, period=periods[0], value=D("1"), actor=None)
     # The sheets' queries (a sub-goals sheet, the activities' numbers), the page's own and the
