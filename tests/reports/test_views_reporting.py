@@ -186,6 +186,22 @@ def test_unit_manager_sees_own_and_whole_operation_activities_not_another_units(
     assert sick_leave.name in page
 
 
+def test_an_activity_another_unit_names_the_manager_responsible_for_is_shown_to_read(
+    client, manager, t2, report_goal, units, others
+):
+    # Two activities of one unit not the manager's: one names the manager as responsible.
+    named = activity_create(
+        goal=report_goal, title="Samverkan med hemtjänsten", unit=units["unit_b"],
+        responsible_user=manager, ongoing=True, evaluated_months=months(8, 12), actor=None,
+    )  # fmt: skip
+    client.force_login(manager)
+    page = client.get(reverse("reports:reporting"), headers=ENGLISH).text
+    assert named.title in page
+    assert others.title not in page
+    # Read, not written: the unit's managers report it.
+    assert status_url(t2, named) not in page
+
+
 def test_activities_not_evaluated_in_the_period_are_left_out(client, manager, t2, report_goal):
     year_end_only = activity_create(
         goal=report_goal, title="Fysiska skyddsronder", due_on=month_end(12), actor=None

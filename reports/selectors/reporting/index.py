@@ -318,10 +318,11 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
             )
         return unit_stand_ins[unit_id]
 
+    user_pk = getattr(user, "pk", None)
     index = []
     for period in periods:
         block = PeriodIndex(period)
-        mask = _evaluated(period)
+        mask, period_pk = _evaluated(period), period.pk
         for plan in plans:
             if plan.period_problem(period) is not None:
                 continue
@@ -329,19 +330,25 @@ def reporting_index(user, scope: Scope) -> list[PeriodIndex]:
             block.behalf[plan.pk] = plan_unit
             unit_id = plan_unit.pk if plan_unit is not None else None
             entry = PlanEntry(plan)
+            # (shown, writable) by the activity's unit and whether the user is responsible:
+            # all the rules weigh, asked once for a plan's thousands of activities.
+            access: dict[tuple[int | None, bool], tuple[bool, bool]] = {}
             for goal_pk, number, title in goals_by_plan[plan.pk]:
                 goal = GoalEntry(goal_pk, number, title, plan)
                 for pk, unit, organisation, responsible, evaluated in activities[goal_pk]:
                     if not evaluated & mask:
                         continue
-                    shown, writable = rules.access(plan, unit_of(unit, organisation), responsible)
+                    key = (unit, responsible is not None and responsible == user_pk)
+                    if key not in access:
+                        access[key] = rules.access(plan, unit_of(unit, organisation), responsible)
+                    shown, writable = access[key]
                     if shown:
                         goal.rows.append(
-                            RowRef(ACTIVITY, pk, writable, (pk, period.pk) in reported)
+                            RowRef(ACTIVITY, pk, writable, (pk, period_pk) in reported)
                         )
                 if plan_writable:
                     goal.rows += [
-                        RowRef(INDICATOR, pk, True, (pk, period.pk, unit_id) in entered)
+                        RowRef(INDICATOR, pk, True, (pk, period_pk, unit_id) in entered)
                         for pk, frequency in indicators[goal_pk]
                         # Only the values asked for in the period (a yearly one at the year-end).
                         if is_asked(frequency, period, plan.start_year)
