@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from goals.models import Activity, ActivityStatus
-from goals.selectors import with_latest_status, with_overdue
+from goals.selectors import with_latest_status
 from indicators.colour import NO_BASIS
 from indicators.models import Gender, Indicator, Measurement
 from planning.models import FollowUpPeriod, Plan
@@ -141,8 +141,9 @@ def _page_blocks(
     activity_ids = [row.pk for _goal, row in rows if row.kind == ACTIVITY]
     indicator_ids = [row.pk for _goal, row in rows if row.kind == INDICATOR]
     # By id, unordered: a model's default ordering would join the plan only to sort them.
+    # Their latest status: each row weighs whether it is overdue (`ActivityRow.overdue_text`).
     activities = (
-        with_overdue(Activity.objects.select_related("unit")).order_by().in_bulk(activity_ids)
+        with_latest_status(Activity.objects.select_related("unit")).order_by().in_bulk(activity_ids)
     )
     statuses = {
         status.activity_id: status
