@@ -7,9 +7,13 @@ Excel export, so the overview and the report always say the same.
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from core.datastamp import kept
 from planning.permissions import plan_or_404
 from planning.selectors import scope_for
 from reports.selectors import goal_page, kept_follow_up_report
@@ -47,13 +51,43 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
         "by_perspective": request.GET.get("group") == "perspective",
     }
     if period is not None:
-        context["report"] = kept_follow_up_report(plan, period)
-        # A long plan a goal at a time (?goal=), its links keeping the grouping.
-        context["pages"] = goal_page(
-            context["report"], request.GET.get("goal"), {"group": request.GET.get("group")}
+        # The period's part, rendered: the same for every reader (nothing in it is theirs),
+        # kept as the report it shows is, per grouping and goal page asked for.
+        # The grouping its links keep: by perspective, or the default (by goal).
+        group = "perspective" if context["by_perspective"] else None
+        goal = request.GET.get("goal")
+        key = (
+            f"overview:{plan.pk}:{period.pk}:{get_language()}:"
+            f"{timezone.localdate().isoformat()}:{group}:{_goal_key(goal)}"
         )
-        context["report_url"] = optional_url("reports:report", plan.pk, period.pk)
-        context["pdf_url"] = optional_url("reports:pdf", plan.pk, period.pk)
+        context["period_html"] = kept(
+            key, lambda: _period_html(plan, period, context, group, goal), until=period.ends_on
+        )
     else:
         context["goals"] = plan.goals.order_by("number")
     return render(request, "reports/overview.html", context)
+
+
+def _goal_key(asked: str | None) -> str:
+    """The goal asked for (`?goal=`), as a kept page's key: a goal's id, or what every other
+    answer is (the first goal, said to be unknown; none asked for: the whole plan)."""
+    if not asked:
+        return ""
+    asked = asked.strip()
+    return asked if asked.isdigit() and len(asked) < 19 else "?"
+
+
+def _period_html(plan, period, context: dict, group: str | None, goal: str | None) -> str:
+    """The overview of the plan in the period: its summary and every goal (or one page)."""
+    report = kept_follow_up_report(plan, period)
+    return render_to_string(
+        "reports/includes/overview_period.html",
+        {
+            **context,
+            "report": report,
+            # A long plan a goal at a time (?goal=), its links keeping the grouping.
+            "pages": goal_page(report, goal, {"group": group}),
+            "report_url": optional_url("reports:report", plan.pk, period.pk),
+            "pdf_url": optional_url("reports:pdf", plan.pk, period.pk),
+        },
+    )

@@ -157,3 +157,41 @@ def test_what_is_entered_in_a_later_period_leaves_the_report_kept_and_as_it_was(
     settings.ASSEMBLED_CACHE_SECONDS = 0
     # What would be assembled now is what was kept: the report shows nothing of T2.
     assert _get(reader, url)[0] == text == assembled_before
+
+
+# --- The overview's period, rendered once for every reader --------------------------------------
+
+
+def test_the_overviews_period_is_rendered_once_for_every_reader(
+    client, committee_member, planner, followed_up, periods
+):
+    url = reverse("reports:overview", args=[followed_up.pk, periods[0].pk])
+    client.force_login(committee_member)
+    first = client.get(url)
+    assert "reports/includes/overview_period.html" in [t.name for t in first.templates]
+    client.force_login(planner)  # nothing in it is the reader's own
+    again = client.get(url)
+    assert "reports/includes/overview_period.html" not in [t.name for t in again.templates]
+    section = re.compile(r'<section class="overview-period".*', re.S)
+    assert section.search(again.text).group() == section.search(first.text).group()
+
+
+def test_each_goal_page_and_grouping_is_kept_as_it_would_be_rendered(
+    client, planner, plan, periods, units, settings
+):
+    settings.REPORT_WEB_MAX_ROWS = 1  # a page per goal
+    for number in (1, 2, 3):
+        _add_goal(plan, number, periods, units)
+    goals = list(plan.goals.order_by("number"))
+    client.force_login(planner)
+    url = reverse("reports:overview", args=[plan.pk, periods[0].pk])
+    asked = [
+        "", "?goal=", f"?goal={goals[1].pk}", f"?goal={goals[2].pk}", "?goal=x", "?goal=%20",
+        f"?goal=0{goals[1].pk}", f"?goal={goals[2].pk}&group=perspective", "?group=goal",
+    ]  # fmt: skip
+    kept = {query: _get(client, url + query)[0] for query in asked}
+    assert {query: _get(client, url + query)[0] for query in asked} == kept
+    settings.ASSEMBLED_CACHE_SECONDS = 0
+    assert {query: _get(client, url + query)[0] for query in asked} == kept
+    assert kept[f"?goal={goals[1].pk}"] != kept[f"?goal={goals[2].pk}"]
+    assert kept["?goal=x"] != kept[""]  # the unknown goal is said
