@@ -26,7 +26,7 @@ from reports.selectors.lists import (
     published_reports_visible_to,
     units_awaited,
 )
-from reports.selectors.paging import GoalPage, goal_page
+from reports.selectors.paging import GoalPage, goal_page, goal_page_key
 from reports.selectors.report import (
     committee_of,
     expected_units,
@@ -55,6 +55,7 @@ __all__ = [
     "expected_units",
     "follow_up_report",
     "goal_page",
+    "goal_page_key",
     "jobs_of",
     "kept_follow_up_report",
     "organisation_plans_for",

@@ -57,6 +57,16 @@ def row_count(report: Report) -> int:
     return report.indicator_count + report.activity_count
 
 
+def goal_page_key(asked: str | None) -> str:
+    """The goal asked for (`?goal=`) as the key of a page kept (`core.datastamp.kept`): a goal's
+    id, or "?" for what every other answer shows alike (the first goal, said to be unknown);
+    "" when none is asked for."""
+    if not asked:
+        return ""
+    asked = asked.strip()
+    return asked if asked.isdigit() and len(asked) < 19 else "?"
+
+
 def goal_page(report: Report, asked: str | None, query: dict[str, str] | None = None) -> GoalPage:
     """The goals a report's web page shows. `asked` is `?goal=` (a goal's id), `query` the
     other parameters its links keep (language, grouping)."""

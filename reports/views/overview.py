@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from core.datastamp import kept
 from planning.permissions import plan_or_404
 from planning.selectors import scope_for
-from reports.selectors import goal_page, kept_follow_up_report
+from reports.selectors import goal_page, goal_page_key, kept_follow_up_report
 from reports.selectors.display import decision_text
 from reports.selectors.overview import overview_period, overview_periods
 
@@ -58,7 +58,7 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
         goal = request.GET.get("goal")
         key = (
             f"overview:{plan.pk}:{period.pk}:{get_language()}:"
-            f"{timezone.localdate().isoformat()}:{group}:{_goal_key(goal)}"
+            f"{timezone.localdate().isoformat()}:{group}:{goal_page_key(goal)}"
         )
         context["period_html"] = kept(
             key, lambda: _period_html(plan, period, context, group, goal), until=period.ends_on
@@ -66,15 +66,6 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
     else:
         context["goals"] = plan.goals.order_by("number")
     return render(request, "reports/overview.html", context)
-
-
-def _goal_key(asked: str | None) -> str:
-    """The goal asked for (`?goal=`), as a kept page's key: a goal's id, or what every other
-    answer is (the first goal, said to be unknown; none asked for: the whole plan)."""
-    if not asked:
-        return ""
-    asked = asked.strip()
-    return asked if asked.isdigit() and len(asked) < 19 else "?"
 
 
 def _period_html(plan, period, context: dict, group: str | None, goal: str | None) -> str:

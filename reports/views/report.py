@@ -14,13 +14,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.datastamp import kept
 from core.versioning import EditConflict
 from goals.models import Goal, GoalFollowUp
 from goals.services import goal_follow_up_save
@@ -35,6 +37,7 @@ from reports.pdf import is_large, report_pdf
 from reports.selectors import (
     follow_up_report,
     goal_page,
+    goal_page_key,
     jobs_of,
     kept_follow_up_report,
     organisation_plans_for,
@@ -110,6 +113,9 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         data = kept_follow_up_report(plan, period)
     can_edit = can_edit_plan(scope, plan)
     markable = _markable(scope, plan, units_awaited(data))
+    # ?group=perspective: the goals under the organisation's perspectives (else by goal).
+    by_perspective = request.GET.get("group") == "perspective"
+    goal = request.GET.get("goal")
     context = {
         "report": data,
         "large": is_large(data),
@@ -122,14 +128,24 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         "report_languages": _language_choices(request, language),
         "pdf_url": _with_language(reverse("reports:pdf", args=[plan.pk, period.pk]), language),
         "excel_url": _with_language(reverse("reports:excel", args=[plan.pk, period.pk]), language),
-        # ?group=perspective: the goals under the organisation's perspectives.
-        "by_perspective": request.GET.get("group") == "perspective",
+        "by_perspective": by_perspective,
         "language": language,
         # A long report a goal at a time (?goal=), its links keeping the language and grouping.
         "pages": goal_page(
-            data, request.GET.get("goal"), {"lang": language, "group": request.GET.get("group")}
+            data, goal, {"lang": language, "group": "perspective" if by_perspective else None}
         ),
     }
+    # The report itself, rendered as the report it shows is kept: alike for every reader but
+    # for the links that write a goal's analysis (the planner's).
+    key = (
+        f"report-article:{plan.pk}:{period.pk}:{language}:{timezone.localdate().isoformat()}:"
+        f"{by_perspective}:{goal_page_key(goal)}:{can_edit}"
+    )
+    context["article_html"] = kept(
+        key,
+        lambda: render_to_string("reports/includes/report_article.html", context),
+        until=period.ends_on,
+    )
     return render(request, "reports/report.html", context)
 
 

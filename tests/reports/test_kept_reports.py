@@ -176,15 +176,16 @@ def test_the_overviews_period_is_rendered_once_for_every_reader(
     assert section.search(again.text).group() == section.search(first.text).group()
 
 
+@pytest.mark.parametrize("page", PAGES)
 def test_each_goal_page_and_grouping_is_kept_as_it_would_be_rendered(
-    client, planner, plan, periods, units, settings
+    client, planner, plan, periods, units, settings, page
 ):
     settings.REPORT_WEB_MAX_ROWS = 1  # a page per goal
     for number in (1, 2, 3):
         _add_goal(plan, number, periods, units)
     goals = list(plan.goals.order_by("number"))
     client.force_login(planner)
-    url = reverse("reports:overview", args=[plan.pk, periods[0].pk])
+    url = reverse(page, args=[plan.pk, periods[0].pk])
     asked = [
         "", "?goal=", f"?goal={goals[1].pk}", f"?goal={goals[2].pk}", "?goal=x", "?goal=%20",
         f"?goal=0{goals[1].pk}", f"?goal={goals[2].pk}&group=perspective", "?group=goal",
@@ -195,3 +196,23 @@ def test_each_goal_page_and_grouping_is_kept_as_it_would_be_rendered(
     assert {query: _get(client, url + query)[0] for query in asked} == kept
     assert kept[f"?goal={goals[1].pk}"] != kept[f"?goal={goals[2].pk}"]
     assert kept["?goal=x"] != kept[""]  # the unknown goal is said
+
+
+def test_the_reports_article_is_kept_apart_for_those_who_write_its_analyses(
+    client, committee_member, planner, followed_up, periods
+):
+    url = reverse("reports:report", args=[followed_up.pk, periods[0].pk])
+    goal = followed_up.goals.order_by("number").first()
+    analysis = reverse("reports:analysis", args=[followed_up.pk, periods[0].pk, goal.pk])
+    client.force_login(committee_member)
+    first = client.get(url)
+    assert "reports/includes/report_article.html" in [t.name for t in first.templates]
+    assert analysis not in first.text
+    client.force_login(planner)
+    assert analysis in client.get(url).text
+    client.force_login(committee_member)
+    again = client.get(url)
+    assert "reports/includes/report_article.html" not in [t.name for t in again.templates]
+    assert analysis not in again.text
+    client.force_login(planner)
+    assert analysis in client.get(url).text
