@@ -360,6 +360,13 @@ CACHES = {
         "LOCATION": "assembled",
         "OPTIONS": {"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
     },
+    # The same, for what is kept per person (what their roles cover): a few kilobytes each, for
+    # every person who uses this process, kept apart so they never push out the reports.
+    "scopes": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "scopes",
+        "OPTIONS": {"MAX_ENTRIES": env_int("SCOPE_CACHE_ENTRIES", 2000, minimum=1)},
+    },
 }
 # The apps whose every table (and people's names) the data's stamp watches (core.datastamp):
 # what is kept in the "assembled" cache is built only from them.

@@ -294,8 +294,11 @@ def kept[T](
     *,
     until: datetime.date | None = None,
     using: str = DEFAULT_DB_ALIAS,
+    cache: str = "assembled",
 ) -> T:
-    """What `build()` returns, kept in the "assembled" cache under `key` and the stamp: built
+    """What `build()` returns, kept in the `cache` ("assembled", or "scopes" for what is kept
+    per person: many small results that must not push out the few large ones) under `key` and
+    the stamp: built
     again once a watched table has changed. `key` must name everything else the result
     depends on (its objects, the language, the day). With `until`, the result shows nothing
     of a follow-up period that ends after that day (a period's report): the changes of later
@@ -307,11 +310,11 @@ def kept[T](
     """
     if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
         return build()
-    cache = caches["assembled"]
+    store = caches[cache]
     full_key = f"{key}:{stamp(using, until=until)}"
-    found = cache.get(full_key, _MISSING)
+    found = store.get(full_key, _MISSING)
     if found is not _MISSING:
         return found
     built = build()
-    cache.set(full_key, built, settings.ASSEMBLED_CACHE_SECONDS)
+    store.set(full_key, built, settings.ASSEMBLED_CACHE_SECONDS)
     return built

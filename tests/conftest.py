@@ -39,6 +39,7 @@ def _nothing_kept_between_tests():
     # Each test's data is rolled back, and the data's stamp (core.datastamp) with it: a report
     # kept by one test could otherwise be found under the same stamp by the next.
     caches["assembled"].clear()
+    caches["scopes"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -97,6 +97,7 @@ def scope_for(user) -> Scope:
         f"scope:{user.pk}:{is_superuser}",
         lambda: _scope_of(user, is_superuser),
         until=NO_PERIODS,
+        cache="scopes",
     )
     user.last_scope = scope
     return scope

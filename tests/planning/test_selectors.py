@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 
 from planning.models import Plan, Role
 from planning.selectors import plan_is_visible, plans_visible_to, scope_for
@@ -173,6 +174,9 @@ def test_a_scope_is_kept_until_a_role_or_unit_changes(units, make_user, django_a
     assert units["unit_a"].pk in scope_for(user).units[Role.PLANNER]
     with django_assert_num_queries(1):  # the data's stamp only
         assert units["unit_a"].pk in scope_for(user).units[Role.PLANNER]
+    # In a cache of its own: a person's scope never pushes a report out of "assembled".
+    assert [key for key in caches["scopes"]._cache if ":scope:" in key]
+    assert not [key for key in caches["assembled"]._cache if ":scope:" in key]
     # A unit added below shows at once, and so does a role taken away.
     new = unit_create(
         organisation=units["operation"].organisation, name="Dagverksamhet", kind="unit",
