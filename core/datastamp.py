@@ -298,10 +298,9 @@ def kept[T](
 ) -> T:
     """What `build()` returns, kept in the `cache` ("assembled", or "scopes" for what is kept
     per person: many small results that must not push out the few large ones) under `key` and
-    the stamp: built
-    again once a watched table has changed. `key` must name everything else the result
-    depends on (its objects, the language, the day). With `until`, the result shows nothing
-    of a follow-up period that ends after that day (a period's report): the changes of later
+    the stamp: built again once a watched table has changed. `key` must name everything else
+    the result depends on (its objects, the language, the day). With `until`, the result shows
+    nothing of a follow-up period that ends after that day (a period's report): the changes of later
     periods leave it kept.
 
     The stamp is read before `build` reads the data, so a result is never kept under a stamp

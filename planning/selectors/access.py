@@ -84,7 +84,8 @@ def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
 
 
 def scope_for(user) -> Scope:
-    """Everything a user's memberships cover. Two queries, whatever the size of the tree.
+    """Everything a user's memberships cover: kept until a role, a unit or other structure
+    changes (the data's stamp, one query), else two queries, whatever the size of the tree.
 
     The scope is also left on the user object (`last_scope`), for the navigation of the page
     the request renders: it shows the setup links without asking the database again.
@@ -92,7 +93,7 @@ def scope_for(user) -> Scope:
     is_superuser = bool(getattr(user, "is_superuser", False))
     if not getattr(user, "is_authenticated", False):
         return Scope(is_superuser=is_superuser)
-    # Kept until a role, a unit or any other structure changes: every page asks it first.
+    # Every page asks it first.
     scope = kept(
         f"scope:{user.pk}:{is_superuser}",
         lambda: _scope_of(user, is_superuser),

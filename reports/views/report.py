@@ -130,10 +130,6 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         "excel_url": _with_language(reverse("reports:excel", args=[plan.pk, period.pk]), language),
         "by_perspective": by_perspective,
         "language": language,
-        # A long report a goal at a time (?goal=), its links keeping the language and grouping.
-        "pages": goal_page(
-            data, goal, {"lang": language, "group": "perspective" if by_perspective else None}
-        ),
     }
     # The report itself, rendered as the report it shows is kept: alike for every reader but
     # for the links that write a goal's analysis (the planner's).
@@ -141,12 +137,16 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         f"report-article:{plan.pk}:{period.pk}:{language}:{timezone.localdate().isoformat()}:"
         f"{by_perspective}:{goal_page_key(goal)}:{can_edit}"
     )
-    context["article_html"] = kept(
-        key,
-        lambda: render_to_string("reports/includes/report_article.html", context),
-        until=period.ends_on,
-    )
+    context["article_html"] = kept(key, lambda: _article_html(context, goal), until=period.ends_on)
     return render(request, "reports/report.html", context)
+
+
+def _article_html(context: dict, goal: str | None) -> str:
+    """The report's own part of its page: every goal, or one page of them."""
+    group = "perspective" if context["by_perspective"] else None
+    # A long report a goal at a time (?goal=), its links keeping the language and grouping.
+    pages = goal_page(context["report"], goal, {"lang": context["language"], "group": group})
+    return render_to_string("reports/includes/report_article.html", {**context, "pages": pages})
 
 
 @login_required

@@ -54,16 +54,21 @@ def test_unit_manager_sees_the_plan_of_the_operation_above(plan, units, make_use
     assert list(plans_visible_to(user)) == [plan]
 
 
-def test_user_of_another_branch_does_not_see_the_plan(plan, organisation, units, make_user):
+@pytest.fixture
+def school(organisation, units):
+    """An operation beside the plan's owner, under the same administration."""
     from planning.services import unit_create
 
-    school = unit_create(
+    return unit_create(
         organisation=organisation,
         name="Skolverksamheten",
         kind="operation",
         parent=units["administration"],
         actor=None,
     )
+
+
+def test_user_of_another_branch_does_not_see_the_plan(plan, school, make_user):
     user = make_user("teacher-boss", Role.UNIT_MANAGER, school)
     assert list(plans_visible_to(user)) == []
 
@@ -105,19 +110,11 @@ def test_scope_costs_two_queries_whatever_the_tree(
 
 
 @pytest.fixture
-def visibility_cases(organisation, units, plan, joint_plan, make_user):
+def visibility_cases(organisation, units, plan, joint_plan, school, make_user):
     """Plans and people of every rule of `plans_visible_to`: the organisation, a unit at, above
     and below the owner, an activity owned by a unit of the user's, a partner, and none."""
     from goals.services import activity_create, goal_create
-    from planning.services import unit_create
 
-    school = unit_create(
-        organisation=organisation,
-        name="Skolverksamheten",
-        kind="operation",
-        parent=units["administration"],
-        actor=None,
-    )
     school_plan = plan_create(
         organisation=organisation,
         owner_unit=school,
