@@ -58,12 +58,24 @@ from reports.selectors.values import (
     PlanValues,
     carried_text,
     indicator_row,
+    lineage_prefetch,
     load_values,
-    predecessor_path,
     responsibility_text,
 )
 
 COLOUR_ORDER = (Colour.GREEN, Colour.YELLOW, Colour.RED, Colour.UNCOLOURED, Colour.NO_VALUE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    """What a report shows of an activity's status in a period: read as plain rows, not as
+    model instances (a large plan has thousands, and building each instance cost more than
+    reading it)."""
+
+    status: str
+    comment: str
+    period_id: int
+    period: FollowUpPeriod
 
 
 @dataclass
@@ -73,7 +85,7 @@ class _Context:
     plan: Plan
     period: FollowUpPeriod
     values: PlanValues | None = None
-    statuses: dict[int, dict[int, ActivityStatus]] = field(default_factory=dict)
+    statuses: dict[int, dict[int, _Status]] = field(default_factory=dict)
     levels: dict[str, AssessmentLevel] = field(default_factory=dict)
     # The statuses' names in the report's language, translated once, not once per activity.
     status_labels: dict[str, str] = field(default_factory=dict)
@@ -129,7 +141,7 @@ def colour_counts(
 # --- Activities -----------------------------------------------------------------------------------
 
 
-def _activity_status(context: _Context, activity: Activity) -> ActivityStatus | None:
+def _activity_status(context: _Context, activity: Activity) -> _Status | None:
     """The period's own status; without one, the latest earlier status of the same year."""
     reported = context.statuses.get(activity.pk, {})
     own = reported.get(context.period.pk)
@@ -301,12 +313,17 @@ def _load_statuses(context: _Context) -> None:
             starts_on__lte=period.starts_on,
         )
     }
-    statuses = ActivityStatus.objects.filter(
-        activity__goal__plan=context.plan, period_id__in=list(periods)
-    ).order_by()  # by activity and period below: no sorting joins
-    for status in statuses:
-        status.period = periods[status.period_id]
-        context.statuses.setdefault(status.activity_id, {})[status.period_id] = status
+    rows = (
+        ActivityStatus.objects.filter(
+            activity__goal__plan=context.plan, period_id__in=list(periods)
+        )
+        .order_by()  # by activity and period below: no sorting joins
+        .values_list("activity_id", "period_id", "status", "comment")
+    )
+    for activity_id, period_id, status, comment in rows:
+        context.statuses.setdefault(activity_id, {})[period_id] = _Status(
+            status, comment, period_id, periods[period_id]
+        )
     context.status_labels = {value: str(label) for value, label in ActivityStatus.Status.choices}
 
 
@@ -323,8 +340,10 @@ ACTIVITY_RELATED = ("sub_goal", "responsible_user", "reporting_user", "reporting
 
 
 def _goals(plan: Plan) -> QuerySet:
-    indicators = Indicator.objects.select_related(*predecessor_path(), *INDICATOR_RELATED).order_by(
-        "position", "id"
+    indicators = (
+        Indicator.objects.select_related(*INDICATOR_RELATED)
+        .prefetch_related(lineage_prefetch())
+        .order_by("position", "id")
     )
     activities = Activity.objects.select_related(*ACTIVITY_RELATED).order_by("position", "id")
     return (

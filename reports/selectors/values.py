@@ -216,6 +216,14 @@ def predecessor_path() -> list[str]:
     return ["__".join(["predecessor"] * depth) for depth in range(1, HISTORY_DEPTH)]
 
 
+def lineage_prefetch() -> str:
+    """What to `prefetch_related` on many indicators for their lineage: a query per generation
+    that has any (none for a plan never rolled over). Joining every indicator to its
+    predecessors instead made PostgreSQL plan a join of many tables and hash all the
+    indicators there are to find the few a plan's indicators came from."""
+    return predecessor_path()[-1]
+
+
 @dataclass
 class PlanValues:
     """The whole-plan values of a report's indicators and their predecessors up to the report's

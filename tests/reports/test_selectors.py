@@ -110,22 +110,8 @@ def test_analysis_and_assessment_are_in_the_report(demo):
 @pytest.fixture
 def two_years(organisation, units):
     """A 2022 plan and its 2023 successor, with the sick-leave indicator in both."""
-    p2022, p2023 = (
-        plan_create(
-            organisation=organisation,
-            owner_unit=units["operation"],
-            kind=Plan.Kind.OPERATIONAL_PLAN,
-            name=f"Verksamhetsplan {year}",
-            start_year=year,
-            end_year=year,
-            actor=None,
-        )
-        for year in (2022, 2023)
-    )
-    periods = {}
-    for year in (2022, 2023):
-        for period in periods_ensure_year(organisation=organisation, year=year, actor=None):
-            periods[str(period)] = period
+    plans, periods = _yearly_plans(organisation, units, (2022, 2023))
+    p2022, p2023 = plans[2022], plans[2023]
     old = _sick_leave(p2022)
     new = _sick_leave(p2023, predecessor=old)
     for name, value in (("T1 2022", "8.1"), ("T2 2022", "7.2"), ("T3 2022", "6.6")):
@@ -134,8 +120,29 @@ def two_years(organisation, units):
     return p2023, periods
 
 
-def _sick_leave(plan, **fields):
-    goal = goal_create(plan=plan, number=1, title="Friska medarbetare", actor=None)
+def _yearly_plans(organisation, units, years):
+    """An operational plan of each year, and the years' periods by name ("T1 2023")."""
+    plans = {
+        year: plan_create(
+            organisation=organisation,
+            owner_unit=units["operation"],
+            kind=Plan.Kind.OPERATIONAL_PLAN,
+            name=f"Verksamhetsplan {year}",
+            start_year=year,
+            end_year=year,
+            actor=None,
+        )
+        for year in years
+    }
+    periods = {}
+    for year in years:
+        for period in periods_ensure_year(organisation=organisation, year=year, actor=None):
+            periods[str(period)] = period
+    return plans, periods
+
+
+def _sick_leave(plan, goal=None, **fields):
+    goal = goal or goal_create(plan=plan, number=1, title="Friska medarbetare", actor=None)
     return indicator_create(
         goal=goal,
         name="Sjukfrånvaro",
@@ -157,6 +164,34 @@ def test_trend_reaches_last_years_plan_through_the_predecessor(two_years):
     assert (row.last_year.period_label, row.last_year.value) == ("T1 2022", Decimal("8.1"))
     assert row.last_year.change == Change.BETTER
     assert [p.period_label for p in row.history] == ["T1 2022", "T2 2022", "T3 2022", "T1 2023"]
+
+
+def test_trend_reaches_two_plans_back_with_the_same_queries_for_every_lineage(organisation, units):
+    plans, periods = _yearly_plans(organisation, units, (2021, 2022, 2023))
+    oldest = _sick_leave(plans[2021])
+    middle = _sick_leave(plans[2022], predecessor=oldest)
+    newest = _sick_leave(plans[2023], predecessor=middle)
+    for indicator, name, value in ((oldest, "T3 2021", "9.4"), (newest, "T1 2023", "7.0")):
+        measurement_record(
+            indicator=indicator, period=periods[name], value=Decimal(value), actor=None
+        )
+    plan = Plan.objects.select_related("organisation", "owner_unit").get(pk=plans[2023].pk)
+    with CaptureQueriesContext(connection) as one:
+        row = follow_up_report(plan, periods["T1 2023"]).goals[0].indicators[0]
+    # What was measured on the indicator's predecessor's predecessor is in its history.
+    assert [(p.period_label, p.value) for p in row.history] == [
+        ("T3 2021", Decimal("9.4")),
+        ("T1 2023", Decimal("7.0")),
+    ]
+    # A second lineage as long, and an indicator of the plan alone.
+    second = _sick_leave(plans[2021], goal=oldest.goal)
+    second = _sick_leave(plans[2022], goal=middle.goal, predecessor=second)
+    _sick_leave(plans[2023], goal=newest.goal, predecessor=second)
+    _sick_leave(plans[2023], goal=newest.goal)
+    with CaptureQueriesContext(connection) as three:
+        report = follow_up_report(plan, periods["T1 2023"])
+    assert len(report.goals[0].indicators) == 3
+    assert len(three) == len(one)
 
 
 def test_trend_in_a_multi_year_plan_uses_the_same_indicator(organisation, units):
