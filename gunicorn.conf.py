@@ -66,7 +66,11 @@ GC_FIRST_GENERATION = 50_000
 
 
 def post_worker_init(worker) -> None:
-    """The application loaded: its objects are kept out of every collection from now on."""
+    """The application loaded: its objects are kept out of every collection from now on, and
+    the release its kept pages are keyed by is worked out before the first request asks."""
+    from core.release import release
+
+    release()
     gc.collect()
     gc.freeze()
     _first, second, third = gc.get_threshold()

@@ -331,10 +331,8 @@ LOCKS_DIR = Path(env_str("LOCKS_DIR") or BASE_DIR / "var" / "locks")
 # Django's cache: the answers and failures of the searches above. CACHE_URL chooses it: each
 # process's own memory by default (locmem://: every gunicorn worker keeps its own answers, which
 # is enough for a cache), file:///var/cache/styrkort for one the processes of a machine share,
-# db://styrkort_cache for a table of the database (`manage.py createcachetable` first), or
+# db://styrkort_cache for a table of the database (made by `manage.py migrate`), or
 # redis://host:6379/0 (with the redis package installed).
-_cache_url = env_str("CACHE_URL", "locmem://").strip()
-_cache_scheme, _, _cache_location = _cache_url.partition("://")
 _CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "file": "django.core.cache.backends.filebased.FileBasedCache",
@@ -342,24 +340,40 @@ _CACHE_BACKENDS = {
     "redis": "django.core.cache.backends.redis.RedisCache",
     "rediss": "django.core.cache.backends.redis.RedisCache",
 }
-if _cache_scheme not in _CACHE_BACKENDS:
-    raise ImproperlyConfigured(
-        f"CACHE_URL must start with {', '.join(f'{s}://' for s in _CACHE_BACKENDS)}, "
-        f"not {_cache_url!r}."
-    )
+
+
+def _cache(setting: str, url: str, **options) -> dict:
+    """A cache as an environment variable (`setting`) names it by a URL: `locmem://NAME`,
+    `file:///DIR`, `db://TABLE` or `redis://HOST:PORT/DB`."""
+    url = url.strip()
+    scheme, _, location = url.partition("://")
+    if scheme not in _CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{setting} must start with {', '.join(f'{s}://' for s in _CACHE_BACKENDS)}, "
+            f"not {url!r}."
+        )
+    if scheme == "db" and not location:
+        raise ImproperlyConfigured(f"{setting} must name the table: db://TABLE.")
+    cache = {
+        "BACKEND": _CACHE_BACKENDS[scheme],
+        "LOCATION": url if scheme.startswith("redis") else location,
+    }
+    return cache | options
+
+
 CACHES = {
-    "default": {
-        "BACKEND": _CACHE_BACKENDS[_cache_scheme],
-        "LOCATION": _cache_url if _cache_scheme.startswith("redis") else _cache_location,
-    },
-    # What pages assemble from many rows (a plan's follow-up report), kept in each process's
-    # memory until the data changes (core.datastamp): never shared, so a new release never
-    # reads what an old one kept, and a restart empties it.
-    "assembled": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "assembled",
-        "OPTIONS": {"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
-    },
+    "default": _cache("CACHE_URL", env_str("CACHE_URL", "locmem://")),
+    # What pages assemble from many rows (a plan's follow-up report), kept until the data
+    # changes (core.datastamp): in each process's memory by default, or shared by every process
+    # of every machine (ASSEMBLED_CACHE_URL=db://styrkort_assembled), so that a report is
+    # assembled once after a change rather than once per process. Its keys name the release
+    # (core.release): one release never reads what another kept.
+    "assembled": _cache(
+        "ASSEMBLED_CACHE_URL",
+        env_str("ASSEMBLED_CACHE_URL", "locmem://assembled"),
+        KEY_FUNCTION="core.release.release_key",
+        OPTIONS={"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
+    ),
     # The same, for what is kept per person (what their roles cover): a few kilobytes each, for
     # every person who uses this process, kept apart so they never push out the reports.
     "scopes": {

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core.datastamp import unwatch_sources, watch_sources
+        from core.datastamp import create_cache_tables, unwatch_sources, watch_sources
         from core.history import cache_history_managers
 
         cache_history_managers()
@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
         # it watches has its trigger again, new tables too (core.datastamp).
         pre_migrate.connect(unwatch_sources, sender=self)
         post_migrate.connect(watch_sources, sender=self)
+        # A cache kept in the database (ASSEMBLED_CACHE_URL or CACHE_URL db://TABLE) has its
+        # table once the database has its tables: `migrate` is the only step a deploy needs.
+        post_migrate.connect(create_cache_tables, sender=self)

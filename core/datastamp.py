@@ -31,6 +31,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -198,6 +199,12 @@ def watch_sources(using: str, **kwargs) -> None:
     if DataChange._meta.db_table in existing:
         # What the migrations changed (without triggers) counts as a change of everything.
         DataChange.objects.using(using).create()
+
+
+def create_cache_tables(using: str, **kwargs) -> None:
+    """After `migrate` (post_migrate): the table of every cache kept in the database, where
+    it is missing (`manage.py createcachetable`)."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 def _triggers(connection: BaseDatabaseWrapper) -> list[tuple[str, str]]:

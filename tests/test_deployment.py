@@ -4,7 +4,9 @@
 - a login made through one app server is valid on the other (sessions in the database);
 - a report asked for through one (a background PDF job) is made by a worker and downloads
   through the other;
-- twenty report jobs asked for at once, through both servers, are each run exactly once.
+- twenty report jobs asked for at once, through both servers, are each run exactly once;
+- a plan's overview assembled through one is kept in the database and read through the other
+  (`ASSEMBLED_CACHE_URL=db://...`), not assembled again.
 
 PostgreSQL only (bin/test's PostgreSQL run): the processes share the test database, which
 SQLite keeps in the test process's memory.
@@ -22,7 +24,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from reports.models import ReportJob
@@ -33,6 +37,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "several-machines-1"
 HOST = "127.0.0.1"
 JOBS = 20
+KEPT_TABLE = "styrkort_assembled"
 
 
 def free_port() -> int:
@@ -60,6 +65,7 @@ def server_environment(url: str) -> dict[str, str]:
         "WORKER_HEARTBEAT_INTERVAL": "1",
         "WORKER_HEARTBEAT_TIMEOUT": "30",
         "TASK_MAX_ATTEMPTS": "2",
+        "ASSEMBLED_CACHE_URL": f"db://{KEPT_TABLE}",
     }
     for name in ("DEBUG", "TASKS_BACKEND"):
         environment.pop(name, None)
@@ -124,6 +130,14 @@ def ask_for_pdf(browser: httpx.Client, server: AppServer, plan, period) -> int:
     return int(re.search(r"/reports/jobs/(\d+)/", answer.headers["location"])[1])
 
 
+def kept_entries() -> set[tuple[str, object]]:
+    """What the servers keep in the database: each entry's key and when it expires (a new
+    entry, or one built again and stored over the old, expires later)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, expires FROM {KEPT_TABLE}")
+        return set(cursor.fetchall())
+
+
 def test_two_app_servers_and_two_workers_share_one_database(plan, periods, indicator, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("several processes share the database: runs in bin/test's PostgreSQL run")
@@ -134,6 +148,12 @@ def test_two_app_servers_and_two_workers_share_one_database(plan, periods, indic
         password=PBKDF2PasswordHasher().encode(PASSWORD, "severalmachines", iterations=1000),
     )
     period = periods[1]
+    # The table `migrate` makes for the servers' setting (this process keeps in its memory).
+    with override_settings(
+        CACHES={**settings.CACHES, "assembled": {**settings.CACHES["assembled"],
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": KEPT_TABLE}}
+    ):  # fmt: skip
+        call_command("createcachetable", verbosity=0)
     environment = server_environment(database_url())
     servers = [AppServer(environment, tmp_path / f"web-{n}.log") for n in (1, 2)]
     workers = [
@@ -152,6 +172,16 @@ def test_two_app_servers_and_two_workers_share_one_database(plan, periods, indic
         browser = log_in(one, user.username)
         assert browser.get(f"{other.url}/reports/published/").status_code == 200
         assert httpx.get(f"{other.url}/reports/published/").status_code == 302  # not logged in
+
+        # A plan's overview assembled through one is read through the other, not assembled.
+        overview = f"/reports/plan/{plan.pk}/overview/{period.pk}/"
+        first = browser.get(one.url + overview)
+        assert first.status_code == 200 and plan.name in first.text
+        entries = kept_entries()
+        assert any(f"report:{plan.pk}:{period.pk}:" in key for key, _expires in entries)
+        again = browser.get(other.url + overview)
+        assert again.status_code == 200 and plan.name in again.text
+        assert kept_entries() == entries
 
         # A report asked for through one is made by a worker and downloads through the other.
         job_id = ask_for_pdf(browser, one, plan, period)

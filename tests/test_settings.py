@@ -224,19 +224,26 @@ def test_gunicorn_takes_its_workers_threads_and_timeout_from_the_environment():
 
 def test_a_gunicorn_worker_keeps_the_loaded_application_out_of_garbage_collections():
     code = (
-        "import gc, runpy; c = runpy.run_path('gunicorn.conf.py'); "
-        "before = gc.get_threshold()[0], gc.get_freeze_count(); "
+        "import gc, runpy, django; django.setup(); from core.release import release; "
+        "c = runpy.run_path('gunicorn.conf.py'); "
+        "before = gc.get_threshold()[0], gc.get_freeze_count(), release.cache_info().currsize; "
         "c['post_worker_init'](None); "
-        "print(*before, gc.get_threshold()[0], gc.get_freeze_count())"
+        "print(*before, gc.get_threshold()[0], gc.get_freeze_count(), "
+        "release.cache_info().currsize)"
     )
     found = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin"}, check=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
+             "SECRET_KEY": "x"}, check=True,
     ).stdout.split()  # fmt: skip
-    first_before, frozen_before, first_after, frozen_after = map(int, found)
+    first_before, frozen_before, known_before, first_after, frozen_after, known_after = map(
+        int, found
+    )
     assert (first_before, frozen_before) == (2000, 0)
     assert first_after == 50_000
-    assert frozen_after > 10_000  # the modules gunicorn.conf.py and Python loaded
+    assert frozen_after > 10_000  # the modules gunicorn.conf.py, Django and Python loaded
+    # The release that kept pages are keyed by is worked out before the first request.
+    assert (known_before, known_after) == (0, 1)
 
 
 # Two connections to one SQLite file, as the web server and the worker have: the first holds
@@ -296,3 +303,27 @@ def test_the_embedded_database_waits_for_a_writer_instead_of_failing(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite3'}",
     )
     assert "journal_mode=WAL" in journal
+
+
+def test_what_pages_keep_is_in_each_process_or_in_a_table_of_the_database():
+    assembled = "s.CACHES['assembled']['BACKEND'], s.CACHES['assembled']['LOCATION']"
+    assert settings_value(assembled) == ("django.core.cache.backends.locmem.LocMemCache assembled")
+    assert settings_value(assembled, ASSEMBLED_CACHE_URL="db://styrkort_assembled") == (
+        "django.core.cache.backends.db.DatabaseCache styrkort_assembled"
+    )
+    # Keys name the release wherever the cache is; Django's cache keeps its own URL.
+    assert settings_value("s.CACHES['assembled']['KEY_FUNCTION']") == "core.release.release_key"
+    assert settings_value("s.CACHES['default']['LOCATION']", CACHE_URL="db://answers") == "answers"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("memcached://127.0.0.1", "ASSEMBLED_CACHE_URL must start with locmem://, file://"),
+        ("db://", "ASSEMBLED_CACHE_URL must name the table: db://TABLE."),
+    ],
+)
+def test_a_cache_url_that_names_nothing_stops_the_start(value, message):
+    started = start_with(ASSEMBLED_CACHE_URL=value)
+    assert started.returncode != 0
+    assert message in started.stderr
