@@ -127,6 +127,7 @@ def main() -> None:
             "ASSEMBLED_CACHE_SECONDS": int(
                 environment.get("ASSEMBLED_CACHE_SECONDS", settings.ASSEMBLED_CACHE_SECONDS)
             ),
+            "ASSEMBLED_CACHE_URL": os.environ.get("ASSEMBLED_CACHE_URL", "locmem://assembled"),
         },
         "repeat": options.repeat,
     }
