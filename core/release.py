@@ -24,7 +24,8 @@ CODE_SUFFIXES = (".py", ".html", ".txt", ".mo")
 # Files of the project's top folder that decide the code too.
 CODE_FILES = ("requirements.lock", "pyproject.toml")
 # Folders that hold no code the web processes run (or not the project's own); nor do hidden
-# ones and those with a dot in their name (a package's metadata: "styrkort.egg-info").
+# ones, those with a dot in their name (a package's metadata: "styrkort.egg-info") and virtual
+# environments, whatever their name.
 SKIPPED_FOLDERS = {"node_modules", "var", "media", "staticfiles", "tests", "bench", "__pycache__"}
 # Longer keys, and keys with characters a cache may refuse, are kept under their digest.
 LONGEST_KEY = 200
@@ -33,12 +34,14 @@ LONGEST_KEY = 200
 def code_files(root: Path) -> Iterator[Path]:
     """The files under `root` that make up a release, in a fixed order."""
     for folder, folders, files in os.walk(root):
+        here = Path(folder)
         folders[:] = sorted(
             name
             for name in folders
-            if name not in SKIPPED_FOLDERS and not name.startswith(".") and "." not in name
+            if name not in SKIPPED_FOLDERS
+            and "." not in name
+            and not (here / name / "pyvenv.cfg").exists()  # a virtual environment
         )
-        here = Path(folder)
         for name in sorted(files):
             if name.endswith(CODE_SUFFIXES) or (here == root and name in CODE_FILES):
                 yield here / name

@@ -127,6 +127,8 @@ def project(tmp_path):
         "styrkort.egg-info/SOURCES.txt": "x",
         "static/app.css": "p {}",
         "reports/__pycache__/views.cpython-313.pyc": "bytes",
+        "venv/pyvenv.cfg": "home = /usr/bin",
+        "venv/lib/python3.13/site-packages/django/__init__.py": "VERSION = (6, 1)",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +163,7 @@ def test_the_release_changes_with_the_code(project, name):
         "styrkort.egg-info/SOURCES.txt",
         "static/app.css",  # the collected files' manifest names its hashed name
         "reports/__pycache__/views.cpython-313.pyc",
+        "venv/lib/python3.13/site-packages/django/__init__.py",
     ],
 )
 def test_the_release_stays_when_other_files_change(project, name):
