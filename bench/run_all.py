@@ -127,7 +127,7 @@ def main() -> None:
             "ASSEMBLED_CACHE_SECONDS": int(
                 environment.get("ASSEMBLED_CACHE_SECONDS", settings.ASSEMBLED_CACHE_SECONDS)
             ),
-            "ASSEMBLED_CACHE_URL": os.environ.get("ASSEMBLED_CACHE_URL", "locmem://assembled"),
+            "ASSEMBLED_CACHE_URL": settings.ASSEMBLED_CACHE_URL,
         },
         "repeat": options.repeat,
     }

@@ -361,6 +361,8 @@ def _cache(setting: str, url: str, **options) -> dict:
     return cache | options
 
 
+# Where what pages assemble is kept (below): each process's memory, or a table all share.
+ASSEMBLED_CACHE_URL = env_str("ASSEMBLED_CACHE_URL", "locmem://assembled")
 CACHES = {
     "default": _cache("CACHE_URL", env_str("CACHE_URL", "locmem://")),
     # What pages assemble from many rows (a plan's follow-up report), kept until the data
@@ -370,7 +372,7 @@ CACHES = {
     # (core.release): one release never reads what another kept.
     "assembled": _cache(
         "ASSEMBLED_CACHE_URL",
-        env_str("ASSEMBLED_CACHE_URL", "locmem://assembled"),
+        ASSEMBLED_CACHE_URL,
         KEY_FUNCTION="core.release.release_key",
         OPTIONS={"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
     ),

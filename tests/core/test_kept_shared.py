@@ -9,7 +9,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from core import release as release_module
-from core.datastamp import kept
+from core.datastamp import kept, stamp
 from core.release import LONGEST_KEY, code_digest
 from planning.models import Organisation
 
@@ -103,8 +103,8 @@ def test_a_long_or_odd_key_is_kept_under_its_digest(shared, organisation, key):
 
 def test_an_ordinary_key_stays_readable(shared, organisation):
     kept("report:34:29:sv:2026-12-04", lambda: "x")
-    (stored,) = _stored_keys()
-    assert stored.endswith(":report:34:29:sv:2026-12-04:" + stored.rsplit(":", 1)[1])
+    # The release, Django's (empty) prefix and version, the key and the stamp.
+    assert _stored_keys() == [f"{release_module.release()}::1:report:34:29:sv:2026-12-04:{stamp()}"]
 
 
 # --- the release's digest -------------------------------------------------------------------------

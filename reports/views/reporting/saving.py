@@ -19,7 +19,6 @@ from core.versioning import EditConflict
 from goals.models import ActivityStatus
 from goals.services import activity_status_set
 from indicators.colour import format_value
-from indicators.models import Gender, Measurement
 from indicators.services import measurement_record
 from planning.permissions import require
 from planning.selectors import scope_for
@@ -140,12 +139,8 @@ def activity_status(request: HttpRequest, period_id: int, activity_id: int) -> H
             actor=request.user,
         )
     except EditConflict:
-        current = (
-            ActivityStatus.objects.select_related("reported_by")
-            .filter(activity=row.activity, period=row.period)
-            .first()
-        )
-        row.status = current
+        read_stored(row)  # what the other person saved
+        current = row.status
         row.conflict = {
             "who": _person(current.reported_by if current else None),
             "when": _when(current.reported_at) if current else "",
@@ -206,17 +201,8 @@ def measurement(request: HttpRequest, period_id: int, indicator_id: int) -> Http
             actor=request.user,
         )
     except EditConflict:
-        current = (
-            Measurement.objects.select_related("entered_by")
-            .filter(
-                indicator=row.indicator,
-                period=row.period,
-                unit=row.unit,
-                gender=Gender.TOTAL,
-            )
-            .first()
-        )
-        row.measurement = current
+        read_stored(row)  # what the other person saved
+        current = row.measurement
         theirs = ""
         if current is not None:
             theirs = (
