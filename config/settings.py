@@ -376,8 +376,9 @@ CACHES = {
         KEY_FUNCTION="core.release.release_key",
         OPTIONS={"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
     ),
-    # The same, for what is kept per person (what their roles cover): a few kilobytes each, for
-    # every person who uses this process, kept apart so they never push out the reports.
+    # The same, for what is kept per person (what their roles cover) and other small results
+    # (which plans a report reads): a few kilobytes each, for every person who uses this
+    # process, kept apart so they never push out the reports.
     "scopes": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "scopes",
@@ -389,6 +390,15 @@ CACHES = {
 DATASTAMP_APPS = ["planning", "goals", "indicators"]
 # Rows of a follow-up period (a `period` of this model) note its last day in the stamp's log.
 DATASTAMP_PERIOD_MODEL = "planning.FollowUpPeriod"
+# How a row of a period finds its plan (a path of foreign keys, their history records too), so
+# that what shows one plan's follow-up is kept while other plans' rows change. A row of a period
+# missing here, or whose plan is not found, counts for every plan.
+DATASTAMP_PLAN_PATHS = {
+    "goals.ActivityStatus": "activity__goal__plan",
+    "goals.GoalFollowUp": "goal__plan",
+    "indicators.Measurement": "indicator__goal__plan",
+    "planning.ReportReadiness": "plan",
+}
 # How long an assembled report is kept at most (0: never kept). A change of its data makes it
 # obsolete at once, however long this is.
 ASSEMBLED_CACHE_SECONDS = env_int("ASSEMBLED_CACHE_SECONDS", 60 * 60, minimum=0)

@@ -18,11 +18,18 @@ else no day. What shows a period reads `stamp(until=its last day)`: the changes 
 and of periods ended by then. So the values and statuses entered in the open period leave the
 last period's report kept; a change of an indicator's bands does not.
 
-PostgreSQL adds a row per statement (per period of its rows), SQLite (which has no statement
-triggers) one per row.
+A row of a period also notes its plan (settings.DATASTAMP_PLAN_PATHS: the foreign keys from
+the row to its plan). What shows the follow-up of some plans reads `stamp(until=..., plans=...)`:
+the changes of no period, and those of its plans' periods (or of no plan found). So a value
+entered in one plan leaves another plan's report kept; a change of an indicator's bands (no
+period) does not.
+
+PostgreSQL adds a row per statement (per period and plan of its rows), SQLite (which has no
+statement triggers) one per row.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,8 +48,11 @@ from core.models import DataChange
 # of any period (a plan's structure, its history of changes).
 NO_PERIODS = datetime.date.min
 
-# How many rows the log may reach before `stamp` folds it into one.
+# How many rows the log may reach before `stamp` folds it into a row per day and plan.
 COMPACT_AFTER = 1000
+# How many rows of a day and a plan the folded log keeps at most: past that, the rows of the
+# periods that ended longest ago are folded per day alone and count for every plan.
+FOLDED_PLAN_ROWS = 300
 
 TRIGGER = "core_datachange"
 
@@ -50,21 +60,6 @@ _PG_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION core_datachange_note() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO core_datachange (weight) VALUES (1);
-    RETURN NULL;
-END $$;
-CREATE OR REPLACE FUNCTION core_datachange_note_periods() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    -- A period gone meanwhile (deleted in the same statement) notes no day: every reader's.
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO core_datachange (weight, ends_on)
-        SELECT 1, period.ends_on FROM (SELECT DISTINCT period_id FROM new_rows) AS changed
-        LEFT JOIN {periods} AS period ON period.id = changed.period_id;
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        INSERT INTO core_datachange (weight, ends_on)
-        SELECT 1, period.ends_on FROM (SELECT DISTINCT period_id FROM old_rows) AS changed
-        LEFT JOIN {periods} AS period ON period.id = changed.period_id;
-    END IF;
     RETURN NULL;
 END $$
 """
@@ -77,18 +72,77 @@ _PERIOD_TRIGGERS = {
 
 
 @dataclass(frozen=True)
+class PlanPath:
+    """How a row finds its plan: the value of its `column`, then for each hop (table, key,
+    value) the `value` of the row of `table` whose `key` is the value found so far."""
+
+    column: str
+    hops: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Watched:
     """A table whose changes change the stamp: any change, or with `columns` only an insert, a
     deletion or an update of one of those columns (a person's name, not their last login).
-    With `periods`, each change notes the last day of the period in its `period_id`."""
+    With `periods`, each change notes the last day of the period in its `period_id`, and with
+    `plan` the plan of the row."""
 
     table: str
     columns: tuple[str, ...] = ()
     periods: bool = False
+    plan: PlanPath | None = None
 
 
 def _periods_table() -> str:
     return apps.get_model(settings.DATASTAMP_PERIOD_MODEL)._meta.db_table
+
+
+def _function_name(table: str) -> str:
+    """The PostgreSQL function that notes the changes of a table of periods (63 bytes at most)."""
+    name = f"{TRIGGER}_note_{table}"
+    if len(name) > 63:
+        name = f"{TRIGGER}_note_{hashlib.sha256(table.encode()).hexdigest()[:24]}"
+    return name
+
+
+def _pg_period_function(connection: BaseDatabaseWrapper, watched: Watched) -> str:
+    """The function noting, per statement, each period's last day and plan among the rows."""
+    quote = connection.ops.quote_name
+    periods = quote(_periods_table())
+    columns, joins, plan = ["period_id"], "", "NULL::bigint"
+    if watched.plan is not None:
+        columns.append(watched.plan.column)
+        plan = f"changed.{quote(watched.plan.column)}"
+        for number, (table, key, value) in enumerate(watched.plan.hops, 1):
+            joins += (
+                f" LEFT JOIN {quote(table)} AS hop{number} ON hop{number}.{quote(key)} = {plan}"
+            )
+            plan = f"hop{number}.{quote(value)}"
+    selected = ", ".join(quote(column) for column in columns)
+
+    def note(rows: str) -> str:
+        # A period gone meanwhile (deleted in the same statement) notes no day and no plan, a
+        # plan not found no plan: the change counts for every reader.
+        return (
+            "INSERT INTO core_datachange (weight, ends_on, plan_id) "
+            "SELECT DISTINCT 1, period.ends_on, "
+            f"CASE WHEN period.ends_on IS NULL THEN NULL ELSE {plan} END "
+            f"FROM (SELECT DISTINCT {selected} FROM {rows}) AS changed "
+            f"LEFT JOIN {periods} AS period ON period.id = changed.period_id{joins};"
+        )
+
+    return f"""
+CREATE OR REPLACE FUNCTION {_function_name(watched.table)}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        {note("new_rows")}
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        {note("old_rows")}
+    END IF;
+    RETURN NULL;
+END $$
+"""
 
 
 def _postgresql(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
@@ -99,13 +153,14 @@ def _postgresql(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
         f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()} ON {table}" for event in _PERIOD_TRIGGERS
     ]
     if watched.periods:
+        statements.append(_pg_period_function(connection, watched))
         statements.append(
             f"CREATE TRIGGER {TRIGGER} AFTER TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note()"
         )
         statements += [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()} AFTER {event} ON {table} {rows} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note_periods()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_function_name(watched.table)}()"
             for event, rows in _PERIOD_TRIGGERS.items()
         ]
         return statements
@@ -123,12 +178,21 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
     quote = connection.ops.quote_name
     periods = quote(_periods_table())
 
+    def plan_of(row: str) -> str:
+        if watched.plan is None:
+            return "NULL"
+        found = f"{row}.{quote(watched.plan.column)}"
+        for table, key, value in watched.plan.hops:
+            found = f"(SELECT {quote(value)} FROM {quote(table)} WHERE {quote(key)} = {found})"
+        return found
+
     def note(row: str) -> str:
         if not watched.periods:
             return "INSERT INTO core_datachange (weight) VALUES (1);"
+        ends_on = f"(SELECT ends_on FROM {periods} WHERE id = {row}.period_id)"
         return (
-            "INSERT INTO core_datachange (weight, ends_on) VALUES "
-            f"(1, (SELECT ends_on FROM {periods} WHERE id = {row}.period_id));"
+            "INSERT INTO core_datachange (weight, ends_on, plan_id) VALUES "
+            f"(1, {ends_on}, CASE WHEN {ends_on} IS NULL THEN NULL ELSE {plan_of(row)} END);"
         )
 
     statements = []
@@ -148,8 +212,7 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
 def watch(connection: BaseDatabaseWrapper, tables: Iterable[Watched]) -> None:
     """Create (or create again) the triggers that note every change of these tables."""
     if connection.vendor == "postgresql":
-        periods = connection.ops.quote_name(_periods_table())
-        statements = [_PG_FUNCTIONS.format(periods=periods)]
+        statements = [_PG_FUNCTIONS]
         for watched in tables:
             statements += _postgresql(connection, watched)
     elif connection.vendor == "sqlite":
@@ -163,6 +226,24 @@ def watch(connection: BaseDatabaseWrapper, tables: Iterable[Watched]) -> None:
 
 # Of a person, pages show the name; a login (last_login) changes nothing in them.
 PERSON_COLUMNS = ("username", "first_name", "last_name")
+
+
+def plan_path(model: type) -> PlanPath | None:
+    """How a row of `model` (or a history record of it) finds its plan, by the foreign keys
+    settings.DATASTAMP_PLAN_PATHS names for it ("activity__goal__plan"); None if not named."""
+    original = getattr(model, "instance_type", model)  # a history record's model
+    path = settings.DATASTAMP_PLAN_PATHS.get(original._meta.label)
+    if path is None:
+        return None
+    first, *rest = path.split("__")
+    field = model._meta.get_field(first)
+    hops = []
+    for name in rest:
+        target = field.related_model._meta
+        following = target.get_field(name)
+        hops.append((target.db_table, field.target_field.column, following.column))
+        field = following
+    return PlanPath(model._meta.get_field(first).column, tuple(hops))
 
 
 def sources() -> list[Watched]:
@@ -183,7 +264,8 @@ def sources() -> list[Watched]:
                 getattr(period, "related_model", None) is period_model
                 and period.column == "period_id"
             )
-            tables.add(Watched(opts.db_table, periods=periods))
+            plan = plan_path(model) if periods else None
+            tables.add(Watched(opts.db_table, periods=periods, plan=plan))
     person = apps.get_model(settings.AUTH_USER_MODEL)._meta
     tables.add(Watched(person.db_table, PERSON_COLUMNS))
     return sorted(tables, key=lambda watched: watched.table)
@@ -246,34 +328,68 @@ def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
     return {table for _name, table in _triggers(connection)}
 
 
+def _folded(totals: dict[tuple[Any, Any], int]) -> dict[tuple[Any, Any], int]:
+    """The log's sums per (day, plan), with at most FOLDED_PLAN_ROWS of a plan: those of the
+    periods that ended last. The others are folded per day and count for every plan, which
+    moves some stamps once (a stamp may grow, never go back)."""
+    of_a_plan = sorted(
+        (key for key in totals if key[1] is not None),
+        key=lambda key: (key[0] or datetime.date.min, key[1]),
+        reverse=True,
+    )
+    kept_apart = set(of_a_plan[:FOLDED_PLAN_ROWS])
+    folded: dict[tuple[Any, Any], int] = defaultdict(int)
+    for (ends_on, plan), weight in totals.items():
+        folded[
+            (ends_on, plan) if plan is None or (ends_on, plan) in kept_apart else (ends_on, None)
+        ] += weight
+    return folded
+
+
 def compact(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Fold the log into a row per day noted (and one for no day), each of the same sum: every
-    stamp reads the same before and after. A change not yet committed is not seen and so not
-    folded: it counts when it commits, as before. Two at once fold each row once (the second's
-    DELETE skips what the first deleted)."""
+    """Fold the log into a row per day and plan noted (and one for no day), each of the same
+    sum: every stamp reads the same before and after (but see `_folded`). A change not yet
+    committed is not seen and so not folded: it counts when it commits, as before. Two at once
+    fold each row once (the second's DELETE skips what the first deleted)."""
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_datachange RETURNING weight, ends_on")
-        totals: dict[Any, int] = defaultdict(int)
-        for weight, ends_on in cursor.fetchall():
-            totals[ends_on] += weight
+        cursor.execute("DELETE FROM core_datachange RETURNING weight, ends_on, plan_id")
+        totals: dict[tuple[Any, Any], int] = defaultdict(int)
+        for weight, ends_on, plan in cursor.fetchall():
+            totals[ends_on, plan] += weight
         DataChange.objects.using(using).bulk_create(
-            DataChange(weight=weight, ends_on=ends_on) for ends_on, weight in totals.items()
+            DataChange(weight=weight, ends_on=ends_on, plan_id=plan)
+            for (ends_on, plan), weight in _folded(totals).items()
         )
 
 
-def stamp(using: str = DEFAULT_DB_ALIAS, *, until: datetime.date | None = None) -> int:
+def stamp(
+    using: str = DEFAULT_DB_ALIAS,
+    *,
+    until: datetime.date | None = None,
+    plans: Iterable[int] | None = None,
+) -> int:
     """The number of committed changes to the watched tables so far; `until` a day, those of
-    no period and of the periods ended by then (folding the log when it has grown long)."""
+    no period and of the periods ended by then; `plans`, those of no period and of these
+    plans' periods (and of rows of a period whose plan was not found). Folds the log when it
+    has grown long."""
     # Plain SQL: every kept page asks this first, and the ORM took longer to write the query
     # than the database to answer it.
     connection = connections[using]
     table = connection.ops.quote_name(DataChange._meta.db_table)
-    if until is None:
-        total, params = "SUM(weight)", []
-    else:
-        total = "SUM(CASE WHEN ends_on IS NULL OR ends_on <= %s THEN weight ELSE 0 END)"
-        params = [connection.ops.adapt_datefield_value(until)]
+    conditions, params = [], []
+    if until is not None:
+        conditions.append("ends_on IS NULL OR ends_on <= %s")
+        params.append(connection.ops.adapt_datefield_value(until))
+    if plans is not None:
+        ids = sorted(set(plans))
+        conditions.append(
+            "plan_id IS NULL" + (f" OR plan_id IN ({', '.join(['%s'] * len(ids))})" if ids else "")
+        )
+        params += ids
+    total = "SUM(weight)"
+    if conditions:
+        total = f"SUM(CASE WHEN ({') AND ('.join(conditions)}) THEN weight ELSE 0 END)"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), {total} FROM {table}", params)
         rows, found = cursor.fetchone()
@@ -300,6 +416,7 @@ def kept[T](
     build: Callable[[], T],
     *,
     until: datetime.date | None = None,
+    plans: Iterable[int] | None = None,
     using: str = DEFAULT_DB_ALIAS,
     cache: str = "assembled",
 ) -> T:
@@ -307,8 +424,9 @@ def kept[T](
     per person: many small results that must not push out the few large ones) under `key` and
     the stamp: built again once a watched table has changed. `key` must name everything else
     the result depends on (its objects, the language, the day). With `until`, the result shows
-    nothing of a follow-up period that ends after that day (a period's report): the changes of later
-    periods leave it kept.
+    nothing of a follow-up period that ends after that day (a period's report): the changes of
+    later periods leave it kept. With `plans`, it shows the follow-up of these plans alone: the
+    changes of other plans' periods leave it kept.
 
     The stamp is read before `build` reads the data, so a result is never kept under a stamp
     newer than its data. Inside a transaction, and with `ASSEMBLED_CACHE_SECONDS` 0, it is
@@ -317,7 +435,13 @@ def kept[T](
     if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
         return build()
     store = caches[cache]
-    full_key = f"{key}:{stamp(using, until=until)}"
+    if plans is not None:
+        plans = sorted(set(plans))
+        # The plans are part of the key: a stamp is a sum over them, and another set of plans
+        # (after the plans' links changed) could come to the same sum.
+        named = ",".join(map(str, plans))
+        key = f"{key}:plans-{hashlib.sha256(named.encode()).hexdigest()[:16]}"
+    full_key = f"{key}:{stamp(using, until=until, plans=plans)}"
     found = store.get(full_key, _MISSING)
     if found is not _MISSING:
         return found

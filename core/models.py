@@ -36,6 +36,10 @@ class DataChange(models.Model):
     weight = models.BigIntegerField(_("changes"), default=1)
     # The last day of the follow-up period of the rows changed; empty for rows of no period.
     ends_on = models.DateField(_("period ends on"), null=True, blank=True)
+    # The plan the rows changed belong to (settings.DATASTAMP_PLAN_PATHS), for rows of a period;
+    # empty when not known: such a change counts for every plan. No foreign key: the shared
+    # plumbing names no app's model, and the log outlives what it noted.
+    plan_id = models.BigIntegerField(_("plan"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data change")

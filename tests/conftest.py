@@ -42,6 +42,20 @@ def _nothing_kept_between_tests():
     caches["scopes"].clear()
 
 
+@pytest.fixture
+def without_change_triggers(transactional_db):
+    """As `manage.py migrate` runs migrations (pre_migrate, post_migrate): no change triggers
+    (`core.datastamp`) while a test migrates, every table watched again after. A trigger reads
+    other tables (a status finds its plan through its activity), which SQLite rebuilds."""
+    from django.db import connection
+
+    from core.datastamp import unwatch_sources, watch_sources
+
+    unwatch_sources(connection.alias)
+    yield
+    watch_sources(connection.alias)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2 is deliberately slow; tests create many users.

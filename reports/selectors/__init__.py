@@ -35,6 +35,7 @@ from reports.selectors.report import (
     report_language,
     report_title,
 )
+from reports.selectors.sources import report_sources
 from reports.selectors.values import ShownValue, shown_value
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "published_for",
     "published_reports_visible_to",
     "report_language",
+    "report_sources",
     "report_title",
     "shown_value",
     "units_awaited",

@@ -47,6 +47,7 @@ from reports.selectors.data import (
     UnitReadiness,
 )
 from reports.selectors.display import date_text, decision_text, period_label, person_name
+from reports.selectors.sources import report_sources
 from reports.selectors.summary import (
     contributions,
     perspectives,
@@ -461,11 +462,18 @@ def follow_up_report(
     )
 
 
-def kept_follow_up_report(plan: Plan, period: FollowUpPeriod) -> Report:
+def kept_follow_up_report(
+    plan: Plan, period: FollowUpPeriod, sources: tuple[int, ...] | None = None
+) -> Report:
     """`follow_up_report(plan, period)` in the active language, assembled once and kept until
     anything it is assembled from changes (`core.datastamp`), or the day does (what is
-    overdue depends on it). What is entered in a later period leaves it kept: a report shows
-    nothing of the periods after its own. For the pages people read again and again: the
-    report and the overview."""
+    overdue depends on it). What is entered in a later period, or in a plan it does not read
+    (`sources`, by default `report_sources(plan)`), leaves it kept. For the pages people read
+    again and again: the report and the overview."""
     key = f"report:{plan.pk}:{period.pk}:{get_language()}:{timezone.localdate().isoformat()}"
-    return kept(key, lambda: follow_up_report(plan, period), until=period.ends_on)
+    return kept(
+        key,
+        lambda: follow_up_report(plan, period),
+        until=period.ends_on,
+        plans=report_sources(plan) if sources is None else sources,
+    )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from core.datastamp import kept
 from planning.permissions import plan_or_404
 from planning.selectors import scope_for
-from reports.selectors import goal_page, goal_page_key, kept_follow_up_report
+from reports.selectors import goal_page, goal_page_key, kept_follow_up_report, report_sources
 from reports.selectors.display import decision_text
 from reports.selectors.overview import overview_period, overview_periods
 
@@ -60,17 +60,23 @@ def overview(request: HttpRequest, plan_id: int, period_id: int | None = None) -
             f"overview:{plan.pk}:{period.pk}:{get_language()}:"
             f"{timezone.localdate().isoformat()}:{group}:{goal_page_key(goal)}"
         )
+        sources = report_sources(plan)
         context["period_html"] = kept(
-            key, lambda: _period_html(plan, period, context, group, goal), until=period.ends_on
+            key,
+            lambda: _period_html(plan, period, context, group, goal, sources),
+            until=period.ends_on,
+            plans=sources,
         )
     else:
         context["goals"] = plan.goals.order_by("number")
     return render(request, "reports/overview.html", context)
 
 
-def _period_html(plan, period, context: dict, group: str | None, goal: str | None) -> str:
+def _period_html(
+    plan, period, context: dict, group: str | None, goal: str | None, sources: tuple[int, ...]
+) -> str:
     """The overview of the plan in the period: its summary and every goal (or one page)."""
-    report = kept_follow_up_report(plan, period)
+    report = kept_follow_up_report(plan, period, sources)
     return render_to_string(
         "reports/includes/overview_period.html",
         {

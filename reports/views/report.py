@@ -46,6 +46,7 @@ from reports.selectors import (
     published_for,
     published_reports_visible_to,
     report_language,
+    report_sources,
     units_awaited,
 )
 from reports.services import report_job_request, report_job_retry, report_publish
@@ -109,8 +110,9 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
     offered to those who do it."""
     scope, plan, period = _plan_and_period(request, plan_id, period_id)
     language = _language(request, plan)
+    sources = report_sources(plan)
     with translation.override(language):
-        data = kept_follow_up_report(plan, period)
+        data = kept_follow_up_report(plan, period, sources)
     can_edit = can_edit_plan(scope, plan)
     markable = _markable(scope, plan, units_awaited(data))
     # ?group=perspective: the goals under the organisation's perspectives (else by goal).
@@ -137,7 +139,9 @@ def report(request: HttpRequest, plan_id: int, period_id: int) -> HttpResponse:
         f"report-article:{plan.pk}:{period.pk}:{language}:{timezone.localdate().isoformat()}:"
         f"{by_perspective}:{goal_page_key(goal)}:{can_edit}"
     )
-    context["article_html"] = kept(key, lambda: _article_html(context, goal), until=period.ends_on)
+    context["article_html"] = kept(
+        key, lambda: _article_html(context, goal), until=period.ends_on, plans=sources
+    )
     return render(request, "reports/report.html", context)
 
 

@@ -7,9 +7,11 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from core import datastamp
 from core.datastamp import (
+    NO_PERIODS,
     compact,
     kept,
     sources,
@@ -19,10 +21,14 @@ from core.datastamp import (
     watched_tables,
 )
 from core.models import DataChange, WorkerHeartbeat
+from goals.evaluation import months
+from goals.models import Activity
+from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.models import Indicator, Measurement
-from indicators.services import measurement_record
-from planning.models import Organisation, Unit
-from planning.services import unit_create
+from indicators.services import indicator_create, measurement_record
+from planning.models import Organisation, Plan, Unit
+from planning.services import plan_create, readiness_mark, unit_create
+from tests.deadlines import month_end
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +243,161 @@ def test_migrations_run_without_the_triggers_and_get_them_back(organisation):
     moved = stamp()
     Organisation.objects.filter(pk=organisation.pk).update(name="Efter migrering")
     assert stamp() > moved
+
+
+# --- Rows of a period note their plan ------------------------------------------------------------
+
+
+@pytest.fixture
+def other_plan(organisation, units):
+    """A second plan of the same organisation and year, with an indicator and an activity."""
+    other = plan_create(
+        organisation=organisation,
+        owner_unit=units["operation"],
+        kind=Plan.Kind.ACTIVITY_PLAN,
+        name="Aktivitetsplan Kök 2023",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    goal = goal_create(plan=other, number=1, title="God mat", actor=None)
+    indicator_create(goal=goal, name="Nöjda gäster", unit="percent", direction="higher",
+                     green_bound=Decimal("90"), actor=None)  # fmt: skip
+    activity_create(goal=goal, title="Ny meny", due_on=month_end(6), evaluated_months=months(4),
+                    actor=None)  # fmt: skip
+    return other
+
+
+def _status(activity, period):
+    activity_status_set(activity=activity, period=period, status="done", actor=None)
+
+
+def _value(indicator, period):
+    measurement_record(indicator=indicator, period=period, value=Decimal(3), actor=None)
+
+
+def _analysis(goal, period):
+    goal_follow_up_save(goal=goal, period=period, assessment="achieved", analysis="", actor=None)
+
+
+def _ready(plan, period):
+    readiness_mark(plan=plan, period=period, unit=plan.owner_unit, actor=None)
+
+
+ENTERED = {
+    "status": lambda plan, period: _status(Activity.objects.get(goal__plan=plan), period),
+    "value": lambda plan, period: _value(Indicator.objects.get(goal__plan=plan), period),
+    "analysis": lambda plan, period: _analysis(plan.goals.get(), period),
+    "ready mark": _ready,
+}
+
+
+def test_every_table_of_a_period_finds_its_plan():
+    for watched in sources():
+        if watched.periods:
+            assert watched.plan is not None, watched.table
+
+
+@pytest.mark.parametrize("entered", ENTERED)
+def test_a_row_of_a_period_notes_its_plan(other_plan, periods, entered):
+    DataChange.objects.all().delete()
+    ENTERED[entered](other_plan, periods[0])
+    noted = set(DataChange.objects.exclude(ends_on=None).values_list("ends_on", "plan_id"))
+    # The row and its history record: both of the period and the plan.
+    assert noted == {(periods[0].ends_on, other_plan.pk)}
+    assert not DataChange.objects.filter(ends_on=None).exclude(plan_id=None).exists()
+
+
+@pytest.mark.parametrize("entered", ENTERED)
+def test_another_plans_row_leaves_a_plans_stamp(plan, goal, indicator, activity, other_plan,
+                                                periods, entered):  # fmt: skip
+    day = periods[0].ends_on
+    mine, everyone = stamp(until=day, plans=[plan.pk]), stamp(until=day)
+    ENTERED[entered](other_plan, periods[0])
+    assert stamp(until=day, plans=[plan.pk]) == mine
+    assert stamp(until=day) > everyone
+    assert stamp(until=day, plans=[plan.pk, other_plan.pk]) > mine
+    ENTERED[entered](plan, periods[0])
+    assert stamp(until=day, plans=[plan.pk]) > mine
+
+
+def test_a_change_of_no_period_moves_every_plans_stamp(plan, indicator, other_plan, periods):
+    before = stamp(until=periods[0].ends_on, plans=[plan.pk])
+    Indicator.objects.filter(goal__plan=other_plan).update(name="Nöjda matgäster")
+    assert stamp(until=periods[0].ends_on, plans=[plan.pk]) > before
+    assert stamp(plans=[]) == stamp(until=NO_PERIODS)
+
+
+def test_a_row_of_a_period_whose_plan_is_not_found_moves_every_plans_stamp(plan, periods):
+    DataChange.objects.all().delete()
+    before = stamp(until=periods[0].ends_on, plans=[plan.pk])
+    # A value of an indicator that is not there (the foreign key is checked at commit).
+    gone = Measurement(indicator_id=987654, period=periods[0], entered_at=timezone.now())
+    Measurement.objects.bulk_create([gone])
+    Measurement.objects.filter(indicator_id=987654).delete()
+    assert set(
+        DataChange.objects.filter(ends_on=periods[0].ends_on).values_list("plan_id", flat=True)
+    ) == {None}
+    assert stamp(until=periods[0].ends_on, plans=[plan.pk]) > before
+
+
+def test_compact_keeps_every_plans_stamp(plan, goal, indicator, activity, other_plan, periods):
+    for entered in ENTERED.values():
+        for some in (plan, other_plan):
+            entered(some, periods[0])
+            entered(some, periods[1])
+    readings = [
+        (day, plans)
+        for day in (None, NO_PERIODS, periods[0].ends_on, periods[1].ends_on)
+        for plans in (None, [], [plan.pk], [other_plan.pk], [plan.pk, other_plan.pk])
+    ]
+    before = [stamp(until=day, plans=plans) for day, plans in readings]
+    compact()
+    # A row per day and plan noted, and one of no day.
+    assert DataChange.objects.count() == 5
+    assert [stamp(until=day, plans=plans) for day, plans in readings] == before
+
+
+def test_compact_folds_the_oldest_plans_rows_for_every_plan_past_its_limit(
+    plan, goal, indicator, activity, other_plan, periods, monkeypatch
+):
+    monkeypatch.setattr(datastamp, "FOLDED_PLAN_ROWS", 2)
+    for period in periods:
+        _value(indicator, period)
+    _value(Indicator.objects.get(goal__plan=other_plan), periods[2])
+    readings = [
+        (day, plans)
+        for day in (periods[0].ends_on, periods[1].ends_on, periods[2].ends_on)
+        for plans in ([plan.pk], [other_plan.pk])
+    ]
+    before = [stamp(until=day, plans=plans) for day, plans in readings]
+    compact()
+    assert set(DataChange.objects.exclude(plan_id=None).values_list("ends_on", "plan_id")) == {
+        (periods[2].ends_on, plan.pk),
+        (periods[2].ends_on, other_plan.pk),
+    }
+    after = [stamp(until=day, plans=plans) for day, plans in readings]
+    # Folded for every plan: another plan's stamp of the older days grows, none goes back.
+    assert all(now >= then for now, then in zip(after, before, strict=True))
+    assert after[1] > before[1]  # T1, the other plan: now counts the plan's T1 value
+    assert after[0::2] == before[0::2]  # the plan's own: the same
+
+
+def test_kept_is_kept_apart_per_set_of_plans_and_built_again_for_its_plans(
+    plan, goal, indicator, other_plan, periods
+):
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    day = periods[0].ends_on
+    assert kept("k", build, until=day, plans=[plan.pk]) == 1
+    assert kept("k", build, until=day, plans=[plan.pk]) == 1
+    assert kept("k", build, until=day, plans=[plan.pk, other_plan.pk]) == 2
+    _value(Indicator.objects.get(goal__plan=other_plan), periods[0])
+    assert kept("k", build, until=day, plans=[plan.pk]) == 1
+    assert kept("k", build, until=day, plans=[other_plan.pk, plan.pk]) == 3
+    _value(indicator, periods[0])
+    assert kept("k", build, until=day, plans=[plan.pk]) == 4

@@ -85,6 +85,7 @@ def make_world(apps, name: str, preset: str | None) -> dict[str, int]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("without_change_triggers")
 def test_the_flags_become_the_months_of_each_organisations_scheme():
     executor = MigrationExecutor(connection)
     try:

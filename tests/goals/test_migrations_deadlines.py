@@ -13,6 +13,7 @@ AFTER = [("goals", "0005_activity_due_on"), ("planning", "0009_follow_up_schemes
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("without_change_triggers")
 def test_a_month_becomes_its_last_day_in_the_plans_first_year():
     executor = MigrationExecutor(connection)
     try:

@@ -35,6 +35,7 @@ def activities() -> dict[int, tuple]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("without_change_triggers")
 def test_the_demo_goes_back_to_flags_and_months_and_forward_unchanged():
     call_command("load_demo", stdout=StringIO())
     loaded = activities()

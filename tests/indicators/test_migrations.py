@@ -89,6 +89,7 @@ def columns(apps, model: str) -> dict[str, tuple]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("without_change_triggers")
 def test_links_move_into_open_data_and_back_without_loss():
     try:
         old = migrate(BEFORE)

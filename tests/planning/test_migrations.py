@@ -5,16 +5,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from core.datastamp import unwatch_sources, watch_sources
-
 BEFORE = [("planning", "0003_labels")]
 AFTER = [("planning", "0004_organisation_setup")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("without_change_triggers")
 def test_the_previous_schema_migrates_forward_without_data_loss():
-    # As `manage.py migrate` does (pre_migrate, post_migrate): no change triggers meanwhile.
-    unwatch_sources(connection.alias)
     executor = MigrationExecutor(connection)
     try:
         executor.migrate(BEFORE)
@@ -60,4 +57,3 @@ def test_the_previous_schema_migrates_forward_without_data_loss():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
-        watch_sources(connection.alias)
