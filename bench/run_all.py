@@ -55,7 +55,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_city import CITY, summary  # noqa: E402
 from run_city import machine, rows_per_plan, session_of, setup_for_city, the_city  # noqa: E402
-from run_extras import background_report, exports_and_import, print_table, run_locust  # noqa: E402
+from run_extras import (  # noqa: E402
+    after_entries,
+    background_report,
+    exports_and_import,
+    print_table,
+    run_locust,
+)
 from run_pages import Server, measure_pages, the_pages  # noqa: E402
 
 
@@ -81,6 +87,9 @@ def main() -> None:
         help="--no-keep-assembled: every page assembled at every request, as "
         "for the first reader after a change (ASSEMBLED_CACHE_SECONDS=0)",
     )
+    parser.add_argument("--after-entries", action=argparse.BooleanOptionalAction, default=True,
+                        help="the open period's overview and report after a status entered "
+                        "in another plan and in its own")  # fmt: skip
     options = parser.parse_args()
     setup_for_city()
     from django.conf import settings
@@ -141,6 +150,13 @@ def main() -> None:
                                                    options.repeat, warm)  # fmt: skip
         results["pages"] = [page.result for page in pages]
         print_table(pages)
+        if options.after_entries:
+            print("\nThe open period's overview and report after another plan's and after "
+                  "its own plan's status...", flush=True)  # fmt: skip
+            results["after_entries"] = after_entries(
+                server, city, sessions, results["serving"]["gunicorn_workers"], options.repeat
+            )
+            print(f"  {results['after_entries']['pages']}")
         if not options.no_pdf:
             print("\nThe largest plan's PDF, made by the worker...", flush=True)
             url = reverse("reports:pdf_job", args=[city.largest.pk, city.closed_period.pk])

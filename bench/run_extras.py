@@ -6,6 +6,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -260,3 +261,45 @@ def print_table(pages: list[Page]) -> None:
         floor = f"{r['floor_median_s']:.4f}" if "floor_median_s" in r else "–"
         print(f"{page.name:<30} {r['median_s']:>9.3f} {floor:>9} {r.get('ratio', '–'):>6} "
               f"{r['queries']:>7} {r['bytes'] / 1024:>7.0f}")  # fmt: skip
+
+
+def after_entries(server: Server, city: City, sessions: dict, workers: int, rounds: int) -> dict:
+    """The largest plan's overview and report of the open period, read after a status is
+    entered in a plan the report does not read and after one entered in its own plan: the
+    median seconds of each (the first kept, the second assembled again for its reader)."""
+    from django.urls import reverse
+
+    from goals.models import Activity
+    from goals.services import activity_status_set
+    from reports.selectors import report_sources
+
+    plan, period = city.largest, city.open_period
+    own = Activity.objects.filter(goal__plan=plan).order_by("pk").first()
+    elsewhere = Activity.objects.exclude(goal__plan_id__in=report_sources(plan)).order_by("pk")
+    other = elsewhere.filter(goal__plan__start_year__lte=period.year,
+                             goal__plan__end_year__gte=period.year).first()  # fmt: skip
+    headers = headers_for(sessions["committee member"])
+    found = {}
+    for name, url in (
+        ("committee overview", reverse("reports:overview", args=[plan.pk, period.pk])),
+        ("report (HTML)", reverse("reports:report", args=[plan.pk, period.pk])),
+    ):
+        for _ in range(3 * workers):  # every worker has read it once, as a reader would
+            request(server.port, "GET", url, headers)
+        times: dict[str, list[float]] = {"after another plan's status": [],
+                                         "after its own plan's status": []}  # fmt: skip
+        for number in range(rounds):
+            status = ("done", "in_progress")[number % 2]
+            for label, activity in (("after another plan's status", other),
+                                    ("after its own plan's status", own)):  # fmt: skip
+                activity_status_set(activity=activity, period=period, status=status, actor=None)
+                answered, _content, seconds = request(server.port, "GET", url, headers)
+                if answered != 200:
+                    raise SystemExit(f"{url} answered {answered}")
+                times[label].append(round(seconds, 4))
+        found[name] = {
+            label: {"times_s": seen, "median_s": round(statistics.median(seen), 4)}
+            for label, seen in times.items()
+        }
+    return {"plan": plan.pk, "period": period.pk, "other_plan": other.goal.plan_id,
+            "rounds": rounds, "pages": found}  # fmt: skip
