@@ -428,7 +428,8 @@ class PlanHistory:
 def kept_plan_history(plan: Plan, page: str | int | None = 1) -> PlanHistory:
     """A page of the plan's changes and its deleted items, in the active language, read once
     and kept until any of the plan's content or its history changes (`core.datastamp`). It
-    shows nothing of a follow-up period: values and statuses entered leave it kept."""
+    shows nothing of a follow-up period, nor of other plans: values and statuses entered, and
+    other plans' changes, leave it kept."""
 
     def read() -> PlanHistory:
         entries, numbers = plan_changes_page(plan, page)
@@ -436,4 +437,4 @@ def kept_plan_history(plan: Plan, page: str | int | None = 1) -> PlanHistory:
 
     # The page as asked for, whole: "1234567890123" and "123456789012x" are different pages.
     key = f"plan-history:{plan.pk}:{page}:{get_language()}"
-    return kept(key, read, until=NO_PERIODS)
+    return kept(key, read, until=NO_PERIODS, plans=(plan.pk,))

@@ -390,14 +390,23 @@ CACHES = {
 DATASTAMP_APPS = ["planning", "goals", "indicators"]
 # Rows of a follow-up period (a `period` of this model) note its last day in the stamp's log.
 DATASTAMP_PERIOD_MODEL = "planning.FollowUpPeriod"
-# How a row of a period finds its plan (a path of foreign keys, their history records too), so
-# that what shows one plan's follow-up is kept while other plans' rows change. A row of a period
-# missing here, or whose plan is not found, counts for every plan.
+# How a row finds its plan (a path of foreign keys, their history records too), so that what
+# shows one plan (its report, its history, a goal's rows) is kept while other plans change. A
+# row of a table missing here, or whose plan is not found, counts for every plan.
 DATASTAMP_PLAN_PATHS = {
+    "planning.Plan": "id",
+    "planning.Plan_partner_organisations": "plan",
+    "planning.DecisionStep": "plan",
+    "planning.ReportReadiness": "plan",
+    "goals.Goal": "plan",
+    "goals.SubGoal": "goal__plan",
+    "goals.Activity": "goal__plan",
     "goals.ActivityStatus": "activity__goal__plan",
     "goals.GoalFollowUp": "goal__plan",
+    "indicators.Indicator": "goal__plan",
+    "indicators.ReferenceValue": "indicator__goal__plan",
     "indicators.Measurement": "indicator__goal__plan",
-    "planning.ReportReadiness": "plan",
+    "indicators.SyncRun": "plan",
 }
 # How long an assembled report is kept at most (0: never kept). A change of its data makes it
 # obsolete at once, however long this is.

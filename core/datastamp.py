@@ -18,11 +18,11 @@ else no day. What shows a period reads `stamp(until=its last day)`: the changes 
 and of periods ended by then. So the values and statuses entered in the open period leave the
 last period's report kept; a change of an indicator's bands does not.
 
-A row of a period also notes its plan (settings.DATASTAMP_PLAN_PATHS: the foreign keys from
-the row to its plan). What shows the follow-up of some plans reads `stamp(until=..., plans=...)`:
-the changes of no period, and those of its plans' periods (or of no plan found). So a value
-entered in one plan leaves another plan's report kept; a change of an indicator's bands (no
-period) does not.
+A row of a plan's content notes its plan too (settings.DATASTAMP_PLAN_PATHS: the foreign keys
+from the row to its plan), a goal, an indicator or a status alike. What shows some plans reads
+`stamp(..., plans=...)`: the changes of rows of no plan (units, people, periods, an
+organisation's settings) and of these plans' rows. So a value entered, or an indicator's bands
+changed, in one plan leave another plan's report kept; a unit's new name does not.
 
 PostgreSQL adds a row per statement (per period and plan of its rows), SQLite (which has no
 statement triggers) one per row.
@@ -63,8 +63,8 @@ BEGIN
     RETURN NULL;
 END $$
 """
-# The triggers of a table with periods besides TRIGGER (which then notes TRUNCATE alone).
-_PERIOD_TRIGGERS = {
+# The triggers of a table of periods or plans besides TRIGGER (which then notes TRUNCATE alone).
+_ROW_TRIGGERS = {
     "INSERT": "REFERENCING NEW TABLE AS new_rows",
     "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
     "DELETE": "REFERENCING OLD TABLE AS old_rows",
@@ -84,8 +84,8 @@ class PlanPath:
 class Watched:
     """A table whose changes change the stamp: any change, or with `columns` only an insert, a
     deletion or an update of one of those columns (a person's name, not their last login).
-    With `periods`, each change notes the last day of the period in its `period_id`, and with
-    `plan` the plan of the row."""
+    With `periods`, each change notes the last day of the period in its `period_id`; with
+    `plan`, the plan of the row."""
 
     table: str
     columns: tuple[str, ...] = ()
@@ -98,18 +98,23 @@ def _periods_table() -> str:
 
 
 def _function_name(table: str) -> str:
-    """The PostgreSQL function that notes the changes of a table of periods (63 bytes at most)."""
+    """The PostgreSQL function that notes the changes of a table of periods or plans (63 bytes
+    at most)."""
     name = f"{TRIGGER}_note_{table}"
     if len(name) > 63:
         name = f"{TRIGGER}_note_{hashlib.sha256(table.encode()).hexdigest()[:24]}"
     return name
 
 
-def _pg_period_function(connection: BaseDatabaseWrapper, watched: Watched) -> str:
-    """The function noting, per statement, each period's last day and plan among the rows."""
+def _pg_row_function(connection: BaseDatabaseWrapper, watched: Watched) -> str:
+    """The function noting, per statement, each period's last day and each plan among the
+    rows changed (the day alone, or the plan alone, for a table of one of them)."""
     quote = connection.ops.quote_name
-    periods = quote(_periods_table())
-    columns, joins, plan = ["period_id"], "", "NULL::bigint"
+    columns, joins, ends_on, plan = [], "", "NULL::date", "NULL::bigint"
+    if watched.periods:
+        columns.append("period_id")
+        joins = f" LEFT JOIN {quote(_periods_table())} AS period ON period.id = changed.period_id"
+        ends_on = "period.ends_on"
     if watched.plan is not None:
         columns.append(watched.plan.column)
         plan = f"changed.{quote(watched.plan.column)}"
@@ -118,17 +123,17 @@ def _pg_period_function(connection: BaseDatabaseWrapper, watched: Watched) -> st
                 f" LEFT JOIN {quote(table)} AS hop{number} ON hop{number}.{quote(key)} = {plan}"
             )
             plan = f"hop{number}.{quote(value)}"
+    if watched.periods:
+        # A period gone meanwhile (deleted in the same statement) notes no day and no plan, a
+        # plan not found no plan: the change counts for every reader.
+        plan = f"CASE WHEN period.ends_on IS NULL THEN NULL ELSE {plan} END"
     selected = ", ".join(quote(column) for column in columns)
 
     def note(rows: str) -> str:
-        # A period gone meanwhile (deleted in the same statement) notes no day and no plan, a
-        # plan not found no plan: the change counts for every reader.
         return (
             "INSERT INTO core_datachange (weight, ends_on, plan_id) "
-            "SELECT DISTINCT 1, period.ends_on, "
-            f"CASE WHEN period.ends_on IS NULL THEN NULL ELSE {plan} END "
-            f"FROM (SELECT DISTINCT {selected} FROM {rows}) AS changed "
-            f"LEFT JOIN {periods} AS period ON period.id = changed.period_id{joins};"
+            f"SELECT DISTINCT 1, {ends_on}, {plan} "
+            f"FROM (SELECT DISTINCT {selected} FROM {rows}) AS changed{joins};"
         )
 
     return f"""
@@ -150,10 +155,10 @@ def _postgresql(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
     table = quote(watched.table)
     statements = [f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}"]
     statements += [
-        f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()} ON {table}" for event in _PERIOD_TRIGGERS
+        f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()} ON {table}" for event in _ROW_TRIGGERS
     ]
-    if watched.periods:
-        statements.append(_pg_period_function(connection, watched))
+    if watched.periods or watched.plan is not None:
+        statements.append(_pg_row_function(connection, watched))
         statements.append(
             f"CREATE TRIGGER {TRIGGER} AFTER TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION core_datachange_note()"
@@ -161,7 +166,7 @@ def _postgresql(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
         statements += [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()} AFTER {event} ON {table} {rows} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {_function_name(watched.table)}()"
-            for event, rows in _PERIOD_TRIGGERS.items()
+            for event, rows in _ROW_TRIGGERS.items()
         ]
         return statements
     update = "UPDATE"
@@ -187,12 +192,15 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
         return found
 
     def note(row: str) -> str:
-        if not watched.periods:
+        if watched.periods:
+            ends_on = f"(SELECT ends_on FROM {periods} WHERE id = {row}.period_id)"
+            plan = f"CASE WHEN {ends_on} IS NULL THEN NULL ELSE {plan_of(row)} END"
+        elif watched.plan is not None:
+            ends_on, plan = "NULL", plan_of(row)
+        else:
             return "INSERT INTO core_datachange (weight) VALUES (1);"
-        ends_on = f"(SELECT ends_on FROM {periods} WHERE id = {row}.period_id)"
         return (
-            "INSERT INTO core_datachange (weight, ends_on, plan_id) VALUES "
-            f"(1, {ends_on}, CASE WHEN {ends_on} IS NULL THEN NULL ELSE {plan_of(row)} END);"
+            f"INSERT INTO core_datachange (weight, ends_on, plan_id) VALUES (1, {ends_on}, {plan});"
         )
 
     statements = []
@@ -249,7 +257,8 @@ def plan_path(model: type) -> PlanPath | None:
 def sources() -> list[Watched]:
     """What the stamp watches: every table of `settings.DATASTAMP_APPS` (their history records
     too: a page of changes is kept like the rest) and people's names. A table with a `period`
-    of `settings.DATASTAMP_PERIOD_MODEL` notes its periods."""
+    of `settings.DATASTAMP_PERIOD_MODEL` notes its periods, one in
+    `settings.DATASTAMP_PLAN_PATHS` its plans."""
     period_model = apps.get_model(settings.DATASTAMP_PERIOD_MODEL)
     tables = set()
     for label in settings.DATASTAMP_APPS:
@@ -264,8 +273,7 @@ def sources() -> list[Watched]:
                 getattr(period, "related_model", None) is period_model
                 and period.column == "period_id"
             )
-            plan = plan_path(model) if periods else None
-            tables.add(Watched(opts.db_table, periods=periods, plan=plan))
+            tables.add(Watched(opts.db_table, periods=periods, plan=plan_path(model)))
     person = apps.get_model(settings.AUTH_USER_MODEL)._meta
     tables.add(Watched(person.db_table, PERSON_COLUMNS))
     return sorted(tables, key=lambda watched: watched.table)
@@ -334,7 +342,8 @@ def _folded(totals: dict[tuple[Any, Any], int]) -> dict[tuple[Any, Any], int]:
     moves some stamps once (a stamp may grow, never go back)."""
     of_a_plan = sorted(
         (key for key in totals if key[1] is not None),
-        key=lambda key: (key[0] or datetime.date.min, key[1]),
+        # The rows of no period (a plan's content) first: folded, they count for every reader.
+        key=lambda key: (key[0] or datetime.date.max, key[1]),
         reverse=True,
     )
     kept_apart = set(of_a_plan[:FOLDED_PLAN_ROWS])
@@ -370,9 +379,8 @@ def stamp(
     plans: Iterable[int] | None = None,
 ) -> int:
     """The number of committed changes to the watched tables so far; `until` a day, those of
-    no period and of the periods ended by then; `plans`, those of no period and of these
-    plans' periods (and of rows of a period whose plan was not found). Folds the log when it
-    has grown long."""
+    no period and of the periods ended by then; `plans`, those of rows of no plan (or whose
+    plan was not found) and of these plans. Folds the log when it has grown long."""
     # Plain SQL: every kept page asks this first, and the ORM took longer to write the query
     # than the database to answer it.
     connection = connections[using]
@@ -425,8 +433,8 @@ def kept[T](
     the stamp: built again once a watched table has changed. `key` must name everything else
     the result depends on (its objects, the language, the day). With `until`, the result shows
     nothing of a follow-up period that ends after that day (a period's report): the changes of
-    later periods leave it kept. With `plans`, it shows the follow-up of these plans alone: the
-    changes of other plans' periods leave it kept.
+    later periods leave it kept. With `plans`, it shows nothing of other plans: their changes
+    leave it kept.
 
     The stamp is read before `build` reads the data, so a result is never kept under a stamp
     newer than its data. Inside a transaction, and with `ASSEMBLED_CACHE_SECONDS` 0, it is

@@ -137,7 +137,8 @@ def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
     """A goal's indicators and activities as someone who may not change the plan reads them
     (nobody changes a decided plan): the same for every such reader, so rendered once and
     kept until the plan's structure, the day or which activities are overdue changes (the
-    only thing of the follow-up the rows show: what is reported leaves them kept otherwise).
+    only thing of the follow-up the rows show: what is reported leaves them kept otherwise);
+    other plans' changes leave them kept.
     404 for a goal of another plan."""
     overdue = (
         with_overdue(Activity.objects.filter(goal_id=goal_pk, goal__plan=plan))
@@ -152,4 +153,5 @@ def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
         key,
         lambda: render_to_string(f"{TEMPLATE}#goal_items", goal_context(plan, scope, goal_pk)),
         until=NO_PERIODS,
+        plans=(plan.pk,),
     )

@@ -16,7 +16,7 @@ from django.utils import translation
 from authoring.views.structure import TEMPLATE, goal_context
 from goals.evaluation import months
 from goals.models import Activity
-from goals.services import activity_create, activity_status_set
+from goals.services import activity_create, activity_status_set, goal_create
 from planning.models import Plan
 from planning.selectors import scope_for
 from planning.services import plan_create
@@ -132,3 +132,23 @@ def test_an_overdue_activity_reported_done_is_not_overdue_at_once(
     assert "Overdue since" in _get(client, url)[0]
     activity_status_set(activity=late, period=periods[1], status="done", actor=None)
     assert "Overdue since" not in _get(client, url)[0]
+
+
+def test_another_plans_change_leaves_the_rows_kept(client, people, plan, decided, monkeypatch):
+    from authoring.views import structure
+
+    rendered = []
+    monkeypatch.setattr(structure, "goal_context",
+                        lambda *args: rendered.append(args) or goal_context(*args))  # fmt: skip
+    client.force_login(people.committee)
+    url = items_url(plan, decided[1])
+    first = _get(client, url)[0]
+    other = plan_create(organisation=plan.organisation, kind=plan.kind, name="Annan plan",
+                        start_year=2023, end_year=2023, actor=None)  # fmt: skip
+    goal_create(plan=other, number=1, title="Annat mål", actor=None)
+    Plan.objects.filter(pk=other.pk).update(name="Annan plan, ändrad")
+    assert _get(client, url)[0] == first
+    assert len(rendered) == 1  # kept: not rendered again
+    Activity.objects.filter(goal=decided[1]).update(title="Egen aktivitet, ändrad")
+    assert "Egen aktivitet, ändrad" in _get(client, url)[0]
+    assert len(rendered) == 2

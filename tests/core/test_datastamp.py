@@ -227,7 +227,12 @@ def test_compact_keeps_every_days_stamp(indicator, periods):
     days = [None, *(period.ends_on for period in periods)]
     before = [stamp(until=day) for day in days]
     compact()
-    assert DataChange.objects.count() == 4  # one row per day noted, one for no day
+    # A row per day noted, one for no day, and one for the plan's content.
+    assert set(DataChange.objects.values_list("ends_on", "plan_id")) == {
+        *((period.ends_on, indicator.goal.plan_id) for period in periods),
+        (None, None),
+        (None, indicator.goal.plan_id),
+    }
     assert [stamp(until=day) for day in days] == before
 
 
@@ -321,11 +326,30 @@ def test_another_plans_row_leaves_a_plans_stamp(plan, goal, indicator, activity,
     assert stamp(until=day, plans=[plan.pk]) > mine
 
 
-def test_a_change_of_no_period_moves_every_plans_stamp(plan, indicator, other_plan, periods):
-    before = stamp(until=periods[0].ends_on, plans=[plan.pk])
+def test_another_plans_content_leaves_a_plans_stamp(plan, indicator, other_plan, periods):
+    day = periods[0].ends_on
+    before, structure = stamp(until=day, plans=[plan.pk]), stamp(until=NO_PERIODS, plans=[plan.pk])
     Indicator.objects.filter(goal__plan=other_plan).update(name="Nöjda matgäster")
+    other_plan.goals.update(title="God och näringsrik mat")
+    assert stamp(until=day, plans=[plan.pk]) == before
+    assert stamp(until=NO_PERIODS, plans=[plan.pk]) == structure
+    assert stamp(until=NO_PERIODS, plans=[other_plan.pk]) > structure
+    Indicator.objects.filter(pk=indicator.pk).update(name="HME")
+    assert stamp(until=NO_PERIODS, plans=[plan.pk]) > structure
+    assert stamp(until=day, plans=[plan.pk]) > before
+
+
+def test_a_change_of_no_plan_moves_every_plans_stamp(plan, indicator, other_plan, units, periods):
+    before = stamp(until=periods[0].ends_on, plans=[plan.pk])
+    Unit.objects.filter(pk=units["operation"].pk).update(name="Vård och omsorg")
     assert stamp(until=periods[0].ends_on, plans=[plan.pk]) > before
-    assert stamp(plans=[]) == stamp(until=NO_PERIODS)
+    assert stamp(until=NO_PERIODS, plans=[other_plan.pk]) > before
+
+
+def test_what_reads_every_plan_counts_every_plans_changes(plan, indicator, other_plan, periods):
+    before = stamp(until=NO_PERIODS)
+    Indicator.objects.filter(goal__plan=other_plan).update(name="Nöjda matgäster")
+    assert stamp(until=NO_PERIODS) > before
 
 
 def test_a_row_of_a_period_whose_plan_is_not_found_moves_every_plans_stamp(plan, periods):
@@ -353,8 +377,8 @@ def test_compact_keeps_every_plans_stamp(plan, goal, indicator, activity, other_
     ]
     before = [stamp(until=day, plans=plans) for day, plans in readings]
     compact()
-    # A row per day and plan noted, and one of no day.
-    assert DataChange.objects.count() == 5
+    # A row per day and plan noted, one per plan of no day, and one of neither.
+    assert DataChange.objects.count() == 7
     assert [stamp(until=day, plans=plans) for day, plans in readings] == before
 
 
@@ -362,6 +386,7 @@ def test_compact_folds_the_oldest_plans_rows_for_every_plan_past_its_limit(
     plan, goal, indicator, activity, other_plan, periods, monkeypatch
 ):
     monkeypatch.setattr(datastamp, "FOLDED_PLAN_ROWS", 2)
+    DataChange.objects.all().delete()  # the plans' content: values alone below
     for period in periods:
         _value(indicator, period)
     _value(Indicator.objects.get(goal__plan=other_plan), periods[2])

@@ -1,7 +1,8 @@
 """Which plans' follow-up a report reads (`report_sources`): what is kept of a plan's report is
 kept while other plans enter values and statuses, and is assembled again when anything it reads
-changes. The guard below changes every row of a period in a cascade of plans, one at a time,
-and checks that whatever changes the report moves the stamp it is kept under."""
+changes. The guard below changes every row of a period, and every plan, goal, activity and
+indicator, in a cascade of plans, one at a time, and checks that whatever changes the report
+moves the stamp it is kept under."""
 
 import dataclasses
 from decimal import Decimal
@@ -12,9 +13,9 @@ from django.db.models import F
 
 from core.datastamp import stamp
 from goals.evaluation import months
-from goals.models import ActivityStatus, GoalFollowUp
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
-from indicators.models import Measurement
+from indicators.models import Indicator, Measurement
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan, ReportReadiness
 from planning.services import periods_ensure_year, readiness_mark
@@ -61,7 +62,7 @@ def _followed_up(plan, number, period, *, contributes_to=None, predecessor=None,
 def world(organisation, units):
     """A council plan of 2023 whose indicator came from 2022's plan (which came from 2021's),
     a committee plan below it and a unit plan below that, each contributing to the goal above,
-    and a plan of the same year that none of them reads."""
+    a strategic plan above it, and a plan of the same year that none of them reads."""
     periods = {
         year: periods_ensure_year(organisation=organisation, year=year, actor=None)
         for year in (2021, 2022, 2023)
@@ -71,12 +72,14 @@ def world(organisation, units):
         return decided(plan_of(organisation, year, year, name, owner_unit=units["operation"],
                                **fields))  # fmt: skip
 
+    above = plan("Strategisk plan 2023", 2023)
+    aim, _ = _followed_up(above, 1, periods[2023][0])
     oldest = plan("Kommunplan 2021", 2021)
     _, first = _followed_up(oldest, 1, periods[2021][2])
     earlier = plan("Kommunplan 2022", 2022)
     _, second = _followed_up(earlier, 1, periods[2022][2], predecessor=first)
-    council = plan("Kommunplan 2023", 2023)
-    top, _ = _followed_up(council, 1, periods[2023][0], predecessor=second)
+    council = plan("Kommunplan 2023", 2023, parent=above)
+    top, _ = _followed_up(council, 1, periods[2023][0], predecessor=second, contributes_to=aim)
     committee = plan("Nämndplan 2023", 2023, parent=council)
     middle, _ = _followed_up(committee, 1, periods[2023][0], contributes_to=top)
     school = plan("Skolplan 2023", 2023, parent=committee)
@@ -90,6 +93,7 @@ def world(organisation, units):
         "earlier": earlier,
         "oldest": oldest,
         "elsewhere": elsewhere,
+        "above": above,
         "period": periods[2023][0],
     }
 
@@ -136,13 +140,29 @@ def _ready_mark(row):
     ReportReadiness.objects.filter(pk=row.pk).delete()
 
 
-# Every table of a period the report may read, how a row of it finds its plan, and a change
-# of the row that a report showing it would show.
+def _renamed(field: str):
+    def change(row):
+        type(row).objects.filter(pk=row.pk).update(**{field: f"{getattr(row, field)} (ändrad)"})
+
+    return change
+
+
+def _rebanded(row):
+    Indicator.objects.filter(pk=row.pk).update(green_bound=row.green_bound + 20)
+
+
+# Every table of a period or of a plan's content the report may read, how a row of it finds
+# its plan, and a change of the row that a report showing it would show.
 ROWS = [
     (Measurement, "indicator__goal__plan_id", _measurement),
     (ActivityStatus, "activity__goal__plan_id", _status),
     (GoalFollowUp, "goal__plan_id", _follow_up),
     (ReportReadiness, "plan_id", _ready_mark),
+    (Plan, "id", _renamed("name")),
+    (Goal, "plan_id", _renamed("title")),
+    (Activity, "goal__plan_id", _renamed("title")),
+    (Indicator, "goal__plan_id", _renamed("name")),
+    (Indicator, "goal__plan_id", _rebanded),
 ]
 
 
@@ -158,7 +178,7 @@ def test_every_change_that_changes_a_report_moves_the_stamp_it_is_kept_under(wor
     changing, moving = set(), set()
     for model, plan_of_row, change in ROWS:
         for row in model.objects.annotate(plan_pk=F(plan_of_row)):
-            name = (model.__name__, plan_names[row.plan_pk], row.pk)
+            name = (model.__name__, change.__name__, plan_names[row.plan_pk], row.pk)
             try:
                 with transaction.atomic():
                     change(row)
@@ -171,15 +191,16 @@ def test_every_change_that_changes_a_report_moves_the_stamp_it_is_kept_under(wor
                 pass
     assert changing - moving == set()  # no change the report shows leaves it kept
     # The guard reads every plan the report reads: each one's rows do change it.
-    assert {plan for _model, plan, _pk in changing} == {
+    assert {plan for _model, _change, plan, _pk in changing} == {
         "council",
         "committee",
         "school",
         "earlier",
         "oldest",
     }
-    # And what the report does not read leaves it kept: the other plan of the same year.
-    assert {plan for _model, plan, _pk in moving} == {
+    # And what the report does not read leaves it kept: the plan above it, and the other plan
+    # of the same year.
+    assert {plan for _model, _change, plan, _pk in moving} == {
         "council",
         "committee",
         "school",
