@@ -88,8 +88,8 @@ def main() -> None:
         "for the first reader after a change (ASSEMBLED_CACHE_SECONDS=0)",
     )
     parser.add_argument("--after-entries", action=argparse.BooleanOptionalAction, default=True,
-                        help="the open period's overview and report after a status entered "
-                        "in another plan and in its own")  # fmt: skip
+                        help="pages of the largest plan after a change in another plan and in "
+                        "its own")  # fmt: skip
     options = parser.parse_args()
     setup_for_city()
     from django.conf import settings
@@ -151,8 +151,8 @@ def main() -> None:
         results["pages"] = [page.result for page in pages]
         print_table(pages)
         if options.after_entries:
-            print("\nThe open period's overview and report after another plan's and after "
-                  "its own plan's status...", flush=True)  # fmt: skip
+            print("\nPages of the largest plan after another plan's change and after its "
+                  "own...", flush=True)  # fmt: skip
             results["after_entries"] = after_entries(
                 server, city, sessions, results["serving"]["gunicorn_workers"], options.repeat
             )

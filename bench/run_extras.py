@@ -264,42 +264,69 @@ def print_table(pages: list[Page]) -> None:
 
 
 def after_entries(server: Server, city: City, sessions: dict, workers: int, rounds: int) -> dict:
-    """The largest plan's overview and report of the open period, read after a status is
-    entered in a plan the report does not read and after one entered in its own plan: the
-    median seconds of each (the first kept, the second assembled again for its reader)."""
+    """Pages of the largest plan read after a change in a plan they do not show and after one
+    in their own plan, every worker having read them before: the open period's overview and
+    report after a status entered, its largest goal's rows and its history after a goal's title
+    changed. The median seconds of each (the first kept, the second made again for its reader)."""
     from django.urls import reverse
+    from run_floors import largest_goal
 
-    from goals.models import Activity
+    from goals.models import Activity, Goal
     from goals.services import activity_status_set
     from reports.selectors import report_sources
 
     plan, period = city.largest, city.open_period
     own = Activity.objects.filter(goal__plan=plan).order_by("pk").first()
-    elsewhere = Activity.objects.exclude(goal__plan_id__in=report_sources(plan)).order_by("pk")
-    other = elsewhere.filter(goal__plan__start_year__lte=period.year,
-                             goal__plan__end_year__gte=period.year).first()  # fmt: skip
-    headers = headers_for(sessions["committee member"])
+    other = (
+        Activity.objects.exclude(goal__plan_id__in=report_sources(plan))
+        .filter(goal__plan__start_year__lte=period.year, goal__plan__end_year__gte=period.year)
+        .order_by("pk")
+        .first()
+    )
+    own_goal = Goal.objects.get(pk=largest_goal(plan))
+    other_goal = Goal.objects.exclude(plan=plan).order_by("pk").first()
+    counter = itertools.count()
+
+    def status(activity):
+        states = ("done", "in_progress")
+        activity_status_set(activity=activity, period=period, status=states[next(counter) % 2],
+                            actor=None)  # fmt: skip
+
+    def title(goal):  # as a planner's edit writes it (a decided plan's goal: not by a form)
+        Goal.objects.filter(pk=goal.pk).update(title=f"{goal.title} ({next(counter)})")
+
+    pages = [
+        ("committee overview", reverse("reports:overview", args=[plan.pk, period.pk]),
+         "committee member", False, status, other, own),
+        ("report (HTML)", reverse("reports:report", args=[plan.pk, period.pk]),
+         "committee member", False, status, other, own),
+        ("plan page: largest goal (htmx)",
+         reverse("authoring:plan_fragment", args=[plan.pk]) + f"?goal={own_goal.pk}&items=1",
+         "planner", True, title, other_goal, own_goal),
+        ("change history", reverse("authoring:plan_history", args=[plan.pk]),
+         "planner", False, title, other_goal, own_goal),
+    ]  # fmt: skip
     found = {}
-    for name, url in (
-        ("committee overview", reverse("reports:overview", args=[plan.pk, period.pk])),
-        ("report (HTML)", reverse("reports:report", args=[plan.pk, period.pk])),
-    ):
+    for name, url, person, htmx, change, elsewhere, mine in pages:
+        headers = headers_for(sessions[person], htmx=htmx)
         for _ in range(3 * workers):  # every worker has read it once, as a reader would
             request(server.port, "GET", url, headers)
-        times: dict[str, list[float]] = {"after another plan's status": [],
-                                         "after its own plan's status": []}  # fmt: skip
-        for number in range(rounds):
-            status = ("done", "in_progress")[number % 2]
-            for label, activity in (("after another plan's status", other),
-                                    ("after its own plan's status", own)):  # fmt: skip
-                activity_status_set(activity=activity, period=period, status=status, actor=None)
+        times: dict[str, list[float]] = {"after another plan's change": [],
+                                         "after its own plan's change": []}  # fmt: skip
+        for _round in range(rounds):
+            for label, changed in (("after another plan's change", elsewhere),
+                                   ("after its own plan's change", mine)):  # fmt: skip
+                change(changed)
                 answered, _content, seconds = request(server.port, "GET", url, headers)
                 if answered != 200:
                     raise SystemExit(f"{url} answered {answered}")
                 times[label].append(round(seconds, 4))
         found[name] = {
-            label: {"times_s": seen, "median_s": round(statistics.median(seen), 4)}
-            for label, seen in times.items()
+            "change": change.__name__,
+            **{
+                label: {"times_s": seen, "median_s": round(statistics.median(seen), 4)}
+                for label, seen in times.items()
+            },
         }
-    return {"plan": plan.pk, "period": period.pk, "other_plan": other.goal.plan_id,
-            "rounds": rounds, "pages": found}  # fmt: skip
+    return {"plan": plan.pk, "period": period.pk, "other_plans": [other.goal.plan_id,
+            other_goal.plan_id], "rounds": rounds, "pages": found}  # fmt: skip
