@@ -155,4 +155,9 @@ def parse_deadline(value: object, first_year: int | None = None) -> tuple[dateti
 
 def overdue_text(due_on: datetime.date) -> str:
     """ "Overdue since 31 May 2026" (a month's deadline: its last day), in the active language."""
+    return _overdue_text(due_on, translation.get_language())
+
+
+@lru_cache(maxsize=2048)
+def _overdue_text(due_on: datetime.date, language: str | None) -> str:
     return _("Overdue since %(date)s") % {"date": formats.date_format(due_on, "DATE_FORMAT")}

@@ -1,8 +1,10 @@
 """Numbers and bands as text in the active language."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.colour.bands import Bands, Colour, Direction
@@ -13,7 +15,13 @@ def format_value(value: Decimal, decimals: int = 0) -> str:
 
     Shows at least `decimals` places and never hides a digit the value has.
     """
-    value = Decimal(value)
+    return _format_value(Decimal(value), decimals, get_language())
+
+
+# A report writes its bands' few bounds over and over: each is written once per language.
+# (Equal decimals, 80 and 80.0, are written alike: trailing zeros never show.)
+@lru_cache(maxsize=4096)
+def _format_value(value: Decimal, decimals: int, language: str | None) -> str:
     exponent = value.normalize().as_tuple().exponent
     places = max(decimals, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from indicators.colour import NO_BASIS, Basis, Colour, format_value
 from indicators.models import Indicator
+from indicators.targets import Target
 from planning.models import FollowUpPeriod
 
 # Units whose name is not written after a value: "82" rather than "82 index".
@@ -99,11 +100,12 @@ def value_text(indicator: Indicator, value: Decimal | None, empty: str = NO_VALU
     return f"{number}\u00a0{indicator.unit_text}"
 
 
-def target_label(indicator: Indicator) -> str:
+def target_label(indicator: Indicator, target: Target | None = None) -> str:
     """The target as the plan writes it, or else the target value with its unit, or else the
-    kind's target in words ("Shall increase compared with 2024", "Monitored")."""
+    kind's target in words ("Shall increase compared with 2024", "Monitored"); `target` the
+    indicator's, when already worked out."""
     if indicator.target_text:
         return indicator.target_text
     if indicator.target_value is not None:
         return value_text(indicator, indicator.target_value, empty="")
-    return indicator.target.describe(indicator.decimals)
+    return (target or indicator.target).describe(indicator.decimals)

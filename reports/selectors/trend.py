@@ -72,16 +72,18 @@ def basis_text(rule: str) -> str:
 
 
 def compared_text(rule: str, other: FollowUpPeriod | None) -> str:
-    """What a comparison compared, in words."""
+    """What a comparison compared, in words (only the text said is translated: a report asks
+    this twice for each of its indicators)."""
     if other is None:
-        return {
-            SAME_PERIOD: _("No value of the same period last year to compare with"),
-            YEAR_END: _("No earlier year-end value to compare with"),
-            PREVIOUS: _("No earlier value to compare with"),
-        }[rule]
-    texts = {
-        SAME_PERIOD: _("compared with %(period)s (same period last year)"),
-        YEAR_END: _("compared with %(period)s (previous year-end)"),
-        PREVIOUS: _("compared with %(period)s (previous period)"),
-    }
-    return texts[rule] % {"period": other.label}
+        if rule == SAME_PERIOD:
+            return _("No value of the same period last year to compare with")
+        if rule == YEAR_END:
+            return _("No earlier year-end value to compare with")
+        return _("No earlier value to compare with")
+    if rule == SAME_PERIOD:
+        text = _("compared with %(period)s (same period last year)")
+    elif rule == YEAR_END:
+        text = _("compared with %(period)s (previous year-end)")
+    else:
+        text = _("compared with %(period)s (previous period)")
+    return text % {"period": other.label}

@@ -332,9 +332,16 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
     asked = indicator.is_asked_in(period)
     shown = shown_value(measurements, period, asked)
     value, measurement = shown.value, shown.measurement
-    year = shown.period.year if shown.period is not None else period.year
-    basis = basis_for(values, indicator, measurements, year)
     target = indicator.target  # worked out from the indicator's fields once for the row
+    bases: dict[int, Basis] = {}  # a basis per year: the row's values share a few years
+
+    def basis_in(year: int) -> Basis:
+        if year not in bases:
+            bases[year] = basis_for(values, indicator, measurements, year)
+        return bases[year]
+
+    year = shown.period.year if shown.period is not None else period.year
+    basis = basis_in(year)
     verdict = judge(target, value, basis, indicator.decimals)
     colour = verdict.colour
     bands = rule_texts(target, indicator.decimals, basis)
@@ -345,7 +352,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         HistoryPoint(
             period_label(m.period),
             m.value,
-            colour_only(target, m.value, basis_for(values, indicator, measurements, m.period.year)),
+            colour_only(target, m.value, basis_in(m.period.year)),
         )
         for m in measurements
     )
@@ -366,7 +373,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         definition=indicator.definition,
         unit_text=indicator.unit_text,
         decimals=indicator.decimals,
-        target_text=target_label(indicator),
+        target_text=target_label(indicator, target),
         value=value,
         value_text=shown_text,
         value_period_label=shown_label,
