@@ -23,9 +23,10 @@ def report_sources(plan: Plan) -> tuple[int, ...]:
 
 def plans_read_by_report(plan: Plan) -> tuple[int, ...]:
     """The plans whose content (goals, indicators, activities) and follow-up (values, statuses,
-    analyses, ready marks) a report of `plan` reads, by pk: the plan itself, the plans its indicators came from (as far back as a trend
-    reaches, `HISTORY_DEPTH`), and the plans below whose goals contribute to its goals (as
-    far down as a roll-up reaches, `CASCADE_DEPTH`), whatever their status. One query.
+    analyses, ready marks) a report of `plan` reads, by pk: the plan itself, the plans its
+    indicators came from (as far back as a trend reaches, `HISTORY_DEPTH`), and the plans
+    below whose goals contribute to its goals (as far down as a roll-up reaches,
+    `CASCADE_DEPTH`), whatever their status. One query.
 
     Naming more plans than the report reads only makes it assembled more often; naming fewer
     would show a report that misses what was written (`tests/reports/test_sources.py` changes
