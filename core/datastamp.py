@@ -244,14 +244,14 @@ def plan_path(model: type) -> PlanPath | None:
     if path is None:
         return None
     first, *rest = path.split("__")
-    field = model._meta.get_field(first)
+    field = start = model._meta.get_field(first)
     hops = []
     for name in rest:
         target = field.related_model._meta
         following = target.get_field(name)
         hops.append((target.db_table, field.target_field.column, following.column))
         field = following
-    return PlanPath(model._meta.get_field(first).column, tuple(hops))
+    return PlanPath(start.column, tuple(hops))
 
 
 def sources() -> list[Watched]:
@@ -390,7 +390,7 @@ def stamp(
         conditions.append("ends_on IS NULL OR ends_on <= %s")
         params.append(connection.ops.adapt_datefield_value(until))
     if plans is not None:
-        ids = sorted(set(plans))
+        ids = list(plans)
         conditions.append(
             "plan_id IS NULL" + (f" OR plan_id IN ({', '.join(['%s'] * len(ids))})" if ids else "")
         )

@@ -160,6 +160,27 @@ def activity(goal):
 
 
 @pytest.fixture
+def other_plan(organisation, units):
+    """A second plan of the organisation and year, with a goal, an indicator and an activity
+    (`tests.follow_up.ENTERED` enters its follow-up)."""
+    other = plan_create(
+        organisation=organisation,
+        owner_unit=units["operation"],
+        kind=Plan.Kind.ACTIVITY_PLAN,
+        name="Aktivitetsplan Kök 2023",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    goal = goal_create(plan=other, number=1, title="God mat", actor=None)
+    indicator_create(goal=goal, name="Nöjda gäster", unit="percent", direction="higher",
+                     green_bound=Decimal("90"), actor=None)  # fmt: skip
+    activity_create(goal=goal, title="Ny meny", due_on=month_end(6), evaluated_months=months(4),
+                    actor=None)  # fmt: skip
+    return other
+
+
+@pytest.fixture
 def english():
     """Messages in English, for tests that read them (the default language is Swedish)."""
     with translation.override("en"):

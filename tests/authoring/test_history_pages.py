@@ -139,10 +139,10 @@ def test_pages_asked_for_alike_are_kept_apart(client, people, busy):
     assert (past_the_end.number, not_a_number.number) == (past_the_end.paginator.num_pages, 1)
 
 
-def test_another_plans_change_leaves_the_history_kept(client, people, busy, goal, monkeypatch):
+def test_another_plans_change_leaves_the_history_kept(
+    client, people, busy, goal, other_plan, monkeypatch
+):
     from authoring import selectors
-    from goals.services import goal_create
-    from planning.services import plan_create
 
     read = []
     monkeypatch.setattr(selectors, "plan_changes_page",
@@ -150,10 +150,7 @@ def test_another_plans_change_leaves_the_history_kept(client, people, busy, goal
     client.force_login(people.planner)
     url = reverse("authoring:plan_history", args=[busy.pk])
     first = _page(client, url)[0]
-    other = plan_create(organisation=busy.organisation, kind=busy.kind, name="Annan plan",
-                        start_year=2023, end_year=2023, actor=people.planner)  # fmt: skip
-    other_goal = goal_create(plan=other, number=1, title="Annat mål", actor=people.planner)
-    goal_update(goal=other_goal, actor=people.planner, title="Annat mål, ändrat")
+    goal_update(goal=other_plan.goals.get(), actor=people.planner, title="Annat mål, ändrat")
     assert _page(client, url)[0] == first
     assert len(read) == 1  # kept: not read again
     goal_update(goal=goal, actor=people.planner, title="Eget mål, ändrat")

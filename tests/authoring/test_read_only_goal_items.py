@@ -16,7 +16,7 @@ from django.utils import translation
 from authoring.views.structure import TEMPLATE, goal_context
 from goals.evaluation import months
 from goals.models import Activity
-from goals.services import activity_create, activity_status_set, goal_create
+from goals.services import activity_create, activity_status_set
 from planning.models import Plan
 from planning.selectors import scope_for
 from planning.services import plan_create
@@ -134,7 +134,9 @@ def test_an_overdue_activity_reported_done_is_not_overdue_at_once(
     assert "Overdue since" not in _get(client, url)[0]
 
 
-def test_another_plans_change_leaves_the_rows_kept(client, people, plan, decided, monkeypatch):
+def test_another_plans_change_leaves_the_rows_kept(
+    client, people, plan, decided, other_plan, monkeypatch
+):
     from authoring.views import structure
 
     rendered = []
@@ -143,10 +145,8 @@ def test_another_plans_change_leaves_the_rows_kept(client, people, plan, decided
     client.force_login(people.committee)
     url = items_url(plan, decided[1])
     first = _get(client, url)[0]
-    other = plan_create(organisation=plan.organisation, kind=plan.kind, name="Annan plan",
-                        start_year=2023, end_year=2023, actor=None)  # fmt: skip
-    goal_create(plan=other, number=1, title="Annat mål", actor=None)
-    Plan.objects.filter(pk=other.pk).update(name="Annan plan, ändrad")
+    other_plan.goals.update(title="Annat mål")
+    Plan.objects.filter(pk=other_plan.pk).update(name="Annan plan, ändrad")
     assert _get(client, url)[0] == first
     assert len(rendered) == 1  # kept: not rendered again
     Activity.objects.filter(goal=decided[1]).update(title="Egen aktivitet, ändrad")

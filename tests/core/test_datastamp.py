@@ -21,14 +21,11 @@ from core.datastamp import (
     watched_tables,
 )
 from core.models import DataChange, WorkerHeartbeat
-from goals.evaluation import months
-from goals.models import Activity
-from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.models import Indicator, Measurement
-from indicators.services import indicator_create, measurement_record
-from planning.models import Organisation, Plan, Unit
-from planning.services import plan_create, readiness_mark, unit_create
-from tests.deadlines import month_end
+from indicators.services import measurement_record
+from planning.models import Organisation, Unit
+from planning.services import unit_create
+from tests.follow_up import ENTERED, record_value
 
 pytestmark = pytest.mark.django_db
 
@@ -253,50 +250,6 @@ def test_migrations_run_without_the_triggers_and_get_them_back(organisation):
 # --- Rows of a period note their plan ------------------------------------------------------------
 
 
-@pytest.fixture
-def other_plan(organisation, units):
-    """A second plan of the same organisation and year, with an indicator and an activity."""
-    other = plan_create(
-        organisation=organisation,
-        owner_unit=units["operation"],
-        kind=Plan.Kind.ACTIVITY_PLAN,
-        name="Aktivitetsplan Kök 2023",
-        start_year=2023,
-        end_year=2023,
-        actor=None,
-    )
-    goal = goal_create(plan=other, number=1, title="God mat", actor=None)
-    indicator_create(goal=goal, name="Nöjda gäster", unit="percent", direction="higher",
-                     green_bound=Decimal("90"), actor=None)  # fmt: skip
-    activity_create(goal=goal, title="Ny meny", due_on=month_end(6), evaluated_months=months(4),
-                    actor=None)  # fmt: skip
-    return other
-
-
-def _status(activity, period):
-    activity_status_set(activity=activity, period=period, status="done", actor=None)
-
-
-def _value(indicator, period):
-    measurement_record(indicator=indicator, period=period, value=Decimal(3), actor=None)
-
-
-def _analysis(goal, period):
-    goal_follow_up_save(goal=goal, period=period, assessment="achieved", analysis="", actor=None)
-
-
-def _ready(plan, period):
-    readiness_mark(plan=plan, period=period, unit=plan.owner_unit, actor=None)
-
-
-ENTERED = {
-    "status": lambda plan, period: _status(Activity.objects.get(goal__plan=plan), period),
-    "value": lambda plan, period: _value(Indicator.objects.get(goal__plan=plan), period),
-    "analysis": lambda plan, period: _analysis(plan.goals.get(), period),
-    "ready mark": _ready,
-}
-
-
 def test_every_table_of_a_period_finds_its_plan():
     for watched in sources():
         if watched.periods:
@@ -388,8 +341,8 @@ def test_compact_folds_the_oldest_plans_rows_for_every_plan_past_its_limit(
     monkeypatch.setattr(datastamp, "FOLDED_PLAN_ROWS", 2)
     DataChange.objects.all().delete()  # the plans' content: values alone below
     for period in periods:
-        _value(indicator, period)
-    _value(Indicator.objects.get(goal__plan=other_plan), periods[2])
+        record_value(indicator, period)
+    record_value(Indicator.objects.get(goal__plan=other_plan), periods[2])
     readings = [
         (day, plans)
         for day in (periods[0].ends_on, periods[1].ends_on, periods[2].ends_on)
@@ -421,8 +374,8 @@ def test_kept_is_kept_apart_per_set_of_plans_and_built_again_for_its_plans(
     assert kept("k", build, until=day, plans=[plan.pk]) == 1
     assert kept("k", build, until=day, plans=[plan.pk]) == 1
     assert kept("k", build, until=day, plans=[plan.pk, other_plan.pk]) == 2
-    _value(Indicator.objects.get(goal__plan=other_plan), periods[0])
+    record_value(Indicator.objects.get(goal__plan=other_plan), periods[0])
     assert kept("k", build, until=day, plans=[plan.pk]) == 1
     assert kept("k", build, until=day, plans=[other_plan.pk, plan.pk]) == 3
-    _value(indicator, periods[0])
+    record_value(indicator, periods[0])
     assert kept("k", build, until=day, plans=[plan.pk]) == 4

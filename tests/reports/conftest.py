@@ -1,5 +1,7 @@
-"""Fixtures of the report tests: the seed 002 demo, one user per role, and reading PDFs back."""
+"""Fixtures of the report tests: the seed 002 demo, one user per role, a lower plan, and
+reading PDFs back."""
 
+import datetime
 import io
 import logging
 import re
@@ -12,10 +14,18 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from goals.services import activity_status_set, goal_follow_up_save
+from goals.evaluation import months
+from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.services import measurement_record
 from planning.models import FollowUpPeriod, Plan, Role
-from planning.services import membership_grant, organisation_create, unit_create
+from planning.services import (
+    membership_grant,
+    organisation_create,
+    plan_create,
+    plan_set_status,
+    unit_create,
+)
+from tests.deadlines import month_end
 
 # --- the seed 002 demo ----------------------------------------------------------------------------
 
@@ -148,6 +158,56 @@ def followed_up(plan, periods, goal, indicator, activity, units):
         goal=goal, period=t1, assessment="uncertain", analysis="Arbetet går framåt.", actor=None
     )
     return plan
+
+
+@pytest.fixture
+def lower_plan(plan, goal, organisation, units, periods):
+    """A decided activity plan of Hemtjänst below the plan; its goal 1 serves the plan's goal."""
+    lower = plan_create(
+        organisation=organisation,
+        owner_unit=units["unit_a"],
+        parent=plan,
+        kind=Plan.Kind.ACTIVITY_PLAN,
+        name="Aktivitetsplan Hemtjänst 2023",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    serving = goal_create(
+        plan=lower, number=1, title="Trygg hemtjänst", contributes_to=goal, actor=None
+    )
+    first, second = (
+        activity_create(
+            goal=serving,
+            title=title,
+            due_on=month_end(3),
+            evaluated_months=months(4, 12),
+            actor=None,
+        )
+        for title in ("Nyckelfri hemtjänst", "Fast omsorgskontakt")
+    )
+    activity_status_set(activity=first, period=periods[0], status="done", actor=None)
+    activity_status_set(activity=second, period=periods[0], status="in_progress", actor=None)
+    plan_set_status(
+        plan=lower,
+        status="decided",
+        decision_date=datetime.date(2023, 1, 10),
+        expected_version=None,
+        actor=None,
+    )
+    # A draft below the plan does not count yet.
+    draft = plan_create(
+        organisation=organisation,
+        owner_unit=units["unit_b"],
+        parent=plan,
+        kind=Plan.Kind.ACTIVITY_PLAN,
+        name="Aktivitetsplan IFO 2023 (utkast)",
+        start_year=2023,
+        end_year=2023,
+        actor=None,
+    )
+    goal_create(plan=draft, number=1, title="Kortare väntetider", contributes_to=goal, actor=None)
+    return lower
 
 
 # --- reading PDFs back ----------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goals.models import Activity
 from goals.services import activity_status_set, goal_follow_up_save
 from indicators.models import Indicator
 from indicators.services import measurement_record
 from planning.models import Plan
 from planning.services import readiness_mark
+from tests.follow_up import ENTERED
 from tests.reports.test_selectors import _add_goal
 
 YELLOW = 'class="colour colour--yellow" data-fact="colour">Gul</span>'
@@ -221,32 +223,7 @@ def test_the_reports_article_is_kept_apart_for_those_who_write_its_analyses(
 # --- Another plan's follow-up -------------------------------------------------------------------
 
 
-@pytest.fixture
-def other_plan(organisation, units, periods):
-    """A plan of the same year that the report does not read, with a row of every kind."""
-    from goals.evaluation import months
-    from goals.services import activity_create, goal_create
-    from indicators.services import indicator_create
-    from planning.services import plan_create
-    from tests.deadlines import month_end
-
-    other = plan_create(organisation=organisation, owner_unit=units["unit_a"],
-                        kind=Plan.Kind.ACTIVITY_PLAN, name="Aktivitetsplan Kök 2023",
-                        start_year=2023, end_year=2023, actor=None)  # fmt: skip
-    goal = goal_create(plan=other, number=1, title="God mat", actor=None)
-    return {
-        "plan": other,
-        "goal": goal,
-        "indicator": indicator_create(goal=goal, name="Nöjda gäster", unit="percent",
-                                      direction="higher", green_bound=Decimal(90), actor=None),
-        "activity": activity_create(goal=goal, title="Ny meny", due_on=month_end(6),
-                                    evaluated_months=months(4), actor=None),
-        "unit": units["unit_a"],
-        "t2": periods[0],  # the report's own period
-    }  # fmt: skip
-
-
-@pytest.mark.parametrize("write", LATER)
+@pytest.mark.parametrize("write", ENTERED)
 @pytest.mark.parametrize("page", PAGES)
 def test_what_another_plan_enters_in_the_period_leaves_the_report_kept(
     reader, followed_up, periods, other_plan, write, page
@@ -254,30 +231,17 @@ def test_what_another_plan_enters_in_the_period_leaves_the_report_kept(
     url = reverse(page, args=[followed_up.pk, periods[0].pk])
     first = _get(reader, url)[0]
     kept_queries = _get(reader, url)[1]
-    LATER[write](other_plan)
+    ENTERED[write](other_plan, periods[0])
     text, queries = _get(reader, url)
     assert queries == kept_queries  # kept: not assembled again
     assert text == first
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_what_a_lower_plan_enters_shows_at_once(reader, followed_up, periods, goal, units, page):
-    from goals.evaluation import months
-    from goals.services import activity_create, goal_create
-    from planning.services import plan_create
-    from tests.deadlines import month_end
-    from tests.indicators.kinds import decided
-
-    lower = decided(plan_create(organisation=followed_up.organisation, owner_unit=units["unit_a"],
-                                parent=followed_up, kind=Plan.Kind.ACTIVITY_PLAN,
-                                name="Aktivitetsplan Hemtjänst 2023", start_year=2023,
-                                end_year=2023, actor=None))  # fmt: skip
-    serving = goal_create(plan=lower, number=1, title="Trygg hemtjänst", contributes_to=goal,
-                          actor=None)  # fmt: skip
-    activity = activity_create(goal=serving, title="Nyckelfri hemtjänst", due_on=month_end(3),
-                               evaluated_months=months(4), actor=None)  # fmt: skip
+def test_what_a_lower_plan_enters_shows_at_once(reader, followed_up, lower_plan, periods, page):
     url = reverse(page, args=[followed_up.pk, periods[0].pk])
-    done = re.compile(r"Trygg hemtjänst.{0,300}?(\d) av 1", re.S)
-    assert done.search(_get(reader, url)[0]).group(1) == "0"
-    activity_status_set(activity=activity, period=periods[0], status="done", actor=None)
+    done = re.compile(r"Trygg hemtjänst.{0,300}?(\d) av 2", re.S)
     assert done.search(_get(reader, url)[0]).group(1) == "1"
+    second = Activity.objects.get(goal__plan=lower_plan, title="Fast omsorgskontakt")
+    activity_status_set(activity=second, period=periods[0], status="done", actor=None)
+    assert done.search(_get(reader, url)[0]).group(1) == "2"

@@ -20,7 +20,7 @@ from goals.models import Goal
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
 from indicators.services import measurement_record
 from planning.models import Organisation, Plan
-from planning.services import organisation_create, plan_create, plan_set_status
+from planning.services import organisation_create
 from reports.excel import PER_GOAL, report_workbook
 from reports.pdf import report_pdf
 from reports.selectors import follow_up_report
@@ -42,56 +42,6 @@ def joint(followed_up):
         child_rights="Barnets bästa prövas i varje beslut om insatser.",
     )
     return _plan(followed_up.pk)
-
-
-@pytest.fixture
-def lower_plan(plan, goal, organisation, units, periods):
-    """A decided activity plan of Hemtjänst below the plan; its goal 1 serves the plan's goal."""
-    lower = plan_create(
-        organisation=organisation,
-        owner_unit=units["unit_a"],
-        parent=plan,
-        kind=Plan.Kind.ACTIVITY_PLAN,
-        name="Aktivitetsplan Hemtjänst 2023",
-        start_year=2023,
-        end_year=2023,
-        actor=None,
-    )
-    serving = goal_create(
-        plan=lower, number=1, title="Trygg hemtjänst", contributes_to=goal, actor=None
-    )
-    first, second = (
-        activity_create(
-            goal=serving,
-            title=title,
-            due_on=month_end(3),
-            evaluated_months=months(4, 12),
-            actor=None,
-        )
-        for title in ("Nyckelfri hemtjänst", "Fast omsorgskontakt")
-    )
-    activity_status_set(activity=first, period=periods[0], status="done", actor=None)
-    activity_status_set(activity=second, period=periods[0], status="in_progress", actor=None)
-    plan_set_status(
-        plan=lower,
-        status="decided",
-        decision_date=datetime.date(2023, 1, 10),
-        expected_version=None,
-        actor=None,
-    )
-    # A draft below the plan does not count yet.
-    draft = plan_create(
-        organisation=organisation,
-        owner_unit=units["unit_b"],
-        parent=plan,
-        kind=Plan.Kind.ACTIVITY_PLAN,
-        name="Aktivitetsplan IFO 2023 (utkast)",
-        start_year=2023,
-        end_year=2023,
-        actor=None,
-    )
-    goal_create(plan=draft, number=1, title="Kortare väntetider", contributes_to=goal, actor=None)
-    return lower
 
 
 # --- The owners, on the cover -------------------------------------------------------------------
