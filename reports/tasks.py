@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import translation
 
 from reports import jobs
@@ -79,8 +79,8 @@ def render_job(job: ReportJob) -> None:
     jobs.report_job_finish(job=job, content=rendered.content, pages=rendered.pages)
 
 
-@task()
-def generate_report(job_id: int) -> int:
+@task(takes_context=True)
+def generate_report(context: TaskContext, job_id: int) -> int:
     """Render a report job's PDF in the background; returns its number of pages.
 
     A failure is recorded on the job with its reason (so the person who asked sees why and can
@@ -89,6 +89,10 @@ def generate_report(job_id: int) -> int:
     job = ReportJob.objects.select_related("organisation", "period").get(pk=job_id)
     if job.status == ReportJob.Status.DONE:
         return job.pages or 0  # run again after its worker died, but the PDF was stored
+    # The request that queued the task writes its id on the job once queued; a worker quick
+    # enough to read the job before that saves it whole after it. So the worker writes the id
+    # too, and neither write loses it.
+    job.task_id = str(context.task_result.id)[:64]
     with translation.override(job.language):
         jobs.report_job_start(job=job)
         try:

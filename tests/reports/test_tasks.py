@@ -28,7 +28,7 @@ from planning.services import (
     plan_create,
     unit_create,
 )
-from reports import pdf_organisation, tasks
+from reports import pdf_organisation, services, tasks
 from reports.models import ReportJob
 from reports.selectors import follow_up_report
 from reports.services import report_job_request, report_job_retry
@@ -95,6 +95,24 @@ def test_job_renders_every_plan_and_records_progress(
     assert len(set(seen)) >= 4  # the bar moves while the pages are laid out
     assert laid_out == sorted(laid_out) and len(set(laid_out)) >= 3
     assert laid_out[-1] < job.pages  # the chapters' pages; the cover and contents come after
+
+
+def test_the_job_keeps_its_tasks_id_when_the_worker_saves_it_last(
+    settings, two_plans, periods, planner, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The request writes the task's id on the job once queued; a worker that read the job
+    # before that write saves the job whole after it. Here the request's write is left out,
+    # as that save would undo it.
+    settings.TASKS = IMMEDIATE
+    queued = []
+    monkeypatch.setattr(
+        services, "_enqueue", lambda job_pk: queued.append(tasks.generate_report.enqueue(job_pk))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_job(two_plans, periods[0], planner)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert job.task_id == str(queued[0].id)
 
 
 def test_the_progress_moves_within_a_chapter_before_and_after_its_layout(
