@@ -52,6 +52,13 @@ def _deadline_text(due_on: datetime.date, precision: str, language: str | None) 
     return formats.date_format(due_on, "DATE_FORMAT")
 
 
+def timing_text(ongoing: bool, due_on: datetime.date | None, precision: str) -> str:
+    """ "Ongoing", "maj 2026" or "15 maj 2026", in the active language: an activity's timing."""
+    if ongoing or due_on is None:
+        return str(_("Ongoing"))
+    return deadline_text(due_on, precision)
+
+
 def deadline_code(due_on: datetime.date | None, precision: str) -> str:
     """The deadline as a file writes it: "2026-05" for a month, "2026-05-15" for a day."""
     if due_on is None:

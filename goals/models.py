@@ -1,5 +1,7 @@
 """Goals of a plan, the activities that serve them and the activities' status per period."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -10,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.versioning import Versioned
-from goals.deadlines import Precision, deadline_text, is_last_day, overdue_text
+from goals.deadlines import Precision, is_last_day, overdue_text, timing_text
 from goals.evaluation import ALL_MONTHS, YEAR_END, is_evaluated_in
 from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
 
@@ -314,9 +316,7 @@ class Activity(Responsibility, Versioned):
     @property
     def timing_label(self) -> str:
         """ "Ongoing", "maj 2026" or "15 maj 2026", in the active language."""
-        if self.ongoing or self.due_on is None:
-            return str(_("Ongoing"))
-        return deadline_text(self.due_on, self.due_precision)
+        return timing_text(self.ongoing, self.due_on, self.due_precision)
 
     @property
     def overdue_text(self) -> str:
@@ -326,12 +326,7 @@ class Activity(Responsibility, Versioned):
     def is_overdue(self, today, latest_status: str | None) -> bool:
         """Whether the deadline has passed by `today` (a month's after its last day) and the
         latest reported status is neither done nor cancelled. Never when ongoing."""
-        return (
-            not self.ongoing
-            and self.due_on is not None
-            and self.due_on < today
-            and latest_status not in (ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED)
-        )
+        return activity_overdue(self.ongoing, self.due_on, today, latest_status)
 
     def is_evaluated_in(self, period: FollowUpPeriod) -> bool:
         """Whether the activity is evaluated in the period: a month it adds is chosen."""
@@ -480,3 +475,16 @@ class GoalFollowUp(Versioned):
             return None
         levels = assessment_levels(self.goal.plan.organisation)
         return next((level for level in levels if level.key == self.assessment), None)
+
+
+def activity_overdue(
+    ongoing: bool, due_on: datetime.date | None, today: datetime.date, latest_status: str | None
+) -> bool:
+    """Whether an activity's deadline has passed by `today` and its latest reported status is
+    neither done nor cancelled (`Activity.is_overdue`, for an activity read as plain values)."""
+    return (
+        not ongoing
+        and due_on is not None
+        and due_on < today
+        and latest_status not in (ActivityStatus.Status.DONE, ActivityStatus.Status.CANCELLED)
+    )

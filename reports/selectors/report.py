@@ -11,7 +11,7 @@ earlier status of the same year, marked with its period.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -23,8 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.datastamp import kept
-from goals.deadlines import overdue_text
-from goals.models import Activity, ActivityStatus, GoalFollowUp, SubGoal
+from goals.models import GoalFollowUp, SubGoal
 from indicators.colour import Colour
 from indicators.models import Indicator
 from planning.models import (
@@ -37,8 +36,13 @@ from planning.models import (
     assessment_levels,
 )
 from planning.selectors import decision_process, plan_owner_units, unit_and_below
+from reports.selectors.activities import (
+    ActivityFacts,
+    ActivityStandings,
+    plan_activities,
+    status_counts,
+)
 from reports.selectors.data import (
-    ActivityRow,
     ColourCount,
     GoalSection,
     PerspectiveGroup,
@@ -57,26 +61,12 @@ from reports.selectors.summary import (
 )
 from reports.selectors.values import (
     PlanValues,
-    carried_text,
     indicator_row,
     lineage_prefetch,
     load_values,
-    responsibility_text,
 )
 
 COLOUR_ORDER = (Colour.GREEN, Colour.YELLOW, Colour.RED, Colour.UNCOLOURED, Colour.NO_VALUE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Status:
-    """What a report shows of an activity's status in a period: read as plain rows, not as
-    model instances (a large plan has thousands, and building each instance cost more than
-    reading it)."""
-
-    status: str
-    comment: str
-    period_id: int
-    period: FollowUpPeriod
 
 
 @dataclass
@@ -86,10 +76,8 @@ class _Context:
     plan: Plan
     period: FollowUpPeriod
     values: PlanValues | None = None
-    statuses: dict[int, dict[int, _Status]] = field(default_factory=dict)
+    standings: ActivityStandings | None = None
     levels: dict[str, AssessmentLevel] = field(default_factory=dict)
-    # The statuses' names in the report's language, translated once, not once per activity.
-    status_labels: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def overdue_on(self) -> datetime.date:
@@ -139,85 +127,20 @@ def colour_counts(
     )
 
 
-# --- Activities -----------------------------------------------------------------------------------
-
-
-def _activity_status(context: _Context, activity: Activity) -> _Status | None:
-    """The period's own status; without one, the latest earlier status of the same year."""
-    reported = context.statuses.get(activity.pk, {})
-    own = reported.get(context.period.pk)
-    if own is not None:
-        return own
-    earlier = [s for s in reported.values() if s.period.ends_on < context.period.starts_on]
-    return max(earlier, key=lambda s: s.period.starts_on, default=None)
-
-
-def _activity_row(context: _Context, activity: Activity) -> ActivityRow:
-    status = _activity_status(context, activity)
-    responsible = ", ".join(
-        part
-        for part in (
-            person_name(activity.responsible_user) if activity.responsible_user_id else "",
-            activity.responsible_role,
-        )
-        if part
-    )
-    is_done = status is not None and status.status == ActivityStatus.Status.DONE
-    is_carried = status is not None and status.period_id != context.period.pk
-    label = period_label(status.period) if status is not None else ""
-    is_overdue = activity.is_overdue(context.overdue_on, status.status if status else None)
-    return ActivityRow(
-        pk=activity.pk,
-        title=activity.title,
-        responsible=responsible,
-        timing=activity.timing_label,
-        status=status.status if status else "",
-        status_label=context.status_labels[status.status] if status else _("Not reported"),
-        status_period_label=label,
-        comment=status.comment if status else "",
-        is_done=is_done,
-        is_overdue=is_overdue,
-        overdue_text=overdue_text(activity.due_on) if is_overdue else "",
-        status_is_carried=is_carried,
-        status_carried_text=carried_text(label) if is_carried else "",
-        sub_goal=str(activity.sub_goal) if activity.sub_goal_id else "",
-        reporter=responsibility_text(activity, "reporting"),
-    )
-
-
-def status_counts(activities: Iterable[ActivityRow]) -> tuple[tuple[str, int], ...]:
-    """How many activities stand how, besides the done ones, in the order of the statuses;
-    the unreported last."""
-    counts = Counter(activity.status for activity in activities)
-    found = [
-        (str(label), counts[value])
-        for value, label in ActivityStatus.Status.choices
-        if counts[value] and value != ActivityStatus.Status.DONE
-    ]
-    if counts[""]:
-        found.append((_("not reported"), counts[""]))
-    return tuple(found)
-
-
-def _activities_in_report(activities: Iterable[Activity], period: FollowUpPeriod) -> list[Activity]:
-    """The year-end report covers every activity; an interim report those evaluated in it."""
-    if period.is_year_end:
-        return list(activities)
-    return [activity for activity in activities if activity.is_evaluated_in(period)]
-
-
 # --- Goals, readiness and the whole report --------------------------------------------------------
 
 
 def _goal_section(
-    context: _Context, goal, follow_up: GoalFollowUp | None, contributing: tuple = ()
+    context: _Context,
+    goal,
+    activities: list[ActivityFacts],
+    follow_up: GoalFollowUp | None,
+    contributing: tuple = (),
 ) -> GoalSection:
     level = context.levels.get(follow_up.assessment) if follow_up and follow_up.assessment else None
     indicators = tuple(indicator_row(context.values, i) for i in goal.indicators.all())
-    activities = tuple(
-        _activity_row(context, a)
-        for a in _activities_in_report(goal.activities.all(), context.period)
-    )
+    sub_goals = goal.sub_goals.all()
+    activities = context.standings.rows(activities, {found.pk: str(found) for found in sub_goals})
     done = sum(1 for activity in activities if activity.is_done)
     return GoalSection(
         pk=goal.pk,
@@ -243,7 +166,7 @@ def _goal_section(
         perspective=goal.perspective.name if goal.perspective_id else "",
         perspective_id=goal.perspective_id,
         assessment_meaning=level.meaning if level else "",
-        sub_goals=tuple(str(sub_goal) for sub_goal in goal.sub_goals.all()),
+        sub_goals=tuple(str(sub_goal) for sub_goal in sub_goals),
     )
 
 
@@ -302,32 +225,6 @@ def committee_of(plan: Plan, units: list[Unit]) -> str:
     return plan.decided_by
 
 
-def _load_statuses(context: _Context) -> None:
-    """The statuses of the plan's activities in the year's periods up to the report's, each
-    with its period (the year's few periods read once, not joined to every status)."""
-    period = context.period
-    periods = {
-        found.pk: found
-        for found in FollowUpPeriod.objects.filter(
-            organisation_id=period.organisation_id,
-            year=period.year,
-            starts_on__lte=period.starts_on,
-        )
-    }
-    rows = (
-        ActivityStatus.objects.filter(
-            activity__goal__plan=context.plan, period_id__in=list(periods)
-        )
-        .order_by()  # by activity and period below: no sorting joins
-        .values_list("activity_id", "period_id", "status", "comment")
-    )
-    for activity_id, period_id, status, comment in rows:
-        context.statuses.setdefault(activity_id, {})[period_id] = _Status(
-            status, comment, period_id, periods[period_id]
-        )
-    context.status_labels = {value: str(label) for value, label in ActivityStatus.Status.choices}
-
-
 INDICATOR_RELATED = (
     "perspective",
     "sub_goal",
@@ -337,7 +234,6 @@ INDICATOR_RELATED = (
     "reporting_user",
     "reporting_unit",
 )
-ACTIVITY_RELATED = ("sub_goal", "responsible_user", "reporting_user", "reporting_unit")
 
 
 def _goals(plan: Plan) -> QuerySet:
@@ -346,13 +242,11 @@ def _goals(plan: Plan) -> QuerySet:
         .prefetch_related(lineage_prefetch())
         .order_by("position", "id")
     )
-    activities = Activity.objects.select_related(*ACTIVITY_RELATED).order_by("position", "id")
     return (
         plan.goals.order_by("number")
         .select_related("perspective")
         .prefetch_related(
             Prefetch("indicators", queryset=indicators),
-            Prefetch("activities", queryset=activities),
             Prefetch("sub_goals", queryset=SubGoal.objects.order_by("position", "id")),
         )
     )
@@ -392,17 +286,24 @@ def follow_up_report(
     goals = list(_goals(plan))
     indicators = [i for goal in goals for i in goal.indicators.all()]
     context.values = load_values(period, indicators)
-    _load_statuses(context)
+    activities = plan_activities(plan)
+    context.standings = ActivityStandings.load(plan, period, context.overdue_on)
     follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
     context.levels = {level.key: level for level in assessment_levels(plan.organisation)}
     contributing = contributions(plan, period)
     sections = tuple(
-        _goal_section(context, goal, follow_ups.get(goal.pk), contributing.get(goal.pk, ()))
+        _goal_section(
+            context,
+            goal,
+            activities.get(goal.pk, []),
+            follow_ups.get(goal.pk),
+            contributing.get(goal.pk, ()),
+        )
         for goal in goals
     )
     # Names, kinds and the tree: the units' organisations are not needed here.
     units = list(plan_owner_units(plan).select_related(None))
-    activity_units = {a.unit_id for goal in goals for a in goal.activities.all()}
+    activity_units = {a.unit_id for found in activities.values() for a in found}
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
     colours = [row.colour for goal in sections for row in goal.indicators]
