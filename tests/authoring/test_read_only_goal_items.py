@@ -152,3 +152,17 @@ def test_another_plans_change_leaves_the_rows_kept(
     Activity.objects.filter(goal=decided[1]).update(title="Egen aktivitet, ändrad")
     assert "Egen aktivitet, ändrad" in _get(client, url)[0]
     assert len(rendered) == 2
+
+
+def test_row_ids_are_plain_numbers_whatever_the_number_format(
+    client, people, plan, decided, settings
+):
+    settings.USE_THOUSAND_SEPARATOR = True  # Swedish groups thousands: 1 234 567
+    goal = decided[1]
+    added = activity_create(goal=goal, title="Stort id", ongoing=True,
+                            evaluated_months=months(4), actor=None)  # fmt: skip
+    Activity.objects.filter(pk=added.pk).update(id=1234567)
+    client.force_login(people.planner)
+    html = _get(client, items_url(plan, goal))[0]
+    assert '<tr id="activity-1234567" data-item="activity" data-pk="1234567"' in html
+    assert 'data-draft-key="activity:1234567"' in html
