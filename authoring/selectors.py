@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -54,6 +55,10 @@ def plan_structure(plan: Plan, goal_ids: list[int] | None = None) -> list[Goal]:
     return goals
 
 
+# A person's name as a row shows it: the full name, else the user name.
+PERSON_FIELDS = ("first_name", "last_name", "username")
+
+
 def _item_prefetches() -> tuple[Prefetch, Prefetch]:
     return (
         Prefetch(
@@ -65,8 +70,13 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
         ),
         Prefetch(
             "activities",
+            # The unit's and the person's names, not the unit and the person: a large goal's
+            # hundreds of rows would build them all for a name each.
             queryset=with_overdue(Activity.objects.all())
-            .select_related("unit", "responsible_user")
+            .annotate(
+                unit_title=F("unit__name"),
+                **{f"person_{name}": F(f"responsible_user__{name}") for name in PERSON_FIELDS},
+            )
             .order_by("position", "pk"),
             to_attr="activity_list",
         ),
@@ -115,9 +125,11 @@ def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
             activity.evaluated_names = evaluated_names(activity, scheme)
-            activity.unit_name = activity.unit.name if activity.unit else ""
-            person = activity.responsible_user
-            activity.person_name = (person.get_full_name() or person.username) if person else ""
+            activity.unit_name = activity.unit_title or ""
+            activity.person_name = ""
+            if activity.person_username is not None:
+                full_name = f"{activity.person_first_name} {activity.person_last_name}".strip()
+                activity.person_name = full_name or activity.person_username
 
 
 def _count_of(model) -> Coalesce:

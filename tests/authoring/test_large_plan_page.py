@@ -3,6 +3,7 @@ indicators and activities loaded when it comes into view (htmx), or asked for wi
 without JavaScript; what the planner writes in place works the same in a goal loaded later."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -98,6 +99,28 @@ def large_more(plan) -> list:
             activity_create(goal=goal, title=f"A {number}.{index}", ongoing=True, actor=None)
         made.append(goal)
     return made
+
+
+def test_a_row_names_the_unit_and_the_responsible_person(planner, plan, units):
+    goal = goal_create(plan=plan, number=1, title="Mål", actor=None)
+    make = get_user_model().objects.create_user
+    anna, kalle = make("anna", first_name="Anna", last_name="Berg"), make("kalle")
+    for title, person, unit in (("Med namn", anna, units["unit_a"]), ("Med användarnamn", kalle,
+                                None), ("Utan person", None, None)):  # fmt: skip
+        activity_create(goal=goal, title=title, ongoing=True, responsible_role="Chef",
+                        responsible_user=person, unit=unit, actor=None)  # fmt: skip
+
+    html = planner.get(items_url(plan, goal), **HTMX).text
+
+    def responsible(title: str) -> str:
+        row = html[html.index(f'<th scope="row" class="activity-title">{title}</th>') :]
+        return row[row.index("<td>") + 4 : row.index("</td>")]
+
+    assert responsible("Med namn") == (
+        'Chef<span class="secondary">Hemtjänst</span><span class="secondary">Anna Berg</span>'
+    )
+    assert responsible("Med användarnamn") == 'Chef<span class="secondary">kalle</span>'
+    assert responsible("Utan person") == "Chef"
 
 
 @pytest.mark.parametrize("goal", ["abc", "9" * 40, "-1", "999999"])
