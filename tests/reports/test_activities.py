@@ -1,5 +1,7 @@
-"""A report's activities, read as plain values: who is responsible, who reports and the
-sub-goal say what the activity's own fields say."""
+"""A report's activities and indicators, read as plain values: who is responsible, who reports
+and the sub-goal say what the item's own fields say."""
+
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,9 +9,10 @@ from django.contrib.auth import get_user_model
 from goals.evaluation import months
 from goals.models import Activity
 from goals.services import activity_create, sub_goal_create
+from indicators.models import Indicator
+from indicators.services import indicator_create
 from reports.selectors import follow_up_report
 from reports.selectors.display import person_name
-from reports.selectors.values import responsibility_text
 from tests.deadlines import month_end
 
 
@@ -22,6 +25,10 @@ def people(db):
 def _rows(plan, period):
     report = follow_up_report(plan, period)
     return {row.title: row for goal in report.goals for row in goal.activities}
+
+
+def _said(*parts) -> str:
+    return ", ".join(part for part in parts if part)
 
 
 def test_a_row_names_the_responsible_the_reporter_and_the_sub_goal(
@@ -61,8 +68,27 @@ def test_the_rows_say_what_the_activitys_model_says(plan, goal, periods, units, 
 
     for activity in Activity.objects.filter(goal=goal):
         row = rows[activity.title]
-        own = ", ".join(p for p in (person_name(activity.responsible_user),
-                                    activity.responsible_role) if p)  # fmt: skip
-        assert row.responsible == own
-        assert row.reporter == responsibility_text(activity, "reporting")
+        unit = activity.reporting_unit.name if activity.reporting_unit else ""
+        responsible = person_name(activity.responsible_user), activity.responsible_role
+        reporter = person_name(activity.reporting_user), unit, activity.reporting_role
+        assert (row.responsible, row.reporter) == (_said(*responsible), _said(*reporter))
         assert row.timing == activity.timing_label
+
+
+def test_an_indicator_row_names_the_responsible_and_the_reporter(
+    plan, goal, indicator, periods, units, people
+):
+    anna, kalle = people
+    Indicator.objects.filter(pk=indicator.pk).update(
+        responsible_user=anna, responsible_unit=units["unit_a"], responsible_role="Enhetschef",
+        reporting_user=kalle, reporting_role="Samordnare",
+    )  # fmt: skip
+    indicator_create(goal=goal, name="Utan ansvar", unit="percent", direction="higher",
+                     green_bound=Decimal("90"), actor=None)  # fmt: skip
+
+    report = follow_up_report(plan, periods[0])
+
+    rows = {row.name: row for row in report.goals[0].indicators}
+    assert rows["HME-index"].responsible == "Anna Berg, Hemtjänst, Enhetschef"
+    assert rows["HME-index"].reporter == "kalle, Samordnare"
+    assert (rows["Utan ansvar"].responsible, rows["Utan ansvar"].reporter) == ("", "")
