@@ -102,7 +102,9 @@ class ActivityStandings:
     labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, plan: Plan, period: FollowUpPeriod, overdue_on: datetime.date):
+    def load(
+        cls, plan: Plan, period: FollowUpPeriod, overdue_on: datetime.date
+    ) -> "ActivityStandings":
         """The statuses of the plan's activities in the year's periods up to `period`, each
         with its period (the year's few periods read once, not joined to every status)."""
         periods = {
@@ -135,7 +137,9 @@ class ActivityStandings:
         earlier = [s for s in reported.values() if s.period.ends_on < self.period.starts_on]
         return max(earlier, key=lambda s: s.period.starts_on, default=None)
 
-    def rows(self, activities: Iterable[ActivityFacts], sub_goals: dict[int, str]):
+    def rows(
+        self, activities: Iterable[ActivityFacts], sub_goals: dict[int, str]
+    ) -> tuple[ActivityRow, ...]:
         """The activities the period's report covers, as it shows them: the year-end report
         every activity, an interim report those evaluated in it. `sub_goals`: their names."""
         year_end = self.period.is_year_end
