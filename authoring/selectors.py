@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from core.datastamp import NO_PERIODS, kept
 from core.history import HistoryEntry, describe_history, user_label, with_previous
 from core.links import url_by_id
+from core.people import NAME_FIELDS, person_name_of
 from goals.evaluation import evaluated_names
 from goals.models import Activity, Goal
 from goals.selectors import with_overdue
@@ -55,10 +56,6 @@ def plan_structure(plan: Plan, goal_ids: list[int] | None = None) -> list[Goal]:
     return goals
 
 
-# A person's name as a row shows it: the full name, else the user name.
-PERSON_FIELDS = ("first_name", "last_name", "username")
-
-
 def _item_prefetches() -> tuple[Prefetch, Prefetch]:
     return (
         Prefetch(
@@ -75,7 +72,7 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
             queryset=with_overdue(Activity.objects.all())
             .annotate(
                 unit_title=F("unit__name"),
-                **{f"person_{name}": F(f"responsible_user__{name}") for name in PERSON_FIELDS},
+                **{f"person_{name}": F(f"responsible_user__{name}") for name in NAME_FIELDS},
             )
             .order_by("position", "pk"),
             to_attr="activity_list",
@@ -126,10 +123,9 @@ def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
         for activity in goal.activity_list:
             activity.evaluated_names = evaluated_names(activity, scheme)
             activity.unit_name = activity.unit_title or ""
-            activity.person_name = ""
-            if activity.person_username is not None:
-                full_name = f"{activity.person_first_name} {activity.person_last_name}".strip()
-                activity.person_name = full_name or activity.person_username
+            activity.person_name = person_name_of(
+                *(getattr(activity, f"person_{name}") for name in NAME_FIELDS)
+            )
 
 
 def _count_of(model) -> Coalesce:

@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.people import NAME_FIELDS, person_name_of
 from goals.deadlines import overdue_text, timing_text
 from goals.evaluation import is_evaluated_in
 from goals.models import Activity, ActivityStatus, activity_overdue
@@ -49,23 +51,14 @@ class ReportedStatus:
     period: FollowUpPeriod
 
 
-# The person's name fields: first name, last name, user name.
-PERSON = ("first_name", "last_name", "username")
 # What `plan_activities` reads of each activity, in the order of its loop.
 FACT_FIELDS = (
     "id", "goal_id", "title", "responsible_role",
-    *(f"responsible_user__{name}" for name in PERSON),
+    *(f"responsible_user__{name}" for name in NAME_FIELDS),
     "reporting_role", "reporting_unit__name",
-    *(f"reporting_user__{name}" for name in PERSON),
+    *(f"reporting_user__{name}" for name in NAME_FIELDS),
     "ongoing", "due_on", "due_precision", "evaluated_months", "sub_goal_id", "unit_id",
 )  # fmt: skip
-
-
-def _name(first: str | None, last: str | None, username: str | None) -> str:
-    """`reports.selectors.display.person_name` of a person read as plain values."""
-    if username is None:
-        return ""
-    return f"{first} {last}".strip() or username
 
 
 def _joined(*parts: str) -> str:
@@ -82,12 +75,21 @@ def plan_activities(plan: Plan) -> dict[int, list[ActivityFacts]]:
             pk,
             goal_id,
             title,
-            _joined(_name(res_first, res_last, res_user), role),
-            _joined(_name(rep_first, rep_last, rep_user), reporting_unit or "", reporting_role),
+            _joined(person_name_of(res_first, res_last, res_user), role),
+            _joined(
+                person_name_of(rep_first, rep_last, rep_user), reporting_unit or "", reporting_role
+            ),
             *timing,
         )
         found.setdefault(goal_id, []).append(facts)
     return found
+
+
+def overdue_from(period: FollowUpPeriod) -> datetime.date:
+    """The day a deadline must be before to be overdue in the period's report: today while the
+    period runs, the day after its end once it has ended (what was due in it and is not done
+    is overdue in its report, whenever the report is read)."""
+    return min(timezone.localdate(), period.ends_on + datetime.timedelta(days=1))
 
 
 @dataclass
@@ -95,16 +97,13 @@ class ActivityStandings:
     """How the plan's activities stand in a period: every status of the year up to it."""
 
     period: FollowUpPeriod
-    # Deadlines before this day are overdue (see `reports.selectors.report._Context`).
-    overdue_on: datetime.date
+    overdue_on: datetime.date  # `overdue_from(period)`
     statuses: dict[int, dict[int, ReportedStatus]] = field(default_factory=dict)
     # The statuses' names in the report's language, translated once, not once per activity.
     labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(
-        cls, plan: Plan, period: FollowUpPeriod, overdue_on: datetime.date
-    ) -> "ActivityStandings":
+    def load(cls, plan: Plan, period: FollowUpPeriod) -> "ActivityStandings":
         """The statuses of the plan's activities in the year's periods up to `period`, each
         with its period (the year's few periods read once, not joined to every status)."""
         periods = {
@@ -120,7 +119,7 @@ class ActivityStandings:
             .order_by()  # by activity and period below: no sorting joins
             .values_list("activity_id", "period_id", "status", "comment")
         )
-        standings = cls(period, overdue_on)
+        standings = cls(period, overdue_from(period))
         for activity_id, period_id, status, comment in rows:
             standings.statuses.setdefault(activity_id, {})[period_id] = ReportedStatus(
                 status, comment, periods[period_id]

@@ -10,11 +10,9 @@ Which value a period shows, and what it is compared with, is `reports.selectors.
 earlier status of the same year, marked with its period.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -79,13 +77,6 @@ class _Context:
     standings: ActivityStandings | None = None
     levels: dict[str, AssessmentLevel] = field(default_factory=dict)
 
-    @cached_property
-    def overdue_on(self) -> datetime.date:
-        """The day a deadline must be before to be overdue in the report: today while the
-        period runs, the day after its end once it has ended (what was due in it and is not
-        done is overdue in its report, whenever the report is read)."""
-        return min(timezone.localdate(), self.period.ends_on + datetime.timedelta(days=1))
-
 
 # --- Labels ---------------------------------------------------------------------------------------
 
@@ -139,8 +130,8 @@ def _goal_section(
 ) -> GoalSection:
     level = context.levels.get(follow_up.assessment) if follow_up and follow_up.assessment else None
     indicators = tuple(indicator_row(context.values, i) for i in goal.indicators.all())
-    sub_goals = goal.sub_goals.all()
-    activities = context.standings.rows(activities, {found.pk: str(found) for found in sub_goals})
+    sub_goals = {found.pk: str(found) for found in goal.sub_goals.all()}
+    activities = context.standings.rows(activities, sub_goals)
     done = sum(1 for activity in activities if activity.is_done)
     return GoalSection(
         pk=goal.pk,
@@ -166,7 +157,7 @@ def _goal_section(
         perspective=goal.perspective.name if goal.perspective_id else "",
         perspective_id=goal.perspective_id,
         assessment_meaning=level.meaning if level else "",
-        sub_goals=tuple(str(sub_goal) for sub_goal in sub_goals),
+        sub_goals=tuple(sub_goals.values()),
     )
 
 
@@ -287,7 +278,7 @@ def follow_up_report(
     indicators = [i for goal in goals for i in goal.indicators.all()]
     context.values = load_values(period, indicators)
     activities = plan_activities(plan)
-    context.standings = ActivityStandings.load(plan, period, context.overdue_on)
+    context.standings = ActivityStandings.load(plan, period)
     follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
     context.levels = {level.key: level for level in assessment_levels(plan.organisation)}
     contributing = contributions(plan, period)

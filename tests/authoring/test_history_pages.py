@@ -12,6 +12,7 @@ from django.urls import reverse
 from authoring.selectors import HISTORY_PAGE_SIZE, plan_changes, plan_changes_page
 from goals.services import activity_create, goal_delete, goal_update
 from indicators.services import indicator_add, indicator_update, measurement_record
+from tests.calls import recorded
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -144,9 +145,7 @@ def test_another_plans_change_leaves_the_history_kept(
 ):
     from authoring import selectors
 
-    read = []
-    monkeypatch.setattr(selectors, "plan_changes_page",
-                        lambda *args: read.append(args) or plan_changes_page(*args))  # fmt: skip
+    read = recorded(monkeypatch, selectors, "plan_changes_page")
     client.force_login(people.planner)
     url = reverse("authoring:plan_history", args=[busy.pk])
     first = _page(client, url)[0]

@@ -21,6 +21,7 @@ from planning.models import Plan
 from planning.selectors import scope_for
 from planning.services import plan_create
 from tests.authoring.test_large_plan_page import HTMX, items_url, large
+from tests.calls import recorded
 from tests.deadlines import month_end
 
 pytest_plugins = ["tests.planner_roles"]
@@ -139,9 +140,7 @@ def test_another_plans_change_leaves_the_rows_kept(
 ):
     from authoring.views import structure
 
-    rendered = []
-    monkeypatch.setattr(structure, "goal_context",
-                        lambda *args: rendered.append(args) or goal_context(*args))  # fmt: skip
+    rendered = recorded(monkeypatch, structure, "goal_context")
     client.force_login(people.committee)
     url = items_url(plan, decided[1])
     first = _get(client, url)[0]
