@@ -12,7 +12,8 @@ and measures:
 - each page as the right person: the unit manager's reporting page (the manager of the largest
   operational plan, thousands of rows: its first page, only what is left, one goal), every
   role's start page, the plan page (this year's largest decided plan and next year's draft, and
-  the plan's largest goal as it loads into the page), the committee's overview and the report
+  the largest goal of each as it loads into the page: read-only in the decided plan, with its
+  controls in the draft), the committee's overview and the report
   (HTML) of that plan for the last closed period, a status change and a value entry (htmx posts
   on the reporting page, in the open period), the plan's change history (first and last page),
   and the plan's Excel and CSV export: the response time on 127.0.0.1 (median of `--repeat`

@@ -268,6 +268,10 @@ def the_pages(city: City) -> list[Page]:
              reverse("authoring:plan_fragment", args=[plan.pk])
              + f"?goal={largest_goal(plan)}&items=1",
              "planner", goal_items_floor(largest_goal(plan)), htmx=True),
+        Page("plan page: draft's largest goal (htmx)",
+             reverse("authoring:plan_fragment", args=[city.draft.pk])
+             + f"?goal={largest_goal(city.draft)}&items=1",
+             "planner", goal_items_floor(largest_goal(city.draft)), htmx=True),
         Page("committee overview", reverse("reports:overview", args=[plan.pk, closed.pk]),
              "committee member", report_floor(plan, closed)),
         Page("report (HTML)", reverse("reports:report", args=[plan.pk, closed.pk]), "planner",

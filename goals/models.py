@@ -269,6 +269,11 @@ class Activity(Responsibility, Versioned):
         ]
 
     def __str__(self) -> str:
+        return self.short_title
+
+    @property
+    def short_title(self) -> str:
+        """The title cut to 80 characters: how lists and controls name the activity."""
         return self.title if len(self.title) <= 80 else self.title[:79] + "…"
 
     def clean(self) -> None:

@@ -165,7 +165,8 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             alert=message, headers={"HX-Reswap": "none"},
         )  # fmt: skip
     anchor = f"{kind}-{pk}"
-    focus = request.POST.get("focus", "handle")
+    # "Up" and "Down" keep the focus on themselves; the handle (keys, dragging) says "handle".
+    focus = request.POST.get("focus") or (direction if direction in (UP, DOWN) else "handle")
     if kind == "goal":
         message = _("“%(title)s” is now goal %(number)s.") % {
             "title": item.title,

@@ -109,6 +109,37 @@ def test_delete_with_undo_and_moving_by_the_arrow_keys(live_server, browser, wri
     page.context.close()
 
 
+def activity_order(goal) -> list[int]:
+    return list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
+
+
+def test_up_and_down_move_an_activity_with_and_without_javascript(live_server, browser, written):
+    plan, goal, _indicator, (first, second) = written
+    url = f"{live_server.url}/plans/{plan.pk}/structure/"
+
+    # With JavaScript: one small request; the row moves, the focus stays on it ("Up": it is
+    # last now, so it has no "Down").
+    page = logged_in(browser, live_server)
+    page.goto(url)
+    page.locator(f'#activity-{first.pk} [data-role="down"]').click()
+    rows = page.locator(f"#goal-{goal.pk}-activities tbody tr")
+    expect(rows.last).to_have_id(f"activity-{first.pk}")
+    expect(page.locator(f'#activity-{first.pk} [data-role="up"]')).to_be_focused()
+    assert activity_order(goal) == [second.pk, first.pk]
+    page.context.close()
+
+    # Without: the button posts the page's one form (its CSRF token) to the move address.
+    page = logged_in(browser, live_server, java_script_enabled=False)
+    page.goto(url)
+    page.locator(f'#activity-{first.pk} [data-role="up"]').click()
+    page.wait_for_url(f"**/plans/{plan.pk}/structure/**")
+    expect(page.locator(f"#goal-{goal.pk}-activities tbody tr").first).to_have_id(
+        f"activity-{first.pk}"
+    )
+    assert activity_order(goal) == [first.pk, second.pk]
+    page.context.close()
+
+
 def test_what_was_typed_without_a_connection_comes_back_and_is_saved(live_server, browser, written):
     plan, _goal, _indicator, (first, _second) = written
     page = logged_in(browser, live_server)

@@ -3,6 +3,7 @@ activities with one small request each (htmx), the version check, the locked dec
 item someone else deleted, and the same forms without JavaScript."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -370,6 +371,36 @@ def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, 
     order = list(goal.activities.order_by("position").values_list("title", flat=True))
     assert order == ["B", "C", activity.title]
     assert others[0].pk
+
+
+def test_up_and_down_name_the_pages_one_form_not_a_token_a_row(planner, plan, goal, activity):
+    second = activity_create(goal=goal, title="B", ongoing=True, actor=None)
+    page = planner.get(reverse("authoring:plan_structure", args=[plan.pk])).text
+    assert re.search(r'<form id="moves" method="post" hidden><input type="hidden" '
+                     r'name="csrfmiddlewaretoken" value="\w+"></form>', page)  # fmt: skip
+    rows = re.findall(r'<tr id="activity-\d+".*?</tr>', page, re.S)
+    assert len(rows) == 2 and not any("csrfmiddlewaretoken" in row for row in rows)
+    move = reverse("goals:activity_move", args=[activity.pk])
+    assert (
+        f'<button type="submit" form="moves" formaction="{move}" name="direction" value="down"'
+        in rows[0]
+    )
+    # What the browser sends for it: the form's token and the button's value.
+    response = planner.post(move, {"direction": "down"})
+    assert response.status_code == 302
+    assert list(goal.activities.order_by("position").values_list("pk", flat=True)) == [
+        second.pk,
+        activity.pk,
+    ]
+
+
+def test_up_pressed_keeps_the_focus_on_up(planner, goal, activity):
+    activity_create(goal=goal, title="B", ongoing=True, actor=None)
+    url = reverse("authoring:item_place", args=["activity", activity.pk])
+    planner.post(url, {"direction": "down", "focus": "handle"}, **HTMX)
+    response = planner.post(url, {"direction": "up"}, **HTMX)
+    assert f'<tr id="activity-{activity.pk}"' in response.text
+    assert 'data-refocus="up"' in response.text
 
 
 def test_a_goal_dragged_to_the_top_is_numbered_first(planner, plan, goal):
