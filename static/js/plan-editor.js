@@ -296,11 +296,37 @@
 
   // --- Dragging ------------------------------------------------------------------------------------
 
+  // The handle is this script's own control (dragging, the arrow keys), so it is made here, one
+  // for each goal and item that can move, named as the item's "Edit" names it.
+  function addHandles(root) {
+    const items = Array.from(root.querySelectorAll("[data-place-url]"));
+    if (root.matches && root.matches("[data-place-url]")) items.push(root);
+    for (const item of items) {
+      // Its own controls, not those of an item inside it (a goal's, while it is edited).
+      const actions = Array.from(item.querySelectorAll(".row-actions")).find(
+        (found) => found.closest("[data-place-url]") === item,
+      );
+      if (!actions || actions.querySelector('[data-role="handle"]')) continue;
+      const named = actions.querySelector('[data-role="edit"] .ds-sr-only');
+      const handle = document.createElement("button");
+      handle.type = "button";
+      handle.className = "drag-handle";
+      handle.dataset.role = "handle";
+      handle.setAttribute("aria-describedby", "reorder-help");
+      const grip = document.createElement("span");
+      grip.setAttribute("aria-hidden", "true");
+      grip.textContent = "⠿";
+      const label = document.createElement("span");
+      label.className = "ds-sr-only";
+      label.textContent = text("moveWord") + (named ? named.textContent : "");
+      handle.append(grip, label);
+      actions.prepend(handle);
+    }
+  }
+
   function makeSortable(root) {
     if (typeof Sortable === "undefined") return;
-    root.querySelectorAll('[data-role="handle"][hidden]').forEach((handle) => {
-      handle.hidden = false;
-    });
+    addHandles(root);
     const lists = [];
     if (root.matches && root.matches("[data-sortable], [data-sortable-goals]")) lists.push(root);
     root.querySelectorAll("[data-sortable], [data-sortable-goals]").forEach((list) => lists.push(list));
@@ -390,7 +416,38 @@
 
   // --- Clicks ----------------------------------------------------------------------------------------
 
+  // "Edit", "Up", "Down" and "Delete" work without this script (the item's own pages; the page's
+  // form "moves"); with it, each is one small request for the item in place. Deleting answers
+  // with the item's list, or with the goals for a goal.
+  function onItemControl(event) {
+    const control = event.target.closest('[data-role="edit"], [data-role="up"], [data-role="down"], [data-delete-url]');
+    if (!control || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+    if (control.dataset.deleteUrl) {
+      event.preventDefault();
+      const list = control.closest(".items") || document.getElementById("goals");
+      htmx.ajax("POST", control.dataset.deleteUrl, { source: control, target: list, swap: "outerHTML" });
+      return true;
+    }
+    if (control.dataset.role === "edit") {
+      const item = control.closest("[data-editor-url]");
+      if (!item) return false;
+      event.preventDefault();
+      htmx.ajax("GET", item.dataset.editorUrl, { source: control, target: item, swap: "outerHTML" });
+      return true;
+    }
+    const item = control.closest("[data-place-url]");
+    if (!item) return false;
+    event.preventDefault();
+    htmx.ajax("POST", item.dataset.placeUrl, {
+      source: control,
+      values: { direction: control.value },
+      swap: "none",
+    });
+    return true;
+  }
+
   function onClick(event) {
+    if (onItemControl(event)) return;
     const keep = event.target.closest("[data-keep-mine]");
     if (keep) {
       const form = keep.closest("form");

@@ -1,7 +1,8 @@
 """The plan page written in place, in real Chromium, by keyboard: an item opened and saved as it
 is typed (the bands following the typing), an edit conflict resolved without losing the text,
-Escape, delete with undo, moving by the arrow keys, and what was typed while the server could not
-be reached coming back. Every state passes axe-core."""
+Escape, delete with undo (an item, a goal), moving by the arrow keys, by "Up" and "Down" (also
+without JavaScript) and by dragging, and what was typed while the server could not be reached
+coming back. Every state passes axe-core."""
 
 from decimal import Decimal
 
@@ -106,6 +107,14 @@ def test_delete_with_undo_and_moving_by_the_arrow_keys(live_server, browser, wri
     page.keyboard.press("Enter")
     expect(page.locator(f"#activity-{first.pk}")).to_have_count(1)
     assert Activity.objects.filter(pk=first.pk).exists()
+
+    # A goal's "Delete" answers with the goals; undone, it is back with its items.
+    page.locator(f'#goal-{goal.pk}-head [data-role="delete"]').click()
+    expect(page.locator(f"#goal-{goal.pk}")).to_have_count(0)
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#activity-{first.pk}")).to_have_count(1)
+    assert Activity.objects.filter(pk=first.pk).exists()
     page.context.close()
 
 
@@ -113,7 +122,9 @@ def activity_order(goal) -> list[int]:
     return list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
 
 
-def test_up_and_down_move_an_activity_with_and_without_javascript(live_server, browser, written):
+def test_up_down_and_dragging_move_an_activity_with_and_without_javascript(
+    live_server, browser, written
+):
     plan, goal, _indicator, (first, second) = written
     url = f"{live_server.url}/plans/{plan.pk}/structure/"
 
@@ -126,17 +137,30 @@ def test_up_and_down_move_an_activity_with_and_without_javascript(live_server, b
     expect(rows.last).to_have_id(f"activity-{first.pk}")
     expect(page.locator(f'#activity-{first.pk} [data-role="up"]')).to_be_focused()
     assert activity_order(goal) == [second.pk, first.pk]
+
+    # The drag handles are the script's: named as the item's other controls, and they drag.
+    handle = page.locator(f'#activity-{first.pk} [data-role="handle"]')
+    expect(handle).to_have_accessible_name("Flytta: Vi deltar i medarbetarenkäten")
+    expect(page.locator(f'#goal-{goal.pk}-head [data-role="handle"]')).to_have_accessible_name(
+        "Flytta: mål 1"
+    )
+    assert_no_axe_violations(page)
+    handle.drag_to(page.locator(f"#activity-{second.pk}"), target_position={"x": 5, "y": 2})
+    expect(rows.first).to_have_id(f"activity-{first.pk}")
+    expect(page.locator("#plan-announcer")).to_contain_text("nu 1 av 2")
+    assert activity_order(goal) == [first.pk, second.pk]
     page.context.close()
 
     # Without: the button posts the page's one form (its CSRF token) to the move address.
     page = logged_in(browser, live_server, java_script_enabled=False)
     page.goto(url)
-    page.locator(f'#activity-{first.pk} [data-role="up"]').click()
+    page.locator(f'#activity-{first.pk} [data-role="down"]').click()
     page.wait_for_url(f"**/plans/{plan.pk}/structure/**")
     expect(page.locator(f"#goal-{goal.pk}-activities tbody tr").first).to_have_id(
-        f"activity-{first.pk}"
+        f"activity-{second.pk}"
     )
-    assert activity_order(goal) == [first.pk, second.pk]
+    assert not page.locator('[data-role="handle"]').count()  # the script's own control
+    assert activity_order(goal) == [second.pk, first.pk]
     page.context.close()
 
 

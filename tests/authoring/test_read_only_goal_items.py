@@ -163,5 +163,5 @@ def test_row_ids_are_plain_numbers_whatever_the_number_format(
     Activity.objects.filter(pk=added.pk).update(id=1234567)
     client.force_login(people.planner)
     html = _get(client, items_url(plan, goal))[0]
-    assert '<tr id="activity-1234567" data-item="activity" data-pk="1234567"' in html
-    assert 'data-draft-key="activity:1234567"' in html
+    assert '<tr id="activity-1234567" data-draft-key="activity:1234567"' in html
+    assert 'href="/plans/history/activity/1234567/"' in html
