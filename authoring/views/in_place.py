@@ -52,11 +52,11 @@ from authoring.views.answers import (
 from authoring.views.structure import (
     TEMPLATE,
     goal_context,
+    kept_goal_items,
     new_activity_form,
     new_goal_form,
     new_indicator_form,
     page_context,
-    read_only_goal_items,
 )
 from core.history import changes_since_version
 from core.versioning import EditConflict
@@ -327,9 +327,11 @@ def plan_fragment_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if goal_pk:
         if not goal_pk.isdigit() or len(goal_pk) > 9:
             raise Http404
-        editable = can_edit_plan(scope, plan) and not is_locked(plan)
-        if request.GET.get("items") == "1" and not editable:
-            return HttpResponse(read_only_goal_items(plan, scope, int(goal_pk)))
+        if request.GET.get("items") == "1":
+            editable = can_edit_plan(scope, plan) and not is_locked(plan)
+            return HttpResponse(
+                kept_goal_items(request, plan, scope, int(goal_pk), editable=editable)
+            )
         context = goal_context(plan, scope, int(goal_pk))
         partial = "goal_items" if request.GET.get("items") == "1" else "goal_section"
         return render(request, f"{TEMPLATE}#{partial}", context)

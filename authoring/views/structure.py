@@ -7,6 +7,8 @@ import hashlib
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.middleware.csrf import get_token
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -133,12 +135,26 @@ def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
     }
 
 
-def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
-    """A goal's indicators and activities as someone who may not change the plan reads them
-    (nobody changes a decided plan): the same for every such reader, so rendered once and
-    kept until the plan's structure, the day or which activities are overdue changes (the
-    only thing of the follow-up the rows show: what is reported leaves them kept otherwise);
-    other plans' changes leave them kept.
+# What the forms of a goal's rows kept for those who may change the plan hold in place of the
+# reader's CSRF token: each reader's own is put back as the rows are handed out. Nothing a
+# person typed can read the same once escaped (its quotes would be &quot;).
+CSRF_SLOT = "kept-for-the-reader"
+
+
+def _csrf_input(token: str) -> str:
+    """The hidden field `{% csrf_token %}` writes for `token`."""
+    return Template("{% csrf_token %}").render(Context({"csrf_token": token}))
+
+
+def kept_goal_items(
+    request: HttpRequest, plan: Plan, scope, goal_pk: int, *, editable: bool
+) -> str:
+    """A goal's indicators and activities as they load into the plan page: with the controls
+    and the forms that add rows for those who may change the plan (`editable`), without for
+    the others (a decided plan, a reader without the right). Each is the same for every such
+    reader but the CSRF token, so rendered once and kept until the plan's structure, the day
+    or which activities are overdue changes (the only thing of the follow-up the rows show:
+    what is reported leaves them kept otherwise); other plans' changes leave them kept.
     404 for a goal of another plan."""
     overdue = (
         with_overdue(Activity.objects.filter(goal_id=goal_pk, goal__plan=plan))
@@ -148,10 +164,15 @@ def read_only_goal_items(plan: Plan, scope, goal_pk: int) -> str:
     )
     digest = hashlib.sha256(",".join(map(str, overdue)).encode()).hexdigest()[:16]
     day = timezone.localdate().isoformat()
-    key = f"plan-goal-items:{plan.pk}:{goal_pk}:{get_language()}:{day}:{digest}"
-    return kept(
-        key,
-        lambda: render_to_string(f"{TEMPLATE}#goal_items", goal_context(plan, scope, goal_pk)),
-        until=NO_PERIODS,
-        plans=(plan.pk,),
-    )
+    mode = "edit" if editable else "read"
+    key = f"plan-goal-items:{plan.pk}:{goal_pk}:{mode}:{get_language()}:{day}:{digest}"
+
+    def render() -> str:
+        context = goal_context(plan, scope, goal_pk)
+        context["csrf_token"] = CSRF_SLOT
+        return render_to_string(f"{TEMPLATE}#goal_items", context)
+
+    rows = kept(key, render, until=NO_PERIODS, plans=(plan.pk,))
+    if not editable:
+        return rows
+    return rows.replace(_csrf_input(CSRF_SLOT), _csrf_input(get_token(request)))

@@ -1,14 +1,14 @@
-"""A goal's indicators and activities loaded into the page of a plan the reader may not change
-(a decided plan, or a reader without the right): the same HTML for every such reader, rendered
-once and kept until what it shows changes (`read_only_goal_items`, `core.datastamp`)."""
+"""A goal's indicators and activities loaded into the plan page (`kept_goal_items`,
+`core.datastamp`): the same HTML for every reader who may not change the plan (a decided plan,
+a reader without the right), and for every one who may but their CSRF token, rendered once and
+kept until what it shows changes."""
 
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.shortcuts import render
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -92,13 +92,58 @@ def test_another_plans_goal_is_not_found_after_a_goal_was_kept(client, people, p
     assert response.status_code == 404
 
 
-def test_a_plan_the_planner_may_change_is_rendered_for_them(client, people, plan):
+def csrf_tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+def test_those_who_may_change_the_plan_get_its_rows_kept_with_their_own_token(
+    client, people, plan, monkeypatch
+):
+    from authoring.views import structure
+
+    rendered = recorded(monkeypatch, structure, "goal_context")
     goals = large(plan, goals=2)
+    url = items_url(plan, goals[1])
+    answers = {}
+    for person in (people.planner, people.administrator):
+        editor = Client(enforce_csrf_checks=True)
+        editor.force_login(person)
+        answers[person.username] = text = _get(editor, url)[0]
+        assert 'data-role="edit"' in text  # the controls, and the forms that add rows
+        assert structure.CSRF_SLOT not in text
+        (token,) = csrf_tokens(text)
+        # The token is the reader's own: the form that adds an activity is let through with
+        # it (and answers that the row is empty), not with another.
+        add = reverse("authoring:item_add", args=[goals[1].pk, "activity"])
+        for sent, status in ((token, 200), ("x" * 64, 403)):
+            assert editor.post(add, {"csrfmiddlewaretoken": sent}, **HTMX).status_code == status
+    assert len(rendered) == 1  # kept for the second: not rendered again
+    planner, administrator = answers.values()
+    assert re.sub(r'value="[^"]+"', "", planner) == re.sub(r'value="[^"]+"', "", administrator)
+
+
+def test_text_that_reads_like_the_kept_token_stays_as_typed(client, people, plan):
+    from authoring.views.structure import CSRF_SLOT
+
+    goal = large(plan, goals=1)[0]
+    typed = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_SLOT}">'
+    activity_create(goal=goal, title=typed, ongoing=True, actor=None)
     client.force_login(people.planner)
-    text = _get(client, items_url(plan, goals[1]))[0]
-    assert re.search(r'name="csrfmiddlewaretoken"', text)  # the forms that add rows
-    # Nothing of the plan kept (the reader's scope is, for every page).
-    assert [key for key in caches["assembled"]._cache if "plan-goal-items" in key] == []
+    for _answer in range(2):  # rendered, then kept
+        text = _get(client, items_url(plan, goal))[0]
+        assert "&lt;input type=&quot;hidden&quot; name=&quot;csrfmiddlewaretoken&quot;" in text
+        assert len(csrf_tokens(text)) == 1  # the forms' own, not the title
+
+
+def test_a_reader_who_may_not_change_the_plan_never_gets_the_editors_rows(client, people, plan):
+    goals = large(plan, goals=2)
+    url = items_url(plan, goals[1])
+    client.force_login(people.planner)
+    assert 'data-role="edit"' in _get(client, url)[0]
+    client.force_login(people.committee)
+    text = _get(client, url)[0]
+    assert 'data-role="edit"' not in text and "csrfmiddlewaretoken" not in text
+    assert text.count('<tr id="activity-') == len(goals[1].activities.all())
 
 
 @pytest.fixture
