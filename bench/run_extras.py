@@ -267,7 +267,8 @@ def after_entries(server: Server, city: City, sessions: dict, workers: int, roun
     """Pages of the largest plan read after a change in a plan they do not show and after one
     in their own plan, every worker having read them before: the open period's overview and
     report after a status entered, its largest goal's rows and its history after a goal's title
-    changed. The median seconds of each (the first kept, the second made again for its reader)."""
+    changed; the same for the largest goal of the draft, as a planner who may change it loads it.
+    The median seconds of each (the first kept, the second made again for its reader)."""
     from django.urls import reverse
     from run_floors import largest_goal
 
@@ -284,7 +285,8 @@ def after_entries(server: Server, city: City, sessions: dict, workers: int, roun
         .first()
     )
     own_goal = Goal.objects.get(pk=largest_goal(plan))
-    other_goal = Goal.objects.exclude(plan=plan).order_by("pk").first()
+    draft_goal = Goal.objects.get(pk=largest_goal(city.draft))
+    other_goal = Goal.objects.exclude(plan__in=[plan, city.draft]).order_by("pk").first()
     counter = itertools.count()
 
     def status(activity):
@@ -303,6 +305,10 @@ def after_entries(server: Server, city: City, sessions: dict, workers: int, roun
         ("plan page: largest goal (htmx)",
          reverse("authoring:plan_fragment", args=[plan.pk]) + f"?goal={own_goal.pk}&items=1",
          "planner", True, title, other_goal, own_goal),
+        ("plan page: draft's largest goal (htmx)",
+         reverse("authoring:plan_fragment", args=[city.draft.pk])
+         + f"?goal={draft_goal.pk}&items=1",
+         "planner", True, title, other_goal, draft_goal),
         ("change history", reverse("authoring:plan_history", args=[plan.pk]),
          "planner", False, title, other_goal, own_goal),
     ]  # fmt: skip
