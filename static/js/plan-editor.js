@@ -420,12 +420,18 @@
   // form "moves"); with it, each is one small request for the item in place. Deleting answers
   // with the item's list, or with the goals for a goal.
   function onItemControl(event) {
-    const control = event.target.closest('[data-role="edit"], [data-role="up"], [data-role="down"], [data-delete-url]');
+    const control = event.target.closest(
+      '[data-role="edit"], [data-role="up"], [data-role="down"], [data-delete-url]',
+    );
     if (!control || event.ctrlKey || event.metaKey || event.shiftKey) return false;
     if (control.dataset.deleteUrl) {
       event.preventDefault();
       const list = control.closest(".items") || document.getElementById("goals");
-      htmx.ajax("POST", control.dataset.deleteUrl, { source: control, target: list, swap: "outerHTML" });
+      htmx.ajax("POST", control.dataset.deleteUrl, {
+        source: control,
+        target: list,
+        swap: "outerHTML",
+      });
       return true;
     }
     if (control.dataset.role === "edit") {
