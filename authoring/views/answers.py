@@ -33,6 +33,7 @@ from authoring.views.structure import (
     plan_id_of,
     with_forms,
 )
+from core.people import NAME_FIELDS, person_name_of
 from goals.evaluation import evaluated_names
 from goals.models import Goal
 from goals.services import (
@@ -213,7 +214,9 @@ def row_context(
         item.evaluated_names = evaluated_names(item, scheme_rows(plan.organisation))
         item.unit_name = item.unit.name if item.unit_id else ""
         person = item.responsible_user
-        item.person_name = (person.get_full_name() or person.username) if person else ""
+        item.person_name = (
+            person_name_of(*(getattr(person, name) for name in NAME_FIELDS)) if person else ""
+        )
     order = list(
         type(item)
         .objects.filter(goal_id=item.goal_id)

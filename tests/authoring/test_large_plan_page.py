@@ -112,15 +112,22 @@ def test_a_row_names_the_unit_and_the_responsible_person(planner, plan, units):
 
     html = planner.get(items_url(plan, goal), **HTMX).text
 
-    def responsible(title: str) -> str:
+    def responsible(title: str, html: str = html) -> str:
         row = html[html.index(f'<th scope="row" class="activity-title">{title}</th>') :]
         return row[row.index("<td>") + 4 : row.index("</td>")]
 
-    assert responsible("Med namn") == (
-        'Chef<span class="secondary">Hemtjänst</span><span class="secondary">Anna Berg</span>'
-    )
-    assert responsible("Med användarnamn") == 'Chef<span class="secondary">kalle</span>'
-    assert responsible("Utan person") == "Chef"
+    names = {
+        "Med namn": 'Chef<span class="secondary">Hemtjänst</span>'
+        '<span class="secondary">Anna Berg</span>',
+        "Med användarnamn": 'Chef<span class="secondary">kalle</span>',
+        "Utan person": "Chef",
+    }
+    for title, shown in names.items():
+        assert responsible(title) == shown
+        # The same row alone, as it comes back after it was edited in place.
+        activity = goal.activities.get(title=title)
+        url = reverse("authoring:item_in_place", args=["activity", activity.pk]) + "?show=1"
+        assert responsible(title, planner.get(url, **HTMX).text) == shown
 
 
 @pytest.mark.parametrize("goal", ["abc", "9" * 40, "-1", "999999"])
