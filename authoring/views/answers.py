@@ -227,6 +227,18 @@ def row_context(
     return context
 
 
+def moved_rows(kind: str, item: Any, neighbour: Any, plan: Plan, *, focus: str) -> dict[str, Any]:
+    """What the answer to a step up or down shows of an indicator or activity: it and the
+    neighbour it changed places with, each as its row, in their new order (`rows`), and which
+    row of the page it replaces (`moved`, the item's old one). The rest of the list is as it
+    was: a large goal's list is not sent again for every step."""
+    rows = sorted(
+        (row_context(kind, item, plan, focus=focus), row_context(kind, neighbour, plan)),
+        key=lambda row: (row[kind].position, row[kind].pk),
+    )
+    return {"plan": plan, "can_edit": True, "rows": rows, "moved": f"{kind}-{item.pk}"}
+
+
 def marked(goals: list[Goal], new_item: str = "", focus_item: str = "", focus: str = "") -> None:
     """Mark the item (an anchor such as "indicator-12") that was just added or restored, and
     the one whose control (`focus`: edit, handle, up, down) takes the focus again."""

@@ -21,6 +21,7 @@ from authoring.views.answers import (
     goals_context,
     gone_answer,
     item_in_scope,
+    moved_rows,
     no_js_answer,
 )
 from authoring.views.structure import (
@@ -190,8 +191,25 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         context = goals_context(request, plan, focus_item=anchor, focus=focus)
         partial = "goals_block"
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
+    elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
+        context = moved_rows(kind, item, type(item).objects.get(pk=neighbour), plan, focus=focus)
+        partial = f"{PLURAL[kind]}_moved"
+        headers = {"HX-Retarget": f"#{kind}-{neighbour}", "HX-Reswap": "outerHTML"}
     else:
         context = goal_block(plan, item.goal, focus_item=anchor, focus=focus)
         partial = f"{PLURAL[kind]}_block"
         headers = {"HX-Retarget": f"#goal-{item.goal_id}-{PLURAL[kind]}", "HX-Reswap": "outerHTML"}
     return announce(request, partial, context, state=SAVED, message=message, headers=headers)
+
+
+def _swapped_with(order: list[int], pk: int, direction: str | None) -> int | None:
+    """After a step (`direction` up or down), the item that `pk` changed places with: the one
+    now before it after a step down, after it after a step up (at an end, where nothing moved,
+    its neighbour all the same: the two rows come back as they were). None for a move to a
+    place (dragged) or an item alone."""
+    if direction not in (UP, DOWN) or len(order) < 2:
+        return None
+    at = order.index(pk)
+    if direction == DOWN:
+        return order[at - 1] if at > 0 else order[1]
+    return order[at + 1] if at + 1 < len(order) else order[at - 1]

@@ -137,6 +137,8 @@ def test_up_down_and_dragging_move_an_activity_with_and_without_javascript(
     expect(rows.last).to_have_id(f"activity-{first.pk}")
     expect(page.locator(f'#activity-{first.pk} [data-role="up"]')).to_be_focused()
     assert activity_order(goal) == [second.pk, first.pk]
+    for moved in (first, second):  # both rows came back; each has its handle again
+        expect(page.locator(f'#activity-{moved.pk} [data-role="handle"]')).to_have_count(1)
 
     # The drag handles are the script's: named as the item's other controls, and they drag.
     handle = page.locator(f'#activity-{first.pk} [data-role="handle"]')

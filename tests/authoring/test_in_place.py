@@ -359,18 +359,58 @@ def indicator_add_row(planner, goal, name):
     return Indicator.objects.get(goal=goal, name=name)
 
 
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="((?:activity|indicator)-\d+)"(?! hx-swap-oob)', html)
+
+
 def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, goal, activity):
-    others = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
+    b, c = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
     url = reverse("authoring:item_place", args=["activity", activity.pk])
     response = planner.post(url, {"direction": "down", "focus": "handle"}, **HTMX)
-    assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
+    # A step answers with the two rows that changed places, not the goal's whole list.
+    assert response["HX-Retarget"] == f"#activity-{b.pk}"
+    assert row_ids(response.text) == [f"activity-{b.pk}", f"activity-{activity.pk}"]
+    assert f'<tr id="activity-{activity.pk}" hx-swap-oob="delete"></tr>' in response.text
     assert 'data-refocus="handle"' in response.text
     order = list(goal.activities.order_by("position").values_list("title", flat=True))
     assert order == ["B", activity.title, "C"]
-    planner.post(url, {"index": "2"}, **HTMX)
+    # Dragged to a place: the list again (the rows between moved too).
+    response = planner.post(url, {"index": "2"}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
+    assert row_ids(response.text) == [f"activity-{pk}" for pk in (b.pk, c.pk, activity.pk)]
     order = list(goal.activities.order_by("position").values_list("title", flat=True))
     assert order == ["B", "C", activity.title]
-    assert others[0].pk
+
+
+@pytest.mark.parametrize(
+    ("start", "direction", "answered"),
+    [
+        (1, "up", [0, 1]),  # B up: B, A (in place of A)
+        (1, "down", [1, 2]),  # B down: C, B (in place of C)
+        (0, "up", [0, 1]),  # A up, already first: A, B as they were
+        (2, "down", [1, 2]),  # C down, already last: B, C as they were
+    ],
+)
+def test_a_step_answers_with_the_two_rows_in_their_new_order(
+    planner, goal, activity, start, direction, answered
+):
+    items = [activity] + [
+        activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"
+    ]
+    moving = items[start]
+    url = reverse("authoring:item_place", args=["activity", moving.pk])
+    response = planner.post(url, {"direction": direction}, **HTMX)
+    order = list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
+    expected = [f"activity-{order[index]}" for index in answered]  # by their new places
+    assert row_ids(response.text) == expected
+    neighbour = next(pk for pk in expected if pk != f"activity-{moving.pk}")
+    assert response["HX-Retarget"] == f"#{neighbour}"
+    # Each row with its own Up and Down as its new place gives it.
+    for row in re.findall(r'<tr id="activity-\d+" data-draft-key.*?</tr>', response.text, re.S):
+        row_id = re.match(r'<tr id="(activity-\d+)"', row).group(1)
+        place = order.index(int(row_id.split("-")[1]))
+        assert ('data-role="up"' in row) == (place > 0)
+        assert ('data-role="down"' in row) == (place < len(order) - 1)
 
 
 def test_up_and_down_name_the_pages_one_form_not_a_token_a_row(planner, plan, goal, activity):
