@@ -310,4 +310,19 @@ def change_floor(model, pk: int) -> Callable[[], int]:
     return floor
 
 
+def step_floor(model, pks: list[int]) -> Callable[[], int]:
+    """A step up or down as bare SQL: one UPDATE of the two rows that change places and one
+    INSERT of their history records."""
+    from django.db import transaction
+    from django.db.models import F
+
+    def floor() -> int:
+        with transaction.atomic():
+            model.objects.filter(pk__in=pks).update(version=F("version") + 1)
+            model.history.bulk_history_create(list(model.objects.filter(pk__in=pks)), update=True)
+        return len(pks)
+
+    return floor
+
+
 # --- Pages through gunicorn -------------------------------------------------------------------

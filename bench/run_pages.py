@@ -1,6 +1,7 @@
 """The pages of run_all.py, the gunicorn server and timing each page."""
 
 import http.client
+import itertools
 import os
 import signal
 import statistics
@@ -25,6 +26,7 @@ from run_floors import (
     plans_floor,
     report_floor,
     reporting_floor,
+    step_floor,
     structure_floor,
 )
 
@@ -210,7 +212,7 @@ def send(page: Page, server: Server, sessions: dict):
 def the_pages(city: City) -> list[Page]:
     from django.urls import reverse
 
-    from goals.models import ActivityStatus
+    from goals.models import Activity, ActivityStatus
     from indicators.models import Measurement
 
     plan, closed, open_ = city.largest, city.closed_period, city.open_period
@@ -244,6 +246,15 @@ def the_pages(city: City) -> list[Page]:
 
         value = measurement_record(indicator=city.indicator, period=open_, value=70, comment="",
                                    source="", actor=manager)  # fmt: skip
+    # A step down and back up of an activity in the middle of the draft's largest goal.
+    in_draft = list(Activity.objects.filter(goal_id=largest_goal(city.draft))
+                    .order_by("position", "pk").values_list("pk", flat=True))  # fmt: skip
+    stepping, below = in_draft[len(in_draft) // 2], in_draft[len(in_draft) // 2 + 1]
+    steps = itertools.count()
+
+    def step_data() -> dict:
+        return {"direction": "down" if next(steps) % 2 == 0 else "up"}
+
     reporting = reporting_floor(manager)
     first_goal = plan_page_goals_first(plan)
     return [
@@ -283,6 +294,9 @@ def the_pages(city: City) -> list[Page]:
         Page("value entry (htmx)",
              reverse("reports:measurement", args=[open_.pk, city.indicator.pk]),
              "unit manager", change_floor(Measurement, value.pk), "POST", value_data, htmx=True),
+        Page("plan page: a step down or up (htmx)",
+             reverse("authoring:item_place", args=["activity", stepping]), "planner",
+             step_floor(Activity, [stepping, below]), "POST", step_data, htmx=True),
         Page("change history", reverse("authoring:plan_history", args=[plan.pk]), "planner",
              history_floor(plan)),
         Page("change history: last page",
