@@ -467,6 +467,21 @@ def test_the_bands_preview_reads_what_is_typed(planner, plan, english):
     assert "is not a threshold" in response.text
 
 
+def test_a_step_costs_the_same_queries_however_long_the_list(planner, goal, activity):
+    def step_queries() -> int:
+        url = reverse("authoring:item_place", args=["activity", activity.pk])
+        with CaptureQueriesContext(connection) as counted:
+            assert planner.post(url, {"direction": "down"}, **HTMX).status_code == 200
+        planner.post(url, {"direction": "up"}, **HTMX)
+        return len(counted.captured_queries)
+
+    activity_create(goal=goal, title="B", ongoing=True, actor=None)
+    short = step_queries()
+    for number in range(20):
+        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+    assert step_queries() == short
+
+
 def test_a_goals_part_of_the_page_costs_the_same_queries_however_large(planner, plan, goal):
     url = reverse("authoring:plan_fragment", args=[plan.pk]) + f"?goal={goal.pk}"
     with CaptureQueriesContext(connection) as small:
