@@ -227,16 +227,22 @@ def row_context(
     return context
 
 
-def moved_rows(kind: str, item: Any, neighbour: Any, plan: Plan, *, focus: str) -> dict[str, Any]:
-    """What the answer to a step up or down shows of an indicator or activity: it and the
-    neighbour it changed places with, each as its row, in their new order (`rows`), and which
-    row of the page it replaces (`moved`, the item's old one). The rest of the list is as it
-    was: a large goal's list is not sent again for every step."""
+def some_rows(
+    kind: str, plan: Plan, items: list[Any], *, focus: tuple[Any, str] = (None, ""), **marks: Any
+) -> dict[str, Any]:
+    """What an answer that changes only some rows of a goal's list shows of them: each as its
+    row, in their order (`rows`), the one of `focus` (item, control) taking the focus again.
+    `marks`: `new`, the item just added; `gone`, the id of a row of the page the answer
+    deletes. The rest of the list is as it was: a large goal's list is not sent again for
+    every step or added row."""
+    focused, control = focus
     rows = sorted(
-        (row_context(kind, item, plan, focus=focus), row_context(kind, neighbour, plan)),
+        (row_context(kind, item, plan, focus=control if item is focused else "") for item in items),
         key=lambda row: (row[kind].position, row[kind].pk),
     )
-    return {"plan": plan, "can_edit": True, "rows": rows, "moved": f"{kind}-{item.pk}"}
+    for row in rows:
+        row[kind].is_new = row[kind] is marks.get("new")
+    return {"plan": plan, "can_edit": True, "rows": rows, "gone": marks.get("gone", "")}
 
 
 def marked(goals: list[Goal], new_item: str = "", focus_item: str = "", focus: str = "") -> None:

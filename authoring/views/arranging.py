@@ -21,8 +21,8 @@ from authoring.views.answers import (
     goals_context,
     gone_answer,
     item_in_scope,
-    moved_rows,
     no_js_answer,
+    some_rows,
 )
 from authoring.views.structure import (
     ITEMS,
@@ -192,8 +192,9 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         partial = "goals_block"
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
-        context = moved_rows(kind, item, type(item).objects.get(pk=neighbour), plan, focus=focus)
-        partial = f"{PLURAL[kind]}_moved"
+        rows = [item, type(item).objects.get(pk=neighbour)]
+        context = some_rows(kind, plan, rows, focus=(item, focus), gone=anchor)
+        partial = f"{PLURAL[kind]}_rows"
         headers = {"HX-Retarget": f"#{kind}-{neighbour}", "HX-Reswap": "outerHTML"}
     else:
         context = goal_block(plan, item.goal, focus_item=anchor, focus=focus)

@@ -48,6 +48,7 @@ from authoring.views.answers import (
     now_text,
     put_service_errors,
     row_context,
+    some_rows,
 )
 from authoring.views.structure import (
     TEMPLATE,
@@ -269,8 +270,17 @@ def item_add_view(request: HttpRequest, goal_pk: int, kind: str) -> HttpResponse
     message = _("Added %(item)s to goal %(number)s.") % {"item": label, "number": goal.number}
     if not request.htmx:
         return no_js_answer(request, plan, ADDED, message, f"{kind}-{item.pk}")
-    context = goal_block(plan, goal, new_item=f"{kind}-{item.pk}")
-    return announce(request, f"{PLURAL[kind]}_block", context, state=ADDED, message=message)
+    before = type(item).objects.filter(goal=goal).exclude(pk=item.pk)
+    last = before.order_by("-position", "-pk").first()
+    if last is None:  # the goal's first: its table comes with it
+        context = goal_block(plan, goal, new_item=f"{kind}-{item.pk}")
+        return announce(request, f"{PLURAL[kind]}_block", context, state=ADDED, message=message)
+    # The new row after the one that was last (which now shows "Down"), in place of that one.
+    context = some_rows(kind, plan, [last, item], new=item)
+    headers = {"HX-Retarget": f"#{kind}-{last.pk}", "HX-Reswap": "outerHTML"}
+    return announce(
+        request, f"{PLURAL[kind]}_rows", context, state=ADDED, message=message, headers=headers
+    )
 
 
 def add_refused(request, plan, scope, form, bound_key: str, prefix: str) -> HttpResponse:

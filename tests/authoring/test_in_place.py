@@ -33,6 +33,10 @@ def planner(client, people):
     return client
 
 
+def row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="((?:activity|indicator)-\d+)"(?! hx-swap-oob)', html)
+
+
 def add_url(goal, kind):
     return reverse("authoring:item_add", args=[goal.pk, kind])
 
@@ -127,6 +131,41 @@ def test_an_activity_is_added_with_its_month_and_follow_ups(planner, goal):
     planner.post(add_url(goal, "activity"), activity_row(title="Löpande", when="ongoing"), **HTMX)
     ongoing = Activity.objects.get(title="Löpande")
     assert (ongoing.ongoing, ongoing.due_on, ongoing.position) == (True, None, 1)
+
+
+def test_a_row_added_comes_back_after_the_last_not_with_the_whole_list(planner, goal):
+    # The goal's first row: the list, with its table.
+    response = planner.post(add_url(goal, "activity"), activity_row(title="Första"), **HTMX)
+    first = Activity.objects.get(title="Första")
+    assert "HX-Retarget" not in response
+    assert f'<div id="goal-{goal.pk}-activities" class="items">' in response.text
+    # Then each row in place of the one that was last: that one, which now has "Down", and it.
+    for title in ("Andra", "Tredje"):
+        last = goal.activities.order_by("position", "pk").last()
+        response = planner.post(add_url(goal, "activity"), activity_row(title=title), **HTMX)
+        added = Activity.objects.get(title=title)
+        assert response["X-Styrkort-Save"] == "added"
+        assert response["HX-Retarget"] == f"#activity-{last.pk}"
+        assert row_ids(response.text) == [f"activity-{last.pk}", f"activity-{added.pk}"]
+        shown = dict(zip(row_ids(response.text), response.text.split("<tr id=")[1:], strict=True))
+        assert 'data-role="down"' in shown[f"activity-{last.pk}"]
+        assert 'data-role="down"' not in shown[f"activity-{added.pk}"]
+        assert 'class="is-new"' in shown[f"activity-{added.pk}"]
+        assert 'class="is-new"' not in shown[f"activity-{last.pk}"]
+    assert first.pk
+
+
+def test_adding_a_row_costs_the_same_queries_however_long_the_list(planner, goal, activity):
+    def add_queries(title: str) -> int:
+        with CaptureQueriesContext(connection) as counted:
+            planner.post(add_url(goal, "activity"), activity_row(title=title), **HTMX)
+        assert Activity.objects.filter(title=title).exists()
+        return len(counted.captured_queries)
+
+    short = add_queries("Kort lista")
+    for number in range(20):
+        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+    assert add_queries("Lång lista") == short
 
 
 @pytest.mark.parametrize(
@@ -357,10 +396,6 @@ def test_a_deleted_goal_comes_back_with_its_indicators_and_activities(
 def indicator_add_row(planner, goal, name):
     planner.post(add_url(goal, "indicator"), seed_indicator_row(name=name), **HTMX)
     return Indicator.objects.get(goal=goal, name=name)
-
-
-def row_ids(html: str) -> list[str]:
-    return re.findall(r'<tr id="((?:activity|indicator)-\d+)"(?! hx-swap-oob)', html)
 
 
 def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, goal, activity):
