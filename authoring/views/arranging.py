@@ -192,10 +192,11 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         partial = "goals_block"
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
+        # In place of the item's own row (on the page: it was pressed), the neighbour's goes.
         rows = [item, type(item).objects.get(pk=neighbour)]
-        context = some_rows(kind, plan, rows, focus=(item, focus), gone=anchor)
+        context = some_rows(kind, plan, rows, focus=(item, focus), gone=f"{kind}-{neighbour}")
         partial = f"{PLURAL[kind]}_rows"
-        headers = {"HX-Retarget": f"#{kind}-{neighbour}", "HX-Reswap": "outerHTML"}
+        headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
     else:
         context = goal_block(plan, item.goal, focus_item=anchor, focus=focus)
         partial = f"{PLURAL[kind]}_block"

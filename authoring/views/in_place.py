@@ -272,10 +272,13 @@ def item_add_view(request: HttpRequest, goal_pk: int, kind: str) -> HttpResponse
         return no_js_answer(request, plan, ADDED, message, f"{kind}-{item.pk}")
     before = type(item).objects.filter(goal=goal).exclude(pk=item.pk)
     last = before.order_by("-position", "-pk").first()
-    if last is None:  # the goal's first: its table comes with it
+    # The page says which row it shows last (plan-editor.js): if that one is the last before
+    # the new row, the new row comes after it, with it (it now shows "Down"), in its place.
+    # Otherwise (the goal's first row, or someone else's rows since the page was loaded) the
+    # list as it is now.
+    if last is None or request.POST.get("after") != f"{kind}-{last.pk}":
         context = goal_block(plan, goal, new_item=f"{kind}-{item.pk}")
         return announce(request, f"{PLURAL[kind]}_block", context, state=ADDED, message=message)
-    # The new row after the one that was last (which now shows "Down"), in place of that one.
     context = some_rows(kind, plan, [last, item], new=item)
     headers = {"HX-Retarget": f"#{kind}-{last.pk}", "HX-Reswap": "outerHTML"}
     return announce(

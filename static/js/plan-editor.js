@@ -494,6 +494,16 @@
     }
   }
 
+  // A row added comes back with the row that was last, in place of it, if that is the row
+  // this page shows last (else with the whole list, as it is now): the page says which it is.
+  function onConfigRequest(event) {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-add-form][hx-target]")) return;
+    const list = document.querySelector(form.getAttribute("hx-target"));
+    const rows = list ? list.querySelectorAll("tbody > tr[id]") : [];
+    event.detail.parameters.after = rows.length ? rows[rows.length - 1].id : "";
+  }
+
   // --- A large plan's goals, their items loaded as they come into view -------------------------------
 
   function keepEmptyPreviews(root) {
@@ -538,6 +548,7 @@
     document.body.addEventListener("htmx:afterSettle", refocus);
     document.body.addEventListener("htmx:oobAfterSwap", () => window.setTimeout(refocus, 0));
     document.body.addEventListener("styrkort:pasted", onPasted);
+    document.body.addEventListener("htmx:configRequest", onConfigRequest);
     document.addEventListener("focusin", closeOtherEditors);
     document.addEventListener("keydown", onKeydown);
     document.addEventListener("input", onInput);

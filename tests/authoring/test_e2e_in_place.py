@@ -1,8 +1,9 @@
 """The plan page written in place, in real Chromium, by keyboard: an item opened and saved as it
 is typed (the bands following the typing), an edit conflict resolved without losing the text,
 Escape, delete with undo (an item, a goal), moving by the arrow keys, by "Up" and "Down" (also
-without JavaScript) and by dragging, and what was typed while the server could not be reached
-coming back. Every state passes axe-core."""
+without JavaScript) and by dragging, a row added after someone else's bringing the goal as it
+is now, and what was typed while the server could not be reached coming back. Every state
+passes axe-core."""
 
 from decimal import Decimal
 
@@ -163,6 +164,39 @@ def test_up_down_and_dragging_move_an_activity_with_and_without_javascript(
     )
     assert not page.locator('[data-role="handle"]').count()  # the script's own control
     assert activity_order(goal) == [second.pk, first.pk]
+    page.context.close()
+
+
+def test_a_row_added_after_someone_elses_brings_the_goal_as_it_is_now(
+    live_server, browser, written
+):
+    plan, goal, _indicator, (_first, second) = written
+    page = logged_in(browser, live_server)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+    rows = page.locator(f"#goal-{goal.pk}-activities tbody tr")
+
+    def add(title: str) -> str | None:
+        """Add a row through the form; what the answer replaced (None: the whole list)."""
+        page.fill(f"#goal-{goal.pk}-new-activity-title", title)
+        page.fill(f"#goal-{goal.pk}-new-activity-when", "Löpande")
+        with page.expect_response(lambda answer: answer.request.method == "POST") as answered:
+            page.locator(f"#goal-{goal.pk}-new-activity-title").press("Enter")
+        return answered.value.headers.get("hx-retarget")
+
+    # The page says which row it shows last: the new one comes after it, with it.
+    assert add("Vår nya aktivitet") == f"#activity-{second.pk}"
+    expect(rows).to_have_count(3)
+    # Someone else adds a row meanwhile: this page's last row is no longer the last, and the
+    # goal's list comes back as it is now.
+    theirs = activity_create(goal=goal, title="Någon annans aktivitet", ongoing=True, actor=None)
+    assert add("Vår andra aktivitet") is None
+    expect(rows).to_have_count(5)
+    mine = Activity.objects.get(title="Vår andra aktivitet")
+    expect(rows.nth(3)).to_have_id(f"activity-{theirs.pk}")
+    expect(rows.nth(4)).to_have_id(f"activity-{mine.pk}")
+    assert errors == []
     page.context.close()
 
 

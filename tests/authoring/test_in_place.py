@@ -139,10 +139,12 @@ def test_a_row_added_comes_back_after_the_last_not_with_the_whole_list(planner, 
     first = Activity.objects.get(title="Första")
     assert "HX-Retarget" not in response
     assert f'<div id="goal-{goal.pk}-activities" class="items">' in response.text
-    # Then each row in place of the one that was last: that one, which now has "Down", and it.
+    # Then each row in place of the one the page shows last, if that is the last: that one,
+    # which now has "Down", and it.
     for title in ("Andra", "Tredje"):
         last = goal.activities.order_by("position", "pk").last()
-        response = planner.post(add_url(goal, "activity"), activity_row(title=title), **HTMX)
+        row = activity_row(title=title, after=f"activity-{last.pk}")
+        response = planner.post(add_url(goal, "activity"), row, **HTMX)
         added = Activity.objects.get(title=title)
         assert response["X-Styrkort-Save"] == "added"
         assert response["HX-Retarget"] == f"#activity-{last.pk}"
@@ -152,13 +154,23 @@ def test_a_row_added_comes_back_after_the_last_not_with_the_whole_list(planner, 
         assert 'data-role="down"' not in shown[f"activity-{added.pk}"]
         assert 'class="is-new"' in shown[f"activity-{added.pk}"]
         assert 'class="is-new"' not in shown[f"activity-{last.pk}"]
-    assert first.pk
+    # A page that shows another row last (someone else's were added since): the list.
+    row = activity_row(title="Fjärde", after=f"activity-{first.pk}")
+    response = planner.post(add_url(goal, "activity"), row, **HTMX)
+    assert "HX-Retarget" not in response
+    assert row_ids(response.text) == [
+        f"activity-{pk}"
+        for pk in goal.activities.order_by("position", "pk").values_list("pk", flat=True)
+    ]
 
 
 def test_adding_a_row_costs_the_same_queries_however_long_the_list(planner, goal, activity):
     def add_queries(title: str) -> int:
+        last = goal.activities.order_by("position", "pk").last()
+        row = activity_row(title=title, after=f"activity-{last.pk}")
         with CaptureQueriesContext(connection) as counted:
-            planner.post(add_url(goal, "activity"), activity_row(title=title), **HTMX)
+            response = planner.post(add_url(goal, "activity"), row, **HTMX)
+        assert response["HX-Retarget"] == f"#activity-{last.pk}"
         assert Activity.objects.filter(title=title).exists()
         return len(counted.captured_queries)
 
@@ -402,10 +414,11 @@ def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, 
     b, c = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
     url = reverse("authoring:item_place", args=["activity", activity.pk])
     response = planner.post(url, {"direction": "down", "focus": "handle"}, **HTMX)
-    # A step answers with the two rows that changed places, not the goal's whole list.
-    assert response["HX-Retarget"] == f"#activity-{b.pk}"
+    # A step answers with the two rows that changed places, not the goal's whole list: in
+    # place of the item's row, the neighbour's old one deleted.
+    assert response["HX-Retarget"] == f"#activity-{activity.pk}"
     assert row_ids(response.text) == [f"activity-{b.pk}", f"activity-{activity.pk}"]
-    assert f'<tr id="activity-{activity.pk}" hx-swap-oob="delete"></tr>' in response.text
+    assert f'<tr id="activity-{b.pk}" hx-swap-oob="delete"></tr>' in response.text
     assert 'data-refocus="handle"' in response.text
     order = list(goal.activities.order_by("position").values_list("title", flat=True))
     assert order == ["B", activity.title, "C"]
@@ -439,7 +452,8 @@ def test_a_step_answers_with_the_two_rows_in_their_new_order(
     expected = [f"activity-{order[index]}" for index in answered]  # by their new places
     assert row_ids(response.text) == expected
     neighbour = next(pk for pk in expected if pk != f"activity-{moving.pk}")
-    assert response["HX-Retarget"] == f"#{neighbour}"
+    assert response["HX-Retarget"] == f"#activity-{moving.pk}"
+    assert f'<tr id="{neighbour}" hx-swap-oob="delete"></tr>' in response.text
     # Each row with its own Up and Down as its new place gives it.
     for row in re.findall(r'<tr id="activity-\d+" data-draft-key.*?</tr>', response.text, re.S):
         row_id = re.match(r'<tr id="(activity-\d+)"', row).group(1)
