@@ -44,7 +44,7 @@ from goals.services import (
 )
 from indicators.selectors import with_display
 from indicators.services import indicator_delete, indicator_update
-from planning.models import Plan, scheme_rows
+from planning.models import Plan, SchemeRow, scheme_rows
 from planning.shortcuts import plan_in_scope, structure_url
 
 PLURAL = {"indicator": "indicators", "activity": "activities"}
@@ -190,10 +190,18 @@ def no_js_answer(request: HttpRequest, plan: Plan, state: str, message: str, anc
 
 
 def row_context(
-    kind: str, item: Any, plan: Plan, *, focus: str = "", editing: bool = False
+    kind: str,
+    item: Any,
+    plan: Plan,
+    *,
+    focus: str = "",
+    editing: bool = False,
+    order: list[int] | None = None,
+    scheme: list[SchemeRow] | None = None,
 ) -> dict[str, Any]:
     """What the partial of one item needs: the item with its display (or its editor), its
-    goal, its place among its siblings, and which of its controls takes the focus."""
+    goal, its place among its siblings (`order`: their ids in order, when already read), and
+    which of its controls takes the focus. `scheme`: the organisation's, when already read."""
     item.refocus = focus
     context: dict[str, Any] = {"plan": plan, "can_edit": True, kind: item}
     if editing:
@@ -203,42 +211,64 @@ def row_context(
             texts = {name: form.initial.get(name, "") for name in ("red", "yellow", "green")}
             reading = read_thresholds(target=form.initial.get("target", ""), **texts)
             context["preview"] = reading_summary(reading, item.decimals)
+    if scheme is None:
+        scheme = scheme_rows(plan.organisation)
     if kind == "goal":
-        with_forms([item], plan.goals.count(), scheme=scheme_rows(plan.organisation))
+        with_forms([item], plan.goals.count(), scheme=scheme)
         context["goal"] = item
         return context
     with_links(kind, [item])
     if kind == "indicator":
         with_display([item])
     else:
-        item.evaluated_names = evaluated_names(item, scheme_rows(plan.organisation))
+        item.evaluated_names = evaluated_names(item, scheme)
         item.unit_name = item.unit.name if item.unit_id else ""
         person = item.responsible_user
         item.person_name = (
             person_name_of(*(getattr(person, name) for name in NAME_FIELDS)) if person else ""
         )
-    order = list(
+    if order is None:
+        order = siblings_order(item)
+    context.update(goal=item.goal, first=order[:1] == [item.pk], last=order[-1:] == [item.pk])
+    return context
+
+
+def siblings_order(item: Any) -> list[int]:
+    """The ids of an indicator's or activity's goal's items of its kind, in their order."""
+    return list(
         type(item)
         .objects.filter(goal_id=item.goal_id)
         .order_by("position", "pk")
         .values_list("pk", flat=True)
     )
-    context.update(goal=item.goal, first=order[:1] == [item.pk], last=order[-1:] == [item.pk])
-    return context
 
 
 def some_rows(
-    kind: str, plan: Plan, items: list[Any], *, focus: tuple[Any, str] = (None, ""), **marks: Any
+    kind: str,
+    plan: Plan,
+    items: list[Any],
+    *,
+    focus: tuple[Any, str] = (None, ""),
+    order: list[int] | None = None,
+    **marks: Any,
 ) -> dict[str, Any]:
     """What an answer that changes only some rows of a goal's list shows of them: each as its
-    row, in their order (`rows`), the one of `focus` (item, control) taking the focus again.
-    `marks`: `new`, the item just added; `gone`, the id of a row of the page the answer
-    deletes. The rest of the list is as it was: a large goal's list is not sent again for
-    every step or added row."""
+    row, in their order (`rows`), the one of `focus` (item, control) taking the focus again;
+    `order`, their siblings' ids in order when already read (read once for all the rows, as
+    the organisation's scheme). `marks`: `new`, the item just added; `gone`, the id of a row
+    of the page the answer deletes. The rest of the list is as it was: a large goal's list is
+    not sent again for every step or added row."""
     focused, control = focus
+    shared = {
+        "order": order if order is not None else siblings_order(items[0]),
+        "scheme": scheme_rows(plan.organisation),
+    }
     rows = sorted(
-        (row_context(kind, item, plan, focus=control if item is focused else "") for item in items),
-        key=lambda row: (row[kind].position, row[kind].pk),
+        (
+            row_context(kind, item, plan, focus=control if item is focused else "", **shared)
+            for item in items
+        ),
+        key=lambda row: shared["order"].index(row[kind].pk),
     )
     for row in rows:
         row[kind].is_new = row[kind] is marks.get("new")

@@ -194,7 +194,9 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
         # In place of the item's own row (on the page: it was pressed), the neighbour's goes.
         rows = [item, type(item).objects.get(pk=neighbour)]
-        context = some_rows(kind, plan, rows, focus=(item, focus), gone=f"{kind}-{neighbour}")
+        context = some_rows(
+            kind, plan, rows, focus=(item, focus), order=siblings, gone=f"{kind}-{neighbour}"
+        )
         partial = f"{PLURAL[kind]}_rows"
         headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
     else:

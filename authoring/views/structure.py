@@ -4,11 +4,12 @@ loaded as they come into view), and where a goal, indicator or activity belongs,
 too."""
 
 import hashlib
+from functools import cache
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.middleware.csrf import get_token
 from django.template import Context, Template
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -141,9 +142,10 @@ def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
 CSRF_SLOT = "kept-for-the-reader"
 
 
-def _csrf_input(token: str) -> str:
-    """The hidden field `{% csrf_token %}` writes for `token`."""
-    return Template("{% csrf_token %}").render(Context({"csrf_token": token}))
+@cache
+def _csrf_slot_input() -> str:
+    """The hidden field `{% csrf_token %}` writes for CSRF_SLOT, as the kept rows hold it."""
+    return Template("{% csrf_token %}").render(Context({"csrf_token": CSRF_SLOT}))
 
 
 def kept_goal_items(
@@ -175,4 +177,4 @@ def kept_goal_items(
     rows = kept(key, render, until=NO_PERIODS, plans=(plan.pk,))
     if not editable:
         return rows
-    return rows.replace(_csrf_input(CSRF_SLOT), _csrf_input(get_token(request)))
+    return rows.replace(_csrf_slot_input(), csrf_input(request))

@@ -498,7 +498,8 @@
   // this page shows last (else with the whole list, as it is now): the page says which it is.
   function onConfigRequest(event) {
     const form = event.detail.elt;
-    if (!form.matches || !form.matches("form[data-add-form][hx-target]")) return;
+    // A goal's forms that add an indicator or an activity, not the plan's that adds a goal.
+    if (!form.matches || !form.matches("section.goal form[data-add-form][hx-target]")) return;
     const list = document.querySelector(form.getAttribute("hx-target"));
     const rows = list ? list.querySelectorAll("tbody > tr[id]") : [];
     event.detail.parameters.after = rows.length ? rows[rows.length - 1].id : "";
