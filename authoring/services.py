@@ -326,11 +326,17 @@ def history_restore(*, model_name: str, history_id: int, actor: Actor) -> Restor
     else:
         siblings = list(
             type(result)
-            .objects.filter(goal_id=result.goal_id)
+            .objects.select_for_update()
+            .filter(goal_id=result.goal_id)
             .exclude(pk=result.pk)
             .order_by("position", "pk")
         )
-        siblings.insert(min(record.position, len(siblings)), result)
+        # Back between the rows it was between: those before it kept their positions (a
+        # deletion leaves a gap), so its place is the number of rows placed before its own.
+        place = sum(
+            (sibling.position, sibling.pk) < (record.position, result.pk) for sibling in siblings
+        )
+        siblings.insert(place, result)
         positions_save(siblings, actor=actor)
         result.refresh_from_db()
     return RestoreResult(restored=result, counts=counts, skipped=skipped)

@@ -217,6 +217,17 @@ def test_a_deleted_indicator_comes_back_in_its_place_with_its_values(full_goal, 
     assert names == ["Först", "HME-index", last.name]
 
 
+def test_a_row_deleted_after_another_comes_back_between_the_same_rows(full_goal, indicator):
+    a, b, c = (add(full_goal, name) for name in "ABC")  # after HME-index: positions 0..3
+    indicator_delete(indicator=indicator, actor=None)  # leaves A, B, C at 1, 2, 3
+    pk = b.pk
+    indicator_delete(indicator=b, actor=None)
+    record = Indicator.history.get(id=pk, history_type="-")
+    history_restore(model_name="indicator", history_id=record.history_id, actor=None)
+    names = list(full_goal.indicators.order_by("position", "pk").values_list("name", flat=True))
+    assert names == [a.name, "B", c.name]
+
+
 def test_an_activity_of_a_deleted_goal_comes_back_only_with_the_goal(full_goal, activity, english):
     activity_pk = activity.pk
     goal_delete(goal=full_goal, actor=None)
