@@ -140,6 +140,26 @@ def create_validated(instances: list[models.Model], *, batch_size: int | None = 
         del instance._history_date
 
 
+def update_in_bulk(instances: list[models.Model], fields: list[str], *, actor: Actor) -> None:
+    """Write `fields` of objects of one model in one statement, with the change records that
+    `save_validated` would have written (type "~", the actor, now, no reason), without
+    validating them: for fields that no rule reads. Only for a model `can_create_in_bulk`.
+
+    Call it inside a transaction, with the objects read `select_for_update()` in it and
+    their versions already raised if they are versioned."""
+    if not instances:
+        return
+    model = type(instances[0])
+    if not can_create_in_bulk(model):
+        raise TypeError(f"{model.__name__} has its own save() or many-to-many history")
+    model._default_manager.bulk_update(instances, fields)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    history.bulk_history_create(
+        instances, update=True, default_user=user, default_change_reason=None
+    )
+
+
 def forget_insert(instance: models.Model) -> None:
     """Make an object that an insert rolled back new again (no id, not in the database)."""
     instance.pk = None

@@ -15,6 +15,7 @@ from core.versioning import (
     row_for_update,
     save_first,
     save_validated,
+    update_in_bulk,
 )
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from planning.models import FollowUpPeriod, Plan
@@ -212,11 +213,20 @@ def moved(order: list[int], pk: int, direction: str) -> list[int] | None:
 
 
 def positions_save(items: list[Any], *, actor: Actor) -> None:
-    """Give siblings the positions 0..n-1 in the order given, saving only those that change."""
+    """Give siblings the positions 0..n-1 in the order given, writing only those that change:
+    in one update and one insert of their history records, however many change (a row
+    dragged from the top of a long list to its end moves every row).
+
+    The items were read with `select_for_update()` in this transaction. Only their positions
+    and versions are written, and no rule of an item reads its position, so they are not
+    validated again (an item saved before a rule was added still moves)."""
+    changed = []
     for position, item in enumerate(items):
         if item.position != position:
             item.position = position
-            save_validated(item, actor=actor)
+            item.version += 1
+            changed.append(item)
+    update_in_bulk(changed, ["position", "version"], actor=actor)
 
 
 @transaction.atomic

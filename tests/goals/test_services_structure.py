@@ -2,7 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from authoring.services import goal_item_place
 from core.versioning import EditConflict
 from goals.models import Activity, Goal
 from goals.services import (
@@ -120,6 +123,38 @@ def test_activities_move_within_their_goal(goal):
     assert list(goal.activities.order_by("position").values_list("position", flat=True)) == [
         0, 1, 2,
     ]  # fmt: skip
+
+
+def test_a_row_dragged_to_the_end_moves_the_others_in_a_few_statements_each_recorded(
+    goal, django_user_model
+):
+    planner = django_user_model.objects.create_user(username="planerare", password="x")
+
+    def drag_first_to_the_end() -> tuple[int, dict[int, int]]:
+        before = list(goal.activities.order_by("position", "pk"))
+        versions = {a.pk: a.version for a in before}
+        with CaptureQueriesContext(connection) as counted:
+            goal_item_place(item=before[0], index=len(before) - 1, actor=planner)
+        return len(counted.captured_queries), versions
+
+    for title in "ABC":
+        activity_add(goal=goal, title=title, ongoing=True, actor=None)
+    few, was = drag_first_to_the_end()
+    after = list(goal.activities.order_by("position", "pk"))
+    assert [a.title for a in after] == ["B", "C", "A"]
+    assert [a.position for a in after] == [0, 1, 2]
+    # Every row that moved: a version up and a change record by the one who dragged.
+    for moved in after:
+        assert moved.version == was[moved.pk] + 1
+        record = Activity.history.filter(id=moved.pk).latest("history_date")
+        assert (record.history_type, record.history_user, record.position) == (
+            "~", planner, moved.position,
+        )  # fmt: skip
+    for number in range(20):
+        activity_add(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+    many, _was = drag_first_to_the_end()
+    assert many == few
+    assert Activity.history.filter(goal_id=goal.pk, history_type="~").count() == 3 + 23
 
 
 def test_an_activity_moved_to_another_goal_goes_last(goal, plan, activity):
