@@ -235,12 +235,13 @@ def row_context(
 
 def siblings_order(item: Any) -> list[int]:
     """The ids of an indicator's or activity's goal's items of its kind, in their order."""
-    return list(
-        type(item)
-        .objects.filter(goal_id=item.goal_id)
-        .order_by("position", "pk")
-        .values_list("pk", flat=True)
-    )
+    return list_order(type(item), item.goal_id)
+
+
+def list_order(model: type, goal_id: int) -> list[int]:
+    """The ids of a goal's indicators or activities (`model`), in their order."""
+    found = model.objects.filter(goal_id=goal_id).order_by("position", "pk")
+    return list(found.values_list("pk", flat=True))
 
 
 def some_rows(
@@ -250,14 +251,16 @@ def some_rows(
     *,
     focus: tuple[Any, str] = (None, ""),
     order: list[int] | None = None,
+    elsewhere: list[Any] = (),
     **marks: Any,
 ) -> dict[str, Any]:
     """What an answer that changes only some rows of a goal's list shows of them: each as its
     row, in their order (`rows`), the one of `focus` (item, control) taking the focus again;
     `order`, their siblings' ids in order when already read (read once for all the rows, as
-    the organisation's scheme). `marks`: `new`, the item just added; `gone`, the id of a row
-    of the page the answer deletes. The rest of the list is as it was: a large goal's list is
-    not sent again for every step or added row."""
+    the organisation's scheme). `elsewhere`: rows that replace their own rows of the page
+    wherever they are (out of band). `marks`: `new`, the item just added; `gone`, the id of a
+    row of the page the answer deletes. The rest of the list is as it was: a large goal's list
+    is not sent again for every step, added, deleted or dragged row."""
     focused, control = focus
     shared = {
         "order": order if order is not None else siblings_order(items[0]),
@@ -270,9 +273,35 @@ def some_rows(
         ),
         key=lambda row: shared["order"].index(row[kind].pk),
     )
+    rows += [
+        {**row_context(kind, item, plan, **shared), "oob": True}
+        for item in elsewhere
+        if item not in items
+    ]
     for row in rows:
         row[kind].is_new = row[kind] is marks.get("new")
+        row.setdefault("oob", False)
     return {"plan": plan, "can_edit": True, "rows": rows, "gone": marks.get("gone", "")}
+
+
+def shown_ids(request: HttpRequest) -> list[int] | None:
+    """The ids of the rows of a list as the page shows them, in order (`shown`, which
+    plan-editor.js sends with a deletion and a row dragged); None without it."""
+    parts = request.POST.get("shown", "").split(",")
+    if not all(part.isdigit() for part in parts):
+        return None
+    return [int(part) for part in parts]
+
+
+def items_by_pk(kind: str, pks: list[int]) -> list[Any]:
+    """The indicators or activities of `pks` with what their rows show of their goal, unit,
+    person and sub-goal (a query for all of them)."""
+    related = {
+        "indicator": ("goal", "sub_goal", "reuses"),
+        "activity": ("goal", "unit", "responsible_user"),
+    }[kind]
+    found = ITEMS[kind].objects.select_related(*related).in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
 
 
 def marked(goals: list[Goal], new_item: str = "", focus_item: str = "", focus: str = "") -> None:

@@ -1,6 +1,8 @@
 """Arranging the plan on its page: deleting a goal, indicator or activity with a way to undo it,
 and moving one by keyboard (a step up or down) or by dragging it to its place."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +23,10 @@ from authoring.views.answers import (
     goals_context,
     gone_answer,
     item_in_scope,
+    items_by_pk,
+    list_order,
     no_js_answer,
+    shown_ids,
     some_rows,
 )
 from authoring.views.structure import (
@@ -76,12 +81,29 @@ def item_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return no_js_answer(request, plan, SAVED, message, anchor)
     undo = {"kind": kind, "history_id": record.history_id, "label": label}
     if kind == "goal":
-        context = {**goals_context(request, plan), "undo": undo}
-        partial = "goals_block"
+        context, partial, headers = goals_context(request, plan), "goals_block", {}
     else:
-        context = {**goal_block(plan, goal), "undo": undo}
-        partial = f"{PLURAL[kind]}_block"
-    return announce(request, partial, context, state=SAVED, message=message)
+        context, partial, headers = _after_deleting(request, kind, pk, goal, plan)
+    context["undo"] = undo
+    return announce(request, partial, context, state=SAVED, message=message, headers=headers)
+
+
+def _after_deleting(
+    request: HttpRequest, kind: str, pk: int, goal, plan
+) -> tuple[dict[str, Any], str, dict[str, str]]:
+    """What the page is sent after an indicator or activity was deleted (context, partial,
+    headers). If it shows the goal's list as it is but for that row: the row goes, and in its
+    place the row now first or last, if it was (without its "Up" or "Down"). Else, or for the
+    list's last row: the list as it is now."""
+    order = list_order(ITEMS[kind], goal.pk)
+    shown = shown_ids(request)
+    if not order or not shown or pk not in shown or [i for i in shown if i != pk] != order:
+        return goal_block(plan, goal), f"{PLURAL[kind]}_block", {}
+    ends = order[:1] if shown[0] == pk else order[-1:] if shown[-1] == pk else []
+    gone = f"{kind}-{ends[0]}" if ends else ""
+    context = some_rows(kind, plan, items_by_pk(kind, ends), order=order, gone=gone)
+    headers = {"HX-Retarget": f"#{kind}-{pk}", "HX-Reswap": "outerHTML"}
+    return context, f"{PLURAL[kind]}_rows", headers
 
 
 @login_required
@@ -174,12 +196,7 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "number": item.number,
         }
     else:
-        siblings = list(
-            type(item)
-            .objects.filter(goal_id=item.goal_id)
-            .order_by("position", "pk")
-            .values_list("pk", flat=True)
-        )
+        siblings = list_order(type(item), item.goal_id)
         message = _("Moved %(item)s: now %(place)s of %(count)s.") % {
             "item": KINDS[kind].label(item),
             "place": siblings.index(item.pk) + 1,
@@ -197,6 +214,17 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         context = some_rows(
             kind, plan, rows, focus=(item, focus), order=siblings, gone=f"{kind}-{neighbour}"
         )
+        partial = f"{PLURAL[kind]}_rows"
+        headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
+    elif shown_ids(request) == siblings:
+        # Dragged, and the page shows the list as it now is: the row itself, and the rows
+        # at the ends before and after (their "Up" and "Down"), where they are.
+        before = [pk_ for pk_ in siblings if pk_ != item.pk]
+        ends = {siblings[0], siblings[-1], before[0], before[-1]} - {item.pk} if before else set()
+        context = some_rows(
+            kind, plan, [item], focus=(item, focus), order=siblings,
+            elsewhere=items_by_pk(kind, sorted(ends, key=siblings.index)),
+        )  # fmt: skip
         partial = f"{PLURAL[kind]}_rows"
         headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
     else:

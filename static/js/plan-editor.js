@@ -324,6 +324,12 @@
     }
   }
 
+  // The ids of a list's rows (its tbody) as the page shows them, in order. With them, the answer
+  // to a deletion or a row dragged holds the rows that changed, not the whole list again.
+  function shownIds(body) {
+    return Array.from(body.querySelectorAll(":scope > tr[id]"), (row) => row.id.split("-")[1]).join(",");
+  }
+
   function makeSortable(root) {
     if (typeof Sortable === "undefined") return;
     addHandles(root);
@@ -340,11 +346,9 @@
         animation: 120,
         onEnd(event) {
           if (event.oldDraggableIndex === event.newDraggableIndex) return;
-          htmx.ajax("POST", event.item.dataset.placeUrl, {
-            source: event.item,
-            values: { index: String(event.newDraggableIndex), focus: "handle" },
-            swap: "none",
-          });
+          const values = { index: String(event.newDraggableIndex), focus: "handle" };
+          if (!goals) values.shown = shownIds(list);
+          htmx.ajax("POST", event.item.dataset.placeUrl, { source: event.item, values, swap: "none" });
         },
       });
     }
@@ -418,7 +422,7 @@
 
   // "Edit", "Up", "Down" and "Delete" work without this script (the item's own pages; the page's
   // form "moves"); with it, each is one small request for the item in place. Deleting answers
-  // with the item's list, or with the goals for a goal.
+  // with the rows that changed (or the item's list), or with the goals for a goal.
   function onItemControl(event) {
     const control = event.target.closest(
       '[data-role="edit"], [data-role="up"], [data-role="down"], [data-delete-url]',
@@ -427,10 +431,12 @@
     if (control.dataset.deleteUrl) {
       event.preventDefault();
       const list = control.closest(".items") || document.getElementById("goals");
+      const body = list.querySelector("tbody");
       htmx.ajax("POST", control.dataset.deleteUrl, {
         source: control,
         target: list,
         swap: "outerHTML",
+        values: body ? { shown: shownIds(body) } : {},
       });
       return true;
     }

@@ -1,9 +1,9 @@
 """The plan page written in place, in real Chromium, by keyboard: an item opened and saved as it
 is typed (the bands following the typing), an edit conflict resolved without losing the text,
 Escape, delete with undo (an item, a goal), moving by the arrow keys, by "Up" and "Down" (also
-without JavaScript) and by dragging, a row added after someone else's bringing the goal as it
-is now, and what was typed while the server could not be reached coming back. Every state
-passes axe-core."""
+without JavaScript) and by dragging, a row dragged or deleted answered with the rows that
+changed, a row added after someone else's bringing the goal as it is now, and what was typed
+while the server could not be reached coming back. Every state passes axe-core."""
 
 from decimal import Decimal
 
@@ -164,6 +164,63 @@ def test_up_down_and_dragging_move_an_activity_with_and_without_javascript(
     )
     assert not page.locator('[data-role="handle"]').count()  # the script's own control
     assert activity_order(goal) == [second.pk, first.pk]
+    page.context.close()
+
+
+def test_a_row_dragged_or_deleted_sends_back_only_the_rows_that_changed(
+    live_server, browser, written
+):
+    plan, goal, _indicator, (first, second) = written
+    third, fourth = [
+        activity_create(goal=goal, title=title, ongoing=True, actor=None)
+        for title in ("Vi följer upp sjukfrånvaron", "Vi firar det vi har nått")
+    ]
+    page = logged_in(browser, live_server)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/plans/{plan.pk}/structure/")
+    rows = page.locator(f"#goal-{goal.pk}-activities tbody tr")
+
+    def shows(*items) -> None:
+        """The rows in this order, each with its handle, "Up" unless first, "Down" unless
+        last."""
+        expect(rows).to_have_count(len(items))
+        for place, item in enumerate(items):
+            expect(rows.nth(place)).to_have_id(f"activity-{item.pk}")
+            row = page.locator(f"#activity-{item.pk}")
+            expect(row.locator('[data-role="handle"]')).to_have_count(1)
+            expect(row.locator('[data-role="up"]')).to_have_count(0 if place == 0 else 1)
+            expect(row.locator('[data-role="down"]')).to_have_count(
+                0 if place == len(items) - 1 else 1
+            )
+
+    # The last row dragged to the top: the answer is that row, with the old and new ends.
+    handle = page.locator(f'#activity-{fourth.pk} [data-role="handle"]')
+    with page.expect_response(lambda answer: answer.request.method == "POST") as answered:
+        handle.drag_to(page.locator(f"#activity-{first.pk}"), target_position={"x": 5, "y": 2})
+    assert answered.value.headers.get("hx-retarget") == f"#activity-{fourth.pk}"
+    shows(fourth, first, second, third)
+    expect(page.locator("#plan-announcer")).to_contain_text("nu 1 av 4")
+    expect(handle).to_be_focused()
+    assert activity_order(goal) == [fourth.pk, first.pk, second.pk, third.pk]
+
+    # The first row deleted: it goes, and the next, now first, loses its "Up".
+    with page.expect_response(lambda answer: answer.request.method == "POST") as answered:
+        page.locator(f'#activity-{fourth.pk} [data-role="delete"]').click()
+    assert answered.value.headers.get("hx-retarget") == f"#activity-{fourth.pk}"
+    shows(first, second, third)
+    undo = page.locator("#plan-undo button[type=submit]")
+    expect(undo).to_be_focused()
+    assert_no_axe_violations(page)
+    # A row in the middle: only it goes.
+    page.locator(f'#activity-{second.pk} [data-role="delete"]').click()
+    shows(first, third)
+    # Undo (the last deletion) brings it back to its place.
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    shows(first, second, third)
+    assert activity_order(goal) == [first.pk, second.pk, third.pk]
+    assert errors == []
     page.context.close()
 
 

@@ -37,6 +37,15 @@ def row_ids(html: str) -> list[str]:
     return re.findall(r'<tr id="((?:activity|indicator)-\d+)"(?! hx-swap-oob)', html)
 
 
+def assert_the_same_queries_for_a_longer_list(goal, queries) -> None:
+    """`queries(title)`, the queries of one answer (a row of that title, if it makes one),
+    are as many for the goal as it is as after twenty more activities."""
+    short = queries("Kort lista")
+    for number in range(20):
+        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+    assert queries("Lång lista") == short
+
+
 def add_url(goal, kind):
     return reverse("authoring:item_add", args=[goal.pk, kind])
 
@@ -174,10 +183,7 @@ def test_adding_a_row_costs_the_same_queries_however_long_the_list(planner, goal
         assert Activity.objects.filter(title=title).exists()
         return len(counted.captured_queries)
 
-    short = add_queries("Kort lista")
-    for number in range(20):
-        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
-    assert add_queries("Lång lista") == short
+    assert_the_same_queries_for_a_longer_list(goal, add_queries)
 
 
 @pytest.mark.parametrize(
@@ -402,6 +408,97 @@ def test_a_deleted_goal_comes_back_with_its_indicators_and_activities(
     assert Activity.objects.filter(pk=activity.pk).exists()
 
 
+def oob_row_ids(html: str) -> list[str]:
+    return re.findall(r'<tr id="((?:activity|indicator)-\d+)" hx-swap-oob="true"', html)
+
+
+def rows_by_id(html: str) -> dict[str, str]:
+    """Each row an answer shows (in place or out of band), by its id."""
+    return {
+        match.group(1): match.group(0)
+        for match in re.finditer(
+            r'<tr id="((?:activity|indicator)-\d+)"(?! hx-swap-oob="delete").*?</tr>', html, re.S
+        )
+    }
+
+
+def assert_up_and_down_by_place(rows: dict[str, str], order: list[int]) -> None:
+    """Each row has "Up" unless it is first and "Down" unless it is last, by `order`."""
+    for row_id, row in rows.items():
+        place = order.index(int(row_id.split("-")[1]))
+        assert ('data-role="up"' in row) == (place > 0), row_id
+        assert ('data-role="down"' in row) == (place < len(order) - 1), row_id
+
+
+def shown(*items) -> str:
+    return ",".join(str(item.pk) for item in items)
+
+
+@pytest.mark.parametrize(
+    ("deleted", "in_its_place"),
+    [(0, "first"), (1, None), (2, "last")],  # of A, B, C
+)
+def test_a_deleted_row_goes_alone_and_the_new_first_or_last_comes_in_its_place(
+    planner, goal, activity, deleted, in_its_place
+):
+    items = [activity] + [
+        activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"
+    ]
+    gone = items[deleted]
+    url = reverse("authoring:item_delete", args=["activity", gone.pk])
+    response = planner.post(url, {"shown": shown(*items)}, **HTMX)
+    assert not Activity.objects.filter(pk=gone.pk).exists()
+    order = list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
+    assert response["HX-Retarget"] == f"#activity-{gone.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    expected = {"first": [order[0]], "last": [order[-1]], None: []}[in_its_place]
+    assert row_ids(response.text) == [f"activity-{pk}" for pk in expected]
+    for pk in expected:  # its old row, without "Up" or "Down" as it is now, goes
+        assert f'<tr id="activity-{pk}" hx-swap-oob="delete"></tr>' in response.text
+    assert_up_and_down_by_place(rows_by_id(response.text), order)
+    # Undo, with its fields in its form (the answer is read as a table's).
+    history_id = Activity.history.get(id=gone.pk, history_type="-").history_id
+    assert re.search(
+        r"<template>.*<form [^>]*>.*"
+        rf'<input type="hidden" name="history_id" value="{history_id}">.*</form>.*</template>',
+        response.text,
+        re.S,
+    )
+
+
+def test_a_deletion_on_a_page_that_shows_another_list_answers_with_the_list(
+    planner, goal, activity
+):
+    b, c = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
+    url = reverse("authoring:item_delete", args=["activity", b.pk])
+    # The page does not show C (someone else added it since): the list as it is now.
+    response = planner.post(url, {"shown": shown(activity, b)}, **HTMX)
+    assert "HX-Retarget" not in response
+    assert row_ids(response.text) == [f"activity-{activity.pk}", f"activity-{c.pk}"]
+    # Nor a page that does not say what it shows, nor one whose list had only the row.
+    url = reverse("authoring:item_delete", args=["activity", c.pk])
+    response = planner.post(url, {"shown": "1,x"}, **HTMX)
+    assert "HX-Retarget" not in response
+    assert row_ids(response.text) == [f"activity-{activity.pk}"]
+    url = reverse("authoring:item_delete", args=["activity", activity.pk])
+    response = planner.post(url, {"shown": shown(activity)}, **HTMX)
+    assert "HX-Retarget" not in response
+    assert "No activities yet." in response.text
+
+
+def test_deleting_a_row_costs_the_same_queries_however_long_the_list(planner, goal, activity):
+    def delete_queries(title: str) -> int:
+        doomed = activity_create(goal=goal, title=title, ongoing=True, actor=None)
+        items = list(goal.activities.order_by("position", "pk"))
+        url = reverse("authoring:item_delete", args=["activity", doomed.pk])
+        with CaptureQueriesContext(connection) as counted:
+            response = planner.post(url, {"shown": shown(*items)}, **HTMX)
+        assert response["HX-Retarget"] == f"#activity-{doomed.pk}"
+        return len(counted.captured_queries)
+
+    assert_the_same_queries_for_a_longer_list(goal, delete_queries)
+
+
 # --- Moving ---------------------------------------------------------------------------------------
 
 
@@ -422,7 +519,7 @@ def test_an_item_moves_by_keyboard_a_step_and_by_dragging_to_its_place(planner, 
     assert 'data-refocus="handle"' in response.text
     order = list(goal.activities.order_by("position").values_list("title", flat=True))
     assert order == ["B", activity.title, "C"]
-    # Dragged to a place: the list again (the rows between moved too).
+    # Dragged to a place, from a page that does not say what it shows: the list again.
     response = planner.post(url, {"index": "2"}, **HTMX)
     assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
     assert row_ids(response.text) == [f"activity-{pk}" for pk in (b.pk, c.pk, activity.pk)]
@@ -460,6 +557,60 @@ def test_a_step_answers_with_the_two_rows_in_their_new_order(
         place = order.index(int(row_id.split("-")[1]))
         assert ('data-role="up"' in row) == (place > 0)
         assert ('data-role="down"' in row) == (place < len(order) - 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "index"),
+    [(0, 3), (3, 0), (1, 2), (0, 1)],  # of A, B, C, D
+)
+def test_a_row_dragged_answers_with_itself_and_the_rows_at_the_ends(
+    planner, goal, activity, start, index
+):
+    items = [activity] + [
+        activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BCD"
+    ]
+    moving = items[start]
+    now = [item for item in items if item != moving]
+    now.insert(index, moving)  # as the page shows them after the drop
+    url = reverse("authoring:item_place", args=["activity", moving.pk])
+    response = planner.post(url, {"index": str(index), "shown": shown(*now)}, **HTMX)
+    order = list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
+    assert order == [item.pk for item in now]
+    assert response["HX-Retarget"] == f"#activity-{moving.pk}"
+    assert row_ids(response.text) == [f"activity-{moving.pk}"]
+    assert 'data-refocus="handle"' in response.text
+    # Out of band: the rows at the ends before and after the move, but itself.
+    was = [items[0].pk, items[-1].pk]
+    ends = {order[0], order[-1], *was} - {moving.pk}
+    assert sorted(oob_row_ids(response.text)) == sorted(f"activity-{pk}" for pk in ends)
+    rows = rows_by_id(response.text)
+    assert len(rows) == len(ends) + 1
+    assert_up_and_down_by_place(rows, order)
+
+
+def test_a_row_dragged_on_a_page_that_shows_another_list_answers_with_the_list(
+    planner, goal, activity
+):
+    b, c = [activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "BC"]
+    url = reverse("authoring:item_place", args=["activity", activity.pk])
+    response = planner.post(url, {"index": "1", "shown": shown(b, activity)}, **HTMX)
+    assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
+    assert row_ids(response.text) == [f"activity-{pk}" for pk in (b.pk, activity.pk, c.pk)]
+
+
+def test_dragging_a_row_costs_the_same_queries_however_long_the_list(planner, goal, activity):
+    def drag_queries() -> int:
+        items = list(goal.activities.order_by("position", "pk"))
+        now = [*items[1:], items[0]]
+        url = reverse("authoring:item_place", args=["activity", items[0].pk])
+        with CaptureQueriesContext(connection) as counted:
+            data = {"index": str(len(items) - 1), "shown": shown(*now)}
+            response = planner.post(url, data, **HTMX)
+        assert response["HX-Retarget"] == f"#activity-{items[0].pk}"
+        return len(counted.captured_queries)
+
+    activity_create(goal=goal, title="B", ongoing=True, actor=None)
+    assert_the_same_queries_for_a_longer_list(goal, lambda _title: drag_queries())
 
 
 def test_up_and_down_name_the_pages_one_form_not_a_token_a_row(planner, plan, goal, activity):
@@ -525,10 +676,7 @@ def test_a_step_costs_the_same_queries_however_long_the_list(planner, goal, acti
         return len(counted.captured_queries)
 
     activity_create(goal=goal, title="B", ongoing=True, actor=None)
-    short = step_queries()
-    for number in range(20):
-        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
-    assert step_queries() == short
+    assert_the_same_queries_for_a_longer_list(goal, lambda _title: step_queries())
 
 
 def test_a_goals_part_of_the_page_costs_the_same_queries_however_large(planner, plan, goal):
