@@ -613,6 +613,28 @@ def test_dragging_a_row_costs_the_same_queries_however_long_the_list(planner, go
     assert_the_same_queries_for_a_longer_list(goal, lambda _title: drag_queries())
 
 
+def test_an_indicator_dragged_or_deleted_answers_with_the_rows_that_changed(
+    planner, goal, indicator
+):
+    b, c = (
+        indicator_add_row(planner, goal, name) for name in ("Sjukfrånvaro", "Personalomsättning")
+    )
+    url = reverse("authoring:item_place", args=["indicator", c.pk])
+    response = planner.post(url, {"index": "0", "shown": shown(c, indicator, b)}, **HTMX)
+    assert response["HX-Retarget"] == f"#indicator-{c.pk}"
+    assert row_ids(response.text) == [f"indicator-{c.pk}"]
+    assert sorted(oob_row_ids(response.text)) == sorted(f"indicator-{i.pk}" for i in (indicator, b))
+    order = [c.pk, indicator.pk, b.pk]
+    assert_up_and_down_by_place(rows_by_id(response.text), order)
+    assert "Personalomsättning" in rows_by_id(response.text)[f"indicator-{c.pk}"]
+
+    url = reverse("authoring:item_delete", args=["indicator", b.pk])
+    response = planner.post(url, {"shown": shown(c, indicator, b)}, **HTMX)
+    assert response["HX-Retarget"] == f"#indicator-{b.pk}"
+    assert row_ids(response.text) == [f"indicator-{indicator.pk}"]  # now last: no "Down"
+    assert_up_and_down_by_place(rows_by_id(response.text), [c.pk, indicator.pk])
+
+
 def test_up_and_down_name_the_pages_one_form_not_a_token_a_row(planner, plan, goal, activity):
     second = activity_create(goal=goal, title="B", ongoing=True, actor=None)
     page = planner.get(reverse("authoring:plan_structure", args=[plan.pk])).text
