@@ -16,7 +16,8 @@ and measures:
   controls in the draft), the committee's overview and the report
   (HTML) of that plan for the last closed period, a status change and a value entry (htmx posts
   on the reporting page, in the open period), a step down or up of an activity in the draft's
-  largest goal (the arrow keys on the plan page), the plan's change history (first and last page),
+  largest goal (the arrow keys on the plan page) and its first activity dragged to the end and
+  back (every row moves), the plan's change history (first and last page),
   and the plan's Excel and CSV export: the response time on 127.0.0.1 (median of `--repeat`
   runs, the pages interleaved so a busy machine slows them alike), the size of the answer, and
   the number of queries (the same request once more in this process, counted);

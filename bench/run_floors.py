@@ -311,8 +311,9 @@ def change_floor(model, pk: int) -> Callable[[], int]:
 
 
 def step_floor(model, pks: list[int]) -> Callable[[], int]:
-    """A step up or down as bare SQL: one UPDATE of the two rows that change places and one
-    INSERT of their history records."""
+    """A step up or down, or a row dragged, as bare SQL: one UPDATE of the rows that change
+    places (`pks`: the two of a step, every row between for a drag) and one INSERT of their
+    history records."""
     from django.db import transaction
     from django.db.models import F
 

@@ -255,6 +255,18 @@ def the_pages(city: City) -> list[Page]:
     def step_data() -> dict:
         return {"direction": "down" if next(steps) % 2 == 0 else "up"}
 
+    # The first activity of that goal dragged to its end, and back to the top: every row moves.
+    dragging = in_draft[0]
+    drags = itertools.count()
+
+    def drag_data() -> dict:
+        order = list(Activity.objects.filter(goal_id=largest_goal(city.draft))
+                     .order_by("position", "pk").values_list("pk", flat=True))  # fmt: skip
+        order.remove(dragging)
+        index = len(order) if next(drags) % 2 == 0 else 0
+        order.insert(index, dragging)  # as the page shows them after the drop
+        return {"index": str(index), "focus": "handle", "shown": ",".join(map(str, order))}
+
     reporting = reporting_floor(manager)
     first_goal = plan_page_goals_first(plan)
     return [
@@ -297,6 +309,9 @@ def the_pages(city: City) -> list[Page]:
         Page("plan page: a step down or up (htmx)",
              reverse("authoring:item_place", args=["activity", stepping]), "planner",
              step_floor(Activity, [stepping, below]), "POST", step_data, htmx=True),
+        Page("plan page: a row dragged to the end or the top (htmx)",
+             reverse("authoring:item_place", args=["activity", dragging]), "planner",
+             step_floor(Activity, in_draft), "POST", drag_data, htmx=True),
         Page("change history", reverse("authoring:plan_history", args=[plan.pk]), "planner",
              history_floor(plan)),
         Page("change history: last page",
