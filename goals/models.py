@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.constraints import ChecksTogether
 from core.versioning import Versioned
 from goals.deadlines import Precision, is_last_day, overdue_text, timing_text
 from goals.evaluation import ALL_MONTHS, YEAR_END, is_evaluated_in
@@ -188,7 +189,7 @@ class Month(models.IntegerChoices):
     DECEMBER = 12, pgettext_lazy("month name", "December")
 
 
-class Activity(Responsibility, Versioned):
+class Activity(Responsibility, ChecksTogether, Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
     Done by a deadline in the plan's years, a day or a whole month (`due_on`, the month's last

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import ChecksTogether
 from core.versioning import Versioned
 from goals.models import Goal, Responsibility, Scope, SubGoal
 from indicators.colour import (
@@ -62,7 +63,7 @@ RESPONSIBILITY_FIELDS = (
 )
 
 
-class Indicator(Responsibility, Versioned):
+class Indicator(Responsibility, ChecksTogether, Versioned):
     """A measure of a goal: what is measured, from which source, and its target.
 
     The target has a kind (`indicators.targets`, `indicators.colour.TargetKind`): bands,

@@ -7,12 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import ChecksTogether
 from core.versioning import Versioned
 from planning.models.organisations import Organisation, Unit, year_validators
 from planning.models.periods import FollowUpPeriod
 
 
-class Plan(Versioned):
+class Plan(ChecksTogether, Versioned):
     """A steering document: strategy, community plan, operational plan, action plan...
 
     Owned by one unit of one organisation; a joint plan has a lead organisation and partner
