@@ -7,13 +7,13 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.history import RESTORED_REASON
-from core.versioning import Actor
+from core.versioning import Actor, can_create_in_bulk, create_validated, validate_new
 from goals.deadlines import moved_by_years
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from goals.services import (
@@ -231,6 +231,88 @@ def _restore_record(record: Any, actor: Actor, **overrides: Any) -> Model:
     return instance
 
 
+def _restore_many(model: type[Model], records: list[Any], actor: Actor) -> tuple[int, list[str]]:
+    """Recreate objects of one model from their deletion records, as `_restore_record` does
+    each, in a few statements: the links of all of them looked up in one query per link,
+    each object validated (its links not asked about again), all inserted together with
+    their history records. A batch the database refuses comes back an object at a time.
+    Returns how many came back, and what could not and why."""
+    if model is Goal or not can_create_in_bulk(model):
+        return _restore_each(model, records, actor)
+    links = [link for link in model._meta.concrete_fields if link.many_to_one]
+    instances = {item.history_id: item.instance for item in records}
+    refused: dict[int, str] = {}
+    for link in links:
+        wanted = {getattr(instance, link.attname) for instance in instances.values()} - {None}
+        related = link.related_model._default_manager.all()
+        if parents := _parents(link.related_model):
+            related = related.select_related(*parents)
+        found = related.in_bulk(wanted)
+        for history_id, instance in instances.items():
+            value = getattr(instance, link.attname)
+            if value in found:  # the object itself, with its parents: its rules read them
+                setattr(instance, link.name, found[value])
+            if value is None or value in found or history_id in refused:
+                continue
+            if link.null:  # a link to something gone is emptied if it may be empty
+                setattr(instance, link.attname, None)
+                continue
+            refused[history_id] = _("%(field)s no longer exists.") % {
+                "field": capfirst(str(link.verbose_name))
+            }
+    # Its id is not taken (the batch holds only what does not exist), nor are its links lost.
+    checked = [model._meta.pk.name, *(link.name for link in links)]
+    ready = []
+    for item in records:
+        instance = instances[item.history_id]
+        if item.history_id not in refused:
+            instance.version = (item.version or 0) + 1
+            try:
+                validate_new(instance, actor=actor, checked=checked)
+            except ValidationError as error:
+                refused[item.history_id] = " ".join(error.messages)
+                continue
+            instance._change_reason = RESTORED_REASON
+            ready.append(item)
+    try:
+        with transaction.atomic():
+            create_validated([instances[item.history_id] for item in ready])
+    except IntegrityError:
+        restored, skipped = _restore_each(model, ready, actor)
+    else:
+        restored, skipped = len(ready), []
+    by_id = {item.history_id: item for item in records}
+    return restored, [
+        f"{record_label(model, by_id[history_id])}: {why}" for history_id, why in refused.items()
+    ] + skipped
+
+
+def _parents(model: type[Model], depth: int = 2) -> list[str]:
+    """The paths of a model's required links (its goal, plan, period...), `depth` deep."""
+    paths = []
+    for link in model._meta.concrete_fields:
+        if link.many_to_one and not link.null:
+            paths.append(link.name)
+            if depth > 1:
+                deeper = _parents(link.related_model, depth - 1)
+                paths += [f"{link.name}__{path}" for path in deeper]
+    return paths
+
+
+def _restore_each(model: type[Model], records: list[Any], actor: Actor) -> tuple[int, list[str]]:
+    """`_restore_many` an object at a time, each in its own savepoint."""
+    restored, skipped = 0, []
+    for item in records:
+        try:
+            with transaction.atomic():
+                _restore_record(item, actor)
+        except ValidationError as error:
+            skipped.append(f"{record_label(model, item)}: {' '.join(error.messages)}")
+            continue
+        restored += 1
+    return restored, skipped
+
+
 def record_label(model: type[Model], record: Any) -> str:
     """A deleted object as text, even when what its text names is gone too."""
     try:
@@ -298,22 +380,19 @@ def history_restore(*, model_name: str, history_id: int, actor: Actor) -> Restor
     counts: dict[str, int] = {}
     skipped: list[str] = []
     for each, records in batches:
-        for item in records:
+        main = [item for item in records if each is model and item.history_id == record.history_id]
+        if main:
             overrides = {}
             if each is Goal:
                 last = Goal.objects.filter(plan=plan).aggregate(last=Max("number"))["last"]
                 overrides["number"] = (last or 0) + 1
-            if each is model and item.history_id == record.history_id:
-                result = _restore_record(item, actor, **overrides)
-                continue
-            try:
-                with transaction.atomic():
-                    _restore_record(item, actor, **overrides)
-            except ValidationError as error:
-                skipped.append(f"{record_label(each, item)}: {' '.join(error.messages)}")
-                continue
+            result = _restore_record(main[0], actor, **overrides)
+        others = [item for item in records if item not in main]
+        restored, refused = _restore_many(each, others, actor)
+        skipped += refused
+        if restored:
             label = str(each._meta.verbose_name_plural)
-            counts[label] = counts.get(label, 0) + 1
+            counts[label] = counts.get(label, 0) + restored
     if result is None:  # pragma: no cover - the record is always among the batches
         raise ValidationError(_("There is nothing to restore."))
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from authoring.selectors import deleted_items
 from authoring.services import history_restore
@@ -180,6 +182,35 @@ def test_a_deleted_goal_comes_back_with_everything_under_it(
     latest = restored.history.first()
     assert (latest.history_type, latest.history_user) in {("+", chief), ("~", chief)}
     assert restored.history.filter(history_change_reason="restored").exists()
+
+
+def test_a_goal_comes_back_in_the_same_statements_however_much_was_deleted_with_it(
+    full_goal, periods, django_user_model
+):
+    chief = django_user_model.objects.create_user(username="kvalitetschef", password="x")
+
+    def delete_and_restore() -> int:
+        pk = full_goal.pk
+        goal_delete(goal=Goal.objects.get(pk=pk), actor=chief)
+        record = Goal.history.filter(id=pk, history_type="-").latest("history_date")
+        with CaptureQueriesContext(connection) as counted:
+            result = history_restore(model_name="goal", history_id=record.history_id, actor=chief)
+        assert result.skipped == []
+        return len(counted.captured_queries)
+
+    few = delete_and_restore()
+    for number in range(10):
+        activity = activity_add(goal=full_goal, title=f"A{number}", ongoing=True, actor=None)
+        activity_status_set(activity=activity, period=periods[0], status="in_progress", actor=None)
+        add(full_goal, f"I{number}")
+    before = counts(full_goal.plan)
+    assert delete_and_restore() == few
+    assert counts(full_goal.plan) == before
+    # Each object came back with its creation record, by the one who restored it.
+    for model in (Indicator, Activity, ActivityStatus):
+        latest = model.history.filter(history_change_reason="restored")
+        assert latest.count() >= 10
+        assert set(latest.values_list("history_type", "history_user")) == {("+", chief.pk)}
 
 
 def test_restoring_twice_is_refused(full_goal, english):
