@@ -40,6 +40,9 @@ class Page:
     method: str = "GET"
     data: Callable[[], dict] | None = None  # a post's form data (read fresh before each post)
     htmx: bool = False
+    # It changes the plan's goals, indicators or activities (a step, a drag): measured after
+    # the pages that read, so that it does not make every read the first after a change.
+    changes_plan: bool = False
     result: dict = field(default_factory=dict)
 
 
@@ -159,7 +162,9 @@ def measure_pages(
     pages: list[Page], server: Server, sessions: dict, users: dict, repeat: int, warm: int = 1
 ):
     """Each page `repeat` times, interleaved, and each person's request to /health/ (the fixed
-    cost of a request through the same stack, counted into every floor).
+    cost of a request through the same stack, counted into every floor). The pages that change
+    a plan's content come after the others' rounds, in rounds of their own: interleaved with
+    them, each would make the next read of its plan the first after a change.
 
     Before that, `warm` untimed rounds of every page: each gunicorn worker compiles a page's
     templates and loads its modules at its first request of it, once in its life, and a round
@@ -169,23 +174,29 @@ def measure_pages(
     for page in pages:
         page.result = {"name": page.name, "method": page.method, "url": page.url,
                        "person": page.person, "times_s": [], "warm_times_s": []}  # fmt: skip
+    changing = [page for page in pages if page.changes_plan]
+    reading = [page for page in pages if not page.changes_plan]
     for _round in range(warm):
-        for page in pages:
+        for page in changing + reading:
             status, content, seconds = send(page, server, sessions)
             if status >= 400:
                 raise SystemExit(f"{page.name}: {page.method} {page.url} answered {status}")
             page.result["status"] = status
             page.result["warm_times_s"].append(round(seconds, 4))
-    for round_ in range(repeat):
-        for person, session in sessions.items():
-            fixed[person].append(request(server.port, "GET", FIXED, headers_for(session))[2])
-        for page in pages:
-            status, content, seconds = send(page, server, sessions)
-            page.result["times_s"].append(round(seconds, 4))
-            page.result["bytes"] = len(content)
-            if status >= 400:
-                raise SystemExit(f"{page.name}: answered {status} in round {round_ + 1}")
-        print(f"  round {round_ + 1} of {repeat} done", flush=True)
+    for group in (reading, changing):
+        for round_ in range(repeat):
+            if group is reading:
+                for person, session in sessions.items():
+                    headers = headers_for(session)
+                    fixed[person].append(request(server.port, "GET", FIXED, headers)[2])
+            for page in group:
+                status, content, seconds = send(page, server, sessions)
+                page.result["times_s"].append(round(seconds, 4))
+                page.result["bytes"] = len(content)
+                if status >= 400:
+                    raise SystemExit(f"{page.name}: answered {status} in round {round_ + 1}")
+            which = " (pages that change a plan)" if group is changing else ""
+            print(f"  round {round_ + 1} of {repeat} done{which}", flush=True)
     request_floor = {person: statistics.median(times) for person, times in fixed.items()}
     for page in pages:
         result = page.result
@@ -308,10 +319,11 @@ def the_pages(city: City) -> list[Page]:
              "unit manager", change_floor(Measurement, value.pk), "POST", value_data, htmx=True),
         Page("plan page: a step down or up (htmx)",
              reverse("authoring:item_place", args=["activity", stepping]), "planner",
-             step_floor(Activity, [stepping, below]), "POST", step_data, htmx=True),
+             step_floor(Activity, [stepping, below]), "POST", step_data, htmx=True,
+             changes_plan=True),
         Page("plan page: a row dragged to the end or the top (htmx)",
              reverse("authoring:item_place", args=["activity", dragging]), "planner",
-             step_floor(Activity, in_draft), "POST", drag_data, htmx=True),
+             step_floor(Activity, in_draft), "POST", drag_data, htmx=True, changes_plan=True),
         Page("change history", reverse("authoring:plan_history", args=[plan.pk]), "planner",
              history_floor(plan)),
         Page("change history: last page",
