@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db.models import Max, Model, OuterRef, Prefetch, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -17,14 +17,12 @@ from core.versioning import Actor, can_create_in_bulk, create_validated, validat
 from goals.deadlines import moved_by_years
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp, SubGoal
 from goals.services import (
-    activity_create,
     goal_create,
     goals_renumber,
     positions_save,
     sub_goal_create,
 )
 from indicators.models import MEASURE_FIELDS, RESPONSIBILITY_FIELDS, Indicator, Measurement
-from indicators.services import indicator_create
 from indicators.targets import Target
 from planning.models import Plan
 from planning.services import ensure_plan_unlocked, plan_create
@@ -93,10 +91,28 @@ def plan_roll_over(*, plan: Plan, actor: Actor, name: str | None = None) -> Plan
         **{field: getattr(plan, field) for field in PLAN_FIELDS},
     )
     goals = plan.goals.order_by("number").prefetch_related(
-        "sub_goals", "indicators", "activities__statuses__period"
+        "sub_goals",
+        Prefetch("indicators", queryset=Indicator.objects.select_related(*INDICATOR_READS)),
+        Prefetch("activities", queryset=Activity.objects.select_related(*ACTIVITY_READS)),
     )
+    finished = finished_activities(plan)
+    years = start_year - plan.start_year
+    indicators, activities = [], []
     for goal in goals:
-        _goal_copy(goal, new_plan, keep_contribution=parent is not None, actor=actor)
+        copy, sub_goals = _goal_copy(
+            goal, new_plan, keep_contribution=parent is not None, actor=actor
+        )
+        indicators += [
+            _indicator_copy(indicator, copy, sub_goals.get(indicator.sub_goal_id), actor)
+            for indicator in goal.indicators.all()
+        ]
+        activities += [
+            _activity_copy(activity, copy, sub_goals.get(activity.sub_goal_id), years, actor)
+            for activity in goal.activities.all()
+            if activity.pk not in finished
+        ]
+    create_validated(indicators)
+    create_validated(activities)
     return new_plan
 
 
@@ -111,7 +127,10 @@ def next_name(plan: Plan, start_year: int, end_year: int) -> str:
     )
 
 
-def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor) -> Goal:
+def _goal_copy(
+    goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor
+) -> tuple[Goal, dict[int, SubGoal]]:
+    """The goal copied into the plan, and its sub-goals' copies by the old ones' ids."""
     copy = goal_create(
         plan=plan,
         number=goal.number,
@@ -130,40 +149,45 @@ def _goal_copy(goal: Goal, plan: Plan, *, keep_contribution: bool, actor: Actor)
         )
         for sub_goal in goal.sub_goals.all()
     }
-    for indicator in goal.indicators.all():
-        _indicator_copy(indicator, copy, sub_goals.get(indicator.sub_goal_id), actor)
-    years = plan.start_year - goal.plan.start_year
-    for activity in goal.activities.all():
-        if not is_finished(activity):
-            due_on = activity.due_on
-            if due_on is not None:  # the same deadline in the new plan's years
-                due_on = moved_by_years(due_on, activity.due_precision, years)
-            activity_create(
-                goal=copy,
-                title=activity.title,
-                sub_goal=sub_goals.get(activity.sub_goal_id),
-                due_on=due_on,
-                actor=actor,
-                **{field: getattr(activity, field) for field in ACTIVITY_FIELDS},
-            )
-    return copy
+    return copy, sub_goals
+
+
+# What the copies of a plan's indicators and activities link to: the objects the plan's own
+# link to (read with them, for the copies' rules), the new goal and sub-goal, the indicator
+# copied (its predecessor). All exist: their links are not asked about one copy at a time.
+INDICATOR_READS = ("perspective", "baseline_period", "responsible_unit", "reporting_unit")
+ACTIVITY_READS = ("unit", "responsible_user", "reporting_unit", "reporting_user")
 
 
 def _indicator_copy(indicator: Indicator, goal: Goal, sub_goal, actor: Actor) -> Indicator:
     fields = {field: getattr(indicator, field) for field in INDICATOR_FIELDS}
-    return indicator_create(
-        goal=goal, sub_goal=sub_goal, predecessor=indicator, actor=actor, **fields
-    )
+    copy = Indicator(goal=goal, sub_goal=sub_goal, predecessor=indicator, **fields)
+    return validate_new(copy, actor=actor, checked=_links(Indicator))
 
 
-def is_finished(activity: Activity) -> bool:
-    """Whether the activity's latest status (by period) is done or cancelled."""
-    latest = max(
-        activity.statuses.all(),
-        key=lambda status: (status.period.starts_on, status.reported_at),
-        default=None,
+def _activity_copy(activity: Activity, goal: Goal, sub_goal, years: int, actor: Actor) -> Activity:
+    due_on = activity.due_on
+    if due_on is not None:  # the same deadline in the new plan's years
+        due_on = moved_by_years(due_on, activity.due_precision, years)
+    fields = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
+    copy = Activity(goal=goal, title=activity.title, sub_goal=sub_goal, due_on=due_on, **fields)
+    return validate_new(copy, actor=actor, checked=_links(Activity))
+
+
+def _links(model: type[Model]) -> list[str]:
+    return [link.name for link in model._meta.concrete_fields if link.many_to_one]
+
+
+def finished_activities(plan: Plan) -> set[int]:
+    """The ids of the plan's activities whose latest status (by period, then by when it was
+    reported) is done or cancelled: they are not copied to the next period. One query."""
+    latest = (
+        ActivityStatus.objects.filter(activity=OuterRef("pk"))
+        .order_by("-period__starts_on", "-reported_at")
+        .values("status")[:1]
     )
-    return latest is not None and latest.status in FINISHED
+    found = Activity.objects.filter(goal__plan=plan).annotate(latest=Subquery(latest))
+    return set(found.filter(latest__in=FINISHED).values_list("pk", flat=True))
 
 
 # --- Restoring what was deleted -----------------------------------------------------------------

@@ -5,6 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from authoring import services as rollover
 from authoring.services import plan_roll_over
@@ -13,6 +15,7 @@ from goals.evaluation import months
 from goals.models import Activity, Goal
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.models import Indicator
+from indicators.services import indicator_create
 from planning.models import Plan
 from planning.services import plan_create
 from tests.deadlines import month_end
@@ -153,10 +156,10 @@ def test_refused_when_the_next_plan_exists(decided_plan, english):
 
 
 def test_all_or_nothing(decided_plan, monkeypatch):
-    def fail(**fields):
+    def fail(*args, **fields):
         raise ValidationError("boom")
 
-    monkeypatch.setattr(rollover, "activity_create", fail)
+    monkeypatch.setattr(rollover, "create_validated", fail)
     with pytest.raises(ValidationError):
         plan_roll_over(plan=decided_plan, actor=None)
     assert Plan.objects.count() == 1
@@ -210,4 +213,29 @@ def test_the_latest_status_decides_by_period_not_by_entry(goal, periods):
     activity = activity_create(goal=goal, title="X", ongoing=True, actor=None)
     activity_status_set(activity=activity, period=t2, status="in_progress", actor=None)
     activity_status_set(activity=activity, period=t1, status="done", actor=None)
-    assert not rollover.is_finished(Activity.objects.prefetch_related("statuses__period").get())
+    assert activity.pk not in rollover.finished_activities(goal.plan)
+    activity_status_set(activity=activity, period=t2, status="done", actor=None)
+    assert activity.pk in rollover.finished_activities(goal.plan)
+
+
+def test_a_larger_plan_is_copied_in_the_same_statements(decided_plan, goal, indicator, periods):
+    def copy_queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as counted:
+            plan_roll_over(plan=decided_plan, actor=None, name=name)
+        return len(counted.captured_queries)
+
+    few = copy_queries("Kopia 1")
+    for number in range(10):
+        done = activity_create(goal=goal, title=f"Klar {number}", ongoing=True, actor=None)
+        activity_status_set(activity=done, period=periods[2], status="done", actor=None)
+        activity_create(goal=goal, title=f"A{number}", ongoing=True, actor=None)
+        indicator_create(goal=goal, name=f"I{number}", green_bound=D(80), actor=None)
+    assert copy_queries("Kopia 2") == few
+    copied = Plan.objects.get(name="Kopia 2")
+    assert Activity.objects.filter(goal__plan=copied).count() == 4 + 10
+    assert Indicator.objects.filter(goal__plan=copied).count() == 1 + 10
+    # Each copy with its creation record, as when it was saved alone.
+    for model in (Indicator, Activity):
+        records = model.history.filter(goal_id__in=copied.goals.values("pk"))
+        assert set(records.values_list("history_type", flat=True)) == {"+"}
+        assert records.count() == model.objects.filter(goal__plan=copied).count()
