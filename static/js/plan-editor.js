@@ -430,8 +430,9 @@
     if (!control || event.ctrlKey || event.metaKey || event.shiftKey) return false;
     if (control.dataset.deleteUrl) {
       event.preventDefault();
-      const list = control.closest(".items") || document.getElementById("goals");
-      const body = list.querySelector("tbody");
+      const items = control.closest(".items");
+      const list = items || document.getElementById("goals");
+      const body = items && items.querySelector("tbody");
       htmx.ajax("POST", control.dataset.deleteUrl, {
         source: control,
         target: list,
