@@ -5,7 +5,7 @@ with what is announced to a screen reader, and the save state for the script (a 
 Without JavaScript the same forms post to the same views, and the answer is the plan page again.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,7 +251,7 @@ def some_rows(
     *,
     focus: tuple[Any, str] = (None, ""),
     order: list[int] | None = None,
-    elsewhere: list[Any] = (),
+    elsewhere: Sequence[Any] = (),
     **marks: Any,
 ) -> dict[str, Any]:
     """What an answer that changes only some rows of a goal's list shows of them: each as its

@@ -34,12 +34,14 @@ from authoring.views.structure import (
     plan_id_of,
 )
 from core.views import service_message
+from goals.models import Goal
 from goals.services import (
     DOWN,
     UP,
     goal_item_move,
     goal_move,
 )
+from planning.models import Plan
 from planning.shortcuts import plan_in_scope
 
 # --- Deleting, with undo --------------------------------------------------------------------------
@@ -89,12 +91,12 @@ def item_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def _after_deleting(
-    request: HttpRequest, kind: str, pk: int, goal, plan
+    request: HttpRequest, kind: str, pk: int, goal: Goal, plan: Plan
 ) -> tuple[dict[str, Any], str, dict[str, str]]:
     """What the page is sent after an indicator or activity was deleted (context, partial,
     headers). If it shows the goal's list as it is but for that row: the row goes, and in its
-    place the row now first or last, if it was (without its "Up" or "Down"). Else, or for the
-    list's last row: the list as it is now."""
+    place the row now first or last, if it was (without its "Up" or "Down"). Else, or when
+    the list is left empty: the list as it is now."""
     order = list_order(ITEMS[kind], goal.pk)
     shown = shown_ids(request)
     if not order or not shown or pk not in shown or [i for i in shown if i != pk] != order:
@@ -219,7 +221,7 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     elif shown_ids(request) == siblings:
         # Dragged, and the page shows the list as it now is: the row itself, and the rows
         # at the ends before and after (their "Up" and "Down"), where they are.
-        before = [pk_ for pk_ in siblings if pk_ != item.pk]
+        before = [sibling for sibling in siblings if sibling != item.pk]
         ends = {siblings[0], siblings[-1], before[0], before[-1]} - {item.pk} if before else set()
         context = some_rows(
             kind, plan, [item], focus=(item, focus), order=siblings,
