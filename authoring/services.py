@@ -162,7 +162,7 @@ ACTIVITY_READS = ("unit", "responsible_user", "reporting_unit", "reporting_user"
 def _indicator_copy(indicator: Indicator, goal: Goal, sub_goal, actor: Actor) -> Indicator:
     fields = {field: getattr(indicator, field) for field in INDICATOR_FIELDS}
     copy = Indicator(goal=goal, sub_goal=sub_goal, predecessor=indicator, **fields)
-    return validate_new(copy, actor=actor, checked=_links(Indicator))
+    return validate_new(copy, actor=actor, checked=[link.name for link in _links(Indicator)])
 
 
 def _activity_copy(activity: Activity, goal: Goal, sub_goal, years: int, actor: Actor) -> Activity:
@@ -171,11 +171,12 @@ def _activity_copy(activity: Activity, goal: Goal, sub_goal, years: int, actor: 
         due_on = moved_by_years(due_on, activity.due_precision, years)
     fields = {field: getattr(activity, field) for field in ACTIVITY_FIELDS}
     copy = Activity(goal=goal, title=activity.title, sub_goal=sub_goal, due_on=due_on, **fields)
-    return validate_new(copy, actor=actor, checked=_links(Activity))
+    return validate_new(copy, actor=actor, checked=[link.name for link in _links(Activity)])
 
 
-def _links(model: type[Model]) -> list[str]:
-    return [link.name for link in model._meta.concrete_fields if link.many_to_one]
+def _links(model: type[Model]) -> list[Any]:
+    """A model's links to other objects (its foreign keys)."""
+    return [link for link in model._meta.concrete_fields if link.many_to_one]
 
 
 def finished_activities(plan: Plan) -> set[int]:
@@ -263,7 +264,7 @@ def _restore_many(model: type[Model], records: list[Any], actor: Actor) -> tuple
     Returns how many came back, and what could not and why."""
     if model is Goal or not can_create_in_bulk(model):
         return _restore_each(model, records, actor)
-    links = [link for link in model._meta.concrete_fields if link.many_to_one]
+    links = _links(model)
     instances = {item.history_id: item.instance for item in records}
     refused: dict[int, str] = {}
     for link in links:
@@ -274,16 +275,16 @@ def _restore_many(model: type[Model], records: list[Any], actor: Actor) -> tuple
         found = related.in_bulk(wanted)
         for history_id, instance in instances.items():
             value = getattr(instance, link.attname)
+            if value is None or history_id in refused:
+                continue
             if value in found:  # the object itself, with its parents: its rules read them
                 setattr(instance, link.name, found[value])
-            if value is None or value in found or history_id in refused:
-                continue
-            if link.null:  # a link to something gone is emptied if it may be empty
+            elif link.null:  # a link to something gone is emptied if it may be empty
                 setattr(instance, link.attname, None)
-                continue
-            refused[history_id] = _("%(field)s no longer exists.") % {
-                "field": capfirst(str(link.verbose_name))
-            }
+            else:
+                refused[history_id] = _("%(field)s no longer exists.") % {
+                    "field": capfirst(str(link.verbose_name))
+                }
     # Its id is not taken (the batch holds only what does not exist), nor are its links lost.
     checked = [model._meta.pk.name, *(link.name for link in links)]
     ready = []

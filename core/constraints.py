@@ -85,8 +85,7 @@ def failed_checks(
     is false for the instance's values: one SELECT of every condition (in a savepoint inside a
     transaction, so that a condition the database cannot compute does not break it; such a
     constraint passes, as in Django)."""
-    wanted = checks
-    if not wanted:
+    if not checks:
         return set()
     query = Query(None)
     against = instance._get_field_expression_map(meta=model_class._meta, exclude=exclude)
@@ -94,7 +93,7 @@ def failed_checks(
         if not hasattr(value, "resolve_expression"):
             value = Value(value)
         query.add_annotation(value, name, select=False)
-    for index, constraint in enumerate(wanted):
+    for index, constraint in enumerate(checks):
         # A CHECK fails only when false: unknown (a NULL in it) passes.
         passes = Coalesce(constraint.condition, True, output_field=BooleanField())
         query.add_annotation(passes, f"_check_{index}")
@@ -103,9 +102,9 @@ def failed_checks(
         with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
             answers = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
-        logger.warning("Got a database error checking %r: %s", wanted, error)
+        logger.warning("Got a database error checking %r: %s", checks, error)
         return set()
-    return {each.name for each, passes in zip(wanted, answers, strict=True) if not passes}
+    return {each.name for each, passes in zip(checks, answers, strict=True) if not passes}
 
 
 # --- Conditions worked out in Python ---------------------------------------------------------

@@ -51,6 +51,12 @@ def row_for_update[M: models.Model](model: type[M], **key: Any) -> M | None:
     return model._default_manager.select_for_update(of=("self",)).filter(**key).order_by().first()
 
 
+def is_person(actor: Actor) -> bool:
+    """Whether the actor is a logged-in person, whom the history records name (not None: a
+    loader, a migration, the system)."""
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
 def save_validated(
     instance: models.Model,
     *,
@@ -87,7 +93,7 @@ def save_validated(
             raise EditConflict(instance, expected_version=expected_version, current_version=current)
         instance.version = current + 1
     instance.full_clean(exclude=checked)
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if is_person(actor):
         instance._history_user = actor
     instance.save()
     return instance
@@ -100,7 +106,7 @@ def validate_new(
     object is validated (raises ValidationError as `save_validated` does) and noted with its
     actor and the moment of its creation, for `create_validated` to insert later."""
     instance.full_clean(exclude=checked)
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if is_person(actor):
         instance._history_user = actor
     # The creation record's date: when the object was validated, as `save_validated` dates it
     # when it saves.
@@ -153,7 +159,7 @@ def update_in_bulk(instances: list[models.Model], fields: list[str], *, actor: A
     if not can_create_in_bulk(model):
         raise TypeError(f"{model.__name__} has its own save() or many-to-many history")
     model._default_manager.bulk_update(instances, fields)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if is_person(actor) else None
     history = getattr(model, model._meta.simple_history_manager_attribute)
     history.bulk_history_create(
         instances, update=True, default_user=user, default_change_reason=None
@@ -221,7 +227,7 @@ def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
     stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     collector = Collector(using=router.db_for_write(type(stored), instance=stored))
     collector.collect([stored])
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    authenticated = is_person(actor)
     for objects in collector.data.values():
         for obj in objects:
             obj._change_reason = mark

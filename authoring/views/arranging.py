@@ -212,7 +212,7 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
         # In place of the item's own row (on the page: it was pressed), the neighbour's goes.
-        rows = [item, type(item).objects.get(pk=neighbour)]
+        rows = [item, *items_by_pk(kind, [neighbour])]
         context = some_rows(
             kind, plan, rows, focus=(item, focus), order=siblings, gone=f"{kind}-{neighbour}"
         )
