@@ -271,7 +271,15 @@ def plan_changes(
     pairs.sort(key=lambda pair: pair[0].history_date, reverse=True)
     if limit is not None:
         pairs = pairs[:limit]
-    return describe_history(pairs, excluded=("version",))
+    return _with_urls(describe_history(pairs, excluded=("version",)))
+
+
+def _with_urls(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Give each entry the URL of its object's own history (`url`), resolved once a kind."""
+    makers = {kind: url_by_id("authoring:object_history", kind) for kind in HISTORY_KINDS}
+    for entry in entries:
+        entry.url = makers[entry.model_name](entry.object_id)
+    return entries
 
 
 HISTORY_PAGE_SIZE = 50
@@ -318,10 +326,17 @@ def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTOR
     more records read than the page shows.
     """
     sources = _content_history(plan)
+    others = ("goal", "indicator", "activity")
     union = _keys("plan", sources["plan"]).union(
-        *(_keys(kind, sources[kind]) for kind in ("goal", "indicator", "activity")), all=True
+        *(_keys(kind, sources[kind]) for kind in others), all=True
     )
-    found = Paginator(union.order_by("-history_date", "-history_id"), size).get_page(page)
+    # Counted without the records before them: a third of the cost of counting the union.
+    counted = sources["plan"].order_by().values("history_id")
+    counted = counted.union(
+        *(sources[kind].order_by().values("history_id") for kind in others), all=True
+    )
+    keyed = _Counted(union.order_by("-history_date", "-history_id"), counted)
+    found = Paginator(keyed, size).get_page(page)
     keys = list(found.object_list)
     wanted: dict[str, set[int]] = {kind: set() for kind in HISTORY_KINDS}
     for kind, history_id, _when, previous in keys:
@@ -341,7 +356,21 @@ def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTOR
     ]
     # The page's numbers without the query behind them: a page that pickles small (kept).
     numbers = Paginator(range(found.paginator.count), size).page(found.number)
-    return describe_history(pairs, excluded=("version",)), numbers
+    return _with_urls(describe_history(pairs, excluded=("version",))), numbers
+
+
+@dataclass
+class _Counted:
+    """A queryset for a paginator, counted by another query of the same rows."""
+
+    rows: QuerySet
+    counted: QuerySet
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 # --- What was deleted, and can be restored --------------------------------------------------------

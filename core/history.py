@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, router
 from django.db.models.deletion import Collector
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -69,6 +69,20 @@ class HistoryEntry:
     who: str
     when: datetime.datetime
     changes: list[FieldChange] = field(default_factory=list)
+    # Where the object's own history is read: set by the app that shows it (`core` knows no
+    # URLs), for lists of several objects' changes.
+    url: str = ""
+
+    @property
+    def when_iso(self) -> str:
+        """When, for `<time datetime>` (as `|date:'c'` writes it)."""
+        return dateformat.format(timezone.localtime(self.when), "c")
+
+    @property
+    def when_text(self) -> str:
+        """When, as the reader's language writes a date and time (`|date:"SHORT_DATETIME_FORMAT"`):
+        a page of fifty entries spends less than through the template's filter."""
+        return date_format(timezone.localtime(self.when), "SHORT_DATETIME_FORMAT")
 
     @property
     def object_id(self) -> int:
