@@ -3,14 +3,17 @@ recorded with its actor, deletions recorded so that they can be restored togethe
 
 import uuid
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, reduce
+from operator import attrgetter, or_
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, router, transaction
+from django.db.models import signals, sql
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Versioned(models.Model):
@@ -220,6 +223,11 @@ def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
 
     Each history record of the deletion carries the same change reason (returned), so that
     what was deleted together can be restored together. Call it inside a transaction.
+
+    The records are the ones django-simple-history writes as each object is deleted (the
+    same fields, user, date and reason), written a model at a time (`_record_deletions`): a
+    large goal takes hundreds of objects with it. When anything else listens to the
+    deletion of one of the models, it is told of each object, as Django's deletion does.
     """
     mark = f"deleted:{instance._meta.label_lower}:{instance.pk}:{uuid.uuid4().hex[:12]}"
     # The deletion record keeps the object's last values: read them as stored, not from a
@@ -233,5 +241,90 @@ def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
             obj._change_reason = mark
             if authenticated:
                 obj._history_user = actor
-    collector.delete()
+    recorders = {model: _deletion_recorder(model) for model in collector.data}
+    if any(recorder is _TOLD_EACH for recorder in recorders.values()):
+        collector.delete()
+        return mark
+    _record_deletions(collector, recorders)
+    _delete_collected(collector)
     return mark
+
+
+# What `_deletion_recorder` answers for a model whose deletion something else listens to.
+_TOLD_EACH = object()
+
+
+def _deletion_recorder(model: type[models.Model]) -> Any:
+    """Who records the deletion of `model`'s objects: its django-simple-history registration
+    (None for a model without a history) when nothing else listens to its deletion signals
+    and its history records no many-to-many fields; `_TOLD_EACH` otherwise."""
+    recorders = set()
+    for signal in (signals.pre_delete, signals.post_delete):
+        sync, asynchronous = signal._live_receivers(model)
+        if asynchronous:
+            return _TOLD_EACH
+        for receiver in sync:
+            owner = getattr(receiver, "__self__", None)
+            if not isinstance(owner, HistoricalRecords):
+                return _TOLD_EACH
+            recorders.add(owner)
+    if len(recorders) > 1:
+        return _TOLD_EACH
+    recorder = recorders.pop() if recorders else None
+    if recorder is not None and recorder.get_m2m_fields_from_model(model):
+        return _TOLD_EACH
+    return recorder
+
+
+def _record_deletions(collector: Collector, recorders: dict[type, Any]) -> None:
+    """Insert the deletion records of the collected objects, one statement per model, as
+    django-simple-history's `create_historical_record(instance, "-")` makes them."""
+    now = timezone.now()
+    for model, objects in collector.data.items():
+        recorder = recorders[model]
+        if recorder is None:
+            continue
+        history = getattr(model, recorder.manager_name).model
+        fields = recorder.fields_included(model)
+        rows = [
+            history(
+                history_date=getattr(obj, "_history_date", now),
+                history_type="-",
+                history_user=recorder.get_history_user(obj),
+                history_change_reason=recorder.get_change_reason_for_object(
+                    obj, "-", collector.using
+                ),
+                **{field.attname: getattr(obj, field.attname) for field in fields},
+            )
+            for obj in objects
+        ]
+        history._default_manager.using(collector.using).bulk_create(rows)
+
+
+def _delete_collected(collector: Collector) -> None:
+    """What `Collector.delete()` does, without its signals (their only listener's records
+    are written): the fast deletes, the fields set to null, then each model's rows, in the
+    order that keeps the references valid."""
+    using = collector.using
+    for model, instances in collector.data.items():
+        collector.data[model] = sorted(instances, key=attrgetter("pk"))
+    collector.sort()
+    for queryset in collector.fast_deletes:
+        queryset._raw_delete(using=using)
+    for (field, value), instances_list in collector.field_updates.items():
+        querysets, objects = [], []
+        for found in instances_list:
+            if isinstance(found, models.QuerySet) and found._result_cache is None:
+                querysets.append(found)
+            else:
+                objects.extend(found)
+        if querysets:
+            reduce(or_, querysets).update(**{field.name: value})
+        if objects:
+            query = sql.UpdateQuery(type(objects[0]))
+            query.update_batch(list({obj.pk for obj in objects}), {field.name: value}, using)
+    for model, instances in collector.data.items():
+        sql.DeleteQuery(model).delete_batch([obj.pk for obj in instances], using)
+    for model, instances in collector.data.items():
+        for instance in instances:
+            setattr(instance, model._meta.pk.attname, None)
