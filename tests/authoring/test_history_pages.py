@@ -143,9 +143,9 @@ def test_pages_asked_for_alike_are_kept_apart(client, people, busy):
 def test_another_plans_change_leaves_the_history_kept(
     client, people, busy, goal, other_plan, monkeypatch
 ):
-    from authoring import selectors
+    from authoring.selectors import history
 
-    read = recorded(monkeypatch, selectors, "plan_changes_page")
+    read = recorded(monkeypatch, history, "plan_changes_page")
     client.force_login(people.planner)
     url = reverse("authoring:plan_history", args=[busy.pk])
     first = _page(client, url)[0]

@@ -1,0 +1,45 @@
+"""Reads for the planner's pages of a plan: its structure (`structure`), and its decided version,
+its history and what was deleted from it (`history`). The plan is already narrowed to the
+user."""
+
+from authoring.selectors.history import (
+    HISTORY_KINDS,
+    HISTORY_PAGE_SIZE,
+    DecidedVersion,
+    DeletedItem,
+    PlanHistory,
+    decided_version,
+    deleted_items,
+    goal_ids_ever,
+    kept_plan_history,
+    plan_changes,
+    plan_changes_page,
+    plan_decisions,
+)
+from authoring.selectors.structure import (
+    ROW_BUDGET,
+    ROW_LINKS,
+    plan_page_goals,
+    plan_structure,
+    with_links,
+)
+
+__all__ = [
+    "HISTORY_KINDS",
+    "HISTORY_PAGE_SIZE",
+    "ROW_BUDGET",
+    "ROW_LINKS",
+    "DecidedVersion",
+    "DeletedItem",
+    "PlanHistory",
+    "decided_version",
+    "deleted_items",
+    "goal_ids_ever",
+    "kept_plan_history",
+    "plan_changes",
+    "plan_changes_page",
+    "plan_decisions",
+    "plan_page_goals",
+    "plan_structure",
+    "with_links",
+]
