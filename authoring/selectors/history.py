@@ -2,12 +2,15 @@
 what was deleted from it and can be restored. The plan is already narrowed to the user."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Q,
@@ -174,15 +177,9 @@ def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTOR
     more records read than the page shows.
     """
     sources = _content_history(plan)
-    others = ("goal", "indicator", "activity")
-    union = _keys("plan", sources["plan"]).union(
-        *(_keys(kind, sources[kind]) for kind in others), all=True
-    )
+    union = union_of(_keys(kind, records) for kind, records in sources.items())
     # Counted without the records before them: a third of the cost of counting the union.
-    counted = sources["plan"].order_by().values("history_id")
-    counted = counted.union(
-        *(sources[kind].order_by().values("history_id") for kind in others), all=True
-    )
+    counted = union_of(records.order_by().values("history_id") for records in sources.values())
     keyed = _Counted(union.order_by("-history_date", "-history_id"), counted)
     found = Paginator(keyed, size).get_page(page)
     keys = list(found.object_list)
@@ -238,67 +235,115 @@ class DeletedItem:
     with_it: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _latest_deletions(records: QuerySet) -> list[Any]:
+DELETED_PAGE_SIZE = 20
+DELETED_KINDS = {"goal": Goal, "indicator": Indicator, "activity": Activity}
+
+
+def _latest_deletions(records: QuerySet) -> QuerySet:
     """The latest deletion record of each object among `records` (history records) that does
     not exist now (told by the database: no list of the plan's thousand ids read to compare)."""
-    model = records.model.instance_type
-    gone = records.filter(history_type="-").filter(~Exists(model.objects.filter(pk=OuterRef("id"))))
-    latest: dict[int, Any] = {}
-    for record in gone.select_related("history_user").order_by("history_date"):
-        latest[record.id] = record
-    return list(latest.values())
+    history = records.model
+    later = history.objects.filter(id=OuterRef("id"), history_type="-").filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    gone = ~Exists(history.instance_type.objects.filter(pk=OuterRef("id")))
+    return records.filter(history_type="-").filter(gone, ~Exists(later))
 
 
-def deleted_items(plan: Plan) -> list[DeletedItem]:
-    """The plan's goals, indicators and activities that are deleted now, newest first.
+def _deletions(plan: Plan) -> dict[str, QuerySet]:
+    """The records of the plan's goals, indicators and activities deleted now, by kind; an
+    indicator's or an activity's only while its goal exists (else it comes back with it)."""
+    goals_now = Goal.objects.filter(plan=plan).values("pk")
+    return {
+        "goal": _latest_deletions(Goal.history.filter(plan_id=plan.pk)),
+        "indicator": _latest_deletions(Indicator.history.filter(goal_id__in=goals_now)),
+        "activity": _latest_deletions(Activity.history.filter(goal_id__in=goals_now)),
+    }
+
+
+def deleted_items(
+    plan: Plan, page: str | int | None = 1, size: int = DELETED_PAGE_SIZE
+) -> tuple[list[DeletedItem], Page]:
+    """A page of the plan's goals, indicators and activities that are deleted now, newest
+    first (past the last page: the last page): `(items, page)`.
 
     An indicator or activity deleted with its goal comes back with the goal and is not listed
-    on its own. The same number of queries, whatever was deleted.
+    on its own; a goal says what comes back with it. The page is chosen in the database and
+    only its records are read: the same queries, whatever was deleted.
     """
-    goals_now = {
-        pk: f"{number}. {title}"
-        for pk, number, title in Goal.objects.filter(plan=plan)
-        .order_by()
-        .values_list("pk", "number", "title")
-    }
-    items = []
-    goal_records = _latest_deletions(Goal.history.filter(plan_id=plan.pk))
-    marks = [record.history_change_reason for record in goal_records]
-    marks = [mark for mark in marks if mark]
-    children: dict[str, dict[str, int]] = {mark: {} for mark in marks}
+    sources = _deletions(plan)
+    keys = union_of(
+        records.order_by()
+        .annotate(deleted_kind=Value(kind))
+        .values_list("deleted_kind", "history_id", "history_date")
+        for kind, records in sources.items()
+    )
+    counted = union_of(records.order_by().values("history_id") for records in sources.values())
+    found = Paginator(
+        _Counted(keys.order_by("-history_date", "-history_id"), counted), size
+    ).get_page(page)
+    keys = list(found.object_list)
+    records = {}
+    for kind, model in DELETED_KINDS.items():
+        wanted = [history_id for key, history_id, _when in keys if key == kind]
+        # One query per kind, also when the page has none of it (the same queries every page).
+        for record in model.history.filter(history_id__in=wanted or [0]).select_related(
+            "history_user"
+        ):
+            records[kind, record.history_id] = record
+    goals = [record for (kind, _id), record in records.items() if kind == "goal"]
+    marks = [record.history_change_reason for record in goals if record.history_change_reason]
+    children: dict[str, dict[str, int]] = defaultdict(dict)
     for model in (Indicator, Activity):
         name = str(model._meta.verbose_name_plural)
-        for mark in model.history.filter(
-            history_type="-", history_change_reason__in=marks
-        ).values_list("history_change_reason", flat=True):
-            children[mark][name] = children[mark].get(name, 0) + 1
-    for record in goal_records:
-        items.append(
-            DeletedItem(
-                kind="goal",
-                history_id=record.history_id,
-                object_id=record.id,
-                label=f"{record.number}. {record.title}",
-                when=record.history_date,
-                who=user_label(record.history_user),
-                with_it=sorted(children.get(record.history_change_reason or "", {}).items()),
-            )
+        for mark, count in (
+            model.history.filter(history_type="-", history_change_reason__in=marks)
+            .order_by()
+            .values_list("history_change_reason")
+            .annotate(count=Count("history_id"))
+        ):
+            children[mark][name] = count
+    goal_labels = {
+        pk: f"{number}. {title}"
+        for pk, number, title in Goal.objects.filter(
+            pk__in={record.goal_id for (kind, _id), record in records.items() if kind != "goal"}
+        ).values_list("pk", "number", "title")
+    }
+    items = [
+        _deleted_item(kind, records[kind, history_id], children, goal_labels)
+        for kind, history_id, _when in keys
+    ]
+    # The page's numbers without the query behind them: a page that pickles small (kept).
+    return items, Paginator(range(found.paginator.count), size).page(found.number)
+
+
+def _deleted_item(kind: str, record: Any, children: dict, goal_labels: dict) -> DeletedItem:
+    if kind == "goal":
+        return DeletedItem(
+            kind=kind,
+            history_id=record.history_id,
+            object_id=record.id,
+            label=f"{record.number}. {record.title}",
+            when=record.history_date,
+            who=user_label(record.history_user),
+            with_it=sorted(children.get(record.history_change_reason or "", {}).items()),
         )
-    for kind, model in (("indicator", Indicator), ("activity", Activity)):
-        for record in _latest_deletions(model.history.filter(goal_id__in=list(goals_now))):
-            items.append(
-                DeletedItem(
-                    kind=kind,
-                    history_id=record.history_id,
-                    object_id=record.id,
-                    label=str(record.instance),
-                    when=record.history_date,
-                    who=user_label(record.history_user),
-                    goal_label=goals_now[record.goal_id],
-                )
-            )
-    items.sort(key=lambda item: item.when, reverse=True)
-    return items
+    return DeletedItem(
+        kind=kind,
+        history_id=record.history_id,
+        object_id=record.id,
+        label=str(record.instance),
+        when=record.history_date,
+        who=user_label(record.history_user),
+        goal_label=goal_labels.get(record.goal_id, ""),
+    )
+
+
+def union_of(querysets: Iterable[QuerySet]) -> QuerySet:
+    """The rows of every queryset (of the same columns), one after another: UNION ALL."""
+    first, *others = querysets
+    return first.union(*others, all=True)
 
 
 @dataclass
@@ -308,18 +353,21 @@ class PlanHistory:
     entries: list[HistoryEntry]
     page: Page
     deleted: list[DeletedItem]
+    deleted_page: Page
 
 
-def kept_plan_history(plan: Plan, page: str | int | None = 1) -> PlanHistory:
-    """A page of the plan's changes and its deleted items, in the active language, read once
-    and kept until any of the plan's content or its history changes (`core.datastamp`). It
-    shows nothing of a follow-up period, nor of other plans: values and statuses entered, and
-    other plans' changes, leave it kept."""
+def kept_plan_history(
+    plan: Plan, page: str | int | None = 1, deleted_page: str | int | None = 1
+) -> PlanHistory:
+    """A page of the plan's changes and a page of its deleted items, in the active language,
+    read once and kept until any of the plan's content or its history changes
+    (`core.datastamp`). It shows nothing of a follow-up period, nor of other plans: values and
+    statuses entered, and other plans' changes, leave it kept."""
 
     def read() -> PlanHistory:
         entries, numbers = plan_changes_page(plan, page)
-        return PlanHistory(entries, numbers, deleted_items(plan))
+        return PlanHistory(entries, numbers, *deleted_items(plan, deleted_page))
 
-    # The page as asked for, whole: "1234567890123" and "123456789012x" are different pages.
-    key = f"plan-history:{plan.pk}:{page}:{get_language()}"
+    # The pages as asked for, whole: "1234567890123" and "123456789012x" are different pages.
+    key = f"plan-history:{plan.pk}:{page}:{deleted_page}:{get_language()}"
     return kept(key, read, until=NO_PERIODS, plans=(plan.pk,))

@@ -164,8 +164,8 @@ def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     last page, the last), and what can be restored."""
     plan, scope = plan_in_scope(request, plan_pk)
     can_restore = can_edit_plan(scope, plan) and not is_locked(plan)
-    history = kept_plan_history(plan, request.GET.get("page") or 1)
-    page = history.page
+    history = kept_plan_history(plan, request.GET.get("page") or 1, request.GET.get("deleted") or 1)
+    page, deleted_page = history.page, history.deleted_page
     return render(
         request,
         "authoring/history/plan_history.html",
@@ -175,6 +175,10 @@ def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "page": page,
             "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
             "deleted": history.deleted,
+            "deleted_page": deleted_page,
+            "deleted_page_numbers": (
+                page_numbers(deleted_page) if deleted_page.paginator.num_pages > 1 else []
+            ),
             "can_restore": can_restore,
             "locked": is_locked(plan),
         },

@@ -9,8 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from authoring.selectors import HISTORY_PAGE_SIZE, plan_changes, plan_changes_page
-from goals.services import activity_create, goal_delete, goal_update
+from authoring.selectors import (
+    DELETED_PAGE_SIZE,
+    HISTORY_PAGE_SIZE,
+    deleted_items,
+    plan_changes,
+    plan_changes_page,
+)
+from authoring.services import history_restore
+from goals.models import Activity
+from goals.services import activity_create, activity_delete, goal_delete, goal_update
 from indicators.services import indicator_add, indicator_update, measurement_record
 from tests.calls import recorded
 
@@ -31,6 +39,16 @@ def busy(plan, goal, people):
         )  # fmt: skip
     goal_update(goal=goal, actor=people.administrator, title="Nytt namn")
     return plan
+
+
+@pytest.fixture
+def much_deleted(plan, goal, people):
+    """More than a page of deleted activities, deleted one at a time, the first last."""
+    titles = [f"Borttagen {number}" for number in range(DELETED_PAGE_SIZE + 3)]
+    for title in titles:
+        activity = activity_create(goal=goal, title=title, ongoing=True, actor=people.planner)
+        activity_delete(activity=activity, actor=people.planner)
+    return titles
 
 
 def keys(entries) -> list[tuple[str, int]]:
@@ -74,15 +92,21 @@ def test_every_page_costs_the_same_queries(client, people, busy):
     assert len(set(counts)) == 1
 
 
-@pytest.mark.parametrize("page", ["999", "0", "-1", "x", "9" * 40])
-def test_a_page_that_does_not_exist_gives_a_clear_page(client, people, busy, page):
+@pytest.mark.parametrize("number", ["999", "0", "-1", "x", "9" * 40])
+@pytest.mark.parametrize(
+    ("param", "size"), [("page", HISTORY_PAGE_SIZE), ("deleted", DELETED_PAGE_SIZE)]
+)
+def test_a_page_that_does_not_exist_gives_a_clear_page(
+    client, people, busy, much_deleted, param, size, number
+):
     client.force_login(people.planner)
     url = reverse("authoring:plan_history", args=[busy.pk])
-    response = client.get(url, {"page": page}, headers={"accept-language": "en"})
+    response = client.get(url, {param: number}, headers={"accept-language": "en"})
     assert response.status_code == 200
-    shown = response.context["page"]
+    shown = response.context["page" if param == "page" else "deleted_page"]
     assert shown.number in (1, shown.paginator.num_pages)
-    assert 0 < len(response.context["entries"]) <= HISTORY_PAGE_SIZE
+    shown_items = response.context["entries" if param == "page" else "deleted"]
+    assert 0 < len(shown_items) <= size
     assert "Showing" in response.text
 
 
@@ -155,3 +179,57 @@ def test_another_plans_change_leaves_the_history_kept(
     goal_update(goal=goal, actor=people.planner, title="Eget mål, ändrat")
     assert "Eget mål, ändrat" in _page(client, url)[0]
     assert len(read) == 2
+
+
+# --- What was deleted, a page at a time ----------------------------------------------------------
+
+
+def test_what_is_deleted_is_listed_a_page_at_a_time_newest_first(plan, much_deleted):
+    first, first_page = deleted_items(plan, 1)
+    second, second_page = deleted_items(plan, 2)
+    assert [item.label for item in first + second] == much_deleted[::-1]
+    assert (len(first), first_page.paginator.count) == (DELETED_PAGE_SIZE, len(much_deleted))
+    assert not second_page.has_next()
+
+
+def test_an_object_deleted_again_is_listed_once_and_a_restored_one_not(plan, goal, people):
+    again = activity_create(goal=goal, title="Två gånger", ongoing=True, actor=people.planner)
+    pk = again.pk
+    activity_delete(activity=again, actor=people.planner)
+    first = Activity.history.get(id=pk, history_type="-")
+    history_restore(model_name="activity", history_id=first.history_id, actor=people.planner)
+    activity_delete(activity=Activity.objects.get(pk=pk), actor=people.planner)
+    restored = activity_create(goal=goal, title="Tillbaka", ongoing=True, actor=people.planner)
+    activity_delete(activity=restored, actor=people.planner)
+    record = Activity.history.get(id=restored.pk, history_type="-")
+    history_restore(model_name="activity", history_id=record.history_id, actor=people.planner)
+
+    items, _page = deleted_items(plan)
+
+    assert [(item.label, item.history_id) for item in items] == [
+        ("Två gånger", Activity.history.filter(id=pk, history_type="-").latest().history_id)
+    ]
+
+
+def test_the_pages_of_what_is_deleted_cost_the_same_queries(client, people, plan, much_deleted):
+    client.force_login(people.planner)
+    client.get(reverse("home"))  # the reader's scope kept, as after any first page
+    url = reverse("authoring:plan_history", args=[plan.pk])
+    counts = []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"deleted": number})
+        counts.append(len(queries))
+        assert response.status_code == 200
+    assert counts[0] == counts[1]
+    deleted = response.text.split('id="deleted"')[1].split('id="changes-heading"')[0]
+    assert deleted.count('name="history_id"') == 3  # the last page: the three oldest
+    assert "Borttagen 0" in deleted and "Borttagen 3" not in deleted
+
+
+def test_each_list_keeps_the_others_page_in_its_links(client, people, busy, much_deleted):
+    client.force_login(people.planner)
+    url = reverse("authoring:plan_history", args=[busy.pk])
+    text = client.get(url, {"page": 2, "deleted": 2}).text
+    assert 'href="?page=3&amp;deleted=2#changes-heading"' in text
+    assert 'href="?deleted=1&amp;page=2#deleted"' in text

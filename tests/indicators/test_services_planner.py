@@ -232,7 +232,7 @@ def test_what_was_deleted_before_the_goal_stays_deleted(full_goal, activity, pla
     history_restore(model_name="goal", history_id=record.history_id, actor=None)
     assert Activity.objects.filter(pk=activity.pk).exists()
     assert not Activity.objects.filter(pk=earlier_pk).exists()
-    assert [item.label for item in deleted_items(plan)] == ["Tidigare borttagen"]
+    assert [item.label for item in deleted_items(plan)[0]] == ["Tidigare borttagen"]
 
 
 def test_a_deleted_indicator_comes_back_in_its_place_with_its_values(full_goal, indicator, english):
