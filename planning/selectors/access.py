@@ -11,7 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from core.datastamp import NO_PERIODS, kept
 from planning.models import (
@@ -246,9 +256,10 @@ def organisations_editable_by(scope: Scope) -> QuerySet[Organisation]:
     """The organisations a user may create plans in."""
     if scope.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(
-        Q(pk__in=editor_organisation_ids(scope)) | Q(units__in=editor_unit_ids(scope))
-    ).distinct()
+    # The units' organisations from the scope, not by joining the units: a join with DISTINCT
+    # would make every count annotated on these organisations count units several times over.
+    by_unit = {scope.unit_organisation[pk] for pk in editor_unit_ids(scope)}
+    return Organisation.objects.filter(pk__in=editor_organisation_ids(scope) | by_unit)
 
 
 def periods_of(organisation: Organisation, year: int) -> QuerySet[FollowUpPeriod]:
@@ -283,12 +294,28 @@ def organisations_set_up_by(scope: Scope) -> QuerySet[Organisation]:
 
 
 def setup_overview(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Organisations with what their setup has so far: open units, people, years of periods."""
+    """Organisations with what their setup has so far: open units, people, follow-up periods.
+
+    Each counted by a subquery of its own: counted over one join of units, memberships and
+    periods, a large organisation's thousands of each were multiplied into millions of rows.
+    """
     return organisations.annotate(
-        open_units=Count("units", filter=Q(units__closed_on__isnull=True), distinct=True),
-        people=Count("memberships__user", distinct=True),
-        period_count=Count("periods", distinct=True),
+        open_units=_count_per_organisation(Unit.objects.filter(closed_on__isnull=True)),
+        people=_count_per_organisation(Membership.objects.all(), Count("user", distinct=True)),
+        period_count=_count_per_organisation(FollowUpPeriod.objects.all()),
     ).order_by("name")
+
+
+def _count_per_organisation(rows: QuerySet, count: Count | None = None) -> Coalesce:
+    """How many of `rows` (by default; or `count` of them) an organisation has: a subquery."""
+    counted = (
+        rows.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(count=count or Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def tree_order(units: Iterable[Unit]) -> list[tuple[Unit, int]]:

@@ -235,6 +235,53 @@ def test_partners_of_a_joint_plan_are_chosen_among_related_organisations(
     assert list(edit.fields["partner_organisations"].queryset) == [region]
 
 
+# --- Where setting up starts ----------------------------------------------------------------------
+
+
+def setup_counts(client) -> list[str]:
+    page = " ".join(client.get(reverse("planning:organisation_list")).text.split())
+    return re.findall(r"\d+ open units?\.|\d+ (?:people|person) with a role\.|\d+ periods?\.", page)
+
+
+@pytest.mark.parametrize("role", ["planner", "administrator"])
+def test_the_setup_start_counts_the_whole_organisation_for_a_part_of_it(
+    en_client, people, organisation, units, periods, role
+):
+    # A second role of one person: still one person.
+    membership_grant(user=people.own_manager, organisation=organisation, unit=units["unit_b"],
+                     role="committee_member", actor=None)  # fmt: skip
+    unit_close(unit=units["unit_b"], actor=None)
+    login(en_client, people, role)
+    open_units = Unit.objects.filter(organisation=organisation, closed_on__isnull=True).count()
+    counts = setup_counts(en_client)
+    assert counts[:2] == [f"{open_units} open units.", "5 people with a role."]
+    if role == "administrator":
+        assert counts[2] == f"{organisation.periods.count()} periods."
+
+
+def test_the_setup_start_takes_the_same_queries_however_large_the_organisation(
+    en_client, people, organisation, units, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(en_client, people, "planner")
+    url = reverse("planning:organisation_list")
+    en_client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert en_client.get(url).status_code == 200
+    queries = len(small.captured_queries)  # read now: each request empties the log
+    for number in range(5):
+        unit = unit_create(organisation=organisation, name=f"Enhet {number}",
+                           kind=Unit.Kind.UNIT, parent=units["operation"], actor=None)  # fmt: skip
+        user = get_user_model().objects.create_user(f"person{number}")
+        membership_grant(user=user, organisation=organisation, unit=unit, role="unit_manager",
+                         actor=None)  # fmt: skip
+    en_client.get(url)  # the scope read again after the new units
+    with django_assert_num_queries(queries):
+        assert "10 people with a role." in " ".join(en_client.get(url).text.split())
+
+
 # --- The unit tree --------------------------------------------------------------------------------
 
 
