@@ -8,6 +8,7 @@ from goals.models import Scope
 from goals.selectors import plan_goals
 from indicators.colour import COLOUR_LABELS, Colour
 from indicators.models import Indicator
+from indicators.selectors import with_latest_colour
 from planning.models import Plan
 
 ALL = _("All")
@@ -23,6 +24,7 @@ class IndicatorFilter(filters.FilterSet):
         label=_("Latest colour"),
         choices=[(colour.value, COLOUR_LABELS[colour]) for colour in Colour],
         empty_label=ALL,
+        method="by_colour_in_rows",
     )
 
     class Meta:
@@ -33,3 +35,14 @@ class IndicatorFilter(filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["goal"].queryset = plan_goals(plan)
+
+    def by_colour_in_rows(self, queryset, name, value):
+        """Nothing here: the colour is worked out by the rule, not by the database (`rows`)."""
+        return queryset
+
+    def rows(self) -> list[Indicator]:
+        """The indicators the filters keep, each with its latest colour (`with_latest_colour`),
+        of the colour asked for if one is."""
+        rows = with_latest_colour(self.qs)
+        colour = self.form.cleaned_data.get("latest_colour") if self.is_bound else ""
+        return [row for row in rows if not colour or row.latest_colour == colour]

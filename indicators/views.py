@@ -182,7 +182,8 @@ def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     indicator_filter = IndicatorFilter(
         request.GET or None, queryset=plan_indicators(plan), plan=plan
     )
-    table = IndicatorTable(indicator_filter.qs)
+    # In the goals' order, said so in the goal column's heading, until another is asked for.
+    table = IndicatorTable(indicator_filter.rows(), order_by=("goal",))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,

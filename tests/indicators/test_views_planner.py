@@ -414,21 +414,38 @@ def test_the_indicators_list_shows_colour_with_word_and_period(en_client, people
     assert '<span class="colour colour--none">No value</span>' in page
 
 
+@pytest.mark.parametrize("query", [{}, {"sort": "latest_colour"}, {"latest_colour": "red"}])
 def test_the_indicators_list_query_count_does_not_grow(
-    client, people, plan, goal, periods, django_assert_num_queries
+    client, people, plan, goal, periods, django_assert_num_queries, query
 ):
     as_user(client, people, "planner")
     url = reverse("indicators:indicator_list", args=[plan.pk])
     first = indicator_add(goal=goal, name="Först", green_bound=D(5), actor=None)
     measurement_record(indicator=first, period=periods[0], value=D(4), actor=None)
     with CaptureQueriesContext(connection) as one:
-        client.get(url)
-    for number in range(15):
+        client.get(url, query)
+    for number in range(30):
         more = indicator_add(goal=goal, name=f"Mått {number}", green_bound=D(5), actor=None)
         measurement_record(indicator=more, period=periods[0], value=D(number), actor=None)
     with django_assert_num_queries(len(one.captured_queries)):
-        response = client.get(url)
-    assert len(response.context["table"].paginated_rows) == 16
+        response = client.get(url, query)
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    if query:  # the reds (values 0-4), the first of them "Först", whatever page they were on
+        assert [row.latest_colour for row in rows[:6]] == ["red"] * 6
+    else:
+        assert len(rows) == 25 and rows[0].name == "Först"
+
+
+def test_sorted_by_colour_the_pages_follow_one_another(client, people, plan, goal, periods):
+    as_user(client, people, "planner")
+    for number in range(30):
+        more = indicator_add(goal=goal, name=f"Mått {number:02}", green_bound=D(15), actor=None)
+        measurement_record(indicator=more, period=periods[0], value=D(number), actor=None)
+    first = names(client, plan, sort="latest_colour")
+    second = names(client, plan, sort="latest_colour", page=2)
+    assert (len(first), len(second)) == (25, 5)
+    assert first[:15] == [f"Mått {number:02}" for number in range(15)]  # red, in the list's order
+    assert sorted(first + second) == [f"Mått {number:02}" for number in range(30)]
 
 
 # --- The decided version --------------------------------------------------------------------------
