@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils.translation import get_language
 
 from core.datastamp import NO_PERIODS, kept
-from core.history import HistoryEntry, describe_history, user_label, with_previous
+from core.history import HistoryEntry, describe_history, user_label
 from core.links import url_by_id
 from goals.evaluation import evaluated_names
 from goals.models import Activity, Goal
@@ -93,38 +93,6 @@ def decided_version(plan: Plan, at: datetime.datetime) -> DecidedVersion:
 # --- History of a plan's content ------------------------------------------------------------------
 
 
-def goal_ids_ever(plan: Plan) -> set[int]:
-    """Every goal the plan has had, deleted ones too."""
-    return set(Goal.history.filter(plan_id=plan.pk).values_list("id", flat=True).distinct())
-
-
-def plan_changes(
-    plan: Plan, *, since: datetime.datetime | None = None, limit: int | None = None
-) -> list[HistoryEntry]:
-    """Changes to the plan's facts, goals, indicators and activities, newest first.
-
-    With `since`, only those after it (what changed after the decision). The same number of
-    queries whatever the number of changes.
-    """
-    goal_ids = goal_ids_ever(plan)
-    sources = [
-        Plan.history.filter(id=plan.pk),
-        Goal.history.filter(plan_id=plan.pk),
-        Indicator.history.filter(goal_id__in=goal_ids),
-        Activity.history.filter(goal_id__in=goal_ids),
-    ]
-    pairs = []
-    for records in sources:
-        ordered = records.select_related("history_user").order_by("id", "history_date")
-        for record, previous in with_previous(ordered):
-            if since is None or record.history_date > since:
-                pairs.append((record, previous))
-    pairs.sort(key=lambda pair: pair[0].history_date, reverse=True)
-    if limit is not None:
-        pairs = pairs[:limit]
-    return _with_urls(describe_history(pairs, excluded=("version",)))
-
-
 def _with_urls(entries: list[HistoryEntry]) -> list[HistoryEntry]:
     """Give each entry the URL of its object's own history (`url`), resolved once a kind."""
     makers = {kind: url_by_id("authoring:object_history", kind) for kind in HISTORY_KINDS}
@@ -167,9 +135,17 @@ def _keys(kind: str, records: QuerySet) -> QuerySet:
     )
 
 
-def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTORY_PAGE_SIZE):
+def plan_changes_page(
+    plan: Plan,
+    page: str | int | None = 1,
+    size: int = HISTORY_PAGE_SIZE,
+    *,
+    since: datetime.datetime | None = None,
+):
     """A page of the changes to the plan's facts, goals, indicators and activities, newest
-    first (past the last page: the last page): `(entries, page)`, the entries in words.
+    first (past the last page: the last page): `(entries, page)`, the entries in words. With
+    `since`, of the changes after it (what changed after the decision); each still told
+    against the record before it, however old.
 
     The page's records are chosen in the database (one query over the four histories, each
     with its record before it, and one to count them), then fetched with the records before
@@ -177,6 +153,8 @@ def plan_changes_page(plan: Plan, page: str | int | None = 1, size: int = HISTOR
     more records read than the page shows.
     """
     sources = _content_history(plan)
+    if since is not None:
+        sources = {kind: found.filter(history_date__gt=since) for kind, found in sources.items()}
     union = union_of(_keys(kind, records) for kind, records in sources.items())
     # Counted without the records before them: a third of the cost of counting the union.
     counted = union_of(records.order_by().values("history_id") for records in sources.values())

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from authoring.selectors import (
     decided_version,
     kept_plan_history,
-    plan_changes,
+    plan_changes_page,
     plan_decisions,
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
@@ -56,6 +56,7 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     except (ValueError, IndexError):
         raise Http404 from None
     version = decided_version(plan, at)
+    changes, page = plan_changes_page(plan, request.GET.get("page") or 1, since=at)
     return render(
         request,
         "authoring/decided.html",
@@ -64,7 +65,11 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "version": version,
             "decisions": decisions,
             "index": index,
-            "changes": plan_changes(plan, since=at),
+            "changes": changes,
+            "page": page,
+            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            # The decision shown, kept by the links to the changes' pages.
+            "keep": f"decision={index}" if index else "",
         },
     )
 
@@ -179,6 +184,9 @@ def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "deleted_page_numbers": (
                 page_numbers(deleted_page) if deleted_page.paginator.num_pages > 1 else []
             ),
+            # Each list's links keep the other's page.
+            "keep_for_changes": f"deleted={deleted_page.number}" if deleted_page.number > 1 else "",
+            "keep_for_deleted": f"page={page.number}" if page.number > 1 else "",
             "can_restore": can_restore,
             "locked": is_locked(plan),
         },

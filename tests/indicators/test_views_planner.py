@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from authoring.selectors import HISTORY_PAGE_SIZE
 from goals.services import activity_add, activity_delete, goal_add, goal_update
 from indicators.models import Indicator
 from indicators.services import indicator_add, indicator_update, measurement_record
@@ -488,12 +489,14 @@ def test_the_decided_version_query_count_does_not_grow(
     plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
     goal_update(goal=goal, actor=None, title="Ändrad")
     decide(plan)
+    plan.refresh_from_db()
+    # Reopened and changed: as at the end, the changes since are a list (an empty list of
+    # changes since the decision asks the database for no page of them).
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
     as_user(client, people, "planner")
     url = reverse("authoring:plan_decided", args=[plan.pk])
     with CaptureQueriesContext(connection) as one:
         client.get(url)
-    plan.refresh_from_db()
-    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
     for number in range(5):
         more = goal_add(plan=plan, title=f"Mål {number}", actor=None)
         indicator_add(goal=more, name="Mått", green_bound=D(5), actor=None)
@@ -506,6 +509,34 @@ def test_the_decided_version_query_count_does_not_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["version"].goals) == 6
+
+
+def test_what_changed_since_the_decision_is_shown_a_page_at_a_time(
+    en_client, people, plan, goal, indicator
+):
+    goal_update(goal=goal, actor=None, title="Före beslutet")
+    decide(plan)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
+    for number in range(HISTORY_PAGE_SIZE + 4):
+        indicator = indicator_update(
+            indicator=indicator, actor=people.planner, name=f"Mått {number}"
+        )
+    as_user(en_client, people, "committee")
+    url = reverse("authoring:plan_decided", args=[plan.pk])
+
+    first = en_client.get(url)
+    last = en_client.get(url, {"page": 2})
+
+    # The plan reopened, and the indicator renamed again and again: all after the decision.
+    assert "It has been changed 55 times since" in " ".join(first.text.split())
+    assert (len(first.context["changes"]), len(last.context["changes"])) == (50, 5)
+    assert first.context["changes"][0].changes[0].new == f"Mått {HISTORY_PAGE_SIZE + 3}"
+    assert last.context["changes"][-1].model_name == "plan"  # reopened: the first change since
+    assert "Före beslutet" not in " ".join(
+        entry.object_label for entry in first.context["changes"] + last.context["changes"]
+    )
+    assert 'href="?page=2#changed-since"' in first.text
 
 
 def test_the_structure_links_to_follow_up_transfer_and_open_data(client, people, plan):

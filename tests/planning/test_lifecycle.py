@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from authoring.selectors import decided_version, plan_changes, plan_decisions
+from authoring.selectors import decided_version, plan_changes_page, plan_decisions
 from authoring.services import history_restore
 from core.versioning import EditConflict
 from goals.models import Activity
@@ -211,7 +211,7 @@ def test_reopening_keeps_the_decided_version_retrievable(plan, goal, indicator, 
 
     changes = [
         (entry.model_label, entry.object_label, entry.action)
-        for entry in reversed(plan_changes(plan, since=decided_at))
+        for entry in reversed(plan_changes_page(plan, since=decided_at)[0])
     ]
     assert changes == [
         ("Plan", plan.name, "changed"),
