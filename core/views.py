@@ -1,4 +1,5 @@
-"""What the views of every app share: service errors on forms, edit conflicts, messages."""
+"""What the views of every app share: service errors on forms, edit conflicts, messages, the
+pages of a list."""
 
 from collections.abc import Callable
 from typing import Any
@@ -68,3 +69,16 @@ def save_edit(
 
 def service_message(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
+
+
+def page_numbers(page) -> list[int | None]:
+    """The pages of a list linked below it: the first, the last and two either side of the
+    current one; None where pages are left out."""
+    last = page.paginator.num_pages
+    wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers

@@ -20,7 +20,7 @@ from authoring.selectors import (
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
 from authoring.views.structure import TEMPLATE, page_context, plan_id_of
 from core.history import HistoryEntry, describe_history, object_history, with_previous
-from core.views import service_message
+from core.views import page_numbers, service_message
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from indicators.models import Indicator, Measurement
 from planning.models import Plan
@@ -148,19 +148,6 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
             "follow_up": follow_up_history(kind, pk),
         },
     )
-
-
-def page_numbers(page) -> list[int | None]:
-    """The pages linked: the first, the last and two either side of the current one; None
-    where pages are left out."""
-    last = page.paginator.num_pages
-    wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
-    numbers: list[int | None] = []
-    for number in wanted:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Reads for planning, narrowed to what a user may see: `access` (scopes, plans, the unit tree,
-organisations, people) and `decisions` (a plan's decision process)."""
+organisations), `people` (an organisation's people and roles) and `decisions` (a plan's
+decision process)."""
 
 from planning.selectors.access import (
     Scope,
@@ -7,17 +8,13 @@ from planning.selectors.access import (
     editor_organisation_ids,
     editor_unit_ids,
     last_scope,
-    memberships_seen_by,
     mutual_relations,
     open_activities_of,
     organisations_editable_by,
     organisations_managed_by,
-    organisations_of,
     organisations_set_up_by,
-    people_of,
     period_years,
     periods_of,
-    person_in_view,
     plan_is_visible,
     plan_owner_units,
     plan_owners,
@@ -37,8 +34,16 @@ from planning.selectors.decisions import (
     step_line,
     undecided_owners,
 )
+from planning.selectors.people import (
+    PEOPLE_PAGE_SIZE,
+    memberships_seen_by,
+    organisations_of,
+    people_page,
+    person_in_view,
+)
 
 __all__ = [
+    "PEOPLE_PAGE_SIZE",
     "Scope",
     "StepLine",
     "contributing_plans",
@@ -53,7 +58,7 @@ __all__ = [
     "organisations_managed_by",
     "organisations_of",
     "organisations_set_up_by",
-    "people_of",
+    "people_page",
     "period_years",
     "periods_of",
     "person_in_view",

@@ -10,13 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -402,90 +400,3 @@ def relations_of(organisation: Organisation) -> list[dict]:
         {"organisation": other, "listed": other.listed, "listed_by": other.listed_by}
         for other in others
     ]
-
-
-# --- People ---------------------------------------------------------------------------------
-
-
-def memberships_seen_by(scope: Scope, organisation: Organisation) -> QuerySet[Membership]:
-    """The roles in an organisation a user may see on its people pages: all of them for an
-    organisation-wide planner or administrator; for one of a part of it, the roles that
-    cover that part (on its units, on the units above it, or on the whole organisation)."""
-    memberships = Membership.objects.filter(organisation=organisation).select_related(
-        "user", "unit", "organisation"
-    )
-    if scope.is_superuser or organisation.pk in editor_organisation_ids(scope):
-        return memberships
-    mine = {
-        unit
-        for unit in editor_unit_ids(scope)
-        if scope.unit_organisation.get(unit) == organisation.pk
-    }
-    # The units above the user's part: every ancestor of a unit of theirs.
-    return memberships.filter(
-        Q(unit__isnull=True) | Q(unit_id__in=mine) | Q(unit_id__in=scope.above)
-    )
-
-
-def people_of(scope: Scope, organisation: Organisation) -> list:
-    """The people with a role the user may see, each with those roles (`roles`), by name.
-
-    Two queries whatever the number of people.
-    """
-    memberships = list(memberships_seen_by(scope, organisation).order_by("role", "unit__name"))
-    people: dict[int, object] = {}
-    for membership in memberships:
-        person = people.setdefault(membership.user_id, membership.user)
-        person.__dict__.setdefault("roles", []).append(membership)
-    invited = set(
-        get_user_model()
-        .objects.filter(
-            pk__in=list(people),
-            account_events__kind="invited",
-            account_events__organisation=organisation,
-        )
-        .values_list("pk", flat=True)
-    )
-    for person in people.values():
-        # Still to come: no password chosen and never logged in (single sign-on needs none).
-        person.invited = (
-            person.pk in invited and not person.has_usable_password() and person.last_login is None
-        )
-    return sorted(
-        people.values(),
-        key=lambda person: (
-            (person.get_full_name() or person.get_username()).casefold(),
-            person.pk,
-        ),
-    )
-
-
-def person_in_view(scope: Scope, organisation: Organisation, user_id: int):
-    """The person if they have a role the user may see in the organisation; None otherwise."""
-    user_model = get_user_model()
-    seen = memberships_seen_by(scope, organisation).filter(user_id=user_id)
-    return (
-        user_model.objects.filter(pk=user_id)
-        .filter(Exists(seen.filter(user_id=OuterRef("pk"))))
-        .select_related("employee_number")
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(organisation=organisation).select_related(
-                    "unit", "organisation"
-                ),
-                to_attr="roles_here",
-            ),
-            Prefetch(
-                "account_events",
-                queryset=organisation.account_events.select_related("actor"),
-                to_attr="events_here",
-            ),
-        )
-        .first()
-    )
-
-
-def organisations_of(user) -> set[int]:
-    """The organisations a person has a role in."""
-    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))

@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.views import add_service_errors, service_message
+from core.views import add_service_errors, page_numbers, service_message
 from planning.forms import ActiveForm, InviteForm, RoleFields
 from planning.models import Membership, Organisation, Role
 from planning.permissions import (
@@ -27,7 +28,7 @@ from planning.permissions import (
     can_set_up,
     require,
 )
-from planning.selectors import Scope, organisations_of, people_of, person_in_view
+from planning.selectors import Scope, organisations_of, people_page, person_in_view
 from planning.services import (
     invitation_resend,
     membership_grant,
@@ -88,14 +89,21 @@ def role_form_kwargs(scope: Scope, organisation: Organisation) -> dict:
 
 @login_required
 def people(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who may do what where: each person with their roles, and what each role means."""
+    """Who may do what where: each person with their roles, a page at a time (`?page=`), found
+    by name or address (`?q=`), and what each role means."""
     organisation, scope = organisation_in_scope(request, pk, can_set_up)
+    search = request.GET.get("q", "").strip()[:100]
+    people, page = people_page(scope, organisation, search=search, page=request.GET.get("page"))
     return render(
         request,
         "planning/people.html",
         {
             "organisation": organisation,
-            "people": people_of(scope, organisation),
+            "people": people,
+            "page": page,
+            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            "search": search,
+            "keep": urlencode({"q": search}) if search else "",
             "can_manage": can_manage_organisation(scope, organisation),
             "meanings": [(Role(role).label, text) for role, text in ROLE_MEANINGS],
         },

@@ -432,6 +432,70 @@ def test_who_may_do_what_where(en_client, people, organisation):
     assert en_client.get(other).status_code == 404
 
 
+@pytest.fixture
+def many_people(people, organisation, units):
+    """Sixty unit managers of Hemtjänst more, named so that their order is their number."""
+    for number in range(60):
+        user = get_user_model().objects.create_user(
+            f"chef{number:02}", first_name="Chef", last_name=f"Nummer {number:02}",
+            email=f"chef{number:02}@example.se",
+        )  # fmt: skip
+        membership_grant(user=user, organisation=organisation, unit=units["unit_a"],
+                         role="unit_manager", actor=None)  # fmt: skip
+
+
+def people_listed(client, organisation, **query) -> list[str]:
+    response = client.get(reverse("planning:people", args=[organisation.pk]), query)
+    return [person.get_full_name() for person in response.context["people"]]
+
+
+def test_the_people_are_listed_fifty_a_page_by_name_in_the_same_queries(
+    en_client, people, organisation, many_people
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(en_client, people, "administrator")
+    url = reverse("planning:people", args=[organisation.pk])
+    en_client.get(url)
+    counts = []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            en_client.get(url, {"page": number})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    first, second = (
+        people_listed(en_client, organisation),
+        people_listed(en_client, organisation, page=2),
+    )
+    everyone = sorted(first + second, key=str.casefold)
+    assert first + second == everyone and len(everyone) == 65
+    assert len(first) == 50 and second[-1] == "Tove Testsson"
+    assert 'href="?page=2#people-heading"' in en_client.get(url).text
+
+
+def test_a_person_is_found_by_words_of_their_name_or_address(
+    en_client, people, organisation, units, many_people
+):
+    åsa = get_user_model().objects.create_user("asa", first_name="Åsa", last_name="Öberg")
+    membership_grant(user=åsa, organisation=organisation, unit=units["unit_a"],
+                     role="unit_manager", actor=None)  # fmt: skip
+    login(en_client, people, "planner")
+    assert people_listed(en_client, organisation, q="anna  TESTSSON") == ["Anna Testsson"]
+    # Letters beyond a-z fold as the reader writes them, on every database.
+    assert people_listed(en_client, organisation, q="åsa ÖBERG") == ["Åsa Öberg"]
+    assert people_listed(en_client, organisation, q="chef07@example") == ["Chef Nummer 07"]
+    found = en_client.get(reverse("planning:people", args=[organisation.pk]), {"q": "nummer"})
+    assert found.context["page"].paginator.count == 60
+    # Only among the roles the planner may see: the other branch's manager is not found.
+    assert people_listed(en_client, organisation, q="Tove") == []
+    page = en_client.get(reverse("planning:people", args=[organisation.pk]), {"q": "Tove"}).text
+    assert "Nobody with a role you may see matches “Tove”." in page
+    # The pages of a search keep it.
+    listed = en_client.get(reverse("planning:people", args=[organisation.pk]), {"q": "chef"})
+    assert 'href="?page=2&amp;q=chef#people-heading"' in listed.text
+
+
 def test_an_invitation_to_an_address_with_an_account_is_refused(client, people, organisation):
     login(client, people, "administrator")
     people.own_manager.email = "erik@example.se"

@@ -20,7 +20,6 @@ from reports.views.reporting.page import (
     _navigation,
     _number,
     _page,
-    _page_numbers,
     _query,
     reporting,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "_navigation",
     "_number",
     "_page",
-    "_page_numbers",
     "_person",
     "_preview_url",
     "_query",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.views import page_numbers
 from goals.models import ActivityStatus
 from planning.selectors import scope_for
 from reports.selectors.reporting import (
@@ -65,19 +66,6 @@ def _query(listing: Listing, **changes) -> str:
     return f"?{query}" if query else ""
 
 
-def _page_numbers(page) -> list[int | None]:
-    """The pages linked below the rows: the first, the last and two either side of the current
-    one; None where pages are left out."""
-    last = page.paginator.num_pages
-    wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
-    numbers: list[int | None] = []
-    for number in wanted:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
-
-
 def _navigation(listing: Listing) -> dict:
     """The page's links: every open period, the goals of the period shown (a goal on this page
     by its anchor, else by the page it starts on), the filter, the pages."""
@@ -113,7 +101,7 @@ def _navigation(listing: Listing) -> dict:
         "next": _query(listing, page=page.next_page_number()) if page.has_next() else "",
         "pages": [
             {"number": number, "url": _query(listing, page=number)} if number else None
-            for number in _page_numbers(page)
+            for number in page_numbers(page)
         ],
     }
 
