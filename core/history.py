@@ -218,16 +218,6 @@ def with_previous(records: Iterable[Any]) -> list[tuple[Any, Any | None]]:
     return pairs
 
 
-def object_history(model: type[models.Model], pk: int) -> list[HistoryEntry]:
-    """An object's history in words, newest first (also for an object that was deleted)."""
-    records = (
-        model.history.filter(**{model._meta.pk.attname: pk})
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    return list(reversed(describe_history(with_previous(records))))
-
-
 def changes_since_version(instance: Versioned, version: int) -> list[HistoryEntry]:
     """What others saved after `version` of a versioned object, oldest first.
 

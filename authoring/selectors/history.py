@@ -3,7 +3,7 @@ what was deleted from it and can be restored. The plan is already narrowed to th
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,33 +145,50 @@ def plan_changes_page(
     """A page of the changes to the plan's facts, goals, indicators and activities, newest
     first (past the last page: the last page): `(entries, page)`, the entries in words. With
     `since`, of the changes after it (what changed after the decision); each still told
-    against the record before it, however old.
-
-    The page's records are chosen in the database (one query over the four histories, each
-    with its record before it, and one to count them), then fetched with the records before
-    them, one query per kind: the same queries whatever the length of the history, and no
-    more records read than the page shows.
+    against the record before it, however old. The page is chosen in the database
+    (`history_page`): the same queries whatever the length of the history.
     """
     sources = _content_history(plan)
     if since is not None:
         sources = {kind: found.filter(history_date__gt=since) for kind, found in sources.items()}
+    entries, numbers = history_page(sources, page, size)
+    return _with_urls(entries), numbers
+
+
+def history_page(
+    sources: dict[str, QuerySet],
+    page: str | int | None = 1,
+    size: int = HISTORY_PAGE_SIZE,
+    *,
+    related: tuple[str, ...] = ("history_user",),
+    label: Callable[[Any], str] | None = None,
+) -> tuple[list[HistoryEntry], Page]:
+    """A page of the history records of `sources` (a name -> records of one model's history)
+    together, newest first (past the last page: the last page): `(entries, page)`, each entry
+    in words against the record before it of the same object (`core.history.describe_history`,
+    with `label`), the records read with `related`.
+
+    The page's records are chosen in the database (one query over the histories, each record
+    with the one before it, and one to count them), then fetched with the records before
+    them, one query per source: the same queries whatever the length of the histories, and
+    no more records read than the page shows.
+    """
     union = union_of(_keys(kind, records) for kind, records in sources.items())
     # Counted without the records before them: a third of the cost of counting the union.
     counted = union_of(records.order_by().values("history_id") for records in sources.values())
     keyed = _Counted(union.order_by("-history_date", "-history_id"), counted)
     found = Paginator(keyed, size).get_page(page)
     keys = list(found.object_list)
-    wanted: dict[str, set[int]] = {kind: set() for kind in HISTORY_KINDS}
+    wanted: dict[str, set[int]] = {kind: set() for kind in sources}
     for kind, history_id, _when, previous in keys:
         wanted[kind].add(history_id)
         if previous is not None:
             wanted[kind].add(previous)
     records = {}
-    for kind, model in HISTORY_KINDS.items():
-        # One query per kind, also when the page has none of it (the same queries every page).
-        for record in model.history.filter(history_id__in=wanted[kind] or [0]).select_related(
-            "history_user"
-        ):
+    for kind, source in sources.items():
+        # One query per source, also when the page has none of it (the same queries every page).
+        history = source.model._default_manager
+        for record in history.filter(history_id__in=wanted[kind] or [0]).select_related(*related):
             records[kind, record.history_id] = record
     pairs = [
         (records[kind, history_id], records.get((kind, previous)) if previous else None)
@@ -179,7 +196,7 @@ def plan_changes_page(
     ]
     # The page's numbers without the query behind them: a page that pickles small (kept).
     numbers = Paginator(range(found.paginator.count), size).page(found.number)
-    return _with_urls(describe_history(pairs, excluded=("version",))), numbers
+    return describe_history(pairs, excluded=("version",), label=label), numbers
 
 
 @dataclass
@@ -321,7 +338,7 @@ def _deleted_item(kind: str, record: Any, children: dict, goal_labels: dict) -> 
 def union_of(querysets: Iterable[QuerySet]) -> QuerySet:
     """The rows of every queryset (of the same columns), one after another: UNION ALL."""
     first, *others = querysets
-    return first.union(*others, all=True)
+    return first.union(*others, all=True) if others else first
 
 
 @dataclass

@@ -5,6 +5,7 @@ next period. Everybody who may read the plan sees them; changes need `can_edit_p
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from authoring.selectors import (
     decided_version,
+    history_page,
     kept_plan_history,
     plan_changes_page,
     plan_decisions,
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
 from authoring.views.structure import TEMPLATE, page_context, plan_id_of
-from core.history import HistoryEntry, describe_history, object_history, with_previous
 from core.views import page_numbers, service_message
 from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
 from indicators.models import Indicator, Measurement
@@ -111,19 +112,13 @@ def follow_up_label(record) -> str:
     return " – ".join(parts)
 
 
-def follow_up_history(kind: str, pk: int) -> list[HistoryEntry]:
-    """The history of what was reported under an object: statuses, values or analyses."""
+def follow_up_records(kind: str, pk: int) -> dict[str, QuerySet]:
+    """The history records of what was reported under an object: statuses, values or
+    analyses (none for a plan)."""
     if kind not in FOLLOW_UP:
-        return []
+        return {}
     model, key = FOLLOW_UP[kind]
-    related = ["history_user", "period"]
-    if model is Measurement:
-        related.append("unit")
-    records = (
-        model.history.filter(**{key: pk}).select_related(*related).order_by("id", "history_date")
-    )
-    entries = describe_history(with_previous(records), excluded=("version",), label=follow_up_label)
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+    return {"reported": model.history.filter(**{key: pk})}
 
 
 @login_required
@@ -132,9 +127,18 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     if kind not in HISTORY_KINDS:
         raise Http404
     plan, _scope = plan_in_scope(request, plan_id_of(kind, pk))
-    entries = object_history(HISTORY_KINDS[kind], pk)
+    model = HISTORY_KINDS[kind]
+    changes_asked, reported_asked = request.GET.get("page") or 1, request.GET.get("reported") or 1
+    entries, page = history_page({kind: model.history.filter(id=pk)}, changes_asked)
     if not entries:
         raise Http404
+    reported = follow_up_records(kind, pk)
+    follow_up, follow_up_page = [], None
+    if reported:
+        related = ("history_user", "period", *(["unit"] if kind == "indicator" else []))
+        follow_up, follow_up_page = history_page(
+            reported, reported_asked, related=related, label=follow_up_label
+        )
     return render(
         request,
         "authoring/history/object_history.html",
@@ -142,10 +146,23 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
             "plan": plan,
             "kind": kind,
             "entries": entries,
+            "page": page,
+            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
             "title": entries[0].object_label,
             "model_label": entries[0].model_label,
-            "exists": HISTORY_KINDS[kind]._default_manager.filter(pk=pk).exists(),
-            "follow_up": follow_up_history(kind, pk),
+            "exists": model._default_manager.filter(pk=pk).exists(),
+            "follow_up": follow_up,
+            "follow_up_page": follow_up_page,
+            "follow_up_page_numbers": (
+                page_numbers(follow_up_page)
+                if follow_up_page and follow_up_page.paginator.num_pages > 1
+                else []
+            ),
+            # Each list's links keep the other's page.
+            "keep_for_changes": f"reported={follow_up_page.number}"
+            if follow_up_page and follow_up_page.number > 1
+            else "",
+            "keep_for_reported": f"page={page.number}" if page.number > 1 else "",
         },
     )
 

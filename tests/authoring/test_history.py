@@ -114,6 +114,42 @@ def test_an_indicators_history_includes_its_values(en_client, people, indicator,
     assert "Value:</span> <del>71.5</del>" in flat and "<ins>74</ins>" in flat
 
 
+def test_an_objects_history_and_its_values_are_shown_a_page_at_a_time(
+    en_client, people, indicator, periods
+):
+    from authoring.selectors import HISTORY_PAGE_SIZE
+    from indicators.services import indicator_update
+
+    for number in range(HISTORY_PAGE_SIZE + 2):
+        indicator = indicator_update(indicator=indicator, actor=people.planner,
+                                     name=f"Mått {number}")  # fmt: skip
+        measurement_record(indicator=indicator, period=periods[0], value=D(number),
+                           actor=people.own_manager)  # fmt: skip
+    as_user(en_client, people, "planner")
+    url = reverse("authoring:object_history", args=["indicator", indicator.pk])
+    en_client.get(url)  # the reader's scope kept, as after any first page
+    counts, pages = [], []
+    for query in ({}, {"page": 2}, {"reported": 2}, {"page": 2, "reported": 2}):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(en_client.get(url, query))
+        counts.append(len(queries))
+    first, second = pages[0].context, pages[3].context
+
+    assert len(set(counts)) == 1
+    # Newest first, fifty a page; the last change of the first page told against the record
+    # on the next page, as on one long page.
+    assert (len(first["entries"]), len(second["entries"])) == (50, 3)  # 52 renames, created
+    assert first["entries"][-1].changes[0].old == "Mått 1"
+    assert (len(first["follow_up"]), len(second["follow_up"])) == (50, 2)
+    assert [change.old for change in first["follow_up"][-1].changes if change.label == "Value"] == [
+        "1"
+    ]
+    assert first["title"] == f"Mått {HISTORY_PAGE_SIZE + 1}"
+    # Each list's pages keep the other's.
+    assert 'href="?page=1&amp;reported=2#changes-heading"' in pages[3].text
+    assert 'href="?reported=1&amp;page=2#follow-up-heading"' in pages[3].text
+
+
 def test_a_deleted_objects_history_stays_readable(en_client, people, deleted_goal):
     as_user(en_client, people, "planner")
     page = en_client.get(reverse("authoring:object_history", args=["goal", deleted_goal.id]))
