@@ -124,6 +124,20 @@ def goal_items_floor(goal_id: int) -> Callable[[], int]:
     return lambda: _items_floor([goal_id])
 
 
+def indicator_list_floor(plan) -> Callable[[], int]:
+    """The plan's indicators with their whole-plan values (what their latest value and colour
+    are read from)."""
+    from indicators.models import Indicator, Measurement
+
+    def floor() -> int:
+        return fetch(Indicator.objects.filter(goal__plan=plan), *INDICATOR_FIELDS) + fetch(
+            Measurement.objects.filter(indicator__goal__plan=plan, unit=None, gender="T"),
+            "indicator_id", "period_id", "value",
+        )  # fmt: skip
+
+    return floor
+
+
 def export_floor(plan) -> Callable[[], int]:
     """An export of the plan: its structure and everything reported under it."""
     from goals.models import ActivityStatus, GoalFollowUp

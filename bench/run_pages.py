@@ -21,6 +21,7 @@ from run_floors import (
     goal_items_floor,
     history_floor,
     index_floor,
+    indicator_list_floor,
     largest_goal,
     plan_page_goals_first,
     plans_floor,
@@ -28,6 +29,7 @@ from run_floors import (
     reporting_floor,
     step_floor,
     structure_floor,
+    whole_structure_floor,
 )
 
 
@@ -329,6 +331,18 @@ def the_pages(city: City) -> list[Page]:
         Page("change history: last page",
              reverse("authoring:plan_history", args=[plan.pk]) + "?page=999999", "planner",
              history_floor(plan)),
+        # Pages of a plan and an organisation at scale, measured since the twelfth pass.
+        Page("indicator list, reds first",
+             reverse("indicators:indicator_list", args=[plan.pk]) + "?sort=latest_colour",
+             "planner", indicator_list_floor(plan)),
+        Page("decided version", reverse("authoring:plan_decided", args=[plan.pk]), "planner",
+             whole_structure_floor(plan)),
+        Page("an indicator's history",
+             reverse("authoring:object_history", args=["indicator", city.indicator.pk]),
+             "planner"),
+        Page("setting up: start", reverse("planning:organisation_list"), "administrator"),
+        Page("people and roles",
+             reverse("planning:people", args=[plan.organisation_id]), "administrator"),
         Page("export: Excel", reverse("transfer:plan_export_xlsx", args=[plan.pk]), "planner",
              export_floor(plan)),
         Page("export: CSV (zip)", reverse("transfer:plan_export_zip", args=[plan.pk]), "planner",
