@@ -235,15 +235,14 @@ DELETED_KINDS = {"goal": Goal, "indicator": Indicator, "activity": Activity}
 
 
 def _latest_deletions(records: QuerySet) -> QuerySet:
-    """The latest deletion record of each object among `records` (history records) that does
-    not exist now (told by the database: no list of the plan's thousand ids read to compare)."""
-    history = records.model
-    later = history.objects.filter(id=OuterRef("id"), history_type="-").filter(
+    """The deletion records among `records` (history records) that are their object's last
+    record: of the objects deleted now, each one's latest deletion (a restored object has a
+    later record, of its restoring)."""
+    later = records.model.objects.filter(id=OuterRef("id")).filter(
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
-    gone = ~Exists(history.instance_type.objects.filter(pk=OuterRef("id")))
-    return records.filter(history_type="-").filter(gone, ~Exists(later))
+    return records.filter(history_type="-").filter(~Exists(later))
 
 
 def _deletions(plan: Plan) -> dict[str, QuerySet]:
@@ -265,7 +264,8 @@ def deleted_items(
 
     An indicator or activity deleted with its goal comes back with the goal and is not listed
     on its own; a goal says what comes back with it. The page is chosen in the database and
-    only its records are read: the same queries, whatever was deleted.
+    only its records are read: at most the same queries, whatever was deleted (one, to count
+    them, when nothing is).
     """
     sources = _deletions(plan)
     keys = union_of(
@@ -282,15 +282,14 @@ def deleted_items(
     records = {}
     for kind, model in DELETED_KINDS.items():
         wanted = [history_id for key, history_id, _when in keys if key == kind]
-        # One query per kind, also when the page has none of it (the same queries every page).
-        for record in model.history.filter(history_id__in=wanted or [0]).select_related(
-            "history_user"
-        ):
+        if not wanted:
+            continue  # none of the kind on the page (nothing deleted: no query but the count)
+        for record in model.history.filter(history_id__in=wanted).select_related("history_user"):
             records[kind, record.history_id] = record
     goals = [record for (kind, _id), record in records.items() if kind == "goal"]
     marks = [record.history_change_reason for record in goals if record.history_change_reason]
     children: dict[str, dict[str, int]] = defaultdict(dict)
-    for model in (Indicator, Activity):
+    for model in (Indicator, Activity) if marks else ():
         name = str(model._meta.verbose_name_plural)
         for mark, count in (
             model.history.filter(history_type="-", history_change_reason__in=marks)
@@ -299,12 +298,17 @@ def deleted_items(
             .annotate(count=Count("history_id"))
         ):
             children[mark][name] = count
-    goal_labels = {
-        pk: f"{number}. {title}"
-        for pk, number, title in Goal.objects.filter(
-            pk__in={record.goal_id for (kind, _id), record in records.items() if kind != "goal"}
-        ).values_list("pk", "number", "title")
-    }
+    under = {record.goal_id for (kind, _id), record in records.items() if kind != "goal"}
+    goal_labels = (
+        {
+            pk: f"{number}. {title}"
+            for pk, number, title in Goal.objects.filter(pk__in=under).values_list(
+                "pk", "number", "title"
+            )
+        }
+        if under
+        else {}
+    )
     items = [
         _deleted_item(kind, records[kind, history_id], children, goal_labels)
         for kind, history_id, _when in keys
