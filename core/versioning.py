@@ -245,8 +245,10 @@ def delete_recorded(instance: models.Model, *, actor: Actor) -> str:
     if any(recorder is _TOLD_EACH for recorder in recorders.values()):
         collector.delete()
         return mark
-    _record_deletions(collector, recorders)
-    _delete_collected(collector)
+    # As Django's deletion does: all of it or nothing, also for a caller without a transaction.
+    with transaction.atomic(using=collector.using, savepoint=False):
+        _record_deletions(collector, recorders)
+        _delete_collected(collector)
     return mark
 
 

@@ -178,7 +178,9 @@ def history_page(
     counted = union_of(records.order_by().values("history_id") for records in sources.values())
     keyed = _Counted(union.order_by("-history_date", "-history_id"), counted)
     found = Paginator(keyed, size).get_page(page)
-    keys = list(found.object_list)
+    # Asked of the database also for an empty history (the paginator would not ask): the same
+    # queries for every history.
+    keys = list(keyed.rows[(found.number - 1) * size : found.number * size])
     wanted: dict[str, set[int]] = {kind: set() for kind in sources}
     for kind, history_id, _when, previous in keys:
         wanted[kind].add(history_id)

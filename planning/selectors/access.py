@@ -256,7 +256,7 @@ def organisations_editable_by(scope: Scope) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     # The units' organisations from the scope, not by joining the units: a join with DISTINCT
     # would make every count annotated on these organisations count units several times over.
-    by_unit = {scope.unit_organisation[pk] for pk in editor_unit_ids(scope)}
+    by_unit = {scope.unit_organisation.get(pk) for pk in editor_unit_ids(scope)} - {None}
     return Organisation.objects.filter(pk__in=editor_organisation_ids(scope) | by_unit)
 
 
