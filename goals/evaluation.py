@@ -7,8 +7,8 @@ the months it adds to the year contain a set bit, so the set survives a change o
 for every owner of a joint plan, whatever their schemes.
 """
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from planning.models import FollowUpPeriod, SchemeRow, scheme_rows
 from planning.models.schemes import first_new_months, months_mask
@@ -82,6 +82,20 @@ def evaluated_names(
     """The names (in `language`, the active one by default) of the scheme periods the activity
     is evaluated in."""
     return [row.name(language) for row in evaluated_rows(activity, rows)]
+
+
+def names_by_mask(rows: Sequence[SchemeRow]) -> Callable[[Any], list[str]]:
+    """`evaluated_names` of activities on one scheme, worked out once for each evaluated-in set
+    (the hundreds of activities of a goal share a few): a function of the activity."""
+    found: dict[int, list[str]] = {}
+
+    def names(activity) -> list[str]:
+        mask = activity.evaluated_months
+        if mask not in found:
+            found[mask] = evaluated_names(activity, rows)
+        return found[mask]
+
+    return names
 
 
 def is_evaluated_in(mask: int, period: FollowUpPeriod) -> bool:

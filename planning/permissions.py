@@ -17,7 +17,7 @@ scope is even confirmed to exist.
 from django.http import Http404
 
 from planning.models import Membership, Organisation, Plan, Role, Unit
-from planning.selectors import Scope, plans_visible_to, scope_for
+from planning.selectors import Scope, plan_is_visible, scope_for
 
 EDITORS = (Role.ADMINISTRATOR, Role.PLANNER)
 REPORTERS = (Role.ADMINISTRATOR, Role.PLANNER, Role.UNIT_MANAGER)
@@ -145,9 +145,12 @@ def can_deactivate(scope: Scope, organisation_ids: set[int]) -> bool:
 
 
 def plan_or_404(user, pk: int, scope: Scope | None = None) -> Plan:
-    """The plan with this id if the user may read it; 404 otherwise."""
-    plan = plans_visible_to(user, scope).filter(pk=pk).first()
-    if plan is None:
+    """The plan with this id if the user may read it; 404 otherwise. Read by its id, with
+    what the pages show of it; whether the user may read it told by the scope where it can
+    be (`plan_is_visible`: by the rules of `plans_visible_to`), which every page asks."""
+    scope = scope or scope_for(user)
+    plan = Plan.objects.select_related("organisation", "owner_unit", "parent").filter(pk=pk).first()
+    if plan is None or not plan_is_visible(user, scope, plan):
         raise Http404
     return plan
 

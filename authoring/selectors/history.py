@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from core.datastamp import NO_PERIODS, kept
 from core.history import HistoryEntry, describe_history, user_label
 from core.links import url_by_id
-from goals.evaluation import evaluated_names
+from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from indicators.selectors import with_display
@@ -80,9 +80,9 @@ def decided_version(plan: Plan, at: datetime.datetime) -> DecidedVersion:
     people = get_user_model().objects.in_bulk(
         {a.responsible_user_id for a in activity_list if a.responsible_user_id}
     )
-    scheme = scheme_rows(plan.organisation)
+    names_of = names_by_mask(scheme_rows(plan.organisation))
     for activity in activity_list:
-        activity.evaluated_names = evaluated_names(activity, scheme)
+        activity.evaluated_names = names_of(activity)
         unit = units.get(activity.unit_id)
         activity.unit_name = unit.name if unit else ""
         person = people.get(activity.responsible_user_id)

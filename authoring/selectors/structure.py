@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from core.links import url_by_id
 from core.people import NAME_FIELDS, person_name_of
-from goals.evaluation import evaluated_names
+from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal
 from goals.selectors import with_overdue
 from indicators.models import Indicator
@@ -106,11 +106,12 @@ def with_links(kind: str, items: Iterable[Any]) -> None:
 def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
     with_links("indicator", [item for goal in goals for item in goal.indicator_list])
     with_links("activity", [item for goal in goals for item in goal.activity_list])
+    names_of = names_by_mask(scheme)
     for goal in goals:
         _as_rows((goal, *goal.indicator_list, *goal.activity_list))
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
-            activity.evaluated_names = evaluated_names(activity, scheme)
+            activity.evaluated_names = names_of(activity)
             activity.unit_name = activity.unit_title or ""
             activity.person_name = person_name_of(
                 *(getattr(activity, f"person_{name}") for name in NAME_FIELDS)

@@ -195,6 +195,25 @@ def test_evaluated_in_a_cumulative_period_by_the_months_it_adds(goal):
     assert evaluated_names(Activity(evaluated_months=months(6)), [d1, d2, full]) == [d2.name()]
 
 
+def test_names_by_evaluated_in_set_are_worked_out_once_a_set(monkeypatch):
+    import goals.evaluation
+
+    rows = preset_rows("quarter")
+    masks = [months(3), months(6, 12), months(3), months(12), months(6, 12)]
+    activities = [Activity(evaluated_months=mask) for mask in masks]
+    expected = [evaluated_names(activity, rows) for activity in activities]
+    asked = []
+    original = goals.evaluation.evaluated_names
+    monkeypatch.setattr(
+        goals.evaluation, "evaluated_names", lambda *a: asked.append(a) or original(*a)
+    )
+
+    names = goals.evaluation.names_by_mask(rows)
+
+    assert [names(activity) for activity in activities] == expected
+    assert len(asked) == 3  # three different sets among the five
+
+
 def test_the_old_flags_on_a_scheme(goal):
     quarter = preset_rows("quarter")
     assert legacy_mask(quarter, t1=False, t2=True, year_end=False) == months(6, 9)
