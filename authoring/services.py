@@ -12,6 +12,7 @@ from django.db.models import Max, Model, OuterRef, Prefetch, Subquery
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from authoring.selectors import DELETED_KINDS
 from core.history import RESTORED_REASON
 from core.versioning import Actor, can_create_in_bulk, create_validated, validate_new
 from goals.deadlines import moved_by_years
@@ -203,7 +204,7 @@ RESTORE_ORDER: tuple[type[Model], ...] = (
     ActivityStatus,
     GoalFollowUp,
 )
-RESTORABLE: dict[str, type[Model]] = {"goal": Goal, "indicator": Indicator, "activity": Activity}
+RESTORABLE: dict[str, type[Model]] = DELETED_KINDS
 
 
 def restore_order() -> list[type[Model]]:

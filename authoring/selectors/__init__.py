@@ -3,6 +3,7 @@ its history and what was deleted from it (`history`). The plan is already narrow
 user."""
 
 from authoring.selectors.history import (
+    DELETED_KINDS,
     DELETED_PAGE_SIZE,
     HISTORY_KINDS,
     HISTORY_PAGE_SIZE,
@@ -25,6 +26,7 @@ from authoring.selectors.structure import (
 )
 
 __all__ = [
+    "DELETED_KINDS",
     "DELETED_PAGE_SIZE",
     "HISTORY_KINDS",
     "HISTORY_PAGE_SIZE",

@@ -176,11 +176,7 @@ def history_page(
     union = union_of(_keys(kind, records) for kind, records in sources.items())
     # Counted without the records before them: a third of the cost of counting the union.
     counted = union_of(records.order_by().values("history_id") for records in sources.values())
-    keyed = _Counted(union.order_by("-history_date", "-history_id"), counted)
-    found = Paginator(keyed, size).get_page(page)
-    # Asked of the database also for an empty history (the paginator would not ask): the same
-    # queries for every history.
-    keys = list(keyed.rows[(found.number - 1) * size : found.number * size])
+    keys, numbers = _page_of(union.order_by("-history_date", "-history_id"), counted, page, size)
     wanted: dict[str, set[int]] = {kind: set() for kind in sources}
     for kind, history_id, _when, previous in keys:
         wanted[kind].add(history_id)
@@ -196,8 +192,6 @@ def history_page(
         (records[kind, history_id], records.get((kind, previous)) if previous else None)
         for kind, history_id, _when, previous in keys
     ]
-    # The page's numbers without the query behind them: a page that pickles small (kept).
-    numbers = Paginator(range(found.paginator.count), size).page(found.number)
     return describe_history(pairs, excluded=("version",), label=label), numbers
 
 
@@ -213,6 +207,18 @@ class _Counted:
 
     def __getitem__(self, index):
         return self.rows[index]
+
+
+def _page_of(
+    rows: QuerySet, counted: QuerySet, page: str | int | None, size: int
+) -> tuple[list, Page]:
+    """The rows of page `page` of `rows` (ordered; past the last page: the last page), counted
+    by `counted`, and the page's numbers without the query behind them (a page that pickles
+    small, kept). The rows are asked for also when there are none (the paginator would not
+    ask): the same queries however many there are."""
+    found = Paginator(_Counted(rows, counted), size).get_page(page)
+    shown = list(rows[(found.number - 1) * size : found.number * size])
+    return shown, Paginator(range(found.paginator.count), size).page(found.number)
 
 
 # --- What was deleted, and can be restored --------------------------------------------------------
@@ -233,7 +239,8 @@ class DeletedItem:
 
 
 DELETED_PAGE_SIZE = 20
-DELETED_KINDS = {"goal": Goal, "indicator": Indicator, "activity": Activity}
+# What can be deleted from a plan's content, and restored.
+DELETED_KINDS = {kind: HISTORY_KINDS[kind] for kind in ("goal", "indicator", "activity")}
 
 
 def _latest_deletions(records: QuerySet) -> QuerySet:
@@ -266,8 +273,8 @@ def deleted_items(
 
     An indicator or activity deleted with its goal comes back with the goal and is not listed
     on its own; a goal says what comes back with it. The page is chosen in the database and
-    only its records are read: at most the same queries, whatever was deleted (one, to count
-    them, when nothing is).
+    only its records are read: at most the same queries, whatever was deleted (two, to count
+    them and ask for the page, when nothing is).
     """
     sources = _deletions(plan)
     keys = union_of(
@@ -277,15 +284,12 @@ def deleted_items(
         for kind, records in sources.items()
     )
     counted = union_of(records.order_by().values("history_id") for records in sources.values())
-    found = Paginator(
-        _Counted(keys.order_by("-history_date", "-history_id"), counted), size
-    ).get_page(page)
-    keys = list(found.object_list)
+    keys, numbers = _page_of(keys.order_by("-history_date", "-history_id"), counted, page, size)
     records = {}
     for kind, model in DELETED_KINDS.items():
         wanted = [history_id for key, history_id, _when in keys if key == kind]
         if not wanted:
-            continue  # none of the kind on the page (nothing deleted: no query but the count)
+            continue  # none of the kind on the page
         for record in model.history.filter(history_id__in=wanted).select_related("history_user"):
             records[kind, record.history_id] = record
     goals = [record for (kind, _id), record in records.items() if kind == "goal"]
@@ -315,8 +319,7 @@ def deleted_items(
         _deleted_item(kind, records[kind, history_id], children, goal_labels)
         for kind, history_id, _when in keys
     ]
-    # The page's numbers without the query behind them: a page that pickles small (kept).
-    return items, Paginator(range(found.paginator.count), size).page(found.number)
+    return items, numbers
 
 
 def _deleted_item(kind: str, record: Any, children: dict, goal_labels: dict) -> DeletedItem:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from authoring.selectors import (
+    HISTORY_KINDS,
     decided_version,
     history_page,
     kept_plan_history,
@@ -22,9 +23,8 @@ from authoring.selectors import (
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
 from authoring.views.structure import TEMPLATE, page_context, plan_id_of
 from core.views import page_numbers, service_message
-from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
-from indicators.models import Indicator, Measurement
-from planning.models import Plan
+from goals.models import ActivityStatus, GoalFollowUp
+from indicators.models import Measurement
 from planning.permissions import can_edit_plan
 from planning.shortcuts import is_locked, plan_in_scope, structure_url
 
@@ -92,7 +92,6 @@ def plan_roll_over_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return redirect(structure_url(new))
 
 
-HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity": Activity}
 # The follow-up recorded under an object, shown on its history page.
 FOLLOW_UP = {
     "goal": (GoalFollowUp, "goal_id"),
