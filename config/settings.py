@@ -93,6 +93,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Long lists of rows only (core/jinja.py): put into the pages by template tags.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja.environment"},
+    },
 ]
 
 DATABASES = {

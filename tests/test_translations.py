@@ -263,6 +263,8 @@ WITH_CONTEXT = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 TEMPLATE_TRANSLATE = re.compile(
     r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?"""
 )
+# `{{ _("...") }}` of the Jinja2 templates (core/jinja.py), as makemessages collects it.
+JINJA_TRANSLATE = re.compile(r"""{{-?\s*_\((["'])(.*?)\1\)""")
 
 
 def _python_files() -> list[Path]:
@@ -341,6 +343,9 @@ def test_every_literal_message_of_the_code_and_templates_is_in_the_catalogue():
         for match in TEMPLATE_TRANSLATE.finditer(path.read_text(encoding="utf-8")):
             key = (match[4], match[2].replace("%", "%%"))  # as makemessages writes it
             if key not in catalogue:
+                missing.append(f"{path.relative_to(settings.BASE_DIR)} {match[2]!r}")
+        for match in JINJA_TRANSLATE.finditer(path.read_text(encoding="utf-8")):
+            if (None, match[2]) not in catalogue:
                 missing.append(f"{path.relative_to(settings.BASE_DIR)} {match[2]!r}")
     assert missing == []
 
