@@ -189,6 +189,11 @@ class Month(models.IntegerChoices):
     DECEMBER = 12, pgettext_lazy("month name", "December")
 
 
+def short_title(title: str) -> str:
+    """An activity's title cut to 80 characters: how lists and controls name it."""
+    return title if len(title) <= 80 else title[:79] + "…"
+
+
 class Activity(Responsibility, ChecksTogether, Versioned):
     """Something to do for a goal, with who is responsible, when, and where it is evaluated.
 
@@ -275,7 +280,7 @@ class Activity(Responsibility, ChecksTogether, Versioned):
     @property
     def short_title(self) -> str:
         """The title cut to 80 characters: how lists and controls name the activity."""
-        return self.title if len(self.title) <= 80 else self.title[:79] + "…"
+        return short_title(self.title)
 
     def clean(self) -> None:
         errors = {}

@@ -98,6 +98,15 @@ def with_overdue(activities: QuerySet[Activity], today: datetime.date | None = N
     )
 
 
+def is_overdue_now(activity: Activity) -> bool:
+    """Whether `activity` is overdue today (as `with_overdue`), read with its latest status;
+    what its annotation says when it was read `with_overdue` (no query then)."""
+    if hasattr(activity, "overdue"):
+        return activity.overdue
+    found = with_overdue(Activity.objects.filter(pk=activity.pk))
+    return any(found.values_list("overdue", flat=True))
+
+
 def plan_activities(plan: Plan) -> QuerySet[Activity]:
     """A plan's activities with their goal, unit and the latest reported status.
 

@@ -20,6 +20,7 @@ from authoring.selectors.history import (
 from authoring.selectors.structure import (
     ROW_BUDGET,
     ROW_LINKS,
+    ActivityRow,
     plan_page_goals,
     plan_structure,
     with_links,
@@ -32,6 +33,7 @@ __all__ = [
     "HISTORY_PAGE_SIZE",
     "ROW_BUDGET",
     "ROW_LINKS",
+    "ActivityRow",
     "DecidedVersion",
     "DeletedItem",
     "PlanHistory",

@@ -1,12 +1,13 @@
 """Reads for the plan page: a plan's goals with their indicators and activities, as rows with
 their links. The plan is already narrowed to the user."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
     Count,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -17,8 +18,9 @@ from django.db.models.functions import Coalesce
 
 from core.links import url_by_id
 from core.people import NAME_FIELDS, person_name_of
+from goals.deadlines import overdue_text, timing_text
 from goals.evaluation import names_by_mask
-from goals.models import Activity, Goal
+from goals.models import Activity, Goal, short_title
 from goals.selectors import with_overdue
 from indicators.models import Indicator
 from indicators.selectors import with_display
@@ -27,26 +29,87 @@ from planning.models import Plan, SchemeRow, scheme_rows
 # --- The structure page ---------------------------------------------------------------------------
 
 
-def plan_structure(plan: Plan, goal_ids: list[int] | None = None) -> list[Goal]:
+def plan_structure(
+    plan: Plan, goal_ids: list[int] | None = None, *, scheme: list[SchemeRow] | None = None
+) -> list[Goal]:
     """The plan's goals in order, each with its indicators and activities in order
-    (`indicator_list`, `activity_list`); with `goal_ids`, only those goals.
+    (`indicator_list`, `activity_list`: the activities as `ActivityRow`); with `goal_ids`, only
+    those goals. `scheme`: the organisation's (`scheme_rows`), when the caller has it.
 
     Three queries, whatever the number of goals, indicators and activities.
     """
     goals = Goal.objects.filter(plan=plan)
     if goal_ids is not None:
         goals = goals.filter(pk__in=goal_ids)
-    goals = list(
-        goals.select_related("contributes_to")
-        .prefetch_related(*_item_prefetches())
-        .order_by("number")
-    )
-    _with_item_display(goals, scheme_rows(plan.organisation))
+    goals = list(goals.select_related("contributes_to").order_by("number"))
+    _with_items(goals, scheme or scheme_rows(plan.organisation))
     return goals
 
 
-def _item_prefetches() -> tuple[Prefetch, Prefetch]:
-    return (
+@dataclass(slots=True)
+class ActivityRow:
+    """An activity as its row on the plan page shows it (`activity_rows`): a goal has hundreds,
+    and building them as model instances took longer than reading them."""
+
+    pk: int
+    goal_id: int
+    title: str
+    responsible_role: str
+    unit_name: str
+    person_name: str
+    ongoing: bool
+    due_on: datetime.date | None
+    due_precision: str
+    evaluated_months: int
+    overdue: bool
+    evaluated_names: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)
+    # Set by the answers to a change (`authoring.views.answers.marked`).
+    is_new: bool = False
+    refocus: str = ""
+
+    @property
+    def short_title(self) -> str:
+        return short_title(self.title)
+
+    @property
+    def timing_label(self) -> str:
+        return timing_text(self.ongoing, self.due_on, self.due_precision)
+
+    @property
+    def overdue_text(self) -> str:
+        return overdue_text(self.due_on) if self.overdue else ""
+
+
+# What `activity_rows` reads of each activity, in the order of ActivityRow's fields.
+ROW_FIELDS = (
+    "id", "goal_id", "title", "responsible_role", "unit__name",
+    *(f"responsible_user__{name}" for name in NAME_FIELDS),
+    "ongoing", "due_on", "due_precision", "evaluated_months", "overdue",
+)  # fmt: skip
+
+
+def activity_rows(goal_ids: Iterable[int]) -> dict[int, list[ActivityRow]]:
+    """The activities of these goals by goal id, each goal's in their order, as the plan page's
+    rows show them (whether each is overdue, the names of its unit and responsible person).
+    One query."""
+    found: dict[int, list[ActivityRow]] = {}
+    activities = with_overdue(Activity.objects.filter(goal_id__in=list(goal_ids)))
+    for pk, goal_id, title, role, unit, first, last, username, *timing in activities.order_by(
+        "position", "pk"
+    ).values_list(*ROW_FIELDS):
+        row = ActivityRow(
+            pk, goal_id, title, role, unit or "", person_name_of(first, last, username), *timing
+        )
+        found.setdefault(goal_id, []).append(row)
+    return found
+
+
+def _with_items(goals: list[Goal], scheme: list[SchemeRow]) -> None:
+    """Give each goal its indicators and activities in order (`indicator_list`,
+    `activity_list`), as their rows show them. Two queries."""
+    prefetch_related_objects(
+        goals,
         Prefetch(
             "indicators",
             queryset=Indicator.objects.select_related("reuses", "sub_goal").order_by(
@@ -54,19 +117,11 @@ def _item_prefetches() -> tuple[Prefetch, Prefetch]:
             ),
             to_attr="indicator_list",
         ),
-        Prefetch(
-            "activities",
-            # The unit's and the person's names, not the unit and the person: a large goal's
-            # hundreds of rows would build them all for a name each.
-            queryset=with_overdue(Activity.objects.all())
-            .annotate(
-                unit_title=F("unit__name"),
-                **{f"person_{name}": F(f"responsible_user__{name}") for name in NAME_FIELDS},
-            )
-            .order_by("position", "pk"),
-            to_attr="activity_list",
-        ),
     )
+    activities = activity_rows(goal.pk for goal in goals) if goals else {}
+    for goal in goals:
+        goal.activity_list = activities.get(goal.pk, [])
+    _with_item_display(goals, scheme)
 
 
 def _as_rows(items: Iterable[Any]) -> None:
@@ -112,10 +167,6 @@ def _with_item_display(goals: list[Goal], scheme: list[SchemeRow]) -> None:
         with_display(goal.indicator_list)
         for activity in goal.activity_list:
             activity.evaluated_names = names_of(activity)
-            activity.unit_name = activity.unit_title or ""
-            activity.person_name = person_name_of(
-                *(getattr(activity, f"person_{name}") for name in NAME_FIELDS)
-            )
 
 
 def _count_of(model) -> Coalesce:
@@ -158,11 +209,10 @@ def plan_page_goals(plan: Plan, *, expand: set[int] | frozenset[int] = frozenset
             break
         shown.add(goal.pk)
     full = [goal for goal in goals if goal.pk in shown]
-    prefetch_related_objects(full, *_item_prefetches())
+    _with_items(full, scheme_rows(plan.organisation) if full else [])
     for goal in goals:
         goal.is_lazy = goal.pk not in shown
         if goal.is_lazy:
             goal.indicator_list, goal.activity_list = [], []
             _as_rows((goal,))
-    _with_item_display(full, scheme_rows(plan.organisation) if full else [])
     return goals

@@ -25,7 +25,7 @@ from authoring.forms import (
     read_thresholds,
     reading_summary,
 )
-from authoring.selectors import plan_structure, with_links
+from authoring.selectors import ActivityRow, plan_structure, with_links
 from authoring.views.structure import (
     ITEMS,
     TEMPLATE,
@@ -36,6 +36,7 @@ from authoring.views.structure import (
 from core.people import NAME_FIELDS, person_name_of
 from goals.evaluation import evaluated_names
 from goals.models import Goal
+from goals.selectors import is_overdue_now, with_overdue
 from goals.services import (
     activity_delete,
     activity_update,
@@ -221,6 +222,7 @@ def row_context(
     if kind == "indicator":
         with_display([item])
     else:
+        item.overdue = is_overdue_now(item)
         item.evaluated_names = evaluated_names(item, scheme)
         item.unit_name = item.unit.name if item.unit_id else ""
         person = item.responsible_user
@@ -300,7 +302,9 @@ def items_by_pk(kind: str, pks: list[int]) -> list[Any]:
         "indicator": ("goal", "sub_goal", "reuses"),
         "activity": ("goal", "unit", "responsible_user"),
     }[kind]
-    found = ITEMS[kind].objects.select_related(*related).in_bulk(pks)
+    items = ITEMS[kind].objects.select_related(*related)
+    # An activity's row says whether it is overdue (`row_context`): read with it.
+    found = (with_overdue(items) if kind == "activity" else items).in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
 
 
@@ -310,7 +314,8 @@ def marked(goals: list[Goal], new_item: str = "", focus_item: str = "", focus: s
     for goal in goals:
         items = [goal, *goal.indicator_list, *goal.activity_list]
         for item in items:
-            anchor = f"{item._meta.model_name}-{item.pk}"
+            kind = "activity" if isinstance(item, ActivityRow) else item._meta.model_name
+            anchor = f"{kind}-{item.pk}"
             if anchor == new_item:
                 # A new row is shown as new; the focus stays in the form that added it, but
                 # for a new goal, whose first indicator is written next.
@@ -348,8 +353,9 @@ def gone_answer(request: HttpRequest, kind: str, pk: int, gone: Gone) -> HttpRes
 
 def goal_block(plan: Plan, goal: Goal, **marks: str) -> dict[str, Any]:
     """One goal as the page shows it, with its items and forms (three queries and a count)."""
-    (fresh,) = plan_structure(plan, goal_ids=[goal.pk])
-    with_forms([fresh], plan.goals.count(), scheme=scheme_rows(plan.organisation))
+    scheme = scheme_rows(plan.organisation)
+    (fresh,) = plan_structure(plan, goal_ids=[goal.pk], scheme=scheme)
+    with_forms([fresh], plan.goals.count(), scheme=scheme)
     marked([fresh], **marks)
     return {"plan": plan, "goal": fresh, "can_edit": True}
 

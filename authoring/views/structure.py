@@ -125,15 +125,14 @@ def page_context(
 def goal_context(plan: Plan, scope, goal_pk: int) -> dict[str, Any]:
     """One goal of the plan page with its items and the forms that add to them (a goal's
     section, or its items as they come into view). 404 for a goal of another plan."""
-    found = plan_structure(plan, goal_ids=[goal_pk])
+    scheme = scheme_rows(plan.organisation)
+    found = plan_structure(plan, goal_ids=[goal_pk], scheme=scheme)
     if not found:
         raise Http404
-    (goal,) = with_forms(found, plan.goals.count(), scheme=scheme_rows(plan.organisation))
-    return {
-        "plan": plan,
-        "goal": goal,
-        "can_edit": can_edit_plan(scope, plan) and not is_locked(plan),
-    }
+    can_edit = can_edit_plan(scope, plan) and not is_locked(plan)
+    # The forms, and the goal's place among the others, are for those who may change it.
+    (goal,) = with_forms(found, plan.goals.count(), scheme=scheme) if can_edit else found
+    return {"plan": plan, "goal": goal, "can_edit": can_edit}
 
 
 # What the forms of a goal's rows kept for those who may change the plan hold in place of the

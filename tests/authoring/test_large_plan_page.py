@@ -130,6 +130,38 @@ def test_a_row_names_the_unit_and_the_responsible_person(planner, plan, units):
         assert responsible(title, planner.get(url, **HTMX).text) == shown
 
 
+def _row(html: str, activity) -> str:
+    start = html.index(f'<tr id="activity-{activity.pk}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_an_activity_reads_the_same_in_its_goal_as_alone(planner, plan, units):
+    """The goal's rows are read as plain values (`ActivityRow`), a row alone as the activity
+    itself: the two say the same, an overdue month and a title cut short alike."""
+    import datetime
+
+    from goals.deadlines import Precision
+
+    goal = goal_create(plan=plan, number=1, title="Mål", actor=None)
+    person = get_user_model().objects.create_user("anna", first_name="Anna", last_name="Berg")
+    title = "Vi inför en gemensam rutin för uppföljning av avvikelser i alla verksamheter " * 2
+    due = datetime.date(plan.years[0], 5, 31)
+    made = [
+        activity_create(goal=goal, title=title.strip(), due_on=due, due_precision=Precision.MONTH,
+                        responsible_role="Chef", responsible_user=person, unit=units["unit_a"],
+                        actor=None),
+        activity_create(goal=goal, title="Löpande", ongoing=True, actor=None),
+        activity_create(goal=goal, title="En dag", due_on=due.replace(day=15),
+                        due_precision=Precision.DAY, actor=None),
+    ]  # fmt: skip
+    html = planner.get(items_url(plan, goal), **HTMX).text
+    assert 'data-fact="overdue"' in _row(html, made[0])
+    assert "…</span>" in _row(html, made[0])  # the short title, for the row's controls
+    for activity in made:
+        url = reverse("authoring:item_in_place", args=["activity", activity.pk]) + "?show=1"
+        assert _row(planner.get(url, **HTMX).text, activity) == _row(html, activity)
+
+
 @pytest.mark.parametrize("goal", ["abc", "9" * 40, "-1", "999999"])
 def test_a_goal_that_is_not_the_plans_is_not_found(planner, plan, goal):
     large(plan, goals=1)
