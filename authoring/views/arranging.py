@@ -212,9 +212,10 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
         # In place of the item's own row (on the page: it was pressed), the neighbour's goes.
-        rows = [item, *items_by_pk(kind, [neighbour])]
+        # Both read again with what their rows show (whether overdue), in one query.
+        rows = items_by_pk(kind, [item.pk, neighbour])
         context = some_rows(
-            kind, plan, rows, focus=(item, focus), order=siblings, gone=f"{kind}-{neighbour}"
+            kind, plan, rows, focus=(rows[0], focus), order=siblings, gone=f"{kind}-{neighbour}"
         )
         partial = f"{PLURAL[kind]}_rows"
         headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
@@ -223,10 +224,10 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         # at the ends before and after (their "Up" and "Down"), where they are.
         before = [sibling for sibling in siblings if sibling != item.pk]
         ends = {siblings[0], siblings[-1], before[0], before[-1]} - {item.pk} if before else set()
+        moved, *elsewhere = items_by_pk(kind, [item.pk, *sorted(ends, key=siblings.index)])
         context = some_rows(
-            kind, plan, [item], focus=(item, focus), order=siblings,
-            elsewhere=items_by_pk(kind, sorted(ends, key=siblings.index)),
-        )  # fmt: skip
+            kind, plan, [moved], focus=(moved, focus), order=siblings, elsewhere=elsewhere
+        )
         partial = f"{PLURAL[kind]}_rows"
         headers = {"HX-Retarget": f"#{anchor}", "HX-Reswap": "outerHTML"}
     else:
