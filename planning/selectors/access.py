@@ -94,6 +94,7 @@ def _subtree(children: dict[int | None, list[int]], root: int) -> set[int]:
 def scope_for(user) -> Scope:
     """Everything a user's memberships cover: kept until a role, a unit or other structure
     changes (the data's stamp, one query), else two queries, whatever the size of the tree.
+    It holds nothing of any plan: a change of a plan's content leaves it kept.
 
     The scope is also left on the user object (`last_scope`), for the navigation of the page
     the request renders: it shows the setup links without asking the database again.
@@ -106,6 +107,7 @@ def scope_for(user) -> Scope:
         f"scope:{user.pk}:{is_superuser}",
         lambda: _scope_of(user, is_superuser),
         until=NO_PERIODS,
+        plans=(),
         cache="scopes",
     )
     user.last_scope = scope

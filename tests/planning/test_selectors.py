@@ -182,6 +182,17 @@ def test_a_scope_is_kept_until_a_role_or_unit_changes(units, make_user, django_a
     assert new.pk in scope_for(user).units[Role.PLANNER]
     membership_remove(membership=user.memberships.get(), actor=None)
     assert not scope_for(user).units
+    # A change of a plan's content leaves it kept (it holds nothing of plans).
+    from goals.services import goal_create
+
+    plan = plan_create(
+        organisation=units["operation"].organisation, owner_unit=units["operation"],
+        kind=Plan.Kind.OPERATIONAL_PLAN, name="Plan", start_year=2026, end_year=2026, actor=None,
+    )  # fmt: skip
+    scope_for(user)
+    goal_create(plan=plan, number=1, title="Mål", actor=None)
+    with django_assert_num_queries(1):
+        assert not scope_for(user).units
     # Another person's scope is their own.
     other = make_user("manager", Role.UNIT_MANAGER, units["unit_b"])
     assert dict(scope_for(other).units) == {Role.UNIT_MANAGER: {units["unit_b"].pk}}
