@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from planning.models import Role, Unit
+from planning.selectors import scope_for
 from planning.services import membership_grant, unit_create
 
 PASSWORD = "pw"
@@ -49,4 +50,14 @@ def people(django_user_model, organisation, units):
 def en_client(client):
     """A client whose pages are in English (the source language), for tests that read words."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def as_user(client, people, role: str):
+    """`client` logged in as the person of `role`, their scope read and kept as after their
+    first page (it stays kept while plans change): a page's queries counted now are those it
+    asks later."""
+    person = getattr(people, role)
+    client.force_login(person)
+    scope_for(person)
     return client

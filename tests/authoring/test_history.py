@@ -19,15 +19,11 @@ from goals.services import (
 )
 from indicators.models import Indicator, Measurement
 from indicators.services import indicator_add, indicator_delete, measurement_record
+from tests.planner_roles import as_user
 
 pytest_plugins = ["tests.planner_roles"]
 
 D = Decimal
-
-
-def as_user(client, people, role):
-    client.force_login(getattr(people, role))
-    return client
 
 
 @pytest.fixture

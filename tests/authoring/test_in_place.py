@@ -20,6 +20,7 @@ from indicators.services import indicator_delete, indicator_update
 from planning.models import Plan
 from planning.services import plan_set_status
 from tests.deadlines import month_end
+from tests.planner_roles import as_user
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -29,8 +30,7 @@ D = Decimal
 
 @pytest.fixture
 def planner(client, people):
-    client.force_login(people.planner)
-    return client
+    return as_user(client, people, "planner")
 
 
 def row_ids(html: str) -> list[str]:

@@ -14,6 +14,7 @@ from goals.models import Activity
 from goals.services import activity_create, goal_create
 from tests.authoring.test_writing_speed import logged_in, planner_user  # noqa: F401
 from tests.browser import assert_no_axe_violations
+from tests.planner_roles import as_user
 
 pytest_plugins = ["tests.planner_roles"]
 
@@ -35,8 +36,7 @@ def large(plan, goals: int = 3) -> list:
 
 @pytest.fixture
 def planner(client, people):
-    client.force_login(people.planner)
-    return client
+    return as_user(client, people, "planner")
 
 
 def structure(plan) -> str:

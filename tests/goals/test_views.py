@@ -15,13 +15,9 @@ from planning.models import preset_rows
 from planning.services import plan_set_status
 from planning.services.schemes import scheme_save
 from tests.deadlines import month_end
+from tests.planner_roles import as_user
 
 pytest_plugins = ["tests.planner_roles"]
-
-
-def as_user(client, people, role):
-    client.force_login(getattr(people, role))
-    return client
 
 
 def activity_data(goal, **changes):

@@ -17,15 +17,11 @@ from indicators.models import Indicator
 from indicators.services import indicator_add, indicator_update, measurement_record
 from planning.models import Plan
 from planning.services import plan_create, plan_set_status
+from tests.planner_roles import as_user
 
 pytest_plugins = ["tests.planner_roles"]
 
 D = Decimal
-
-
-def as_user(client, people, role):
-    client.force_login(getattr(people, role))
-    return client
 
 
 def indicator_data(goal, **changes):
