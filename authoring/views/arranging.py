@@ -212,8 +212,7 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         headers = {"HX-Retarget": "#goals", "HX-Reswap": "outerHTML"}
     elif (neighbour := _swapped_with(siblings, item.pk, direction)) is not None:
         # In place of the item's own row (on the page: it was pressed), the neighbour's goes.
-        # Both read again with what their rows show (whether overdue), in one query.
-        rows = items_by_pk(kind, [item.pk, neighbour])
+        rows = _read_again(kind, item, [neighbour])
         context = some_rows(
             kind, plan, rows, focus=(rows[0], focus), order=siblings, gone=f"{kind}-{neighbour}"
         )
@@ -224,7 +223,7 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         # at the ends before and after (their "Up" and "Down"), where they are.
         before = [sibling for sibling in siblings if sibling != item.pk]
         ends = {siblings[0], siblings[-1], before[0], before[-1]} - {item.pk} if before else set()
-        moved, *elsewhere = items_by_pk(kind, [item.pk, *sorted(ends, key=siblings.index)])
+        moved, *elsewhere = _read_again(kind, item, sorted(ends, key=siblings.index))
         context = some_rows(
             kind, plan, [moved], focus=(moved, focus), order=siblings, elsewhere=elsewhere
         )
@@ -235,6 +234,15 @@ def item_place_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         partial = f"{PLURAL[kind]}_block"
         headers = {"HX-Retarget": f"#goal-{item.goal_id}-{PLURAL[kind]}", "HX-Reswap": "outerHTML"}
     return announce(request, partial, context, state=SAVED, message=message, headers=headers)
+
+
+def _read_again(kind: str, item: Any, others: list[int]) -> list[Any]:
+    """The moved item and the rows `others`, read again with what their rows show (whether an
+    activity is overdue) in one query; the item as it is if someone has just deleted it."""
+    found = items_by_pk(kind, [item.pk, *others])
+    if found and found[0].pk == item.pk:
+        return found
+    return [item, *found]
 
 
 def _swapped_with(order: list[int], pk: int, direction: str | None) -> int | None:
