@@ -82,6 +82,8 @@ def item_delete_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         anchor = "" if kind == "goal" else f"goal-{goal.pk}"
         return no_js_answer(request, plan, SAVED, message, anchor)
     undo = {"kind": kind, "history_id": record.history_id, "label": label}
+    if kind != "goal":
+        undo["list"] = f"goal-{goal.pk}-{PLURAL[kind]}"  # where the row comes back
     if kind == "goal":
         context, partial, headers = goals_context(request, plan), "goals_block", {}
     else:
@@ -146,11 +148,29 @@ def undo_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
         context = goals_context(request, plan, focus_item=anchor, focus="edit")
         partial, target = "goals_block", "#goals"
     else:
-        context = goal_block(plan, restored.goal, focus_item=anchor, focus="edit")
-        partial, target = f"{PLURAL[kind]}_block", f"#goal-{restored.goal_id}-{PLURAL[kind]}"
+        context, partial, target = _after_restoring(request, kind, restored, plan)
     context["clear_undo"] = True
     headers = {"HX-Retarget": target, "HX-Reswap": "outerHTML"}
     return announce(request, partial, context, state=SAVED, message=message, headers=headers)
+
+
+def _after_restoring(
+    request: HttpRequest, kind: str, restored: Any, plan: Plan
+) -> tuple[dict[str, Any], str, str]:
+    """What the page is sent after an indicator or activity came back (context, partial, the
+    element it replaces). If the page shows the goal's list as it is but for that row: the row
+    with the one before it (or after it, when it is first), in place of that one, which gains
+    its "Down" (or "Up"). Else, or when the list was empty: the list as it is now."""
+    order = list_order(ITEMS[kind], restored.goal_id)
+    others = [pk for pk in order if pk != restored.pk]
+    if not others or shown_ids(request) != others:
+        context = goal_block(plan, restored.goal, focus_item=f"{kind}-{restored.pk}", focus="edit")
+        return context, f"{PLURAL[kind]}_block", f"#goal-{restored.goal_id}-{PLURAL[kind]}"
+    at = order.index(restored.pk)
+    neighbour = order[at - 1] if at else order[at + 1]
+    rows = _read_again(kind, restored, [neighbour])
+    context = some_rows(kind, plan, rows, focus=(rows[0], "edit"), order=order)
+    return context, f"{PLURAL[kind]}_rows", f"#{kind}-{neighbour}"
 
 
 # --- Moving ---------------------------------------------------------------------------------------

@@ -505,8 +505,16 @@
   // this page shows last (else with the whole list, as it is now): the page says which it is.
   function onConfigRequest(event) {
     const form = event.detail.elt;
+    if (!form.matches) return;
+    // Undo of a row's deletion: with the list as the page shows it, the answer is the row back
+    // in its place with its neighbour, not the whole list again.
+    if (form.matches("form[data-undo-list]")) {
+      const body = document.querySelector(`#${form.dataset.undoList} tbody`);
+      if (body) event.detail.parameters.shown = shownIds(body);
+      return;
+    }
     // A goal's forms that add an indicator or an activity, not the plan's that adds a goal.
-    if (!form.matches || !form.matches("section.goal form[data-add-form][hx-target]")) return;
+    if (!form.matches("section.goal form[data-add-form][hx-target]")) return;
     const list = document.querySelector(form.getAttribute("hx-target"));
     const rows = list ? list.querySelectorAll("tbody > tr[id]") : [];
     event.detail.parameters.after = rows.length ? rows[rows.length - 1].id : "";

@@ -8,6 +8,7 @@ while the server could not be reached coming back. Every state passes axe-core."
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from goals.models import Activity
@@ -105,8 +106,19 @@ def test_delete_with_undo_and_moving_by_the_arrow_keys(live_server, browser, wri
     undo = page.locator("#plan-undo button[type=submit]")
     expect(undo).to_be_focused()
     assert_no_axe_violations(page)
-    page.keyboard.press("Enter")
-    expect(page.locator(f"#activity-{first.pk}")).to_have_count(1)
+    undo_url = reverse("authoring:undo", args=[plan.pk])
+    with page.expect_response(lambda answer: answer.url.endswith(undo_url)) as undone:
+        page.keyboard.press("Enter")
+    # The page sent the list it shows: the answer is two rows, not the list.
+    assert undone.value.headers["hx-retarget"] == f"#activity-{second.pk}"
+    # Back in its place after the row before it, which has its "Down" again; the focus on the
+    # row's "Edit".
+    rows = page.locator(f"#goal-{goal.pk}-activities tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.last).to_have_id(f"activity-{first.pk}")
+    expect(page.locator(f'#activity-{first.pk} [data-role="edit"]')).to_be_focused()
+    expect(page.locator(f'#activity-{second.pk} [data-role="down"]')).to_have_count(1)
+    expect(page.locator("#plan-undo")).to_be_empty()
     assert Activity.objects.filter(pk=first.pk).exists()
 
     # A goal's "Delete" answers with the goals; undone, it is back with its items.

@@ -394,6 +394,58 @@ def test_a_deleted_indicator_comes_back_with_undo_in_its_place(planner, plan, go
     ]
 
 
+def activity_order(goal) -> list[int]:
+    return list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
+
+
+def _delete_and_undo(planner, plan, doomed, shown_after: str | None):
+    """Delete `doomed` (an activity) from the page, then undo it as the page sends it: with
+    the list it shows (`shown_after`, the ids left), or without (None: no JavaScript)."""
+    url = reverse("authoring:item_delete", args=["activity", doomed.pk])
+    planner.post(url, **HTMX)
+    history_id = Activity.history.filter(id=doomed.pk, history_type="-").latest().history_id
+    data = {"kind": "activity", "history_id": history_id}
+    if shown_after is not None:
+        data["shown"] = shown_after
+    return planner.post(reverse("authoring:undo", args=[plan.pk]), data, **HTMX)
+
+
+def test_a_deleted_activity_comes_back_in_its_place_with_its_neighbour(planner, plan, goal):
+    a, b, c = (activity_create(goal=goal, title=title, ongoing=True, actor=None) for title in "ABC")
+    response = _delete_and_undo(planner, plan, b, shown(a, c))
+    # In place of the row before it, that row (now with "Down") and the row back.
+    assert response["HX-Retarget"] == f"#activity-{a.pk}"
+    assert row_ids(response.text) == [f"activity-{a.pk}", f"activity-{b.pk}"]
+    assert 'data-role="down"' in rows_by_id(response.text)[f"activity-{a.pk}"]
+    assert 'data-refocus="edit"' in rows_by_id(response.text)[f"activity-{b.pk}"]
+    assert '<div id="plan-undo" hx-swap-oob="innerHTML"></div>' in response.text
+    assert activity_order(goal) == [a.pk, b.pk, c.pk]
+    # The first row comes back before the one now first, which gains its "Up".
+    response = _delete_and_undo(planner, plan, a, shown(b, c))
+    assert response["HX-Retarget"] == f"#activity-{b.pk}"
+    assert row_ids(response.text) == [f"activity-{a.pk}", f"activity-{b.pk}"]
+    assert 'data-role="up"' in rows_by_id(response.text)[f"activity-{b.pk}"]
+    # A page that shows the list otherwise (or says nothing of it) gets the whole list.
+    for other in (shown(c), None):
+        response = _delete_and_undo(planner, plan, b, other)
+        assert response["HX-Retarget"] == f"#goal-{goal.pk}-activities"
+        assert row_ids(response.text) == [f"activity-{x.pk}" for x in (a, b, c)]
+
+
+def test_undoing_a_deletion_costs_the_same_queries_however_long_the_list(planner, plan, goal):
+    activity_create(goal=goal, title="Först", ongoing=True, actor=None)
+
+    def undo_queries(title: str) -> int:
+        doomed = activity_create(goal=goal, title=title, ongoing=True, actor=None)
+        left = [x for x in goal.activities.order_by("position", "pk") if x.pk != doomed.pk]
+        with CaptureQueriesContext(connection) as counted:
+            response = _delete_and_undo(planner, plan, doomed, shown(*left))
+        assert response["HX-Retarget"] == f"#activity-{left[-1].pk}"
+        return len(counted.captured_queries)
+
+    assert_the_same_queries_for_a_longer_list(goal, undo_queries)
+
+
 def test_a_deleted_goal_comes_back_with_its_indicators_and_activities(
     planner, plan, goal, indicator, activity
 ):
