@@ -1,21 +1,19 @@
-"""Reads for the planner's pages of a plan: its structure (`structure`), and its decided version,
-its history and what was deleted from it (`history`). The plan is already narrowed to the
-user."""
+"""Reads for the planner's pages of a plan: its structure (`structure`), its decided version
+(`decided`), its history and what was deleted from it (`history`). The plan is already narrowed
+to the user."""
 
+from authoring.selectors.decided import DecidedVersion, decided_version, plan_decisions
 from authoring.selectors.history import (
     DELETED_KINDS,
     DELETED_PAGE_SIZE,
     HISTORY_KINDS,
     HISTORY_PAGE_SIZE,
-    DecidedVersion,
     DeletedItem,
     PlanHistory,
-    decided_version,
     deleted_items,
     history_page,
     kept_plan_history,
     plan_changes_page,
-    plan_decisions,
 )
 from authoring.selectors.structure import (
     ROW_BUDGET,

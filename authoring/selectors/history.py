@@ -1,5 +1,5 @@
-"""Reads of a plan's past: its decided version, its history of changes a page at a time and
-what was deleted from it and can be restored. The plan is already narrowed to the user."""
+"""Reads of a plan's past: its history of changes a page at a time and what was deleted from it
+and can be restored. The plan is already narrowed to the user."""
 
 import datetime
 from collections import defaultdict
@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
@@ -23,72 +22,9 @@ from django.utils.translation import get_language
 from core.datastamp import NO_PERIODS, kept
 from core.history import HistoryEntry, describe_history, user_label
 from core.links import url_by_id
-from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal
 from indicators.models import Indicator
-from indicators.selectors import with_display
-from planning.models import Plan, Unit, scheme_rows
-
-# --- The decided version --------------------------------------------------------------------------
-
-
-@dataclass
-class DecidedVersion:
-    """The plan as it was when it was decided: its facts, goals, indicators and activities."""
-
-    at: datetime.datetime
-    plan: Plan
-    goals: list[Goal]
-    units: dict[int, Unit]
-
-
-def plan_decisions(plan: Plan) -> list[datetime.datetime]:
-    """Every moment the plan was marked decided, newest first (a reopened plan has several)."""
-    return sorted(
-        {
-            moment
-            for moment in plan.history.filter(status=Plan.Status.DECIDED)
-            .exclude(decided_at=None)
-            .values_list("decided_at", flat=True)
-        },
-        reverse=True,
-    )
-
-
-def decided_version(plan: Plan, at: datetime.datetime) -> DecidedVersion:
-    """The plan with its goals, indicators and activities as of `at`, from their history.
-
-    Six queries, whatever the size of the plan.
-    """
-    plan_then = plan.history.as_of(at)
-    goals = list(Goal.history.as_of(at).filter(plan_id=plan.pk).order_by("number"))
-    goal_ids = [goal.pk for goal in goals]
-    indicators = Indicator.history.as_of(at).filter(goal_id__in=goal_ids)
-    activities = Activity.history.as_of(at).filter(goal_id__in=goal_ids)
-    by_goal: dict[int, dict[str, list]] = {
-        pk: {"indicators": [], "activities": []} for pk in goal_ids
-    }
-    for indicator in sorted(indicators, key=lambda item: (item.position, item.pk)):
-        by_goal[indicator.goal_id]["indicators"].append(indicator)
-    activity_list = sorted(activities, key=lambda item: (item.position, item.pk))
-    for activity in activity_list:
-        by_goal[activity.goal_id]["activities"].append(activity)
-    for goal in goals:
-        goal.decided_indicators = with_display(by_goal[goal.pk]["indicators"])
-        goal.decided_activities = by_goal[goal.pk]["activities"]
-    units = Unit.objects.in_bulk({a.unit_id for a in activity_list if a.unit_id})
-    people = get_user_model().objects.in_bulk(
-        {a.responsible_user_id for a in activity_list if a.responsible_user_id}
-    )
-    names_of = names_by_mask(scheme_rows(plan.organisation))
-    for activity in activity_list:
-        activity.evaluated_names = names_of(activity)
-        unit = units.get(activity.unit_id)
-        activity.unit_name = unit.name if unit else ""
-        person = people.get(activity.responsible_user_id)
-        activity.person_name = (person.get_full_name() or person.username) if person else ""
-    return DecidedVersion(at=at, plan=plan_then, goals=goals, units=units)
-
+from planning.models import Plan
 
 # --- History of a plan's content ------------------------------------------------------------------
 

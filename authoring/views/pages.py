@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,7 +57,8 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
         at = decisions[index]
     except (ValueError, IndexError):
         raise Http404 from None
-    version = decided_version(plan, at)
+    version = decided_version(plan, at, request.GET.get("goal"))
+    current = version.current
     changes, page = plan_changes_page(plan, request.GET.get("page") or 1, since=at)
     return render(
         request,
@@ -69,8 +71,16 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "changes": changes,
             "page": page,
             "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
-            # The decision shown, kept by the links to the changes' pages.
-            "keep": f"decision={index}" if index else "",
+            # The decision shown, kept by the links to the goals (`?decision=1&goal=12`); it
+            # and the goal shown, by the links to the changes' pages.
+            "keep_decision": f"decision={index}&" if index else "",
+            "keep": urlencode(
+                [
+                    (name, value)
+                    for name, value in (("decision", index), ("goal", current and current.pk))
+                    if value
+                ]
+            ),
         },
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.http import urlencode
 
+from core.paging import beside
 from reports.selectors.data import GoalSection, Report
 
 
@@ -39,17 +40,11 @@ class GoalPage:
 
     @property
     def previous(self) -> GoalSection | None:
-        return self._beside(-1)
+        return beside(self.goals, self.current, -1)
 
     @property
     def next(self) -> GoalSection | None:
-        return self._beside(1)
-
-    def _beside(self, step: int) -> GoalSection | None:
-        if self.current is None:
-            return None
-        index = self.goals.index(self.current) + step
-        return self.goals[index] if 0 <= index < len(self.goals) else None
+        return beside(self.goals, self.current, 1)
 
 
 def row_count(report: Report) -> int:

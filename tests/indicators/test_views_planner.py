@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authoring.selectors import HISTORY_PAGE_SIZE
-from goals.services import activity_add, activity_delete, goal_add, goal_update
+from goals.services import (
+    activity_add,
+    activity_delete,
+    goal_add,
+    goal_update,
+    sub_goal_create,
+    sub_goals_set,
+)
 from indicators.models import Indicator
 from indicators.services import indicator_add, indicator_update, measurement_record
 from planning.models import Plan
@@ -505,6 +512,60 @@ def test_the_decided_version_query_count_does_not_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["version"].goals) == 6
+
+
+def test_a_long_decided_version_is_shown_a_goal_at_a_time(
+    en_client, people, plan, goal, indicator, activity, settings
+):
+    """Above REPORT_WEB_MAX_ROWS rows, as a report's web page: the goals listed, one shown with
+    its indicators and activities as decided, the others a link away (the decision kept)."""
+    settings.REPORT_WEB_MAX_ROWS = 3
+    second = goal_add(plan=plan, title="Trygg arbetsmiljö", actor=None)
+    sub_goal = sub_goal_create(goal=second, title="Färre tillbud", actor=None)
+    indicator_add(goal=second, name="Antal tillbud", green_bound=D(5), sub_goal=sub_goal,
+                  actor=None)  # fmt: skip
+    activity_add(goal=second, title="Skyddsronder", ongoing=True, actor=None)
+    decide(plan)
+    plan.refresh_from_db()
+    plan_set_status(plan=plan, status="draft", actor=None, expected_version=plan.version)
+    goal_update(goal=second, actor=None, title="Ändrad efter beslutet")
+    # Reworded on the goal's page: the same sub-goal.
+    sub_goals_set(goal=second, sub_goals=[("", "Ändrad efter beslutet")], actor=None)
+    as_user(en_client, people, "committee")
+    url = reverse("authoring:plan_decided", args=[plan.pk])
+
+    def goal_shown(query: dict) -> tuple[str, str]:
+        page = en_client.get(url, query).text.split('id="changed-since"')[0]
+        listed, shown = page.split('id="decided-goals-heading"')[1].split("</nav>", 1)
+        return listed, shown
+
+    listed, shown = goal_shown({})
+    assert "The decided plan is long (4 indicators and activities)" in listed
+    assert f'href="?goal={second.pk}#goal-{second.pk}-heading">2. Trygg arbetsmiljö</a>' in listed
+    assert "Vi utbildar medarbetare i MHFA" in shown and "Skyddsronder" not in shown
+    assert f'rel="next" class="ds-link" href="?goal={second.pk}' in shown
+    # Each goal's page asks the same queries.
+    assert _queries(en_client, url, {"goal": second.pk}) == _queries(en_client, url, {})
+    listed, shown = goal_shown({"goal": second.pk})
+    assert "2. Trygg arbetsmiljö</h2>" in shown  # the title as decided, not as now
+    assert "Färre tillbud" in shown and "Ändrad efter beslutet" not in shown
+    assert "Skyddsronder" in shown and "Vi utbildar medarbetare i MHFA" not in shown
+    assert 'rel="prev"' in shown and 'rel="next"' not in shown
+    # An unknown goal: the first, and a word about it.
+    listed, shown = goal_shown({"goal": "999999"})
+    assert "is not one of the decided plan's" in listed
+    assert "Vi utbildar medarbetare i MHFA" in shown
+    # Under the limit, the whole plan.
+    settings.REPORT_WEB_MAX_ROWS = 4
+    page = en_client.get(url).text
+    assert 'id="decided-goals-heading"' not in page
+    assert "Vi utbildar medarbetare i MHFA" in page and "Skyddsronder" in page
+
+
+def _queries(client, url, query) -> int:
+    with CaptureQueriesContext(connection) as counted:
+        assert client.get(url, query).status_code == 200
+    return len(counted.captured_queries)
 
 
 def test_what_changed_since_the_decision_is_shown_a_page_at_a_time(
