@@ -119,6 +119,19 @@ def whole_structure_floor(plan) -> Callable[[], int]:
     return floor
 
 
+def decided_floor(plan) -> Callable[[], int]:
+    """The decided version of a long plan, shown a goal at a time: its goals, and the items of
+    the first (from the tables as they are now: the page reads them from their history)."""
+    from goals.models import Goal
+
+    first = Goal.objects.filter(plan=plan).order_by("number").values_list("pk", flat=True)[:1]
+
+    def floor() -> int:
+        return _goal_heads(plan) + _items_floor(list(first))
+
+    return floor
+
+
 def goal_items_floor(goal_id: int) -> Callable[[], int]:
     """One goal's items, loaded into the plan page as it comes into view."""
     return lambda: _items_floor([goal_id])

@@ -17,6 +17,7 @@ from run_city import CSRF, HOST, ROOT, City, free_port
 from run_floors import (
     both,
     change_floor,
+    decided_floor,
     export_floor,
     goal_items_floor,
     history_floor,
@@ -29,7 +30,6 @@ from run_floors import (
     reporting_floor,
     step_floor,
     structure_floor,
-    whole_structure_floor,
 )
 
 
@@ -336,7 +336,7 @@ def the_pages(city: City) -> list[Page]:
              reverse("indicators:indicator_list", args=[plan.pk]) + "?sort=latest_colour",
              "planner", indicator_list_floor(plan)),
         Page("decided version", reverse("authoring:plan_decided", args=[plan.pk]), "planner",
-             whole_structure_floor(plan)),
+             decided_floor(plan)),
         Page("an indicator's history",
              reverse("authoring:object_history", args=["indicator", city.indicator.pk]),
              "planner"),
