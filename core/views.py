@@ -73,8 +73,10 @@ def service_message(error: ValidationError) -> str:
 
 def page_numbers(page) -> list[int | None]:
     """The pages of a list linked below it: the first, the last and two either side of the
-    current one; None where pages are left out."""
+    current one; None where pages are left out. None at all for a list of one page."""
     last = page.paginator.num_pages
+    if last < 2:
+        return []
     wanted = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
     numbers: list[int | None] = []
     for number in wanted:

@@ -70,7 +70,7 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "index": index,
             "changes": changes,
             "page": page,
-            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            "page_numbers": page_numbers(page),
             # The decision shown, kept by the links to the goals (`?decision=1&goal=12`); it
             # and the goal shown, by the links to the changes' pages.
             "keep_decision": f"decision={index}&" if index else "",
@@ -156,17 +156,13 @@ def object_history_view(request: HttpRequest, kind: str, pk: int) -> HttpRespons
             "kind": kind,
             "entries": entries,
             "page": page,
-            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            "page_numbers": page_numbers(page),
             "title": entries[0].object_label,
             "model_label": entries[0].model_label,
             "exists": model._default_manager.filter(pk=pk).exists(),
             "follow_up": follow_up,
             "follow_up_page": follow_up_page,
-            "follow_up_page_numbers": (
-                page_numbers(follow_up_page)
-                if follow_up_page and follow_up_page.paginator.num_pages > 1
-                else []
-            ),
+            "follow_up_page_numbers": page_numbers(follow_up_page) if follow_up_page else [],
             # Each list's links keep the other's page.
             "keep_for_changes": f"reported={follow_up_page.number}"
             if follow_up_page and follow_up_page.number > 1
@@ -191,12 +187,10 @@ def plan_history_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
             "plan": plan,
             "entries": history.entries,
             "page": page,
-            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            "page_numbers": page_numbers(page),
             "deleted": history.deleted,
             "deleted_page": deleted_page,
-            "deleted_page_numbers": (
-                page_numbers(deleted_page) if deleted_page.paginator.num_pages > 1 else []
-            ),
+            "deleted_page_numbers": page_numbers(deleted_page),
             # Each list's links keep the other's page.
             "keep_for_changes": f"deleted={deleted_page.number}" if deleted_page.number > 1 else "",
             "keep_for_deleted": f"page={page.number}" if page.number > 1 else "",

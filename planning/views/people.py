@@ -101,7 +101,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "people": people,
             "page": page,
-            "page_numbers": page_numbers(page) if page.paginator.num_pages > 1 else [],
+            "page_numbers": page_numbers(page),
             "search": search,
             "keep": urlencode({"q": search}) if search else "",
             "can_manage": can_manage_organisation(scope, organisation),
