@@ -1,10 +1,9 @@
-"""Goals of a plan, the activities that serve them and the activities' status per period."""
+"""The activities that serve a goal, who is responsible for them, and their status per period."""
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,124 +14,8 @@ from core.constraints import ChecksTogether
 from core.versioning import Versioned
 from goals.deadlines import Precision, is_last_day, overdue_text, timing_text
 from goals.evaluation import ALL_MONTHS, YEAR_END, is_evaluated_in
-from planning.models import FollowUpPeriod, Perspective, Plan, Unit, assessment_levels
-
-
-class Scope(models.TextChoices):
-    MUNICIPALITY_WIDE = "municipality_wide", _("Municipality-wide")
-    OPERATION_SPECIFIC = "operation_specific", _("Operation-specific")
-
-
-class Goal(Versioned):
-    """A numbered goal of a plan ("1. Digitalisera verksamheterna").
-
-    It may contribute to a goal of the parent plan, one level up the governance chain.
-    """
-
-    plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
-    )
-    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
-    label = models.CharField(
-        _("numbered as"),
-        max_length=20,
-        blank=True,
-        help_text=_("As the document writes it, e.g. Mål 4, 1.2 or A. Empty: the goal's number."),
-    )
-    title = models.CharField(_("title"), max_length=500)
-    description = models.TextField(_("description"), blank=True)
-    scope = models.CharField(
-        _("scope"), max_length=20, choices=Scope, default=Scope.OPERATION_SPECIFIC
-    )
-    contributes_to = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contributing_goals",
-        verbose_name=_("contributes to"),
-        help_text=_("A goal of the parent plan that this goal contributes to."),
-    )
-    perspective = models.ForeignKey(
-        Perspective,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="goals",
-        verbose_name=_("perspective"),
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "number"]
-        verbose_name = _("goal")
-        verbose_name_plural = _("goals")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="goal_unique_number_in_plan"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.numbering}. {self.title}"
-
-    @property
-    def numbering(self) -> str:
-        """The goal's number as the document writes it: its label, else its number."""
-        return self.label or str(self.number)
-
-    def clean(self) -> None:
-        self.label = (self.label or "").strip()
-        if (
-            self.perspective_id
-            and self.plan_id
-            and self.perspective.organisation_id != self.plan.organisation_id
-        ):
-            raise ValidationError(
-                {"perspective": _("Choose a perspective of the plan's organisation.")}
-            )
-        if self.contributes_to_id and self.plan_id:
-            parent_plan_id = self.plan.parent_id
-            if parent_plan_id is None:
-                raise ValidationError(
-                    {"contributes_to": _("The plan has no parent plan whose goals it could serve.")}
-                )
-            if self.contributes_to.plan_id != parent_plan_id:
-                raise ValidationError(
-                    {
-                        "contributes_to": _("Choose a goal of the parent plan, %(plan)s.")
-                        % {"plan": self.plan.parent}
-                    }
-                )
-
-
-class SubGoal(Versioned):
-    """A sub-goal (delmål, måluppfyllelse) of a goal, which indicators and activities may
-    belong to: a plan's "A → indicator A → activity A" chain."""
-
-    goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("goal")
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    label = models.CharField(
-        _("numbered as"), max_length=20, blank=True, help_text=_("e.g. A, 1.1 or 4a")
-    )
-    title = models.CharField(_("sub-goal"), max_length=500)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["goal", "position", "id"]
-        verbose_name = _("sub-goal")
-        verbose_name_plural = _("sub-goals")
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.title}" if self.label else self.title
-
-    def clean(self) -> None:
-        self.title = (self.title or "").strip()
-        self.label = (self.label or "").strip()
-        if not self.title:
-            raise ValidationError({"title": _("Write the sub-goal.")})
+from goals.models.goals import Goal, SubGoal
+from planning.models import FollowUpPeriod, Plan, Unit
 
 
 class Responsibility(models.Model):
@@ -400,92 +283,6 @@ class ActivityStatus(Versioned):
         problem = self.activity.goal.plan.period_problem(self.period)
         if problem:
             raise ValidationError({"period": problem})
-
-
-class GoalFollowUp(Versioned):
-    """The planner's written analysis of a goal in a follow-up period, and the assessment."""
-
-    class Assessment(models.TextChoices):
-        """The levels of the default five-level scale (`planning.models.scales`): the keys
-        of the assessments written before organisations had scales of their own."""
-
-        ACHIEVED = "achieved", _("Achieved")
-        EXPECTED = "expected", _("Expected to be achieved")
-        UNCERTAIN = "uncertain", _("Uncertain")
-        NOT_EXPECTED = "not_expected", _("Not expected to be achieved")
-        NOT_ACHIEVED = "not_achieved", _("Not achieved")
-
-    goal = models.ForeignKey(
-        Goal, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("goal")
-    )
-    period = models.ForeignKey(
-        FollowUpPeriod,
-        on_delete=models.PROTECT,
-        related_name="goal_follow_ups",
-        verbose_name=_("follow-up period"),
-    )
-    # A level of the plan's organisation's scale, by its key (`planning.AssessmentLevel`).
-    assessment = models.CharField(
-        _("assessment"),
-        max_length=20,
-        blank=True,
-        validators=[RegexValidator(r"^[-a-z0-9_]*$")],
-    )
-    analysis = models.TextField(
-        _("analysis"),
-        blank=True,
-        help_text=_("What went well, what did not, and what we do now."),
-    )
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
-    updated_at = models.DateTimeField(_("updated at"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["goal", "period__starts_on"]
-        verbose_name = _("goal follow-up")
-        verbose_name_plural = _("goal follow-ups")
-        constraints = [
-            models.UniqueConstraint(fields=["goal", "period"], name="goal_follow_up_per_period"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.goal} – {self.period}"
-
-    def clean(self) -> None:
-        if not (self.goal_id and self.period_id):
-            return
-        problem = self.goal.plan.period_problem(self.period)
-        if problem:
-            raise ValidationError({"period": problem})
-        if self.assessment:
-            levels = assessment_levels(self.goal.plan.organisation)
-            if self.assessment not in {level.key for level in levels}:
-                raise ValidationError(
-                    {
-                        "assessment": _("Choose one of the levels: %(levels)s.")
-                        % {
-                            "levels": ", ".join(
-                                level.label() for level in levels if level.is_active
-                            )
-                        }
-                    }
-                )
-
-    @property
-    def level(self):
-        """The level of the organisation's scale this assessment is, or None."""
-        if not self.assessment:
-            return None
-        levels = assessment_levels(self.goal.plan.organisation)
-        return next((level for level in levels if level.key == self.assessment), None)
 
 
 def activity_overdue(
