@@ -19,6 +19,7 @@ from indicators.models import Indicator
 from indicators.services import indicator_delete, indicator_update
 from planning.models import Plan
 from planning.services import plan_set_status
+from tests.authoring.test_e2e_in_place import activity_order
 from tests.deadlines import month_end
 from tests.planner_roles import as_user
 
@@ -392,10 +393,6 @@ def test_a_deleted_indicator_comes_back_with_undo_in_its_place(planner, plan, go
         restored.pk,
         second.pk,
     ]
-
-
-def activity_order(goal) -> list[int]:
-    return list(goal.activities.order_by("position", "pk").values_list("pk", flat=True))
 
 
 def _delete_and_undo(planner, plan, doomed, shown_after: str | None):
