@@ -1,11 +1,16 @@
 """Template tags of the report pages and the PDF."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import template
+from django.template import engines
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from core.jinja import rendered
 from reports.charts import indicator_chart
-from reports.selectors import IndicatorRow
+from reports.selectors import ActivityRow, IndicatorRow
 
 register = template.Library()
 
@@ -23,6 +28,48 @@ def bounds_together(text: str) -> str:
     for operator in ("≥", "≤", "<", ">"):
         text = text.replace(f"{operator} ", f"{operator}\u00a0")
     return text
+
+
+# --- The long lists, from their Jinja2 template (reports/includes/report_rows.html) ------------
+
+
+def _lists() -> Any:
+    return engines["jinja2"].env.get_template("reports/includes/report_rows.html").module
+
+
+@register.simple_tag
+def indicator_rows(rows: tuple[IndicatorRow, ...]) -> SafeString:
+    """The rows of a goal's table of indicators."""
+    return rendered(_lists().indicator_rows(rows, bounds_together))
+
+
+@register.simple_tag
+def indicator_figures(rows: tuple[IndicatorRow, ...], prefix: str) -> SafeString:
+    """Each indicator's chart with its caption, or the words saying why it has none."""
+    return rendered(_lists().figures(rows, report_chart, prefix))
+
+
+@register.simple_tag
+def activity_rows(activities: tuple[ActivityRow, ...]) -> SafeString:
+    """The rows of a goal's table of activities."""
+    return rendered(_lists().activity_rows(activities))
+
+
+@register.simple_tag(takes_context=True)
+def attention_items(context: template.Context, items: tuple) -> SafeString:
+    """The summary's indicators that need attention, each linked to its goal."""
+    return rendered(_lists().attention(items, _goal_links(context)))
+
+
+@register.simple_tag(takes_context=True)
+def overdue_items(context: template.Context, activities: tuple) -> SafeString:
+    """The summary's overdue activities, each linked to its goal."""
+    return rendered(_lists().overdue(activities, _goal_links(context)))
+
+
+def _goal_links(context: template.Context) -> Callable[[int], str]:
+    pages = context.get("pages")
+    return lambda number: goal_link(number, pages)
 
 
 @register.filter
