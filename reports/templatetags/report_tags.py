@@ -72,6 +72,34 @@ def _goal_links(context: template.Context) -> Callable[[int], str]:
     return lambda number: goal_link(number, pages)
 
 
+def _overview_lists() -> Any:
+    return engines["jinja2"].env.get_template("reports/includes/overview_rows.html").module
+
+
+@register.simple_tag
+def overview_indicator_rows(rows: tuple[IndicatorRow, ...]) -> SafeString:
+    """The rows of a goal's table of indicators in the committee's overview."""
+    return rendered(_overview_lists().indicator_rows(rows))
+
+
+@register.simple_tag
+def overview_activities(activities: tuple[ActivityRow, ...]) -> SafeString:
+    """The items of a goal's list of activities in the committee's overview."""
+    return rendered(_overview_lists().activities(activities))
+
+
+@register.simple_tag(takes_context=True)
+def overview_attention(context: template.Context, items: tuple) -> SafeString:
+    """The overview's indicators that need attention, each linked to its goal."""
+    return rendered(_overview_lists().attention(items, _goal_links(context)))
+
+
+@register.simple_tag
+def overview_overdue(activities: tuple) -> SafeString:
+    """The overview's overdue activities."""
+    return rendered(_overview_lists().overdue(activities))
+
+
 @register.filter
 def heading_level(base: int, offset: int) -> int:
     """A heading level below `base`: {{ level|heading_level:1 }} is the next level down."""
