@@ -66,13 +66,16 @@ def basis_of(
     year: int | None,
     measured: Mapping[int, Decimal | None],
     references: Iterable[ReferenceValue] = (),
+    target: Target | None = None,
 ) -> Basis:
     """What the rule compares a value of `year` with (`indicators.colour.Basis`): the value at
     the target's baseline (the measured value of the baseline period, from `measured`: period
     id -> the indicator's (or its predecessors') whole-plan value; else the value entered as
     the baseline's) and the reference in `year` and in the baseline's year (the open-data
-    `references` of the indicator, or the entered reference). Empty for the other kinds."""
-    target = indicator.target
+    `references` of the indicator, or the entered reference). Empty for the other kinds.
+    `target`: the indicator's, when the caller has worked it out already."""
+    if target is None:
+        target = indicator.target
     if target.kind not in (TargetKind.CHANGE, TargetKind.GAP):
         return NO_BASIS
     baseline = measured.get(indicator.baseline_period_id)

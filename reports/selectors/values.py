@@ -22,9 +22,10 @@ from indicators.colour import (
     judge,
     rule_texts,
 )
+from indicators.frequency import Frequency
 from indicators.models import Gender, Indicator, Measurement, Origin, ReferenceValue, Result
 from indicators.selectors import basis_of
-from indicators.targets import KindChoice
+from indicators.targets import KindChoice, Target
 from planning.models import FollowUpPeriod
 from reports.selectors.data import Change, Comparison, HistoryPoint, IndicatorRow
 from reports.selectors.display import (
@@ -271,7 +272,11 @@ def load_values(period: FollowUpPeriod, indicators: list[Indicator]) -> PlanValu
 
 
 def basis_for(
-    values: PlanValues, indicator: Indicator, measurements: list[Measurement], year: int
+    values: PlanValues,
+    indicator: Indicator,
+    measurements: list[Measurement],
+    year: int,
+    target: Target | None = None,
 ) -> Basis:
     """What a value of `year` is compared with (the baseline, the reference), for the kinds
     that compare; see `indicators.selectors.basis_of`."""
@@ -280,6 +285,7 @@ def basis_for(
         year=year,
         measured={m.period_id: m.value for m in measurements},
         references=values.references.get(indicator.pk, ()),
+        target=target,
     )
 
 
@@ -337,7 +343,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
 
     def basis_in(year: int) -> Basis:
         if year not in bases:
-            bases[year] = basis_for(values, indicator, measurements, year)
+            bases[year] = basis_for(values, indicator, measurements, year, target)
         return bases[year]
 
     year = shown.period.year if shown.period is not None else period.year
@@ -397,7 +403,7 @@ def indicator_row(values: PlanValues, indicator: Indicator) -> IndicatorRow:
         not_asked_text=""
         if asked
         else _("%(frequency)s: not asked for in %(period)s.")
-        % {"frequency": indicator.get_frequency_display(), "period": period.label},
+        % {"frequency": Frequency(indicator.frequency).label, "period": period.label},
         chart_missing_text=missing,
         kind=kind.value,
         kind_label=str(KindChoice(kind).label),
