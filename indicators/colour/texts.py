@@ -41,6 +41,15 @@ def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
     this notation back, as it reads the older "70–80". An indicator with two bands has no
     yellow entry.
     """
+    return dict(_band_texts(bands, decimals, get_language()))
+
+
+# A report's row writes its bands three times (its band, its reason, its rules), and many
+# indicators share bands: each is written once per language.
+@lru_cache(maxsize=4096)
+def _band_texts(
+    bands: Bands, decimals: int, language: str | None
+) -> tuple[tuple[Colour, str], ...]:
     higher = bands.direction == Direction.HIGHER_IS_BETTER
     green = format_value(bands.green_bound, decimals)
     if higher:
@@ -52,7 +61,7 @@ def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
             texts[Colour.RED] = _bound_text("<" if bands.green_inclusive else "≤", green)
         else:
             texts[Colour.RED] = _bound_text(">" if bands.green_inclusive else "≥", green)
-        return texts
+        return tuple(texts.items())
     red = format_value(bands.red_bound, decimals)
     if higher:
         texts[Colour.RED] = _bound_text("≤" if bands.red_inclusive else "<", red)
@@ -65,10 +74,12 @@ def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
     if bands.red_bound == bands.green_bound:
         # Only a worked-out rule has this (a change of exactly nothing is yellow): "= 78".
         texts[Colour.YELLOW] = _bound_text("=", green)
-        return {colour: texts[colour] for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)}
+        return tuple(
+            (colour, texts[colour]) for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)
+        )
     # Translators: a yellow band written with both of its sides, e.g. "≥ 70 and < 80".
     texts[Colour.YELLOW] = _("%(low)s and %(high)s") % {"low": low, "high": high}
-    return {colour: texts[colour] for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED)}
+    return tuple((colour, texts[colour]) for colour in (Colour.GREEN, Colour.YELLOW, Colour.RED))
 
 
 # --- The rule of every kind of target -------------------------------------------------------------
@@ -76,6 +87,11 @@ def band_texts(bands: Bands, decimals: int = 0) -> dict[Colour, str]:
 
 def bands_summary(bands: Bands, decimals: int = 0) -> str:
     """The bands in one line: "green ≥ 80, yellow ≥ 70 and < 80, red < 70"."""
+    return _bands_summary(bands, decimals, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _bands_summary(bands: Bands, decimals: int, language: str | None) -> str:
     return ", ".join(
-        f"{colour.label.lower()} {text}" for colour, text in band_texts(bands, decimals).items()
+        f"{colour.label.lower()} {text}" for colour, text in _band_texts(bands, decimals, language)
     )

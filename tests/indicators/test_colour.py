@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from indicators.colour import Bands, Colour, Direction, band_texts, evaluate, problems
+from indicators.colour.texts import bands_summary
 
 HIGHER = Direction.HIGHER_IS_BETTER
 LOWER = Direction.LOWER_IS_BETTER
@@ -293,6 +294,24 @@ def test_band_texts_use_the_locales_decimal_separator(language, expected):
     bands = Bands(LOWER, D("6"), False, D("7.0"), True)
     with translation.override(language):
         assert band_texts(bands, decimals=1) == expected
+
+
+def test_band_texts_written_once_are_still_each_languages_own():
+    """The texts are kept once written (a report writes each row's bands three times), per
+    language: the same bands read in Swedish, English and Swedish again are each in their
+    language, and a caller changing its answer changes no later one."""
+    bands = Bands(LOWER, D("6"), False, D("7.0"), True)
+    for language, yellow, summary in [
+        ("sv", "≥ 6,0 och < 7,0", "grön < 6,0, gul ≥ 6,0 och < 7,0, röd ≥ 7,0"),
+        ("en", "≥ 6.0 and < 7.0", "green < 6.0, yellow ≥ 6.0 and < 7.0, red ≥ 7.0"),
+        ("sv", "≥ 6,0 och < 7,0", "grön < 6,0, gul ≥ 6,0 och < 7,0, röd ≥ 7,0"),
+    ]:
+        with translation.override(language):
+            texts = band_texts(bands, decimals=1)
+            assert texts[YELLOW] == yellow
+            assert bands_summary(bands, decimals=1) == summary
+            texts[YELLOW] = "changed"
+            assert band_texts(bands, decimals=1)[YELLOW] == yellow
 
 
 def test_band_texts_higher_is_better_three_bands():
