@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 from goals.evaluation import months
 from goals.models import Goal
 from goals.services import activity_create, activity_status_set, goal_create, goal_follow_up_save
-from indicators.services import measurement_record
+from indicators.models import Indicator
+from indicators.services import indicator_create, measurement_record
 from planning.models import Organisation, Plan
 from planning.services import organisation_create
 from reports.excel import PER_GOAL, report_workbook
@@ -176,6 +177,34 @@ def test_the_lower_plans_cost_the_same_queries_however_many(followed_up, lower_p
         report = follow_up_report(plan, periods[0])
     assert len(report.goals[0].contributions) == 5
     assert len(five) == len(one)
+
+
+def test_each_indicator_names_who_is_responsible_and_who_reports_at_the_same_queries(
+    followed_up, indicator, goal, periods, planner, unit_manager, units
+):
+    """The people are read by a query each for all the indicators (not joined to them), and
+    only when an indicator names one: naming them costs the same queries however many."""
+    plan = _plan(followed_up.pk)
+    with CaptureQueriesContext(connection) as nobody:
+        follow_up_report(plan, periods[0])
+    Indicator.objects.filter(pk=indicator.pk).update(
+        responsible_user=planner, responsible_role="Kvalitetschef", reporting_user=unit_manager,
+        reporting_unit=units["unit_a"],
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as one:
+        (row,) = follow_up_report(plan, periods[0]).goals[0].indicators
+    assert row.responsible == "Anna Lindqvist, Kvalitetschef"
+    assert row.reporter == f"Erik Nilsson, {units['unit_a'].name}"
+    for number in range(3):
+        indicator_create(
+            goal=goal, name=f"Mått {number}", green_bound=Decimal(80),
+            responsible_user=unit_manager, reporting_user=planner, actor=None,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as four:
+        rows = follow_up_report(plan, periods[0]).goals[0].indicators
+    assert [row.responsible for row in rows[1:]] == ["Erik Nilsson"] * 3
+    assert [row.reporter for row in rows[1:]] == ["Anna Lindqvist"] * 3
+    assert len(four) == len(one) == len(nobody) + 2
 
 
 # --- The organisation's report language ----------------------------------------------------------
