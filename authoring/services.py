@@ -464,7 +464,7 @@ def goal_item_place(*, item: Any, index: int, actor: Actor) -> Any:
     moving = next(sibling for sibling in siblings if sibling.pk == item.pk)
     others = [sibling for sibling in siblings if sibling.pk != item.pk]
     others.insert(min(max(index, 0), len(others)), moving)
-    positions_save(others, actor=actor)
+    positions_save(others, actor=actor, moved=moving)
     item.refresh_from_db()
     return item
 

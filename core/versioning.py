@@ -31,6 +31,12 @@ class Versioned(models.Model):
 
 Actor = AbstractBaseUser | None
 
+# The change reason of a row's record written because another row was moved or put back among
+# its siblings: its place changed, nothing done to it. A plan's history of changes leaves
+# these out (a row dragged across a long list moves every row between); they stay recorded,
+# for what the plan looked like at any time.
+SHIFTED = "shifted"
+
 
 class EditConflict(Exception):
     """Someone saved the object after the editor loaded it: the edit would overwrite theirs."""
@@ -151,8 +157,9 @@ def create_validated(instances: list[models.Model], *, batch_size: int | None = 
 
 def update_in_bulk(instances: list[models.Model], fields: list[str], *, actor: Actor) -> None:
     """Write `fields` of objects of one model in one statement, with the change records that
-    `save_validated` would have written (type "~", the actor, now, no reason), without
-    validating them: for fields that no rule reads. Only for a model `can_create_in_bulk`.
+    `save_validated` would have written (type "~", the actor, now, no reason unless an object
+    has its own `_change_reason`), without validating them: for fields that no rule reads.
+    Only for a model `can_create_in_bulk`.
 
     Call it inside a transaction, with the objects read `select_for_update()` in it and
     their versions already raised if they are versioned."""

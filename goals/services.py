@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import (
+    SHIFTED,
     Actor,
     delete_recorded,
     next_position,
@@ -212,10 +213,14 @@ def moved(order: list[int], pk: int, direction: str) -> list[int] | None:
     return order
 
 
-def positions_save(items: list[Any], *, actor: Actor) -> None:
+def positions_save(items: list[Any], *, actor: Actor, moved: Any = None) -> None:
     """Give siblings the positions 0..n-1 in the order given, writing only those that change:
     in one update and one insert of their history records, however many change (a row
     dragged from the top of a long list to its end moves every row).
+
+    `moved` is the row the person moved; the records of the others, shifted by it, say so
+    (`SHIFTED`), and a plan's history tells the move once. Without `moved` (a row put back,
+    recorded on its own) every record says so.
 
     The items were read with `select_for_update()` in this transaction. Only their positions
     and versions are written, and no rule of an item reads its position, so they are not
@@ -225,6 +230,8 @@ def positions_save(items: list[Any], *, actor: Actor) -> None:
         if item.position != position:
             item.position = position
             item.version += 1
+            if moved is None or item.pk != moved.pk:
+                item._change_reason = SHIFTED
             changed.append(item)
     update_in_bulk(changed, ["position", "version"], actor=actor)
 
@@ -378,7 +385,7 @@ def goal_item_move(*, item: Any, direction: str, actor: Actor) -> Any:
     order = moved([sibling.pk for sibling in siblings], item.pk, direction)
     if order is not None:
         by_pk = {sibling.pk: sibling for sibling in siblings}
-        positions_save([by_pk[pk] for pk in order], actor=actor)
+        positions_save([by_pk[pk] for pk in order], actor=actor, moved=item)
     item.refresh_from_db()
     return item
 

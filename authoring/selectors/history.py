@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from core.datastamp import NO_PERIODS, kept
 from core.history import HistoryEntry, describe_history, user_label
 from core.links import url_by_id
+from core.versioning import SHIFTED
 from goals.models import Activity, Goal
 from indicators.models import Indicator
 from planning.models import Plan
@@ -43,13 +44,19 @@ HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity":
 
 def _content_history(plan: Plan) -> dict[str, QuerySet]:
     """The history records of the plan's facts, goals, indicators and activities, by kind;
-    those of a deleted goal's items too (the goals are found in the goals' history)."""
+    those of a deleted goal's items too (the goals are found in the goals' history). A row
+    shifted by another's move is left out (`SHIFTED`): the move is told once, by the row moved.
+    Each record is still told against the record before it, shifted or not."""
     goals_ever = Goal.history.filter(plan_id=plan.pk).values("id")
     return {
         "plan": Plan.history.filter(id=plan.pk),
         "goal": Goal.history.filter(plan_id=plan.pk),
-        "indicator": Indicator.history.filter(goal_id__in=goals_ever),
-        "activity": Activity.history.filter(goal_id__in=goals_ever),
+        "indicator": Indicator.history.filter(goal_id__in=goals_ever).exclude(
+            history_change_reason=SHIFTED
+        ),
+        "activity": Activity.history.filter(goal_id__in=goals_ever).exclude(
+            history_change_reason=SHIFTED
+        ),
     }
 
 

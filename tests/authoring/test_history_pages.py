@@ -15,10 +15,17 @@ from authoring.selectors import (
     deleted_items,
     plan_changes_page,
 )
-from authoring.services import history_restore
-from core.history import describe_history, with_previous
+from authoring.services import goal_item_place, history_restore
+from core.history import describe_history, history_action, with_previous
+from core.versioning import SHIFTED
 from goals.models import Activity, Goal
-from goals.services import activity_create, activity_delete, goal_delete, goal_update
+from goals.services import (
+    activity_create,
+    activity_delete,
+    activity_update,
+    goal_delete,
+    goal_update,
+)
 from indicators.models import Indicator
 from indicators.services import indicator_add, indicator_update, measurement_record
 from planning.models import Plan
@@ -55,7 +62,8 @@ def much_deleted(plan, goal, people):
 
 def whole_history(plan) -> list:
     """Every change to the plan's content in words, newest first, read the plain way: each
-    object's records in order, each paired with the one before it."""
+    object's records in order, each paired with the one before it; but a row's record of
+    being shifted by another row's move."""
     goals = set(Goal.history.filter(plan_id=plan.pk).values_list("id", flat=True))
     sources = [
         Plan.history.filter(id=plan.pk),
@@ -68,6 +76,7 @@ def whole_history(plan) -> list:
         for records in sources
         for pair in with_previous(records.order_by("id", "history_date", "history_id"))
     ]
+    pairs = [pair for pair in pairs if pair[0].history_change_reason != SHIFTED]
     pairs.sort(key=lambda pair: (pair[0].history_date, pair[0].history_id), reverse=True)
     return describe_history(pairs, excluded=("version",))
 
@@ -92,6 +101,34 @@ def test_the_pages_together_are_the_whole_history_newest_first(busy):
     assert [[(c.old, c.new) for c in e.changes] for e in seen] == [
         [(c.old, c.new) for c in e.changes] for e in everything
     ]
+
+
+def test_a_row_dragged_across_a_long_list_is_one_change_in_the_history(plan, goal, people, english):
+    """A drag moves every row between (each recorded, for the plan as it was): the history
+    tells the one the planner moved, and a shifted row's later edit reads as that edit."""
+    rows = [
+        activity_create(goal=goal, title=f"Aktivitet {n}", ongoing=True, actor=people.planner)
+        for n in range(30)
+    ]
+    before = plan_changes_page(plan, 1)[1].paginator.count
+    goal_item_place(item=rows[-1], index=0, actor=people.planner)
+    entries, page = plan_changes_page(plan, 1)
+    moves = [entry for entry in entries if entry.record.history_type == "~"]
+    assert [(entry.object_label, [c.label for c in entry.changes]) for entry in moves] == [
+        ("Aktivitet 29", ["Position"]),
+    ]
+    assert page.paginator.count == len(whole_history(plan)) == before + 1
+    # The row's own history still has it, saying why it moved.
+    pushed = Activity.history.filter(id=rows[0].pk).latest("history_date")
+    assert (pushed.position, history_action(pushed)) == (1, "moved when another row was moved")
+    shifted = rows[5]
+    shifted.refresh_from_db()
+    activity_update(
+        activity=shifted, actor=people.planner, expected_version=shifted.version,
+        title="Aktivitet 5, omskriven",
+    )  # fmt: skip
+    newest = plan_changes_page(plan, 1)[0][0]
+    assert [(c.old, c.new) for c in newest.changes] == [("Aktivitet 5", "Aktivitet 5, omskriven")]
 
 
 def test_an_edit_shows_the_value_before_it_also_across_pages(busy):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from authoring.services import goal_item_place
-from core.versioning import EditConflict
+from core.versioning import SHIFTED, EditConflict
 from goals.models import Activity, Goal
 from goals.services import (
     activity_add,
@@ -125,6 +125,16 @@ def test_activities_move_within_their_goal(goal):
     ]  # fmt: skip
 
 
+def test_a_step_up_records_the_row_moved_and_the_one_it_passed_as_shifted(goal):
+    a, b = (activity_add(goal=goal, title=title, ongoing=True, actor=None) for title in "AB")
+    goal_item_move(item=b, direction="up", actor=None)
+    reasons = {
+        found.pk: Activity.history.filter(id=found.pk).latest("history_date").history_change_reason
+        for found in (a, b)
+    }
+    assert reasons == {a.pk: SHIFTED, b.pk: None}
+
+
 def test_a_row_dragged_to_the_end_moves_the_others_in_a_few_statements_each_recorded(
     goal, django_user_model
 ):
@@ -143,13 +153,15 @@ def test_a_row_dragged_to_the_end_moves_the_others_in_a_few_statements_each_reco
     after = list(goal.activities.order_by("position", "pk"))
     assert [a.title for a in after] == ["B", "C", "A"]
     assert [a.position for a in after] == [0, 1, 2]
-    # Every row that moved: a version up and a change record by the one who dragged.
+    # Every row that moved: a version up and a change record by the one who dragged, the
+    # others' saying they were shifted by it.
     for moved in after:
         assert moved.version == was[moved.pk] + 1
         record = Activity.history.filter(id=moved.pk).latest("history_date")
         assert (record.history_type, record.history_user, record.position) == (
             "~", planner, moved.position,
         )  # fmt: skip
+        assert record.history_change_reason == (None if moved.title == "A" else SHIFTED)
     for number in range(20):
         activity_add(goal=goal, title=f"A{number}", ongoing=True, actor=None)
     many, _was = drag_first_to_the_end()
