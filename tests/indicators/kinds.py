@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from indicators.colour import Colour
 from indicators.models import ReferenceValue
+from indicators.selectors import plan_indicators, with_latest_colour
 from indicators.services import indicator_create, measurement_record
 from planning.models import Plan
 from planning.services import plan_create
@@ -255,3 +256,8 @@ def decided(plan: Plan, status: str = Plan.Status.DECIDED) -> Plan:
     )
     plan.refresh_from_db()
     return plan
+
+
+def listed(plan: Plan, pk: int):
+    """An indicator as the plan's indicator list shows it, with its latest colour."""
+    return next(row for row in with_latest_colour(plan_indicators(plan)) if row.pk == pk)

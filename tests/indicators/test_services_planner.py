@@ -32,13 +32,9 @@ from indicators.services import (
 )
 from planning.models import FollowUpPeriod
 from planning.services import organisation_create, plan_create
+from tests.indicators.kinds import listed
 
 D = Decimal
-
-
-def listed(plan, pk: int):
-    """An indicator as the plan's indicator list shows it, with its latest colour."""
-    return next(row for row in with_latest_colour(plan_indicators(plan)) if row.pk == pk)
 
 
 def add(goal, name, **fields):

@@ -17,7 +17,7 @@ from authoring.services import plan_roll_over
 from goals.services import goal_create
 from indicators.colour import Colour, TargetKind
 from indicators.models import Indicator, Measurement, ReferenceValue
-from indicators.selectors import basis_of, plan_indicators, with_latest_colour
+from indicators.selectors import basis_of
 from indicators.services import indicator_create, indicator_update, measurement_record
 from planning.services import (
     organisation_create,
@@ -33,6 +33,7 @@ from tests.indicators.kinds import (
     case_id,
     cases,
     decided,
+    listed,
     plan_of,
     references_create,
 )
@@ -40,11 +41,6 @@ from tests.indicators.kinds import (
 pytest_plugins = ["tests.planner_roles"]
 
 D = Decimal
-
-
-def list_row(plan, pk: int):
-    """An indicator as the plan's indicator list shows it, with its latest colour."""
-    return next(row for row in with_latest_colour(plan_indicators(plan)) if row.pk == pk)
 
 
 @pytest.fixture
@@ -90,8 +86,8 @@ def test_the_colour_at_and_around_each_boundary(case, two_years, plan_goal, engl
 
     assert verdict.colour == colour, verdict.reason
     # The plan's indicator list colours it by the same rule, from what it reads of the value.
-    listed = list_row(indicator.goal.plan, indicator.pk)
-    assert (listed.latest_value, listed.latest_colour) == (D(value), colour)
+    row = listed(indicator.goal.plan, indicator.pk)
+    assert (row.latest_value, row.latest_colour) == (D(value), colour)
     if colour == Colour.UNCOLOURED:
         assert verdict.reason.startswith("No colour")
         assert verdict.band == ""
@@ -471,8 +467,8 @@ def test_a_rolled_over_change_is_judged_against_the_baseline_measured_in_the_old
     for value, colour in kind.values:
         measurement_record(indicator=copy, period=t2_2024, value=D(value), actor=None)
         [row] = follow_up_report(new, t2_2024).goals[0].indicators
-        listed = list_row(new, copy.pk)
-        assert (row.colour, listed.latest_colour) == (colour, colour), value
+        in_list = listed(new, copy.pk)
+        assert (row.colour, in_list.latest_colour) == (colour, colour), value
 
 
 def test_a_gap_to_the_comparison_groups_mean(plan_goal, two_years, organisation, english):
@@ -493,6 +489,6 @@ def test_a_gap_to_the_comparison_groups_mean(plan_goal, two_years, organisation,
             )  # fmt: skip
     for value, colour in (("71.99", "red"), ("72", "yellow"), ("72.01", "green")):
         verdict = verdict_in(indicator, period, D(value))
-        listed = list_row(plan, indicator.pk)
-        assert (verdict.colour, listed.latest_colour) == (colour, colour), value
+        in_list = listed(plan, indicator.pk)
+        assert (verdict.colour, in_list.latest_colour) == (colour, colour), value
     assert "the comparison group" in verdict.reason
