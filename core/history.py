@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from simple_history.manager import HistoryDescriptor
 
-from core.versioning import SHIFTED, Versioned
+from core.versioning import MOVED, SHIFTED, Versioned
 
 # --- The history managers, made once --------------------------------------------------------------
 
@@ -108,6 +108,8 @@ def history_action(record: Any) -> str:
         return str(pgettext("history action", "created"))
     if record.history_type == "-":
         return str(_("deleted"))
+    if record.history_change_reason == MOVED:
+        return str(pgettext("history action", "moved"))
     if record.history_change_reason == SHIFTED:
         return str(_("moved when another row was moved"))
     return str(_("changed"))

@@ -36,6 +36,8 @@ Actor = AbstractBaseUser | None
 # these out (a row dragged across a long list moves every row between); they stay recorded,
 # for what the plan looked like at any time.
 SHIFTED = "shifted"
+# The change reason of the record of the row a person moved (dragged, or stepped up or down).
+MOVED = "moved"
 
 
 class EditConflict(Exception):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.versioning import (
+    MOVED,
     SHIFTED,
     Actor,
     delete_recorded,
@@ -218,9 +219,9 @@ def positions_save(items: list[Any], *, actor: Actor, moved: Any = None) -> None
     in one update and one insert of their history records, however many change (a row
     dragged from the top of a long list to its end moves every row).
 
-    `moved` is the row the person moved; the records of the others, shifted by it, say so
-    (`SHIFTED`), and a plan's history tells the move once. Without `moved` (a row put back,
-    recorded on its own) every record says so.
+    `moved` is the row the person moved: its record says so (`MOVED`), and the records of the
+    others, shifted by it, say that (`SHIFTED`): a plan's history tells the move once. Without
+    `moved` (a row put back, recorded on its own) every record is of a row shifted.
 
     The items were read with `select_for_update()` in this transaction. Only their positions
     and versions are written, and no rule of an item reads its position, so they are not
@@ -230,8 +231,8 @@ def positions_save(items: list[Any], *, actor: Actor, moved: Any = None) -> None
         if item.position != position:
             item.position = position
             item.version += 1
-            if moved is None or item.pk != moved.pk:
-                item._change_reason = SHIFTED
+            moving = moved is not None and item.pk == moved.pk
+            item._change_reason = MOVED if moving else SHIFTED
             changed.append(item)
     update_in_bulk(changed, ["position", "version"], actor=actor)
 

@@ -114,8 +114,8 @@ def test_a_row_dragged_across_a_long_list_is_one_change_in_the_history(plan, goa
     goal_item_place(item=rows[-1], index=0, actor=people.planner)
     entries, page = plan_changes_page(plan, 1)
     moves = [entry for entry in entries if entry.record.history_type == "~"]
-    assert [(entry.object_label, [c.label for c in entry.changes]) for entry in moves] == [
-        ("Aktivitet 29", ["Position"]),
+    assert [(e.object_label, e.action, [c.label for c in e.changes]) for e in moves] == [
+        ("Aktivitet 29", "moved", ["Position"]),
     ]
     assert page.paginator.count == len(whole_history(plan)) == before + 1
     # The row's own history still has it, saying why it moved.

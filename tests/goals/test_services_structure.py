@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from authoring.services import goal_item_place
-from core.versioning import SHIFTED, EditConflict
+from core.versioning import MOVED, SHIFTED, EditConflict
 from goals.models import Activity, Goal
 from goals.services import (
     activity_add,
@@ -132,7 +132,7 @@ def test_a_step_up_records_the_row_moved_and_the_one_it_passed_as_shifted(goal):
         found.pk: Activity.history.filter(id=found.pk).latest("history_date").history_change_reason
         for found in (a, b)
     }
-    assert reasons == {a.pk: SHIFTED, b.pk: None}
+    assert reasons == {a.pk: SHIFTED, b.pk: MOVED}
 
 
 def test_a_row_dragged_to_the_end_moves_the_others_in_a_few_statements_each_recorded(
@@ -161,7 +161,7 @@ def test_a_row_dragged_to_the_end_moves_the_others_in_a_few_statements_each_reco
         assert (record.history_type, record.history_user, record.position) == (
             "~", planner, moved.position,
         )  # fmt: skip
-        assert record.history_change_reason == (None if moved.title == "A" else SHIFTED)
+        assert record.history_change_reason == (MOVED if moved.title == "A" else SHIFTED)
     for number in range(20):
         activity_add(goal=goal, title=f"A{number}", ongoing=True, actor=None)
     many, _was = drag_first_to_the_end()
