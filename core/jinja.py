@@ -7,7 +7,10 @@ templates translate with Django's own catalogues (`_("...")`, which `makemessage
 from any `.html` file), and autoescape as Django's do.
 """
 
+from typing import Any
+
 import jinja2
+from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -25,3 +28,10 @@ def rendered(markup: str) -> SafeString:
     Django escapes them (`&quot;`, `&#x27;`, where Jinja2 writes `&#34;`, `&#39;`), so that a
     row reads the same from either. (Escaped text never holds these: its "&" is "&amp;".)"""
     return mark_safe(str(markup).replace("&#34;", "&quot;").replace("&#39;", "&#x27;"))
+
+
+def macro(template_name: str, name: str, *args: Any, **kwargs: Any) -> SafeString:
+    """What macro `name` of the Jinja2 template `template_name` writes for these arguments,
+    for a Django template (`rendered`): what the template tags of the long lists return."""
+    module = engines["jinja2"].env.get_template(template_name).module
+    return rendered(getattr(module, name)(*args, **kwargs))

@@ -5,23 +5,20 @@ HTML as Django's template language would write, in a fifth of the time."""
 from typing import Any
 
 from django import template
-from django.template import engines
 from django.utils.safestring import SafeString
 
-from core.jinja import rendered
+from core.jinja import macro
 
 register = template.Library()
 
-
-def _macros() -> Any:
-    return engines["jinja2"].env.get_template("authoring/structure_rows.html").module
+ROWS = "authoring/structure_rows.html"
 
 
 @register.simple_tag(takes_context=True)
 def item_rows(context: template.Context, kind: str, items: list) -> SafeString:
     """Every row of a goal's `kind` ("indicator" or "activity"), the first and the last
     without their step up or down."""
-    return rendered(_macros().rows(kind, items, bool(context.get("can_edit"))))
+    return macro(ROWS, "rows", kind, items, bool(context.get("can_edit")))
 
 
 @register.simple_tag(takes_context=True)
@@ -30,10 +27,10 @@ def item_row(
 ) -> SafeString:
     """One row of `kind` (`oob`: replacing its row wherever it is in the list)."""
     can_edit = bool(context.get("can_edit"))
-    return rendered(_macros().rows(kind, [item], can_edit, ends=(first, last), oob=oob))
+    return macro(ROWS, "rows", kind, [item], can_edit, ends=(first, last), oob=oob)
 
 
 @register.simple_tag
 def place_buttons(action: str, name: str, first: bool, last: bool) -> SafeString:
     """A goal's or a row's "Up" (unless `first`) and "Down" (unless `last`)."""
-    return rendered(_macros().place_buttons(action, name, first, last))
+    return macro(ROWS, "place_buttons", action, name, first, last)

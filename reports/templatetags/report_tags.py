@@ -1,14 +1,12 @@
 """Template tags of the report pages and the PDF."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django import template
-from django.template import engines
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from core.jinja import rendered
+from core.jinja import macro
 from reports.charts import indicator_chart
 from reports.selectors import ActivityRow, IndicatorRow
 
@@ -30,41 +28,41 @@ def bounds_together(text: str) -> str:
     return text
 
 
-# --- The long lists, from their Jinja2 template (reports/includes/report_rows.html) ------------
+# --- The long lists, from their Jinja2 templates (core.jinja.macro) -----------------------------
 
 
-def _lists() -> Any:
-    return engines["jinja2"].env.get_template("reports/includes/report_rows.html").module
+REPORT_ROWS = "reports/includes/report_rows.html"
+OVERVIEW_ROWS = "reports/includes/overview_rows.html"
 
 
 @register.simple_tag
 def indicator_rows(rows: tuple[IndicatorRow, ...]) -> SafeString:
     """The rows of a goal's table of indicators."""
-    return rendered(_lists().indicator_rows(rows, bounds_together))
+    return macro(REPORT_ROWS, "indicator_rows", rows, bounds_together)
 
 
 @register.simple_tag
 def indicator_figures(rows: tuple[IndicatorRow, ...], prefix: str) -> SafeString:
     """Each indicator's chart with its caption, or the words saying why it has none."""
-    return rendered(_lists().figures(rows, report_chart, prefix))
+    return macro(REPORT_ROWS, "figures", rows, report_chart, prefix)
 
 
 @register.simple_tag
 def activity_rows(activities: tuple[ActivityRow, ...]) -> SafeString:
     """The rows of a goal's table of activities."""
-    return rendered(_lists().activity_rows(activities))
+    return macro(REPORT_ROWS, "activity_rows", activities)
 
 
 @register.simple_tag(takes_context=True)
 def attention_items(context: template.Context, items: tuple) -> SafeString:
     """The summary's indicators that need attention, each linked to its goal."""
-    return rendered(_lists().attention(items, _goal_links(context)))
+    return macro(REPORT_ROWS, "attention", items, _goal_links(context))
 
 
 @register.simple_tag(takes_context=True)
 def overdue_items(context: template.Context, activities: tuple) -> SafeString:
     """The summary's overdue activities, each linked to its goal."""
-    return rendered(_lists().overdue(activities, _goal_links(context)))
+    return macro(REPORT_ROWS, "overdue", activities, _goal_links(context))
 
 
 def _goal_links(context: template.Context) -> Callable[[int], str]:
@@ -72,32 +70,28 @@ def _goal_links(context: template.Context) -> Callable[[int], str]:
     return lambda number: goal_link(number, pages)
 
 
-def _overview_lists() -> Any:
-    return engines["jinja2"].env.get_template("reports/includes/overview_rows.html").module
-
-
 @register.simple_tag
 def overview_indicator_rows(rows: tuple[IndicatorRow, ...]) -> SafeString:
     """The rows of a goal's table of indicators in the committee's overview."""
-    return rendered(_overview_lists().indicator_rows(rows))
+    return macro(OVERVIEW_ROWS, "indicator_rows", rows)
 
 
 @register.simple_tag
 def overview_activities(activities: tuple[ActivityRow, ...]) -> SafeString:
     """The items of a goal's list of activities in the committee's overview."""
-    return rendered(_overview_lists().activities(activities))
+    return macro(OVERVIEW_ROWS, "activities", activities)
 
 
 @register.simple_tag(takes_context=True)
 def overview_attention(context: template.Context, items: tuple) -> SafeString:
     """The overview's indicators that need attention, each linked to its goal."""
-    return rendered(_overview_lists().attention(items, _goal_links(context)))
+    return macro(OVERVIEW_ROWS, "attention", items, _goal_links(context))
 
 
 @register.simple_tag
 def overview_overdue(activities: tuple) -> SafeString:
     """The overview's overdue activities."""
-    return rendered(_overview_lists().overdue(activities))
+    return macro(OVERVIEW_ROWS, "overdue", activities)
 
 
 @register.filter
