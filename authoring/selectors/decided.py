@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from core.paging import beside
+from core.people import NAME_FIELDS, person_name_of
 from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal, SubGoal
 from indicators.models import Indicator
@@ -122,14 +123,18 @@ def _with_items(goals: list[Goal], plan: Plan, at: datetime.datetime) -> dict[in
         goal.decided_indicators = with_display(by_goal[goal.pk]["indicators"])
         goal.decided_activities = by_goal[goal.pk]["activities"]
     units = Unit.objects.in_bulk({a.unit_id for a in activity_list if a.unit_id} or {0})
-    people = get_user_model().objects.in_bulk(
-        {a.responsible_user_id for a in activity_list if a.responsible_user_id} or {0}
-    )
+    people = {
+        pk: person_name_of(*names)
+        for pk, *names in get_user_model()
+        .objects.filter(
+            pk__in={a.responsible_user_id for a in activity_list if a.responsible_user_id} or {0}
+        )
+        .values_list("pk", *NAME_FIELDS)
+    }
     names_of = names_by_mask(scheme_rows(plan.organisation))
     for activity in activity_list:
         activity.evaluated_names = names_of(activity)
         unit = units.get(activity.unit_id)
         activity.unit_name = unit.name if unit else ""
-        person = people.get(activity.responsible_user_id)
-        activity.person_name = (person.get_full_name() or person.username) if person else ""
+        activity.person_name = people.get(activity.responsible_user_id, "")
     return units

@@ -192,7 +192,15 @@ def test_follow_up_goes_on_while_the_plan_is_decided(plan, indicator, activity, 
     assert status.pk and value.pk
 
 
-def test_reopening_keeps_the_decided_version_retrievable(plan, goal, indicator, activity, english):
+def test_reopening_keeps_the_decided_version_retrievable(
+    plan, goal, indicator, activity, english, django_user_model, units
+):
+    owner = django_user_model.objects.create_user(
+        "ansvarig", password="x", first_name="Karin", last_name="Berg"
+    )
+    activity = activity_update(
+        activity=activity, actor=None, responsible_user=owner, unit=units["unit_a"]
+    )
     decide(plan)
     decided_at = plan.decided_at
     step(plan, Plan.Status.DRAFT)
@@ -206,7 +214,9 @@ def test_reopening_keeps_the_decided_version_retrievable(plan, goal, indicator, 
     version = decided_version(plan, decided_at)
     assert [g.title for g in version.goals] == ["Nöjda och friska medarbetare"]
     assert [i.name for i in version.goals[0].decided_indicators] == ["HME-index"]
-    assert [a.title for a in version.goals[0].decided_activities] == [activity.title]
+    assert [(a.title, a.person_name, a.unit_name) for a in version.goals[0].decided_activities] == [
+        (activity.title, "Karin Berg", units["unit_a"].name)
+    ]
     assert version.plan.status == Plan.Status.DECIDED
 
     changes = [
