@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
-from core.paging import beside
+from core.paging import GoalSteps
 from core.people import NAME_FIELDS, person_name_of
 from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal, SubGoal
@@ -22,7 +22,7 @@ from planning.models import Plan, Unit, scheme_rows
 
 
 @dataclass
-class DecidedVersion:
+class DecidedVersion(GoalSteps):
     """The plan as it was when it was decided: its facts and goals (each with `decided_rows`,
     how many indicators and activities it had), and those shown with their indicators and
     activities (`decided_indicators`, `decided_activities`): every goal, or (`paged`) one,
@@ -41,14 +41,6 @@ class DecidedVersion:
     @property
     def rows(self) -> int:
         return sum(goal.decided_rows for goal in self.goals)
-
-    @property
-    def previous(self) -> Goal | None:
-        return beside(self.goals, self.current, -1)
-
-    @property
-    def next(self) -> Goal | None:
-        return beside(self.goals, self.current, 1)
 
 
 def plan_decisions(plan: Plan) -> list[datetime.datetime]:

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.http import urlencode
 
-from core.paging import beside
+from core.paging import GoalSteps
 from reports.selectors.data import GoalSection, Report
 
 
 @dataclass(frozen=True)
-class GoalPage:
+class GoalPage(GoalSteps):
     """Which goals a report's web page shows: all of them, or (`paged`) one, `current`."""
 
     paged: bool
@@ -37,14 +37,6 @@ class GoalPage:
     def link(self, number: int) -> str:
         """The query that shows goal `number` ("" where its section is on this page)."""
         return self.links.get(number, "")
-
-    @property
-    def previous(self) -> GoalSection | None:
-        return beside(self.goals, self.current, -1)
-
-    @property
-    def next(self) -> GoalSection | None:
-        return beside(self.goals, self.current, 1)
 
 
 def row_count(report: Report) -> int:
