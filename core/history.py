@@ -99,19 +99,29 @@ class HistoryEntry:
 
 RESTORED_REASON = "restored"
 
+# A row's place among its goal's other rows: stored for their order only, with gaps, so that
+# its numbers say nothing to a reader. A change of it is told as the row moving up or down.
+PLACE_FIELD = "position"
 
-def history_action(record: Any) -> str:
-    """What a history record says happened, in words."""
+
+def history_action(record: Any, *, place: tuple[int, int] | None = None) -> str:
+    """What a history record says happened, in words; `place`: its row's place (old, new),
+    when the record changed it."""
     if record.history_type == "+":
         if record.history_change_reason == RESTORED_REASON:
             return str(_("restored"))
         return str(pgettext("history action", "created"))
     if record.history_type == "-":
         return str(_("deleted"))
-    if record.history_change_reason == MOVED:
-        return str(pgettext("history action", "moved"))
     if record.history_change_reason == SHIFTED:
         return str(_("moved when another row was moved"))
+    if place is not None:
+        old, new = place
+        if new < old:
+            return str(pgettext("history action", "moved up"))
+        return str(pgettext("history action", "moved down"))
+    if record.history_change_reason == MOVED:
+        return str(pgettext("history action", "moved"))
     return str(_("changed"))
 
 
@@ -158,7 +168,8 @@ def describe_history(
     """Each (record, previous record of the same object) in words, in the order given.
 
     Related objects named in the changes are fetched once per model, whatever the number of
-    records. Changes use simple-history's `diff_against` over the fields people edit.
+    records. Changes use simple-history's `diff_against` over the fields people edit; a row's
+    place (`PLACE_FIELD`) is told by the action, "moved up" or "moved down", not as a change.
     `label` names the object of a record (default: the object as it was then, as text).
     """
     deltas = []
@@ -182,8 +193,12 @@ def describe_history(
     for (record, _previous), delta in zip(pairs, deltas, strict=True):
         meta = record.instance_type._meta
         changes = []
+        place = None
         if delta is not None:
             for change in delta.changes:
+                if change.field == PLACE_FIELD:
+                    place = (change.old, change.new)
+                    continue
                 model_field = meta.get_field(change.field)
                 changes.append(
                     FieldChange(
@@ -197,7 +212,7 @@ def describe_history(
                 record=record,
                 model_label=capfirst(str(meta.verbose_name)),
                 object_label=label(record) if label else str(record.instance),
-                action=history_action(record),
+                action=history_action(record, place=place),
                 who=user_label(record.history_user),
                 when=record.history_date,
                 changes=changes,

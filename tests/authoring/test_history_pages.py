@@ -13,6 +13,7 @@ from authoring.selectors import (
     DELETED_PAGE_SIZE,
     HISTORY_PAGE_SIZE,
     deleted_items,
+    history_page,
     plan_changes_page,
 )
 from authoring.services import goal_item_place, history_restore
@@ -24,6 +25,7 @@ from goals.services import (
     activity_delete,
     activity_update,
     goal_delete,
+    goal_item_move,
     goal_update,
 )
 from indicators.models import Indicator
@@ -114,8 +116,9 @@ def test_a_row_dragged_across_a_long_list_is_one_change_in_the_history(plan, goa
     goal_item_place(item=rows[-1], index=0, actor=people.planner)
     entries, page = plan_changes_page(plan, 1)
     moves = [entry for entry in entries if entry.record.history_type == "~"]
+    # Up, as the planner saw it: the stored places (with gaps) are not shown.
     assert [(e.object_label, e.action, [c.label for c in e.changes]) for e in moves] == [
-        ("Aktivitet 29", "moved", ["Position"]),
+        ("Aktivitet 29", "moved up", []),
     ]
     assert page.paginator.count == len(whole_history(plan)) == before + 1
     # The row's own history still has it, saying why it moved.
@@ -129,6 +132,21 @@ def test_a_row_dragged_across_a_long_list_is_one_change_in_the_history(plan, goa
     )  # fmt: skip
     newest = plan_changes_page(plan, 1)[0][0]
     assert [(c.old, c.new) for c in newest.changes] == [("Aktivitet 5", "Aktivitet 5, omskriven")]
+
+
+def test_a_step_down_reads_moved_down_and_the_row_passed_moved_by_the_other(
+    plan, goal, people, english
+):
+    first, second = (
+        activity_create(goal=goal, title=title, ongoing=True, actor=people.planner)
+        for title in ("Först", "Sedan")
+    )
+    goal_item_move(item=first, direction="down", actor=people.planner)
+    (step,) = [e for e in plan_changes_page(plan, 1)[0] if e.record.history_type == "~"]
+    assert (step.object_label, step.action, step.changes) == ("Först", "moved down", [])
+    # The row passed, in its own history: why it moved, and no stored places either.
+    passed = history_page({"activity": Activity.history.filter(id=second.pk)})[0][0]
+    assert (passed.action, passed.changes) == ("moved when another row was moved", [])
 
 
 def test_an_edit_shows_the_value_before_it_also_across_pages(busy):
