@@ -81,6 +81,12 @@ def grow(world) -> None:
 NOT_COUNTED = frozenset({"reports:pdf"})
 
 
+# Lists whose first page is counted by its rows while it is not full (authoring.selectors.
+# history): one query more once it is, and never more. The plan's changes (all of them, and
+# those after its decision) with one goal are shorter than a page, with thirty goals longer.
+COUNTED_WHEN_FULL = {"authoring:plan_history": 1, "authoring:plan_decided": 1}
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -132,12 +138,18 @@ def test_no_page_makes_more_queries_or_failed_lookups_for_more_goals(
                 with failed_lookups() as failed:
                     queries[role, url] = count_queries(client, url)
                 lookups[role, url] = len(failed)
+                counted_when_full[url] = COUNTED_WHEN_FULL.get(case.name, 0)
         return queries, lookups
 
+    counted_when_full: dict[str, int] = {}
     small, small_lookups = counts()
     grow(world)
     large, large_lookups = counts()
-    grown = {key: (small[key], large[key]) for key in small if large[key] != small[key]}
+    grown = {
+        key: (small[key], large[key])
+        for key in small
+        if large[key] != small[key] + counted_when_full[key[1]]
+    }
     assert grown == {}, "queries (1 goal, 30 goals) of the pages that grew, by role"
     grown = {
         key: (small_lookups[key], large_lookups[key])

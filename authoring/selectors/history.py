@@ -158,7 +158,12 @@ def _page_of(
     """The rows of page `page` of `rows` (ordered; past the last page: the last page), counted
     by `counted`, and the page's numbers without the query behind them (a page that pickles
     small, kept). The rows are asked for also when there are none (the paginator would not
-    ask): the same queries however many there are."""
+    ask): at most the same two queries however many there are, and one for a first page that
+    is not full (it is all there is, counted by its rows)."""
+    if page in (1, "1"):
+        shown = list(rows[:size])
+        count = len(shown) if len(shown) < size else counted.count()
+        return shown, Paginator(range(count), size).page(1)
     found = Paginator(_Counted(rows, counted), size).get_page(page)
     shown = list(rows[(found.number - 1) * size : found.number * size])
     return shown, Paginator(range(found.paginator.count), size).page(found.number)
@@ -216,8 +221,8 @@ def deleted_items(
 
     An indicator or activity deleted with its goal comes back with the goal and is not listed
     on its own; a goal says what comes back with it. The page is chosen in the database and
-    only its records are read: at most the same queries, whatever was deleted (two, to count
-    them and ask for the page, when nothing is).
+    only its records are read: at most the same queries, whatever was deleted (one, asking
+    for the first page, when nothing is).
     """
     sources = _deletions(plan)
     keys = union_of(

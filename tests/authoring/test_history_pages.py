@@ -168,6 +168,25 @@ def test_every_page_costs_the_same_queries(client, people, busy):
     assert len(set(counts)) == 1
 
 
+def test_a_first_page_not_full_is_counted_by_its_rows_and_a_full_one_by_a_query(plan, goal, people):
+    def first_page() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            entries, page = plan_changes_page(plan, 1)
+        assert page.paginator.count == len(whole_history(plan))
+        assert [entry.history_id for entry in entries] == [
+            entry.history_id for entry in whole_history(plan)[:HISTORY_PAGE_SIZE]
+        ]
+        return len(queries), page.paginator.num_pages
+
+    for number in range(3):
+        activity_create(goal=goal, title=f"Aktivitet {number}", ongoing=True, actor=people.planner)
+    short, pages = first_page()
+    assert pages == 1
+    for number in range(HISTORY_PAGE_SIZE):
+        activity_create(goal=goal, title=f"Till {number}", ongoing=True, actor=people.planner)
+    assert first_page() == (short + 1, 2)
+
+
 @pytest.mark.parametrize("number", ["999", "0", "-1", "x", "9" * 40])
 @pytest.mark.parametrize(
     ("param", "size"), [("page", HISTORY_PAGE_SIZE), ("deleted", DELETED_PAGE_SIZE)]
