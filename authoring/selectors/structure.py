@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
+    Value,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -89,14 +91,24 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
-def activity_rows(goal_ids: Iterable[int]) -> dict[int, list[ActivityRow]]:
+def activity_rows(
+    goal_ids: Iterable[int], *, at: datetime.datetime | None = None
+) -> dict[int, list[ActivityRow]]:
     """The activities of these goals by goal id, each goal's in their order, as the plan page's
     rows show them (whether each is overdue, the names of its unit and responsible person).
-    One query."""
+    With `at`: as they were then, from their history (the units and people named as they are
+    now), none overdue (what was decided says nothing of the follow-up). One query."""
     found: dict[int, list[ActivityRow]] = {}
-    activities = with_overdue(Activity.objects.filter(goal_id__in=list(goal_ids)))
+    if at is None:
+        activities = with_overdue(Activity.objects.filter(goal_id__in=list(goal_ids)))
+    else:
+        activities = (
+            Activity.history.as_of(at)
+            .filter(goal_id__in=list(goal_ids))
+            .annotate(overdue=Value(False, output_field=BooleanField()))
+        )
     for pk, goal_id, title, role, unit, first, last, username, *timing in activities.order_by(
-        "position", "pk"
+        "position", "id"
     ).values_list(*ROW_FIELDS):
         row = ActivityRow(
             pk, goal_id, title, role, unit or "", person_name_of(first, last, username), *timing

@@ -21,6 +21,12 @@ def item_rows(context: template.Context, kind: str, items: list) -> SafeString:
     return macro(ROWS, "rows", kind, items, bool(context.get("can_edit")))
 
 
+@register.simple_tag
+def decided_rows(kind: str, items: list) -> SafeString:
+    """Every row of a goal's `kind` as the plan's decided version shows it."""
+    return macro(ROWS, "rows", kind, items, False, decided=True)
+
+
 @register.simple_tag(takes_context=True)
 def item_row(
     context: template.Context, kind: str, item: Any, first: bool, last: bool, oob: bool

@@ -231,6 +231,25 @@ def test_reopening_keeps_the_decided_version_retrievable(
     ]
 
 
+def test_the_decided_version_shows_the_activities_as_worded_and_ordered_then(
+    plan, goal, activity, english
+):
+    later = activity_add(goal=goal, title="Sedan", ongoing=True, actor=None)
+    decide(plan)
+    decided_at = plan.decided_at
+    step(plan, Plan.Status.DRAFT)
+    later = activity_update(activity=later, actor=None, title="Sedan, omskriven")
+    goal_item_move(item=later, direction="up", actor=None)
+    activity_add(goal=goal, title="Ny efter beslutet", ongoing=True, actor=None)
+
+    (decided,) = decided_version(plan, decided_at).goals
+    assert [(a.title, a.overdue_text) for a in decided.decided_activities] == [
+        (activity.title, ""),
+        ("Sedan", ""),
+    ]
+    assert (decided.decided_rows, decided.decided_indicators) == (2, [])
+
+
 def test_deciding_again_keeps_every_decision(plan, goal):
     decide(plan)
     first = plan.decided_at
