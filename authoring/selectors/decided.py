@@ -15,6 +15,7 @@ from authoring.selectors.structure import activity_rows
 from core.paging import GoalSteps
 from goals.evaluation import names_by_mask
 from goals.models import Activity, Goal, SubGoal
+from goals.selectors import items_as_of
 from indicators.models import Indicator
 from indicators.selectors import with_display
 from planning.models import Plan, scheme_rows
@@ -54,11 +55,11 @@ def plan_decisions(plan: Plan) -> list[datetime.datetime]:
     )
 
 
-def _rows_by_goal(at: datetime.datetime, goal_ids: list[int]) -> dict[int, int]:
+def _rows_by_goal(plan: Plan, at: datetime.datetime, goal_ids: list[int]) -> dict[int, int]:
     """How many indicators and activities each goal had at `at`. Two queries."""
     counts: dict[int, int] = dict.fromkeys(goal_ids, 0)
     for model in (Indicator, Activity):
-        found = model.history.as_of(at).filter(goal_id__in=goal_ids).order_by()
+        found = items_as_of(model, plan.pk, at).filter(goal_id__in=goal_ids).order_by()
         for goal_id, count in found.values_list("goal_id").annotate(count=Count("history_id")):
             counts[goal_id] += count
     return counts
@@ -73,7 +74,7 @@ def decided_version(plan: Plan, at: datetime.datetime, goal: str | None = None) 
     """
     plan_then = plan.history.as_of(at)
     goals = list(Goal.history.as_of(at).filter(plan_id=plan.pk).order_by("number"))
-    counts = _rows_by_goal(at, [found.pk for found in goals])
+    counts = _rows_by_goal(plan, at, [found.pk for found in goals])
     for found in goals:
         found.decided_rows = counts[found.pk]
     version = DecidedVersion(at=at, plan=plan_then, goals=goals, shown=goals)
@@ -91,7 +92,7 @@ def _with_items(goals: list[Goal], plan: Plan, at: datetime.datetime) -> None:
     their `sub_goal_title`, and `decided_activities`, as the plan page's `ActivityRow`). Four
     queries (with the organisation's scheme)."""
     goal_ids = [goal.pk for goal in goals]
-    indicators = Indicator.history.as_of(at).filter(goal_id__in=goal_ids)
+    indicators = items_as_of(Indicator, plan.pk, at).filter(goal_id__in=goal_ids)
     by_goal: dict[int, list[Indicator]] = {pk: [] for pk in goal_ids}
     indicator_list = sorted(indicators, key=lambda item: (item.position, item.pk))
     # The sub-goals' titles as decided too (the record's `sub_goal` is today's, a query each).
@@ -103,7 +104,7 @@ def _with_items(goals: list[Goal], plan: Plan, at: datetime.datetime) -> None:
     for indicator in indicator_list:
         indicator.sub_goal_title = sub_goals.get(indicator.sub_goal_id, "")
         by_goal[indicator.goal_id].append(indicator)
-    activities = activity_rows(goal_ids, at=at)
+    activities = activity_rows(goal_ids, then=items_as_of(Activity, plan.pk, at))
     names_of = names_by_mask(scheme_rows(plan.organisation))
     for goal in goals:
         goal.decided_indicators = with_display(by_goal[goal.pk])

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    QuerySet,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -92,20 +93,19 @@ ROW_FIELDS = (
 
 
 def activity_rows(
-    goal_ids: Iterable[int], *, at: datetime.datetime | None = None
+    goal_ids: Iterable[int], *, then: QuerySet | None = None
 ) -> dict[int, list[ActivityRow]]:
     """The activities of these goals by goal id, each goal's in their order, as the plan page's
     rows show them (whether each is overdue, the names of its unit and responsible person).
-    With `at`: as they were then, from their history (the units and people named as they are
-    now), none overdue (what was decided says nothing of the follow-up). One query."""
+    With `then` (the plan's activities as they were at a moment, `goals.selectors.items_as_of`):
+    those (the units and people named as they are now), none overdue (what was decided says
+    nothing of the follow-up). One query."""
     found: dict[int, list[ActivityRow]] = {}
-    if at is None:
+    if then is None:
         activities = with_overdue(Activity.objects.filter(goal_id__in=list(goal_ids)))
     else:
-        activities = (
-            Activity.history.as_of(at)
-            .filter(goal_id__in=list(goal_ids))
-            .annotate(overdue=Value(False, output_field=BooleanField()))
+        activities = then.filter(goal_id__in=list(goal_ids)).annotate(
+            overdue=Value(False, output_field=BooleanField())
         )
     for pk, goal_id, title, role, unit, first, last, username, *timing in activities.order_by(
         "position", "id"

@@ -250,6 +250,24 @@ def test_the_decided_version_shows_the_activities_as_worded_and_ordered_then(
     assert (decided.decided_rows, decided.decided_indicators) == (2, [])
 
 
+def test_an_activity_moved_to_another_goal_after_the_decision_is_under_its_decided_goal(
+    plan, goal, activity
+):
+    other = goal_add(plan=plan, title="Ett annat mål", actor=None)
+    decide(plan)
+    decided_at = plan.decided_at
+    step(plan, Plan.Status.DRAFT)
+    activity_update(activity=activity, actor=None, goal=other)
+    goal_delete(goal=other, actor=None)  # and deleted with it
+
+    first, second = decided_version(plan, decided_at).goals
+    assert ([a.title for a in first.decided_activities], second.decided_activities) == (
+        [activity.title],
+        [],
+    )
+    assert (first.decided_rows, second.decided_rows) == (1, 0)
+
+
 def test_deciding_again_keeps_every_decision(plan, goal):
     decide(plan)
     first = plan.decided_at
