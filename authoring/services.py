@@ -475,6 +475,6 @@ def goal_place(*, goal: Goal, index: int, actor: Actor) -> Goal:
     order = list(goal.plan.goals.order_by("number", "pk").values_list("pk", flat=True))
     order.remove(goal.pk)
     order.insert(min(max(index, 0), len(order)), goal.pk)
-    goals_renumber(plan=goal.plan, actor=actor, order=order)
+    goals_renumber(plan=goal.plan, actor=actor, order=order, moved=goal)
     goal.refresh_from_db()
     return goal

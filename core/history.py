@@ -114,7 +114,9 @@ def history_action(record: Any, *, place: tuple[int, int] | None = None) -> str:
     if record.history_type == "-":
         return str(_("deleted"))
     if record.history_change_reason == SHIFTED:
-        return str(_("moved when another row was moved"))
+        if hasattr(record, PLACE_FIELD):
+            return str(_("moved when another row was moved"))
+        return str(_("renumbered when another goal was moved, deleted or restored"))
     if place is not None:
         old, new = place
         if new < old:

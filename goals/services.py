@@ -268,12 +268,18 @@ def goal_update(
 
 
 @transaction.atomic
-def goals_renumber(*, plan: Plan, actor: Actor, order: list[int] | None = None) -> list[Goal]:
+def goals_renumber(
+    *, plan: Plan, actor: Actor, order: list[int] | None = None, moved: Goal | None = None
+) -> list[Goal]:
     """Number a plan's goals 1..n without gaps, in `order` (goal ids) or their current order.
 
     The numbers are unique within the plan, so goals that change number are first moved out
     of the way (beyond every number in use) and then given their new numbers one by one,
     each save recorded in the history. Works the same on PostgreSQL and SQLite.
+
+    `moved` is the goal the person moved: its record says so (`MOVED`); the others' records
+    say they were renumbered by another's change (`SHIFTED`: a move, a deletion or a goal
+    restored), which tells it itself. A plan's history tells the change once.
     """
     ensure_plan_unlocked(plan)
     goals = list(Goal.objects.select_for_update().filter(plan=plan).order_by("number", "pk"))
@@ -291,6 +297,7 @@ def goals_renumber(*, plan: Plan, actor: Actor, order: list[int] | None = None) 
         )
         for goal in sorted(changing, key=lambda goal: target[goal.pk]):
             goal.number = target[goal.pk]
+            goal._change_reason = MOVED if moved is not None and goal.pk == moved.pk else SHIFTED
             save_validated(goal, actor=actor)
     return [by_pk[pk] for pk in order]
 
@@ -302,7 +309,7 @@ def goal_move(*, goal: Goal, direction: str, actor: Actor) -> Goal:
     order = list(goal.plan.goals.order_by("number", "pk").values_list("pk", flat=True))
     new_order = moved(order, goal.pk, direction)
     if new_order is not None:
-        goals_renumber(plan=goal.plan, actor=actor, order=new_order)
+        goals_renumber(plan=goal.plan, actor=actor, order=new_order, moved=goal)
     goal.refresh_from_db()
     return goal
 

@@ -45,12 +45,13 @@ HISTORY_KINDS = {"plan": Plan, "goal": Goal, "indicator": Indicator, "activity":
 def _content_history(plan: Plan) -> dict[str, QuerySet]:
     """The history records of the plan's facts, goals, indicators and activities, by kind;
     those of a deleted goal's items too (the goals are found in the goals' history). A row
-    shifted by another's move is left out (`SHIFTED`): the move is told once, by the row moved.
-    Each record is still told against the record before it, shifted or not."""
+    shifted by another's move, a goal renumbered by another's move, deletion or restoring, is
+    left out (`SHIFTED`): the change is told once, by the row or goal it was made to. Each
+    record is still told against the record before it, shifted or not."""
     goals_ever = Goal.history.filter(plan_id=plan.pk).values("id")
     return {
         "plan": Plan.history.filter(id=plan.pk),
-        "goal": Goal.history.filter(plan_id=plan.pk),
+        "goal": Goal.history.filter(plan_id=plan.pk).exclude(history_change_reason=SHIFTED),
         "indicator": Indicator.history.filter(goal_id__in=goals_ever).exclude(
             history_change_reason=SHIFTED
         ),

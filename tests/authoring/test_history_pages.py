@@ -24,8 +24,10 @@ from goals.services import (
     activity_create,
     activity_delete,
     activity_update,
+    goal_add,
     goal_delete,
     goal_item_move,
+    goal_move,
     goal_update,
 )
 from indicators.models import Indicator
@@ -147,6 +149,34 @@ def test_a_step_down_reads_moved_down_and_the_row_passed_moved_by_the_other(
     # The row passed, in its own history: why it moved, and no stored places either.
     passed = history_page({"activity": Activity.history.filter(id=second.pk)})[0][0]
     assert (passed.action, passed.changes) == ("moved when another row was moved", [])
+
+
+def test_a_goal_deleted_or_moved_is_one_change_and_the_goals_renumbered_by_it_none(
+    plan, goal, people, english
+):
+    second, third = (
+        goal_add(plan=plan, title=title, actor=people.planner) for title in ("Andra", "Tredje")
+    )
+    before = plan_changes_page(plan, 1)[1].paginator.count
+    goal_move(goal=third, direction="up", actor=people.planner)
+    goal_delete(goal=goal, actor=people.planner)
+    entries, page = plan_changes_page(plan, 1)
+    assert page.paginator.count == len(whole_history(plan)) == before + 2
+    moved, deleted = entries[1], entries[0]
+    assert (moved.object_label, moved.action, [(c.old, c.new) for c in moved.changes]) == (
+        "2. Tredje",
+        "moved",
+        [("3", "2")],
+    )
+    assert (deleted.model_name, deleted.action) == ("goal", "deleted")
+    # The goal renumbered, in its own history: why its number changed.
+    second.refresh_from_db()
+    (renumbered, *_older) = history_page({"goal": Goal.history.filter(id=second.pk)})[0]
+    assert (second.number, renumbered.action, [(c.old, c.new) for c in renumbered.changes]) == (
+        2,
+        "renumbered when another goal was moved, deleted or restored",
+        [("3", "2")],
+    )
 
 
 def test_an_edit_shows_the_value_before_it_also_across_pages(busy):

@@ -66,6 +66,22 @@ def test_renumbering_records_each_changed_goal_in_the_history(five_goals, plan, 
     assert moved["Mål A"].version == 1
 
 
+def test_a_goal_moved_is_recorded_as_moved_and_those_renumbered_by_it_as_shifted(five_goals):
+    goal_move(goal=five_goals[3], direction="down", actor=None)
+    goal_delete(goal=five_goals[0], actor=None)
+    reasons = {
+        goal.title: [r.history_change_reason for r in goal.history.order_by("history_id")]
+        for goal in five_goals[1:]
+    }
+    # D moved below E (E renumbered by it); A deleted, B to E renumbered by the deletion.
+    assert reasons == {
+        "Mål B": [None, SHIFTED],
+        "Mål C": [None, SHIFTED],
+        "Mål D": [None, MOVED, SHIFTED],
+        "Mål E": [None, SHIFTED, SHIFTED],
+    }
+
+
 def test_renumbering_closes_gaps_left_by_old_data(plan):
     for number in (2, 5, 9):
         Goal.objects.create(plan=plan, number=number, title=f"Mål {number}")
