@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, router
 from django.db.models.deletion import Collector
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -75,8 +75,9 @@ class HistoryEntry:
 
     @property
     def when_iso(self) -> str:
-        """When, for `<time datetime>` (as `|date:'c'` writes it)."""
-        return dateformat.format(timezone.localtime(self.when), "c")
+        """When, for `<time datetime>`: what `|date:'c'` writes (ISO 8601), without its parsing
+        of the format."""
+        return timezone.localtime(self.when).isoformat()
 
     @property
     def when_text(self) -> str:
