@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -62,9 +63,20 @@ def _content_history(plan: Plan) -> dict[str, QuerySet]:
 
 
 def _keys(kind: str, records: QuerySet) -> QuerySet:
-    """(kind, history id, when, the same object's record before it) of each record."""
+    """(kind, history id, when) of each record."""
+    return (
+        records.order_by()
+        .annotate(history_kind=Value(kind))
+        .values_list("history_kind", "history_id", "history_date")
+    )
+
+
+def _with_records_before(history: QuerySet, history_ids: list[int]) -> QuerySet:
+    """The records `history_ids` of a history (`history`: all of its records) and the record
+    before each of the same object, whatever the history between (one query: each record
+    before is looked for from the records asked for alone, not from every record there is)."""
     before = (
-        records.model.objects.filter(id=OuterRef("id"))
+        history.filter(id=OuterRef("id"))
         .filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
@@ -72,11 +84,26 @@ def _keys(kind: str, records: QuerySet) -> QuerySet:
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    return (
-        records.order_by()
-        .annotate(history_kind=Value(kind), history_before=Subquery(before))
-        .values_list("history_kind", "history_id", "history_date", "history_before")
-    )
+    asked = history.filter(history_id__in=history_ids)
+    befores = asked.values(found=Subquery(before))
+    # One list of ids (the records and those before them), not an OR of two, which PostgreSQL
+    # answered by reading the whole history.
+    return history.filter(history_id__in=asked.values("history_id").union(befores, all=True))
+
+
+def _previous_in(records: list[Any]) -> dict[int, Any]:
+    """Each record's previous record of the same object among `records` (by history id), for
+    records read with the record before each (`_with_records_before`): nothing of an
+    object's history lies between a record and the one before it, so the latest earlier
+    record read is that one."""
+    by_object: dict[Any, list[Any]] = defaultdict(list)
+    for record in sorted(records, key=lambda found: (found.history_date, found.history_id)):
+        by_object[record.id].append(record)
+    previous = {}
+    for history in by_object.values():
+        for earlier, record in pairwise(history):
+            previous[record.history_id] = earlier
+    return previous
 
 
 def plan_changes_page(
@@ -112,29 +139,25 @@ def history_page(
     in words against the record before it of the same object (`core.history.describe_history`,
     with `label`), the records read with `related`.
 
-    The page's records are chosen in the database (one query over the histories, each record
-    with the one before it, and one to count them), then fetched with the records before
-    them, one query per source: the same queries whatever the length of the histories, and
-    no more records read than the page shows.
+    The page's records are chosen in the database (one query over the histories, and one to
+    count them), then fetched with the records before them, one query per source: the same
+    queries whatever the length of the histories, and no more records read than the page
+    shows.
     """
     union = union_of(_keys(kind, records) for kind, records in sources.items())
-    # Counted without the records before them: a third of the cost of counting the union.
     counted = union_of(records.order_by().values("history_id") for records in sources.values())
     keys, numbers = _page_of(union.order_by("-history_date", "-history_id"), counted, page, size)
-    wanted: dict[str, set[int]] = {kind: set() for kind in sources}
-    for kind, history_id, _when, previous in keys:
-        wanted[kind].add(history_id)
-        if previous is not None:
-            wanted[kind].add(previous)
-    records = {}
+    records, previous = {}, {}
     for kind, source in sources.items():
         # One query per source, also when the page has none of it (the same queries every page).
-        history = source.model._default_manager
-        for record in history.filter(history_id__in=wanted[kind] or [0]).select_related(*related):
-            records[kind, record.history_id] = record
+        wanted = [history_id for key, history_id, _when in keys if key == kind] or [0]
+        history = source.model._default_manager.all()
+        found = list(_with_records_before(history, wanted).select_related(*related))
+        records.update(((kind, record.history_id), record) for record in found)
+        previous.update(((kind, pk), record) for pk, record in _previous_in(found).items())
     pairs = [
-        (records[kind, history_id], records.get((kind, previous)) if previous else None)
-        for kind, history_id, _when, previous in keys
+        (records[kind, history_id], previous.get((kind, history_id)))
+        for kind, history_id, _when in keys
     ]
     return describe_history(pairs, excluded=("version",), label=label), numbers
 
