@@ -103,6 +103,9 @@ RESTORED_REASON = "restored"
 # A row's place among its goal's other rows: stored for their order only, with gaps, so that
 # its numbers say nothing to a reader. A change of it is told as the row moving up or down.
 PLACE_FIELD = "position"
+# A goal's number: what people cite, so that its change is shown; a goal moved is told as
+# moving up or down by it too.
+NUMBER_FIELD = "number"
 
 
 def history_action(record: Any, *, place: tuple[int, int] | None = None) -> str:
@@ -172,7 +175,8 @@ def describe_history(
 
     Related objects named in the changes are fetched once per model, whatever the number of
     records. Changes use simple-history's `diff_against` over the fields people edit; a row's
-    place (`PLACE_FIELD`) is told by the action, "moved up" or "moved down", not as a change.
+    place (`PLACE_FIELD`) is told by the action, "moved up" or "moved down", not as a change,
+    and a goal moved says up or down too, besides its number (`NUMBER_FIELD`).
     `label` names the object of a record (default: the object as it was then, as text).
     """
     deltas = []
@@ -202,6 +206,8 @@ def describe_history(
                 if change.field == PLACE_FIELD:
                     place = (change.old, change.new)
                     continue
+                if change.field == NUMBER_FIELD and record.history_change_reason == MOVED:
+                    place = (change.old, change.new)
                 model_field = meta.get_field(change.field)
                 changes.append(
                     FieldChange(

@@ -165,7 +165,7 @@ def test_a_goal_deleted_or_moved_is_one_change_and_the_goals_renumbered_by_it_no
     moved, deleted = entries[1], entries[0]
     assert (moved.object_label, moved.action, [(c.old, c.new) for c in moved.changes]) == (
         "2. Tredje",
-        "moved",
+        "moved up",
         [("3", "2")],
     )
     assert (deleted.model_name, deleted.action) == ("goal", "deleted")
