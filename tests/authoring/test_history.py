@@ -67,6 +67,20 @@ def test_an_objects_history_says_who_changed_what_and_when(en_client, people, go
     assert "created" in flat
 
 
+def test_what_a_person_typed_is_escaped_in_every_history_list(en_client, people, plan, goal):
+    typed = '<script>alert("x")</script> & <b>'
+    goal_update(goal=goal, actor=people.planner, title=typed)
+    as_user(en_client, people, "planner")
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;"
+    for url in (
+        reverse("authoring:plan_history", args=[plan.pk]),
+        reverse("authoring:object_history", args=["goal", goal.pk]),
+    ):
+        page = en_client.get(url).text
+        assert f"<ins>{escaped}</ins>" in page, url
+        assert "<script>alert" not in page and "<b>" not in page, url
+
+
 def test_an_activitys_history_includes_its_reported_statuses(
     en_client, people, activity, periods, units
 ):
