@@ -214,6 +214,12 @@ def moved(order: list[int], pk: int, direction: str) -> list[int] | None:
     return order
 
 
+def _moved_or_shifted(item: Any, moved: Any) -> str:
+    """The change reason of `item`'s record when its place changed: `MOVED` if it is the one
+    the person moved, else `SHIFTED` (moved by another's change)."""
+    return MOVED if moved is not None and item.pk == moved.pk else SHIFTED
+
+
 def positions_save(items: list[Any], *, actor: Actor, moved: Any = None) -> None:
     """Give siblings the positions 0..n-1 in the order given, writing only those that change:
     in one update and one insert of their history records, however many change (a row
@@ -231,8 +237,7 @@ def positions_save(items: list[Any], *, actor: Actor, moved: Any = None) -> None
         if item.position != position:
             item.position = position
             item.version += 1
-            moving = moved is not None and item.pk == moved.pk
-            item._change_reason = MOVED if moving else SHIFTED
+            item._change_reason = _moved_or_shifted(item, moved)
             changed.append(item)
     update_in_bulk(changed, ["position", "version"], actor=actor)
 
@@ -297,7 +302,7 @@ def goals_renumber(
         )
         for goal in sorted(changing, key=lambda goal: target[goal.pk]):
             goal.number = target[goal.pk]
-            goal._change_reason = MOVED if moved is not None and goal.pk == moved.pk else SHIFTED
+            goal._change_reason = _moved_or_shifted(goal, moved)
             save_validated(goal, actor=actor)
     return [by_pk[pk] for pk in order]
 

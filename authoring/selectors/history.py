@@ -88,7 +88,8 @@ def _with_records_before(history: QuerySet, history_ids: list[int]) -> QuerySet:
     befores = asked.values(found=Subquery(before))
     # One list of ids (the records and those before them), not an OR of two, which PostgreSQL
     # answered by reading the whole history.
-    return history.filter(history_id__in=asked.values("history_id").union(befores, all=True))
+    ids = asked.values("history_id").union(befores, all=True)
+    return history.filter(history_id__in=ids).order_by()  # paired in Python, in no order
 
 
 def _previous_in(records: list[Any]) -> dict[int, Any]:
