@@ -415,6 +415,19 @@ DATASTAMP_PLAN_PATHS = {
     "indicators.Measurement": "indicator__goal__plan",
     "indicators.SyncRun": "plan",
 }
+# How a row of a plan's content finds its goal, so that what is assembled per goal (a report's
+# goal sections) is kept while the plan's other goals change. A row of a table missing here
+# counts for every goal of its plan.
+DATASTAMP_GOAL_PATHS = {
+    "goals.Goal": "id",
+    "goals.SubGoal": "goal",
+    "goals.Activity": "goal",
+    "goals.ActivityStatus": "activity__goal",
+    "goals.GoalFollowUp": "goal",
+    "indicators.Indicator": "goal",
+    "indicators.ReferenceValue": "indicator__goal",
+    "indicators.Measurement": "indicator__goal",
+}
 # How long an assembled report is kept at most (0: never kept). A change of its data makes it
 # obsolete at once, however long this is.
 ASSEMBLED_CACHE_SECONDS = env_int("ASSEMBLED_CACHE_SECONDS", 60 * 60, minimum=0)

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core.datastamp import create_cache_tables, unwatch_sources, watch_sources
+        from core.datastamp.triggers import create_cache_tables, unwatch_sources, watch_sources
         from core.history import cache_history_managers
 
         cache_history_managers()

@@ -40,6 +40,9 @@ class DataChange(models.Model):
     # empty when not known: such a change counts for every plan. No foreign key: the shared
     # plumbing names no app's model, and the log outlives what it noted.
     plan_id = models.BigIntegerField(_("plan"), null=True, blank=True)
+    # The goal of the plan the rows changed belong to (settings.DATASTAMP_GOAL_PATHS): a
+    # goal's value, status or indicator; empty for the rest of a plan, or when not known.
+    goal_id = models.BigIntegerField(_("goal"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data change")

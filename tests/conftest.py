@@ -49,7 +49,7 @@ def without_change_triggers(transactional_db):
     other tables (a status finds its plan through its activity), which SQLite rebuilds."""
     from django.db import connection
 
-    from core.datastamp import unwatch_sources, watch_sources
+    from core.datastamp.triggers import unwatch_sources, watch_sources
 
     unwatch_sources(connection.alias)
     yield

@@ -10,16 +10,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from core import datastamp
-from core.datastamp import (
-    NO_PERIODS,
-    compact,
-    kept,
-    sources,
-    stamp,
-    unwatch_sources,
-    watch_sources,
-    watched_tables,
-)
+from core.datastamp import NO_PERIODS, compact, kept, stamp
+from core.datastamp.triggers import sources, unwatch_sources, watch_sources, watched_tables
 from core.models import DataChange, WorkerHeartbeat
 from indicators.models import Indicator, Measurement
 from indicators.services import measurement_record

@@ -1,58 +1,23 @@
-"""The data's stamp: a number that grows with every committed change to the tables watched, so
-that what is assembled from them can be kept and used again until they change (`kept`).
+"""The database triggers behind the data's stamp (`core.datastamp`): every INSERT, UPDATE, DELETE
+or TRUNCATE of a watched table adds a row to `core_datachange` in the writing transaction, with
+the last day of the rows' follow-up period, their plan and their goal where the table has them
+(settings.DATASTAMP_PERIOD_MODEL, DATASTAMP_PLAN_PATHS, DATASTAMP_GOAL_PATHS).
 
-Database triggers keep it, not the code that writes: every INSERT, UPDATE, DELETE or TRUNCATE
-of a watched table adds a row to `core_datachange` in the writing transaction, whether a
-service, an import's bulk insert, a queryset update, a migration or a person in psql wrote.
-The stamp is the sum of that log's weights. A transaction's rows count once it commits, and
-only then.
-
-The log is a row per change rather than one counter row: a counter row would stay locked by
-each writing transaction until it commits, so one long import would hold up every other write
-to its tables. Inserts never wait for each other. `compact` folds the log into a row per day
-noted (below) of the same sums, so no stamp ever goes back.
-
-A row of a follow-up period (a value, a status, an analysis, a ready mark: a table with a
-`period` column, settings.DATASTAMP_PERIOD_MODEL) notes the last day of its period, everything
-else no day. What shows a period reads `stamp(until=its last day)`: the changes of no period
-and of periods ended by then. So the values and statuses entered in the open period leave the
-last period's report kept; a change of an indicator's bands does not.
-
-A row of a plan's content notes its plan too (settings.DATASTAMP_PLAN_PATHS: the foreign keys
-from the row to its plan), a goal, an indicator or a status alike. What shows some plans reads
-`stamp(..., plans=...)`: the changes of rows of no plan (units, people, periods, an
-organisation's settings) and of these plans' rows. So a value entered, or an indicator's bands
-changed, in one plan leave another plan's report kept; a unit's new name does not.
-
-PostgreSQL adds a row per statement (per period and plan of its rows), SQLite (which has no
-statement triggers) one per row.
+PostgreSQL adds a row per statement (per period, plan and goal of its rows), SQLite (which has
+no statement triggers) one per row.
 """
 
-import datetime
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.models import DataChange
-
-# `until=NO_PERIODS`: the changes of rows of no follow-up period only, for what shows nothing
-# of any period (a plan's structure, its history of changes).
-NO_PERIODS = datetime.date.min
-
-# How many rows the log may reach before `stamp` folds it into a row per day and plan.
-COMPACT_AFTER = 1000
-# How many rows of a day and a plan the folded log keeps at most: past that, the rows of the
-# periods that ended longest ago are folded per day alone and count for every plan.
-FOLDED_PLAN_ROWS = 300
 
 TRIGGER = "core_datachange"
 
@@ -72,9 +37,10 @@ _ROW_TRIGGERS = {
 
 
 @dataclass(frozen=True)
-class PlanPath:
-    """How a row finds its plan: the value of its `column`, then for each hop (table, key,
-    value) the `value` of the row of `table` whose `key` is the value found so far."""
+class Path:
+    """How a row finds its plan or its goal: the value of its `column`, then for each hop
+    (table, key, value) the `value` of the row of `table` whose `key` is the value found so
+    far."""
 
     column: str
     hops: tuple[tuple[str, str, str], ...] = ()
@@ -85,12 +51,13 @@ class Watched:
     """A table whose changes change the stamp: any change, or with `columns` only an insert, a
     deletion or an update of one of those columns (a person's name, not their last login).
     With `periods`, each change notes the last day of the period in its `period_id`; with
-    `plan`, the plan of the row."""
+    `plan` and `goal`, the plan and the goal of the row."""
 
     table: str
     columns: tuple[str, ...] = ()
     periods: bool = False
-    plan: PlanPath | None = None
+    plan: Path | None = None
+    goal: Path | None = None
 
 
 def _periods_table() -> str:
@@ -106,33 +73,46 @@ def _function_name(table: str) -> str:
     return name
 
 
+def _pg_followed(connection: BaseDatabaseWrapper, path: Path, alias: str) -> tuple[str, str]:
+    """The joins from the changed rows along `path`, and the value found at its end."""
+    quote = connection.ops.quote_name
+    found, joins = f"changed.{quote(path.column)}", ""
+    for number, (table, key, value) in enumerate(path.hops, 1):
+        name = f"{alias}{number}"
+        joins += f" LEFT JOIN {quote(table)} AS {name} ON {name}.{quote(key)} = {found}"
+        found = f"{name}.{quote(value)}"
+    return joins, found
+
+
 def _pg_row_function(connection: BaseDatabaseWrapper, watched: Watched) -> str:
-    """The function noting, per statement, each period's last day and each plan among the
+    """The function noting, per statement, each period's last day, plan and goal among the
     rows changed (the day alone, or the plan alone, for a table of one of them)."""
     quote = connection.ops.quote_name
-    columns, joins, ends_on, plan = [], "", "NULL::date", "NULL::bigint"
+    columns, joins, ends_on = [], "", "NULL::date"
+    plan, goal = "NULL::bigint", "NULL::bigint"
     if watched.periods:
         columns.append("period_id")
         joins = f" LEFT JOIN {quote(_periods_table())} AS period ON period.id = changed.period_id"
         ends_on = "period.ends_on"
     if watched.plan is not None:
         columns.append(watched.plan.column)
-        plan = f"changed.{quote(watched.plan.column)}"
-        for number, (table, key, value) in enumerate(watched.plan.hops, 1):
-            joins += (
-                f" LEFT JOIN {quote(table)} AS hop{number} ON hop{number}.{quote(key)} = {plan}"
-            )
-            plan = f"hop{number}.{quote(value)}"
+        followed, plan = _pg_followed(connection, watched.plan, "hop")
+        joins += followed
+    if watched.goal is not None:
+        columns.append(watched.goal.column)
+        followed, goal = _pg_followed(connection, watched.goal, "goal_hop")
+        joins += followed
     if watched.periods:
         # A period gone meanwhile (deleted in the same statement) notes no day and no plan, a
         # plan not found no plan: the change counts for every reader.
         plan = f"CASE WHEN period.ends_on IS NULL THEN NULL ELSE {plan} END"
-    selected = ", ".join(quote(column) for column in columns)
+        goal = f"CASE WHEN period.ends_on IS NULL THEN NULL ELSE {goal} END"
+    selected = ", ".join(quote(column) for column in dict.fromkeys(columns))
 
     def note(rows: str) -> str:
         return (
-            "INSERT INTO core_datachange (weight, ends_on, plan_id) "
-            f"SELECT DISTINCT 1, {ends_on}, {plan} "
+            "INSERT INTO core_datachange (weight, ends_on, plan_id, goal_id) "
+            f"SELECT DISTINCT 1, {ends_on}, {plan}, {goal} "
             f"FROM (SELECT DISTINCT {selected} FROM {rows}) AS changed{joins};"
         )
 
@@ -183,24 +163,27 @@ def _sqlite(connection: BaseDatabaseWrapper, watched: Watched) -> list[str]:
     quote = connection.ops.quote_name
     periods = quote(_periods_table())
 
-    def plan_of(row: str) -> str:
-        if watched.plan is None:
+    def followed(row: str, path: Path | None) -> str:
+        if path is None:
             return "NULL"
-        found = f"{row}.{quote(watched.plan.column)}"
-        for table, key, value in watched.plan.hops:
+        found = f"{row}.{quote(path.column)}"
+        for table, key, value in path.hops:
             found = f"(SELECT {quote(value)} FROM {quote(table)} WHERE {quote(key)} = {found})"
         return found
 
     def note(row: str) -> str:
+        plan, goal = followed(row, watched.plan), followed(row, watched.goal)
         if watched.periods:
             ends_on = f"(SELECT ends_on FROM {periods} WHERE id = {row}.period_id)"
-            plan = f"CASE WHEN {ends_on} IS NULL THEN NULL ELSE {plan_of(row)} END"
+            plan = f"CASE WHEN {ends_on} IS NULL THEN NULL ELSE {plan} END"
+            goal = f"CASE WHEN {ends_on} IS NULL THEN NULL ELSE {goal} END"
         elif watched.plan is not None:
-            ends_on, plan = "NULL", plan_of(row)
+            ends_on = "NULL"
         else:
             return "INSERT INTO core_datachange (weight) VALUES (1);"
         return (
-            f"INSERT INTO core_datachange (weight, ends_on, plan_id) VALUES (1, {ends_on}, {plan});"
+            "INSERT INTO core_datachange (weight, ends_on, plan_id, goal_id) "
+            f"VALUES (1, {ends_on}, {plan}, {goal});"
         )
 
     statements = []
@@ -236,11 +219,11 @@ def watch(connection: BaseDatabaseWrapper, tables: Iterable[Watched]) -> None:
 PERSON_COLUMNS = ("username", "first_name", "last_name")
 
 
-def plan_path(model: type) -> PlanPath | None:
-    """How a row of `model` (or a history record of it) finds its plan, by the foreign keys
-    settings.DATASTAMP_PLAN_PATHS names for it ("activity__goal__plan"); None if not named."""
+def _path(model: type, paths: dict[str, str]) -> Path | None:
+    """How a row of `model` (or a history record of it) finds what `paths` names for it (a
+    path of foreign keys: "activity__goal__plan"); None if not named."""
     original = getattr(model, "instance_type", model)  # a history record's model
-    path = settings.DATASTAMP_PLAN_PATHS.get(original._meta.label)
+    path = paths.get(original._meta.label)
     if path is None:
         return None
     first, *rest = path.split("__")
@@ -251,14 +234,25 @@ def plan_path(model: type) -> PlanPath | None:
         following = target.get_field(name)
         hops.append((target.db_table, field.target_field.column, following.column))
         field = following
-    return PlanPath(start.column, tuple(hops))
+    return Path(start.column, tuple(hops))
+
+
+def plan_path(model: type) -> Path | None:
+    """How a row of `model` finds its plan (settings.DATASTAMP_PLAN_PATHS)."""
+    return _path(model, settings.DATASTAMP_PLAN_PATHS)
+
+
+def goal_path(model: type) -> Path | None:
+    """How a row of `model` finds its goal (settings.DATASTAMP_GOAL_PATHS)."""
+    return _path(model, settings.DATASTAMP_GOAL_PATHS)
 
 
 def sources() -> list[Watched]:
     """What the stamp watches: every table of `settings.DATASTAMP_APPS` (their history records
     too: a page of changes is kept like the rest) and people's names. A table with a `period`
     of `settings.DATASTAMP_PERIOD_MODEL` notes its periods, one in
-    `settings.DATASTAMP_PLAN_PATHS` its plans."""
+    `settings.DATASTAMP_PLAN_PATHS` its plans, one in `settings.DATASTAMP_GOAL_PATHS` its
+    goals."""
     period_model = apps.get_model(settings.DATASTAMP_PERIOD_MODEL)
     tables = set()
     for label in settings.DATASTAMP_APPS:
@@ -273,7 +267,11 @@ def sources() -> list[Watched]:
                 getattr(period, "related_model", None) is period_model
                 and period.column == "period_id"
             )
-            tables.add(Watched(opts.db_table, periods=periods, plan=plan_path(model)))
+            tables.add(
+                Watched(
+                    opts.db_table, periods=periods, plan=plan_path(model), goal=goal_path(model)
+                )
+            )
     person = apps.get_model(settings.AUTH_USER_MODEL)._meta
     tables.add(Watched(person.db_table, PERSON_COLUMNS))
     return sorted(tables, key=lambda watched: watched.table)
@@ -334,125 +332,3 @@ def unwatch_sources(using: str, **kwargs) -> None:
 def watched_tables(connection: BaseDatabaseWrapper) -> set[str]:
     """The tables that have the triggers (what `watch` made), read from the database."""
     return {table for _name, table in _triggers(connection)}
-
-
-def _folded(totals: dict[tuple[Any, Any], int]) -> dict[tuple[Any, Any], int]:
-    """The log's sums per (day, plan), with at most FOLDED_PLAN_ROWS of a plan: those of the
-    periods that ended last. The others are folded per day and count for every plan, which
-    moves some stamps once (a stamp may grow, never go back)."""
-    of_a_plan = sorted(
-        (key for key in totals if key[1] is not None),
-        # The rows of no period (a plan's content) first: folded, they count for every reader.
-        key=lambda key: (key[0] or datetime.date.max, key[1]),
-        reverse=True,
-    )
-    kept_apart = set(of_a_plan[:FOLDED_PLAN_ROWS])
-    folded: dict[tuple[Any, Any], int] = defaultdict(int)
-    for (ends_on, plan), weight in totals.items():
-        folded[
-            (ends_on, plan) if plan is None or (ends_on, plan) in kept_apart else (ends_on, None)
-        ] += weight
-    return folded
-
-
-def compact(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Fold the log into a row per day and plan noted (and one for no day), each of the same
-    sum: every stamp reads the same before and after (but see `_folded`). A change not yet
-    committed is not seen and so not folded: it counts when it commits, as before. Two at once
-    fold each row once (the second's DELETE skips what the first deleted)."""
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_datachange RETURNING weight, ends_on, plan_id")
-        totals: dict[tuple[Any, Any], int] = defaultdict(int)
-        for weight, ends_on, plan in cursor.fetchall():
-            totals[ends_on, plan] += weight
-        DataChange.objects.using(using).bulk_create(
-            DataChange(weight=weight, ends_on=ends_on, plan_id=plan)
-            for (ends_on, plan), weight in _folded(totals).items()
-        )
-
-
-def stamp(
-    using: str = DEFAULT_DB_ALIAS,
-    *,
-    until: datetime.date | None = None,
-    plans: Iterable[int] | None = None,
-) -> int:
-    """The number of committed changes to the watched tables so far; `until` a day, those of
-    no period and of the periods ended by then; `plans`, those of rows of no plan (or whose
-    plan was not found) and of these plans. Folds the log when it has grown long."""
-    # Plain SQL: every kept page asks this first, and the ORM took longer to write the query
-    # than the database to answer it.
-    connection = connections[using]
-    table = connection.ops.quote_name(DataChange._meta.db_table)
-    conditions, params = [], []
-    if until is not None:
-        conditions.append("ends_on IS NULL OR ends_on <= %s")
-        params.append(connection.ops.adapt_datefield_value(until))
-    if plans is not None:
-        ids = list(plans)
-        conditions.append(
-            "plan_id IS NULL" + (f" OR plan_id IN ({', '.join(['%s'] * len(ids))})" if ids else "")
-        )
-        params += ids
-    total = "SUM(weight)"
-    if conditions:
-        total = f"SUM(CASE WHEN ({') AND ('.join(conditions)}) THEN weight ELSE 0 END)"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {total} FROM {table}", params)
-        rows, found = cursor.fetchone()
-    if rows > COMPACT_AFTER:
-        compact(using)
-    return int(found or 0)
-
-
-def _writes_may_be_pending(using: str) -> bool:
-    """Whether this code may run inside a transaction that has written and not committed: the
-    stamp would count its uncommitted changes, and what is built from them must not be kept
-    (it might be rolled back). A test case's own transaction is not one (Django's `durable`
-    check makes the same exception)."""
-    return any(
-        not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks
-    )
-
-
-_MISSING = object()
-
-
-def kept[T](
-    key: str,
-    build: Callable[[], T],
-    *,
-    until: datetime.date | None = None,
-    plans: Iterable[int] | None = None,
-    using: str = DEFAULT_DB_ALIAS,
-    cache: str = "assembled",
-) -> T:
-    """What `build()` returns, kept in the `cache` ("assembled", or "scopes" for what is kept
-    per person: many small results that must not push out the few large ones) under `key` and
-    the stamp: built again once a watched table has changed. `key` must name everything else
-    the result depends on (its objects, the language, the day). With `until`, the result shows
-    nothing of a follow-up period that ends after that day (a period's report): the changes of
-    later periods leave it kept. With `plans`, it shows nothing of other plans: their changes
-    leave it kept.
-
-    The stamp is read before `build` reads the data, so a result is never kept under a stamp
-    newer than its data. Inside a transaction, and with `ASSEMBLED_CACHE_SECONDS` 0, it is
-    built every time.
-    """
-    if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
-        return build()
-    store = caches[cache]
-    if plans is not None:
-        plans = sorted(set(plans))
-        # The plans are part of the key: a stamp is a sum over them, and another set of plans
-        # (after the plans' links changed) could come to the same sum.
-        named = ",".join(map(str, plans))
-        key = f"{key}:plans-{hashlib.sha256(named.encode()).hexdigest()[:16]}"
-    full_key = f"{key}:{stamp(using, until=until, plans=plans)}"
-    found = store.get(full_key, _MISSING)
-    if found is not _MISSING:
-        return found
-    built = build()
-    store.set(full_key, built, settings.ASSEMBLED_CACHE_SECONDS)
-    return built
