@@ -381,7 +381,7 @@ CACHES = {
         "ASSEMBLED_CACHE_URL",
         ASSEMBLED_CACHE_URL,
         KEY_FUNCTION="core.release.release_key",
-        OPTIONS={"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 200, minimum=1)},
+        OPTIONS={"MAX_ENTRIES": env_int("ASSEMBLED_CACHE_ENTRIES", 1000, minimum=1)},
     ),
     # The same, for what is kept per person (what their roles cover) and other small results
     # (which plans a report reads): a few kilobytes each, for every person who uses this

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,13 +62,25 @@ FACT_FIELDS = (
 )  # fmt: skip
 
 
+def of_goals(rows: QuerySet, goal: str, plan: Plan, goal_ids: list[int] | None) -> QuerySet:
+    """`rows` of the plan's goals, or of the goals `goal_ids` only (read by their ids, without
+    joining the goals to their plan); `goal` is the path from a row to its goal ("goal",
+    "activity__goal")."""
+    if goal_ids is None:
+        return rows.filter(**{f"{goal}__plan": plan})
+    return rows.filter(**{f"{goal}_id__in": goal_ids})
+
+
 def _joined(*parts: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def plan_activities(plan: Plan) -> dict[int, list[ActivityFacts]]:
-    """The plan's activities by goal id, each goal's in their order. One query."""
-    rows = Activity.objects.filter(goal__plan=plan).order_by("position", "id")
+def plan_activities(
+    plan: Plan, goal_ids: list[int] | None = None
+) -> dict[int, list[ActivityFacts]]:
+    """The plan's activities (of `goal_ids` only, when given) by goal id, each goal's in their
+    order. One query."""
+    rows = of_goals(Activity.objects.order_by("position", "id"), "goal", plan, goal_ids)
     found: dict[int, list[ActivityFacts]] = {}
     for (pk, goal_id, title, role, res_first, res_last, res_user, reporting_role, reporting_unit,
          rep_first, rep_last, rep_user, *timing) in rows.values_list(*FACT_FIELDS):  # fmt: skip
@@ -103,9 +116,12 @@ class ActivityStandings:
     labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, plan: Plan, period: FollowUpPeriod) -> "ActivityStandings":
-        """The statuses of the plan's activities in the year's periods up to `period`, each
-        with its period (the year's few periods read once, not joined to every status)."""
+    def load(
+        cls, plan: Plan, period: FollowUpPeriod, goal_ids: list[int] | None = None
+    ) -> "ActivityStandings":
+        """The statuses of the plan's activities (of `goal_ids` only, when given) in the year's
+        periods up to `period`, each with its period (the year's few periods read once, not
+        joined to every status)."""
         periods = {
             found.pk: found
             for found in FollowUpPeriod.objects.filter(
@@ -115,7 +131,8 @@ class ActivityStandings:
             )
         }
         rows = (
-            ActivityStatus.objects.filter(activity__goal__plan=plan, period_id__in=list(periods))
+            of_goals(ActivityStatus.objects, "activity__goal", plan, goal_ids)
+            .filter(period_id__in=list(periods))
             .order_by()  # by activity and period below: no sorting joins
             .values_list("activity_id", "period_id", "status", "comment")
         )

@@ -11,7 +11,7 @@ earlier status of the same year, marked with its period.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.datastamp import kept
+from core.datastamp import kept, kept_by_goal
 from goals.models import GoalFollowUp, SubGoal
 from indicators.colour import Colour
 from indicators.models import Indicator
@@ -37,6 +37,7 @@ from planning.selectors import decision_process, plan_owner_units, unit_and_belo
 from reports.selectors.activities import (
     ActivityFacts,
     ActivityStandings,
+    of_goals,
     plan_activities,
     status_counts,
 )
@@ -60,6 +61,7 @@ from reports.selectors.summary import (
 from reports.selectors.values import (
     PlanValues,
     indicator_row,
+    lineage,
     lineage_prefetch,
     load_values,
 )
@@ -228,19 +230,18 @@ INDICATOR_RELATED = (
 INDICATOR_PEOPLE = ("responsible_user", "reporting_user")
 
 
-def _goals(plan: Plan) -> QuerySet:
+def _goals(plan: Plan, goal_ids: list[int] | None = None) -> QuerySet:
     indicators = (
         Indicator.objects.select_related(*INDICATOR_RELATED)
         .prefetch_related(*INDICATOR_PEOPLE, lineage_prefetch())
         .order_by("position", "id")
     )
-    return (
-        plan.goals.order_by("number")
-        .select_related("perspective")
-        .prefetch_related(
-            Prefetch("indicators", queryset=indicators),
-            Prefetch("sub_goals", queryset=SubGoal.objects.order_by("position", "id")),
-        )
+    goals = plan.goals.order_by("number")
+    if goal_ids is not None:
+        goals = goals.filter(pk__in=goal_ids)
+    return goals.select_related("perspective").prefetch_related(
+        Prefetch("indicators", queryset=indicators),
+        Prefetch("sub_goals", queryset=SubGoal.objects.order_by("position", "id")),
     )
 
 
@@ -263,39 +264,74 @@ def perspective_groups(
     return tuple(groups)
 
 
+@dataclass(frozen=True)
+class GoalPart:
+    """A goal's section of a report, assembled on its own (and kept per goal:
+    `kept_follow_up_report`), with what the whole report needs of it besides: the units its
+    activities name (whose part of the follow-up is awaited) and the goals it read, its own and
+    those its indicators are carried on from (`reports.selectors.values.lineage`)."""
+
+    section: GoalSection
+    activity_units: frozenset[int]
+    reads: frozenset[int]
+
+
+Levels = dict[str, AssessmentLevel]
+
+
+def goal_parts(
+    plan: Plan, period: FollowUpPeriod, levels: Levels, goal_ids: list[int] | None = None
+) -> dict[int, GoalPart]:
+    """The sections of the plan's goals (of `goal_ids` only, when given) in the period, by goal
+    pk in the goals' order, `levels` the organisation's assessment levels by key. About ten
+    queries, whatever the number of goals, indicators and activities."""
+    context = _Context(plan, period, levels=levels)
+    goals = list(_goals(plan, goal_ids))
+    indicators = [i for goal in goals for i in goal.indicators.all()]
+    context.values = load_values(period, indicators)
+    activities = plan_activities(plan, goal_ids)
+    context.standings = ActivityStandings.load(plan, period, goal_ids)
+    follow_ups = of_goals(GoalFollowUp.objects.filter(period=period), "goal", plan, goal_ids)
+    follow_ups = {found.goal_id: found for found in follow_ups}
+    contributing = contributions(plan, period)
+    parts = {}
+    for goal in goals:
+        facts = activities.get(goal.pk, [])
+        section = _goal_section(
+            context, goal, facts, follow_ups.get(goal.pk), contributing.get(goal.pk, ())
+        )
+        reads = {node.goal_id for i in goal.indicators.all() for node in lineage(i)}
+        parts[goal.pk] = GoalPart(
+            section,
+            frozenset(activity.unit_id for activity in facts if activity.unit_id),
+            frozenset({goal.pk, *reads}),
+        )
+    return parts
+
+
 def follow_up_report(
-    plan: Plan, period: FollowUpPeriod, *, decision: ReportDecision | None = None
+    plan: Plan,
+    period: FollowUpPeriod,
+    *,
+    decision: ReportDecision | None = None,
+    parts: Callable[[Levels], dict[int, GoalPart]] | None = None,
 ) -> Report:
     """Assemble a plan's follow-up report for a period (in the active language).
 
-    Raises ValueError if the period cannot be used for the plan. About ten queries, whatever
-    the size of the plan; `plan.organisation` and `plan.owner_unit` should be selected.
+    Raises ValueError if the period cannot be used for the plan. About fifteen queries,
+    whatever the size of the plan; `plan.organisation` and `plan.owner_unit` should be
+    selected. `parts(levels)` gives the goals' sections when they are kept (`goal_parts` for
+    each goal otherwise).
     """
     problem = plan.period_problem(period)
     if problem:
         raise ValueError(problem)
-    context = _Context(plan, period)
-    goals = list(_goals(plan))
-    indicators = [i for goal in goals for i in goal.indicators.all()]
-    context.values = load_values(period, indicators)
-    activities = plan_activities(plan)
-    context.standings = ActivityStandings.load(plan, period)
-    follow_ups = {f.goal_id: f for f in GoalFollowUp.objects.filter(goal__plan=plan, period=period)}
-    context.levels = {level.key: level for level in assessment_levels(plan.organisation)}
-    contributing = contributions(plan, period)
-    sections = tuple(
-        _goal_section(
-            context,
-            goal,
-            activities.get(goal.pk, []),
-            follow_ups.get(goal.pk),
-            contributing.get(goal.pk, ()),
-        )
-        for goal in goals
-    )
+    levels = {level.key: level for level in assessment_levels(plan.organisation)}
+    found = parts(levels) if parts is not None else goal_parts(plan, period, levels)
+    sections = tuple(part.section for part in found.values())
+    activity_units = {unit for part in found.values() for unit in part.activity_units}
     # Names, kinds and the tree: the units' organisations are not needed here.
     units = list(plan_owner_units(plan).select_related(None))
-    activity_units = {a.unit_id for found in activities.values() for a in found}
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
     colours = [row.colour for goal in sections for row in goal.indicators]
@@ -311,9 +347,8 @@ def follow_up_report(
     organisation_perspectives = list(
         Perspective.objects.filter(organisation_id=plan.organisation_id)
     )
-    rollups = report_rollups(
-        plan, period, sections, organisation_perspectives, cascade=bool(contributing)
-    )
+    cascade = any(goal.contributions for goal in sections)
+    rollups = report_rollups(plan, period, sections, organisation_perspectives, cascade=cascade)
     generated_at = timezone.now()
     return Report(
         plan_id=plan.pk,
@@ -347,7 +382,7 @@ def follow_up_report(
         decision=decision,
         owners=owners(plan),
         perspectives=perspectives(plan),
-        summary=report_summary(sections, totals, done, total, context.levels, rollups),
+        summary=report_summary(sections, totals, done, total, levels, rollups),
         generated_text=formats.date_format(
             timezone.localtime(generated_at), "SHORT_DATETIME_FORMAT"
         ),
@@ -362,11 +397,33 @@ def kept_follow_up_report(
     anything it is assembled from changes (`core.datastamp`), or the day does (what is
     overdue depends on it). What is entered in a later period, or in a plan it does not read
     (`sources`, by default `report_sources(plan)`), leaves it kept. For the pages people read
-    again and again: the report and the overview."""
-    key = f"report:{plan.pk}:{period.pk}:{get_language()}:{timezone.localdate().isoformat()}"
+    again and again: the report and the overview.
+
+    Assembled again, it assembles again only the sections of the goals whose rows changed
+    (a status entered, a goal's title): each goal's section is kept apart
+    (`core.datastamp.kept_by_goal`)."""
+    sources = report_sources(plan) if sources is None else sources
+    language, day = get_language(), timezone.localdate().isoformat()
+
+    def parts(levels: Levels) -> dict[int, GoalPart]:
+        goal_ids = list(plan.goals.order_by("number").values_list("pk", flat=True))
+
+        def build(missing: list[int]) -> dict[int, tuple[GoalPart, frozenset[int]]]:
+            found = goal_parts(plan, period, levels, None if missing == goal_ids else missing)
+            return {pk: (part, part.reads) for pk, part in found.items()}
+
+        return kept_by_goal(
+            f"report-goal:{plan.pk}:{period.pk}:{language}:{day}",
+            goal_ids,
+            build,
+            plan=plan.pk,
+            until=period.ends_on,
+            plans=sources,
+        )
+
     return kept(
-        key,
-        lambda: follow_up_report(plan, period),
+        f"report:{plan.pk}:{period.pk}:{language}:{day}",
+        lambda: follow_up_report(plan, period, parts=parts),
         until=period.ends_on,
-        plans=report_sources(plan) if sources is None else sources,
+        plans=sources,
     )

@@ -1,0 +1,171 @@
+"""A report assembled again after a change assembles again only the sections of the goals whose
+rows changed (`kept_follow_up_report`, `core.datastamp.kept_by_goal`): the others are kept
+apart per goal. Whatever changes a goal's section moves that goal's stamp, and the report put
+together from kept and new sections is the report assembled whole."""
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import translation
+
+from core.datastamp import goal_stamps
+from goals.models import Activity, ActivityStatus, Goal, GoalFollowUp
+from goals.services import activity_status_set
+from indicators.models import Indicator, Measurement
+from indicators.services import indicator_create, measurement_record
+from planning.models import assessment_levels
+from reports import selectors
+from reports.selectors import follow_up_report, kept_follow_up_report
+from reports.selectors import report as report_module
+from tests.reports.test_selectors import _add_goal
+from tests.reports.test_sources import ROWS, _Undone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_goals(followed_up, periods, units):
+    """The followed-up plan (goal 1: an indicator valued, an activity with a status, an
+    analysis) with a goal 2 of three indicators and six activities, followed up in T1."""
+    _add_goal(followed_up, 2, periods, units)
+    return followed_up
+
+
+@pytest.fixture
+def assembled(monkeypatch):
+    """The goals whose sections were assembled, call by call."""
+    calls: list[list[int]] = []
+    original = report_module.goal_parts
+
+    def goal_parts(plan, period, levels, goal_ids=None):
+        found = original(plan, period, levels, goal_ids)
+        calls.append(list(found))
+        return found
+
+    monkeypatch.setattr(report_module, "goal_parts", goal_parts)
+    return calls
+
+
+def _whole(report):
+    """A report without the moment it was assembled."""
+    return dataclasses.replace(report, generated_at=None, generated_text="")
+
+
+def _kept(plan, period):
+    with translation.override("sv"):
+        return _whole(kept_follow_up_report(plan, period))
+
+
+def _fresh(plan, period):
+    with translation.override("sv"):
+        return _whole(follow_up_report(plan, period))
+
+
+def test_a_status_entered_assembles_its_goal_alone(two_goals, periods, activity, assembled):
+    first, second = two_goals.goals.order_by("number").values_list("pk", flat=True)
+    before = _kept(two_goals, periods[0])
+    assert assembled == [[first, second]]
+    assert _kept(two_goals, periods[0]) == before
+    assert assembled == [[first, second]]
+    activity_status_set(activity=activity, period=periods[0], status="done",
+                        comment="Alla fem klara", actor=None)  # fmt: skip
+    after = _kept(two_goals, periods[0])
+    assert assembled == [[first, second], [first]]
+    assert after == _fresh(two_goals, periods[0])
+    assert after != before
+    assert after.goals[1] == before.goals[1]
+
+
+def test_a_value_of_the_other_goal_assembles_that_goal_alone(two_goals, periods, assembled):
+    first, second = two_goals.goals.order_by("number").values_list("pk", flat=True)
+    _kept(two_goals, periods[0])
+    indicator = Indicator.objects.filter(goal_id=second).first()
+    measurement_record(indicator=indicator, period=periods[0], value=Decimal("9"), actor=None)
+    report = _kept(two_goals, periods[0])
+    assert assembled == [[first, second], [second]]
+    assert report == _fresh(two_goals, periods[0])
+
+
+def test_the_plans_own_change_assembles_every_goal(two_goals, periods, assembled):
+    _kept(two_goals, periods[0])
+    type(two_goals).objects.filter(pk=two_goals.pk).update(name="Nämndplan 2023–2026")
+    two_goals.refresh_from_db()  # as the page reads it
+    report = _kept(two_goals, periods[0])
+    assert report.plan_name == "Nämndplan 2023–2026"
+    assert len(assembled) == 2 and len(assembled[1]) == 2
+
+
+def test_a_goal_carried_on_from_another_goal_is_assembled_again_with_it(
+    two_goals, periods, indicator, assembled
+):
+    second = Goal.objects.get(plan=two_goals, number=2)
+    carried = indicator_create(
+        goal=second, name="Nöjdhet, fortsatt", green_bound=Decimal("80"), predecessor=indicator,
+        actor=None,
+    )  # fmt: skip
+    _kept(two_goals, periods[0])
+    # The first goal's indicator's value is the carried indicator's history too.
+    measurement_record(indicator=indicator, period=periods[0], value=Decimal("91"), actor=None)
+    report = _kept(two_goals, periods[0])
+    assert report == _fresh(two_goals, periods[0])
+    assert sorted(assembled[1]) == sorted([indicator.goal_id, second.pk])
+    row = next(row for row in report.goals[1].indicators if row.pk == carried.pk)
+    assert [point.value for point in row.history] == [Decimal("91")]
+
+
+def test_every_change_of_a_goals_section_moves_that_goals_stamp(two_goals, periods):
+    """The guard: each row of the plan changed in turn (and rolled back); whatever changes a
+    goal's section moves the stamp the section is kept under."""
+    period, plan = periods[0], two_goals
+    sources = selectors.report_sources(plan)
+    levels = {level.key: level for level in assessment_levels(plan.organisation)}
+
+    def sections():
+        with translation.override("sv"):
+            parts = report_module.goal_parts(plan, period, levels)
+        return {pk: (part.section, part.reads) for pk, part in parts.items()}
+
+    def stamps(reads):
+        found = goal_stamps(plan=plan.pk, until=period.ends_on, plans=sources)
+        return found.common, found.of(reads)
+
+    as_assembled = sections()
+    kept_under = {pk: stamps(reads) for pk, (_section, reads) in as_assembled.items()}
+    changing, moving = set(), set()
+    for model, plan_of_row, change in ROWS:
+        rows = model.objects.annotate(plan_pk=F(plan_of_row)).filter(plan_pk=plan.pk)
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    change(row)
+                    now = sections()
+                    for pk, (section, reads) in as_assembled.items():
+                        name = (model.__name__, change.__name__, row.pk, pk)
+                        if now.get(pk, (None,))[0] != section:
+                            changing.add(name)
+                        if stamps(reads) != kept_under[pk]:
+                            moving.add(name)
+                    raise _Undone
+            except _Undone:
+                pass
+            except IntegrityError:  # a change the row's rules refuse (bands past its target)
+                pass
+    assert changing - moving == set()
+    # Every kind of row changes some section, and a goal's own rows leave the other kept.
+    assert {model for model, *_rest in changing} >= {"Measurement", "ActivityStatus",
+                                                     "GoalFollowUp", "Goal", "Activity",
+                                                     "Indicator"}  # fmt: skip
+    own = {(model, pk) for model, _change, _row, pk in moving if model == "ActivityStatus"}
+    statuses = ActivityStatus.objects.filter(activity__goal__plan=plan)
+    assert own == {("ActivityStatus", status.activity.goal_id) for status in statuses}
+
+
+def test_a_plan_without_goals_is_assembled(plan, periods):
+    report = _kept(plan, periods[0])
+    assert report.goals == ()
+    assert not Activity.objects.filter(goal__plan=plan).exists()
+    assert not GoalFollowUp.objects.filter(goal__plan=plan).exists()
+    assert not Measurement.objects.filter(indicator__goal__plan=plan).exists()
