@@ -254,9 +254,10 @@ def kept_by_goal[T](
     With each value `build` names the goals it read, its own and any other of the plan (an
     indicator carried on from one in another goal): a change of any of them builds it again.
 
-    The stamps are read before `build` reads the data, as in `kept`. One query and one cache
-    reading when every goal is kept; inside a transaction, and with `ASSEMBLED_CACHE_SECONDS`
-    0, every goal is built every time."""
+    The stamps are read before `build` reads the data, as in `kept`. A value's key names
+    `common`, and the goals' own stamps are kept with it: a goal built again replaces what was
+    kept of it. One query and one cache reading when every goal is kept; inside a transaction,
+    and with `ASSEMBLED_CACHE_SECONDS` 0, every goal is built every time."""
     if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
         return {goal: value for goal, (value, _read) in build(goals).items()}
     store = caches[cache]

@@ -9,8 +9,10 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from core import release as release_module
-from core.datastamp import kept, stamp
+from core.datastamp import kept, kept_by_goal, stamp
 from core.release import LONGEST_KEY, code_digest
+from goals.models import Goal
+from goals.services import goal_create
 from planning.models import Organisation
 
 TABLE = "test_kept_assembled"
@@ -185,3 +187,27 @@ def test_the_release_stays_when_only_the_times_of_files_change(project):
     before = code_digest(project)
     os.utime(project / "reports/views.py", (0, 0))
     assert code_digest(project) == before
+
+
+def test_what_is_kept_per_goal_is_shared_and_built_again_for_the_goal_changed(shared, plan, goal):
+    second = goal_create(plan=plan, number=2, title="Trygg omsorg", actor=None)
+    goals, built = [goal.pk, second.pk], []
+
+    def titles(asked):
+        found = {found.pk: (found.title, ()) for found in Goal.objects.filter(pk__in=asked)}
+        built.extend(sorted(found))
+        return found
+
+    def read():
+        return kept_by_goal("titles", goals, titles, plan=plan.pk, plans=[plan.pk])
+
+    assert read() == {goal.pk: goal.title, second.pk: "Trygg omsorg"}
+    _another_process()
+    assert read() == {goal.pk: goal.title, second.pk: "Trygg omsorg"}
+    assert built == goals
+    Goal.objects.filter(pk=second.pk).update(title="Trygg vård")
+    _another_process()
+    assert read()[second.pk] == "Trygg vård"
+    assert built == [*goals, second.pk]
+    # One row per goal: a goal built again replaces what was kept of it.
+    assert len([key for key in _stored_keys() if ":titles:" in key]) == 2
