@@ -158,8 +158,8 @@ def goal_stamps(
     until: datetime.date | None = None,
     plans: Iterable[int] | None = None,
 ) -> GoalStamps:
-    """The stamps of `plan`'s goals, `until` a day and reading `plans` (which must name `plan`)
-    as `stamp` counts them: `common` plus a goal's `by_goal` moves whenever `stamp` would,
+    """The stamps of `plan`'s goals, `until` a day and reading `plans` (`plan` among them) as
+    `stamp` counts them: `common` plus a goal's `by_goal` moves whenever `stamp` would,
     and for that goal only when the change is of its own rows. One query."""
     plans = None if plans is None else sorted({*plans, plan})
     connection = connections[using]
@@ -168,8 +168,8 @@ def goal_stamps(
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT CASE WHEN plan_id = %s THEN goal_id END AS goal, COUNT(*), {total} "
-            f"FROM {table} GROUP BY CASE WHEN plan_id = %s THEN goal_id END",
-            [plan, *params, plan],
+            f"FROM {table} GROUP BY 1",
+            [plan, *params],
         )
         found = cursor.fetchall()
     if sum(rows for _goal, rows, _weight in found) > COMPACT_AFTER:
