@@ -136,12 +136,17 @@ def plan_activities(plan: Plan) -> QuerySet[Activity]:
     )
 
 
+def goals_ever(plan_id: int) -> QuerySet:
+    """The ids of every goal the plan has had, deleted ones too (from the goals' history), as a
+    subquery."""
+    return Goal.history.filter(plan_id=plan_id).values("id")
+
+
 def items_as_of(model: type, plan_id: int, at: datetime.datetime) -> QuerySet:
     """The plan's indicators or activities (`model`: one whose rows belong to a goal) as they
     were at `at`, as model instances (what simple-history's `as_of` gives, and what it keeps
     of each row is its last record up to then, unless a deletion). Each record is compared only
     with the plan's own: a row moves between the goals of its plan and never out of it, and
     `as_of` would hash the records of every plan there is to find the later ones."""
-    goals_ever = Goal.history.filter(plan_id=plan_id).values("id")
-    records = model.history.filter(history_date__lte=at, goal_id__in=goals_ever)
+    records = model.history.filter(history_date__lte=at, goal_id__in=goals_ever(plan_id))
     return records.latest_of_each().as_instances()

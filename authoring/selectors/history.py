@@ -25,6 +25,7 @@ from core.history import HistoryEntry, describe_history, user_label
 from core.links import url_by_id
 from core.versioning import SHIFTED
 from goals.models import Activity, Goal
+from goals.selectors import goals_ever
 from indicators.models import Indicator
 from planning.models import Plan
 
@@ -49,14 +50,14 @@ def _content_history(plan: Plan) -> dict[str, QuerySet]:
     shifted by another's move, a goal renumbered by another's move, deletion or restoring, is
     left out (`SHIFTED`): the change is told once, by the row or goal it was made to. Each
     record is still told against the record before it, shifted or not."""
-    goals_ever = Goal.history.filter(plan_id=plan.pk).values("id")
+    goals = goals_ever(plan.pk)
     return {
         "plan": Plan.history.filter(id=plan.pk),
         "goal": Goal.history.filter(plan_id=plan.pk).exclude(history_change_reason=SHIFTED),
-        "indicator": Indicator.history.filter(goal_id__in=goals_ever).exclude(
+        "indicator": Indicator.history.filter(goal_id__in=goals).exclude(
             history_change_reason=SHIFTED
         ),
-        "activity": Activity.history.filter(goal_id__in=goals_ever).exclude(
+        "activity": Activity.history.filter(goal_id__in=goals).exclude(
             history_change_reason=SHIFTED
         ),
     }

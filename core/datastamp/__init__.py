@@ -268,7 +268,7 @@ def kept_by_goal[T](
     values: dict[int, T] = {}
     for goal, full_key in keys.items():
         value, read = found.get(full_key, (_MISSING, ()))
-        if value is not _MISSING and stamps.of(dict(read)) == read:
+        if value is not _MISSING and stamps.of(goal for goal, _stamp in read) == read:
             values[goal] = value
     missing = [goal for goal in goals if goal not in values]
     if missing:

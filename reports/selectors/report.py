@@ -293,7 +293,7 @@ def goal_parts(
     context.standings = ActivityStandings.load(plan, period, goal_ids)
     follow_ups = of_goals(GoalFollowUp.objects.filter(period=period), "goal", plan, goal_ids)
     follow_ups = {found.goal_id: found for found in follow_ups}
-    contributing = contributions(plan, period)
+    contributing = contributions(plan, period, goal_ids)
     parts = {}
     for goal in goals:
         facts = activities.get(goal.pk, [])

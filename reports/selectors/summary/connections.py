@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from goals.models import Activity, ActivityStatus, Goal
 from planning.models import FollowUpPeriod, Plan
+from reports.selectors.activities import of_goals
 from reports.selectors.data import Contribution
 from reports.selectors.data import Perspective as PlanPerspective
 
@@ -38,16 +39,20 @@ def _latest_status(statuses: list[ActivityStatus]) -> ActivityStatus | None:
     return max(statuses, key=lambda status: status.period.starts_on, default=None)
 
 
-def contributions(plan: Plan, period: FollowUpPeriod) -> dict[int, tuple[Contribution, ...]]:
-    """The goals of the decided plans one level down that contribute to each goal of `plan`,
-    by the goal's pk, with how many of their activities followed up in the period are done.
+def contributions(
+    plan: Plan, period: FollowUpPeriod, goal_ids: list[int] | None = None
+) -> dict[int, tuple[Contribution, ...]]:
+    """The goals of the decided plans one level down that contribute to each goal of `plan`
+    (of `goal_ids` only, when given), by the goal's pk, with how many of their activities
+    followed up in the period are done.
 
     An activity counts as done when its latest status of the period's year, up to the period,
     is done (as the report reads its own activities). Two queries, whatever the number of
     lower plans.
     """
     goals = (
-        Goal.objects.filter(contributes_to__plan=plan, plan__status__in=CONTRIBUTING_STATUSES)
+        of_goals(Goal.objects, "contributes_to", plan, goal_ids)
+        .filter(plan__status__in=CONTRIBUTING_STATUSES)
         .select_related("plan", "plan__owner_unit", "plan__organisation")
         .prefetch_related(
             Prefetch("activities", queryset=Activity.objects.order_by("position", "id"))
