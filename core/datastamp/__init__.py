@@ -26,8 +26,9 @@ changed, in one plan leave another plan's report kept; a unit's new name does no
 
 A row of a goal's content (an indicator, an activity, a value, a status) notes its goal as
 well (settings.DATASTAMP_GOAL_PATHS). What is assembled per goal of a plan (a report's goal
-sections) is kept apart per goal (`kept_by_goal`, `goal_stamps`): a status entered in one goal
-leaves the others' parts kept.
+sections) is kept apart per goal (`KeptParts`, `kept_by_goal`, `goal_stamps`): a status entered
+in one goal leaves the others' parts kept, and what all goals share (a report's frame) is kept
+while only goals change.
 
 The triggers are `core.datastamp.triggers`.
 """
@@ -203,6 +204,23 @@ def _with_plans(key: str, plans: Iterable[int] | None) -> tuple[str, list[int] |
     return f"{key}:plans-{hashlib.sha256(named.encode()).hexdigest()[:16]}", plans
 
 
+def _kept_in[T](cache: str, full_key: str, build: Callable[[], T]) -> T:
+    """What is kept in `cache` under `full_key`, else what `build()` returns, kept there."""
+    store = caches[cache]
+    found = store.get(full_key, _MISSING)
+    if found is not _MISSING:
+        return found
+    built = build()
+    store.set(full_key, built, settings.ASSEMBLED_CACHE_SECONDS)
+    return built
+
+
+def _keeping(using: str) -> bool:
+    """Whether what is assembled may be kept: not inside a transaction that may have written,
+    nor with `ASSEMBLED_CACHE_SECONDS` 0."""
+    return bool(settings.ASSEMBLED_CACHE_SECONDS) and not _writes_may_be_pending(using)
+
+
 def kept[T](
     key: str,
     build: Callable[[], T],
@@ -224,17 +242,92 @@ def kept[T](
     newer than its data. Inside a transaction, and with `ASSEMBLED_CACHE_SECONDS` 0, it is
     built every time.
     """
-    if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
+    if not _keeping(using):
         return build()
-    store = caches[cache]
     key, plans = _with_plans(key, plans)
-    full_key = f"{key}:{stamp(using, until=until, plans=plans)}"
-    found = store.get(full_key, _MISSING)
-    if found is not _MISSING:
-        return found
-    built = build()
-    store.set(full_key, built, settings.ASSEMBLED_CACHE_SECONDS)
-    return built
+    return _kept_in(cache, f"{key}:{stamp(using, until=until, plans=plans)}", build)
+
+
+@dataclass(frozen=True)
+class KeptParts:
+    """What is assembled of one plan in parts, kept under one reading of its goals' stamps
+    (`goal_stamps`): what all its goals share (`common`) and each goal's own part
+    (`by_goal`). Read once for a page (`read`), so that all it keeps of the plan is kept
+    under the same stamps, and each part is built again only when what it reads changes.
+
+    `stamps` is None when nothing is kept (inside a transaction, or with
+    `ASSEMBLED_CACHE_SECONDS` 0): then every part is built every time."""
+
+    key: str
+    plan: int
+    stamps: GoalStamps | None
+    cache: str = "assembled"
+
+    @classmethod
+    def read(
+        cls,
+        key: str,
+        *,
+        plan: int,
+        until: datetime.date | None = None,
+        plans: Iterable[int] | None = None,
+        using: str = DEFAULT_DB_ALIAS,
+        cache: str = "assembled",
+    ) -> "KeptParts":
+        """The plan's goals' stamps `until` a day and reading `plans` (see `kept`), read now,
+        before any part is built from the data. `key` must name everything else the parts
+        depend on (the plan, the period, the language, the day). One query."""
+        if not _keeping(using):
+            return cls(key, plan, None, cache)
+        key, plans = _with_plans(key, plans)
+        return cls(key, plan, goal_stamps(using, plan=plan, until=until, plans=plans), cache)
+
+    def common[T](self, name: str, build: Callable[[], T]) -> T:
+        """What `build()` returns, kept under `name` while nothing the plan's goals all read
+        changes (`GoalStamps.common`: the plan's own rows, those of no plan, the other plans
+        read): `build` must read nothing of any goal's own rows."""
+        if self.stamps is None:
+            return build()
+        return _kept_in(self.cache, f"{self.key}:{name}:{self.stamps.common}", build)
+
+    def by_goal[T](
+        self,
+        name: str,
+        goals: list[int],
+        build: Callable[[list[int]], dict[int, tuple[T, Iterable[int]]]],
+    ) -> dict[int, T]:
+        """What `build(goals)` returns for each of the plan's `goals`, in their order, each
+        kept apart under `name` and the goal: built again only for the goals whose own rows
+        have changed, and for every goal once anything they all read has. With each value
+        `build` names the goals it read, its own and any other of the plan (an indicator
+        carried on from one in another goal): a change of any of them builds it again.
+
+        A value's key names `common`, and the goals' own stamps are kept with it: a goal
+        built again replaces what was kept of it. One cache reading when every goal is
+        kept."""
+        if self.stamps is None:
+            return {goal: value for goal, (value, _read) in build(goals).items()}
+        store, stamps = caches[self.cache], self.stamps
+        keys = {goal: f"{self.key}:{name}:goal-{goal}:{stamps.common}" for goal in goals}
+        found = store.get_many(list(keys.values()))
+        values: dict[int, T] = {}
+        for goal, full_key in keys.items():
+            value, read = found.get(full_key, (_MISSING, ()))
+            if value is not _MISSING and stamps.of(goal for goal, _stamp in read) == read:
+                values[goal] = value
+        missing = [goal for goal in goals if goal not in values]
+        if missing:
+            built = build(missing)
+            store.set_many(
+                {
+                    keys[goal]: (value, stamps.of({goal, *read}))
+                    for goal, (value, read) in built.items()
+                    if goal in keys
+                },
+                settings.ASSEMBLED_CACHE_SECONDS,
+            )
+            values.update({goal: value for goal, (value, _read) in built.items()})
+        return {goal: values[goal] for goal in goals if goal in values}
 
 
 def kept_by_goal[T](
@@ -248,38 +341,9 @@ def kept_by_goal[T](
     using: str = DEFAULT_DB_ALIAS,
     cache: str = "assembled",
 ) -> dict[int, T]:
-    """What `build(goals)` returns for each of `plan`'s `goals`, in their order, each kept
-    apart under `key` and the goal (see `kept`): built again only for the goals whose own
-    rows have changed (`goal_stamps`), and for every goal once anything they all read has.
-    With each value `build` names the goals it read, its own and any other of the plan (an
-    indicator carried on from one in another goal): a change of any of them builds it again.
-
-    The stamps are read before `build` reads the data, as in `kept`. A value's key names
-    `common`, and the goals' own stamps are kept with it: a goal built again replaces what was
-    kept of it. One query and one cache reading when every goal is kept; inside a transaction,
-    and with `ASSEMBLED_CACHE_SECONDS` 0, every goal is built every time."""
-    if not settings.ASSEMBLED_CACHE_SECONDS or _writes_may_be_pending(using):
-        return {goal: value for goal, (value, _read) in build(goals).items()}
-    store = caches[cache]
-    key, plans = _with_plans(key, plans)
-    stamps = goal_stamps(using, plan=plan, until=until, plans=plans)
-    keys = {goal: f"{key}:goal-{goal}:{stamps.common}" for goal in goals}
-    found = store.get_many(list(keys.values()))
-    values: dict[int, T] = {}
-    for goal, full_key in keys.items():
-        value, read = found.get(full_key, (_MISSING, ()))
-        if value is not _MISSING and stamps.of(goal for goal, _stamp in read) == read:
-            values[goal] = value
-    missing = [goal for goal in goals if goal not in values]
-    if missing:
-        built = build(missing)
-        store.set_many(
-            {
-                keys[goal]: (value, stamps.of({goal, *read}))
-                for goal, (value, read) in built.items()
-                if goal in keys
-            },
-            settings.ASSEMBLED_CACHE_SECONDS,
-        )
-        values.update({goal: value for goal, (value, _read) in built.items()})
-    return {goal: values[goal] for goal in goals if goal in values}
+    """What `build(goals)` returns for each of `plan`'s `goals`, each kept apart under `key`
+    and the goal (`KeptParts.by_goal`, see `kept`): built again only for the goals whose own
+    rows have changed, and for every goal once anything they all read has. One query and one
+    cache reading when every goal is kept."""
+    parts = KeptParts.read(key, plan=plan, until=until, plans=plans, using=using, cache=cache)
+    return parts.by_goal("parts", goals, build)

@@ -17,6 +17,7 @@ from reports.selectors.data import (
     UnitReadiness,
 )
 from reports.selectors.display import period_label
+from reports.selectors.frame import committee_of, expected_units
 from reports.selectors.lists import (
     jobs_of,
     organisation_plans_for,
@@ -28,8 +29,6 @@ from reports.selectors.lists import (
 )
 from reports.selectors.paging import GoalPage, goal_page, goal_page_key
 from reports.selectors.report import (
-    committee_of,
-    expected_units,
     follow_up_report,
     kept_follow_up_report,
     report_language,

@@ -8,7 +8,7 @@ from planning.models import FollowUpPeriod, Plan, Unit
 from planning.selectors import plan_owner_units, plans_visible_to
 from reports.models import PublishedReport, ReportJob
 from reports.selectors.data import Report, UnitReadiness
-from reports.selectors.report import readiness_rows
+from reports.selectors.frame import readiness_rows
 
 
 def plan_readiness(plan: Plan, period: FollowUpPeriod) -> list[tuple[Unit, UnitReadiness]]:

@@ -10,8 +10,9 @@ Which value a period shows, and what it is compared with, is `reports.selectors.
 earlier status of the same year, marked with its period.
 """
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.datastamp import kept, kept_by_goal
+from core.datastamp import KeptParts
 from goals.models import GoalFollowUp, SubGoal
 from indicators.colour import Colour
 from indicators.models import Indicator
@@ -29,11 +30,7 @@ from planning.models import (
     FollowUpPeriod,
     Perspective,
     Plan,
-    ReportReadiness,
-    Unit,
-    assessment_levels,
 )
-from planning.selectors import decision_process, plan_owner_units, unit_and_below
 from reports.selectors.activities import (
     ActivityFacts,
     ActivityStandings,
@@ -47,12 +44,20 @@ from reports.selectors.data import (
     PerspectiveGroup,
     Report,
     ReportDecision,
-    UnitReadiness,
 )
-from reports.selectors.display import date_text, decision_text, period_label, person_name
+from reports.selectors.display import date_text, decision_text, period_label
+from reports.selectors.frame import (
+    Levels,
+    ReportFrame,
+    awaited_units,
+    report_frame,
+    unit_readiness,
+)
 from reports.selectors.sources import report_sources
 from reports.selectors.summary import (
+    Serving,
     contributions,
+    lower_goals,
     perspectives,
     report_rollups,
     report_summary,
@@ -120,7 +125,7 @@ def colour_counts(
     )
 
 
-# --- Goals, readiness and the whole report --------------------------------------------------------
+# --- Goals and the whole report ----------------------------------------------------------------
 
 
 def _goal_section(
@@ -161,61 +166,6 @@ def _goal_section(
         assessment_meaning=level.meaning if level else "",
         sub_goals=tuple(sub_goals.values()),
     )
-
-
-def expected_units(
-    plan: Plan, units: list[Unit], activity_units: Iterable[int | None]
-) -> list[Unit]:
-    """The units whose part of the follow-up the planner waits for.
-
-    The units below the plan's owner unit and the units named on its activities
-    (`activity_units`: their ids); the owner unit itself when nothing lies below it.
-    """
-    wanted: set[int] = set()
-    if plan.owner_unit_id:
-        wanted |= unit_and_below(units, plan.owner_unit_id) - {plan.owner_unit_id}
-    wanted |= {unit_id for unit_id in activity_units if unit_id}
-    if not wanted and plan.owner_unit_id:
-        wanted = {plan.owner_unit_id}
-    return sorted((unit for unit in units if unit.pk in wanted), key=lambda unit: unit.name)
-
-
-def readiness_rows(
-    plan: Plan, period: FollowUpPeriod, units: list[Unit], activity_units: Iterable[int | None]
-) -> list[tuple[Unit, UnitReadiness]]:
-    marks = {
-        mark.unit_id: mark
-        for mark in ReportReadiness.objects.filter(plan=plan, period=period).select_related(
-            "marked_by"
-        )
-    }
-    rows = []
-    for unit in expected_units(plan, units, activity_units):
-        mark = marks.get(unit.pk)
-        marked_by = person_name(mark.marked_by) if mark is not None else ""
-        ready = UnitReadiness(
-            unit.pk, unit.name, mark is not None, marked_by, mark.marked_at if mark else None
-        )
-        rows.append((unit, ready))
-    return rows
-
-
-def owners(plan: Plan) -> tuple[str, ...]:
-    """Every organisation that owns the plan, as report covers name them: the lead first, then
-    a joint plan's partners by name."""
-    partners = sorted(plan.partner_organisations.all(), key=lambda found: found.display_name)
-    return (plan.organisation.display_name, *(found.display_name for found in partners))
-
-
-def committee_of(plan: Plan, units: list[Unit]) -> str:
-    """The committee above the plan's owner unit (or the owner itself), else who decided it."""
-    by_pk = {unit.pk: unit for unit in units}
-    node = by_pk.get(plan.owner_unit_id)
-    while node is not None:
-        if node.kind == Unit.Kind.COMMITTEE:
-            return node.name
-        node = by_pk.get(node.parent_id)
-    return plan.decided_by
 
 
 INDICATOR_RELATED = (
@@ -276,9 +226,6 @@ class GoalPart:
     reads: frozenset[int]
 
 
-Levels = dict[str, AssessmentLevel]
-
-
 def goal_parts(
     plan: Plan, period: FollowUpPeriod, levels: Levels, goal_ids: list[int] | None = None
 ) -> dict[int, GoalPart]:
@@ -310,28 +257,43 @@ def goal_parts(
 
 
 def follow_up_report(
-    plan: Plan,
-    period: FollowUpPeriod,
-    *,
-    decision: ReportDecision | None = None,
-    parts: Callable[[Levels], dict[int, GoalPart]] | None = None,
+    plan: Plan, period: FollowUpPeriod, *, decision: ReportDecision | None = None
 ) -> Report:
     """Assemble a plan's follow-up report for a period (in the active language).
 
-    Raises ValueError if the period cannot be used for the plan. About fifteen queries,
+    Raises ValueError if the period cannot be used for the plan. About twenty queries,
     whatever the size of the plan; `plan.organisation` and `plan.owner_unit` should be
-    selected. `parts(levels)` gives the goals' sections when they are kept (`goal_parts` for
-    each goal otherwise).
+    selected.
     """
+    _check_period(plan, period)
+    frame = report_frame(plan, period)
+    parts = goal_parts(plan, period, frame.levels)
+    # Lower plans' goals serve the plan's only when some serve a goal directly.
+    contributed = any(part.section.contributions for part in parts.values())
+    lower = lower_goals(list(parts), period) if contributed else {}
+    return assembled_report(plan, period, frame, parts, lower, decision=decision)
+
+
+def _check_period(plan: Plan, period: FollowUpPeriod) -> None:
     problem = plan.period_problem(period)
     if problem:
         raise ValueError(problem)
-    levels = {level.key: level for level in assessment_levels(plan.organisation)}
-    found = parts(levels) if parts is not None else goal_parts(plan, period, levels)
-    sections = tuple(part.section for part in found.values())
-    activity_units = {unit for part in found.values() for unit in part.activity_units}
-    # Names, kinds and the tree: the units' organisations are not needed here.
-    units = list(plan_owner_units(plan).select_related(None))
+
+
+def assembled_report(
+    plan: Plan,
+    period: FollowUpPeriod,
+    frame: ReportFrame,
+    parts: dict[int, GoalPart],
+    lower: dict[int, Serving],
+    *,
+    decision: ReportDecision | None = None,
+) -> Report:
+    """The report put together from its frame, its goals' sections (`goal_parts`, in the
+    goals' order) and what lower plans' goals say of them (`lower_goals`): the counts, the
+    summary, the roll-ups, who is awaited. No query."""
+    sections = tuple(part.section for part in parts.values())
+    activity_units = {unit for part in parts.values() for unit in part.activity_units}
     done = sum(goal.activities_done for goal in sections)
     total = sum(goal.activities_total for goal in sections)
     colours = [row.colour for goal in sections for row in goal.indicators]
@@ -344,24 +306,23 @@ def follow_up_report(
         for goal in sections
     )
     totals = colour_counts(colours, with_uncoloured)
-    organisation_perspectives = list(
-        Perspective.objects.filter(organisation_id=plan.organisation_id)
-    )
-    cascade = any(goal.contributions for goal in sections)
-    rollups = report_rollups(plan, period, sections, organisation_perspectives, cascade=cascade)
+    perspective_list = list(frame.organisation_perspectives)
+    rollups = report_rollups(plan, sections, perspective_list, lower)
+    awaited = awaited_units(plan.owner_unit_id, frame.below_owner, activity_units)
+    names = frame.unit_names
     generated_at = timezone.now()
     return Report(
         plan_id=plan.pk,
         plan_name=plan.name,
         plan_kind=str(plan.get_kind_display()),
         organisation=plan.organisation.display_name,
-        committee=committee_of(plan, units),
+        committee=frame.committee,
         owner_unit=plan.owner_unit.name if plan.owner_unit_id else "",
         responsible=plan.responsible,
         plan_years=plan.period_label,
         plan_decided_by=plan.decided_by,
         plan_decision=decision_text(plan.decision_date, plan.decision_paragraph),
-        decision_steps=tuple(decision_process(plan)),
+        decision_steps=frame.decision_steps,
         registration_number=plan.registration_number,
         period_id=period.pk,
         period_kind=period.kind,
@@ -376,54 +337,55 @@ def follow_up_report(
         activities_done=done,
         activities_total=total,
         share_done_text=share_text(done, total),
-        readiness=tuple(row for _unit, row in readiness_rows(plan, period, units, activity_units)),
+        readiness=tuple(
+            unit_readiness(pk, names[pk], frame.marks)
+            for pk in sorted((pk for pk in awaited if pk in names), key=names.__getitem__)
+        ),
         language=get_language() or "",
         generated_at=generated_at,
         decision=decision,
-        owners=owners(plan),
+        owners=frame.owners,
         perspectives=perspectives(plan),
-        summary=report_summary(sections, totals, done, total, levels, rollups),
+        summary=report_summary(sections, totals, done, total, frame.levels, rollups),
         generated_text=formats.date_format(
             timezone.localtime(generated_at), "SHORT_DATETIME_FORMAT"
         ),
-        perspective_groups=perspective_groups(sections, organisation_perspectives),
+        perspective_groups=perspective_groups(sections, perspective_list),
     )
 
 
 def kept_follow_up_report(
     plan: Plan, period: FollowUpPeriod, sources: tuple[int, ...] | None = None
 ) -> Report:
-    """`follow_up_report(plan, period)` in the active language, assembled once and kept until
-    anything it is assembled from changes (`core.datastamp`), or the day does (what is
-    overdue depends on it). What is entered in a later period, or in a plan it does not read
-    (`sources`, by default `report_sources(plan)`), leaves it kept. For the pages people read
-    again and again: the report and the overview.
+    """`follow_up_report(plan, period)` in the active language, its parts assembled once and
+    kept until anything they are assembled from changes (`core.datastamp`), or the day does
+    (what is overdue depends on it). What is entered in a later period, or in a plan it does
+    not read (`sources`, by default `report_sources(plan)`), leaves it kept. For the pages
+    people read again and again: the report and the overview.
 
-    Assembled again, it assembles again only the sections of the goals whose rows changed
-    (a status entered, a goal's title): each goal's section is kept apart
-    (`core.datastamp.kept_by_goal`)."""
+    Its frame and each goal's section are kept apart (`core.datastamp.KeptParts`): after a
+    change only what it changed is assembled again (a status entered: its goal's section; a
+    ready mark: the frame), and the report is put together from them. Two queries when
+    nothing changed."""
+    _check_period(plan, period)
     sources = report_sources(plan) if sources is None else sources
-    language, day = get_language(), timezone.localdate().isoformat()
-
-    def parts(levels: Levels) -> dict[int, GoalPart]:
-        goal_ids = list(plan.goals.order_by("number").values_list("pk", flat=True))
-
-        def build(missing: list[int]) -> dict[int, tuple[GoalPart, frozenset[int]]]:
-            found = goal_parts(plan, period, levels, None if missing == goal_ids else missing)
-            return {pk: (part, part.reads) for pk, part in found.items()}
-
-        return kept_by_goal(
-            f"report-goal:{plan.pk}:{period.pk}:{language}:{day}",
-            goal_ids,
-            build,
-            plan=plan.pk,
-            until=period.ends_on,
-            plans=sources,
-        )
-
-    return kept(
-        f"report:{plan.pk}:{period.pk}:{language}:{day}",
-        lambda: follow_up_report(plan, period, parts=parts),
+    kept_parts = KeptParts.read(
+        f"report:{plan.pk}:{period.pk}:{get_language()}:{timezone.localdate().isoformat()}",
+        plan=plan.pk,
         until=period.ends_on,
         plans=sources,
     )
+    goal_ids = list(plan.goals.order_by("number").values_list("pk", flat=True))
+    # What lower plans' goals say is read for the plan's goals: named by them, it is read
+    # again when they change (a goal added, or removed), whatever else does.
+    digest = hashlib.sha256(",".join(map(str, goal_ids)).encode()).hexdigest()[:16]
+    frame, lower = kept_parts.common(
+        f"frame:{digest}", lambda: (report_frame(plan, period), lower_goals(goal_ids, period))
+    )
+
+    def build(missing: list[int]) -> dict[int, tuple[GoalPart, frozenset[int]]]:
+        found = goal_parts(plan, period, frame.levels, None if missing == goal_ids else missing)
+        return {pk: (part, part.reads) for pk, part in found.items()}
+
+    parts = kept_parts.by_goal("goal", goal_ids, build)
+    return assembled_report(plan, period, frame, parts, lower)

@@ -1,12 +1,14 @@
-"""The data's stamp per goal (core.datastamp: `goal_stamps`, `kept_by_goal`): a row of a goal's
-content notes its goal too, so that what is assembled per goal of a plan is built again for the
-goals whose rows changed, and for every goal when anything they all read changed."""
+"""The data's stamp per goal (core.datastamp: `goal_stamps`, `KeptParts`, `kept_by_goal`): a row
+of a goal's content notes its goal too, so that what is assembled per goal of a plan is built
+again for the goals whose rows changed, and for every goal when anything they all read changed;
+what all goals share is kept while only goals change."""
 
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
-from core.datastamp import NO_PERIODS, compact, goal_stamps, kept_by_goal, stamp
+from core.datastamp import NO_PERIODS, KeptParts, compact, goal_stamps, kept_by_goal, stamp
 from core.datastamp.triggers import sources
 from core.models import DataChange
 from goals.services import goal_create
@@ -192,3 +194,49 @@ def test_kept_by_goal_reads_one_query_when_every_goal_is_kept(
     kept_by_goal("parts", goals, build, plan=plan.pk, plans=[plan.pk])
     with django_assert_num_queries(1):
         kept_by_goal("parts", goals, build, plan=plan.pk, plans=[plan.pk])
+
+
+def test_what_all_goals_share_is_kept_while_only_goals_change(plan, goal, indicator,
+                                                              second_goal, periods):  # fmt: skip
+    built, day = [], periods[0].ends_on
+
+    def read():
+        parts = KeptParts.read("shared", plan=plan.pk, until=day, plans=[plan.pk])
+        return parts.common("frame", lambda: built.append(len(built)) or len(built))
+
+    assert read() == 1
+    record_value(indicator, periods[0])
+    Indicator.objects.filter(goal=second_goal).update(name="Trygghet i hemtjänsten")
+    assert read() == 1 and built == [0]
+    Plan.objects.filter(pk=plan.pk).update(name="Verksamhetsplan Vård 2023")
+    assert read() == 2
+    Unit.objects.filter(pk=Unit.objects.order_by("pk").first().pk).update(name="Ny enhet")
+    assert read() == 3 and read() == 3
+
+
+def test_one_reading_keeps_the_shared_part_and_the_goals_under_the_same_stamps(
+    plan, goal, indicator, second_goal, periods, django_assert_num_queries
+):
+    goals, day = [goal.pk, second_goal.pk], periods[0].ends_on
+    build = _Builder()
+    parts = KeptParts.read("shared", plan=plan.pk, until=day, plans=[plan.pk])
+    parts.common("frame", lambda: "frame")
+    parts.by_goal("goals", goals, build)
+    # Written after the reading, a value is not taken for kept under it: the next reading
+    # builds its goal again.
+    record_value(indicator, periods[0])
+    with django_assert_num_queries(1):
+        again = KeptParts.read("shared", plan=plan.pk, until=day, plans=[plan.pk])
+        assert again.common("frame", lambda: "built again") == "frame"
+    again.by_goal("goals", goals, build)
+    assert build.built == [*goals, goal.pk]
+
+
+def test_nothing_is_kept_inside_a_transaction(plan, goal):
+    parts = KeptParts.read("shared", plan=plan.pk, plans=[plan.pk])
+    assert parts.stamps is not None
+    with transaction.atomic():
+        inside = KeptParts.read("shared", plan=plan.pk, plans=[plan.pk])
+        assert inside.stamps is None
+        assert inside.common("frame", lambda: "a") == "a"
+        assert inside.common("frame", lambda: "b") == "b"

@@ -1,7 +1,9 @@
 """A report assembled again after a change assembles again only the sections of the goals whose
 rows changed (`kept_follow_up_report`, `core.datastamp.kept_by_goal`): the others are kept
-apart per goal. Whatever changes a goal's section moves that goal's stamp, and the report put
-together from kept and new sections is the report assembled whole."""
+apart per goal, and the report's frame (what it reads besides the goals) is kept while only goals
+change. Whatever changes a goal's section moves that goal's stamp, whatever changes the frame
+moves what all goals share, and the report put together from kept and new parts is the report
+assembled whole."""
 
 import dataclasses
 from decimal import Decimal
@@ -17,11 +19,14 @@ from goals.services import activity_status_set
 from indicators.models import Indicator
 from indicators.services import indicator_create, measurement_record
 from planning.models import assessment_levels
+from planning.services import readiness_mark
 from reports import selectors
 from reports.selectors import follow_up_report, kept_follow_up_report
 from reports.selectors import report as report_module
+from reports.selectors.summary import lower_goals
 from tests.reports.test_selectors import _add_goal
 from tests.reports.test_sources import ROWS, _Undone
+from tests.reports.test_sources import world as world  # a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +51,20 @@ def assembled(monkeypatch):
         return found
 
     monkeypatch.setattr(report_module, "goal_parts", goal_parts)
+    return calls
+
+
+@pytest.fixture
+def framed(monkeypatch):
+    """How many times the report's frame was read."""
+    calls: list[int] = []
+    original = report_module.report_frame
+
+    def report_frame(plan, period):
+        calls.append(plan.pk)
+        return original(plan, period)
+
+    monkeypatch.setattr(report_module, "report_frame", report_frame)
     return calls
 
 
@@ -168,3 +187,74 @@ def test_a_plan_without_goals_is_assembled(plan, periods, assembled):
     assert report.goals == ()
     assert (report.indicator_count, report.activities_total) == (0, 0)
     assert assembled == []  # no goal to assemble: no section asked for
+
+
+def test_a_ready_mark_reads_the_frame_again(two_goals, periods, units, framed):
+    before = _kept(two_goals, periods[0])
+    readiness_mark(plan=two_goals, period=periods[0], unit=units["unit_a"], actor=None)
+    after = _kept(two_goals, periods[0])
+    assert len(framed) == 2
+    assert after == _fresh(two_goals, periods[0])
+    assert [row.ready for row in after.readiness] != [row.ready for row in before.readiness]
+
+
+def test_a_status_entered_leaves_the_frame_kept(two_goals, periods, activity, framed):
+    _kept(two_goals, periods[0])
+    activity_status_set(activity=activity, period=periods[0], status="done", actor=None)
+    after = _kept(two_goals, periods[0])
+    assert len(framed) == 1
+    assert after == _fresh(two_goals, periods[0])
+
+
+def test_a_goal_added_reads_the_frame_again(two_goals, periods, units, framed):
+    _kept(two_goals, periods[0])
+    _add_goal(two_goals, 3, periods, units)
+    assert len(_kept(two_goals, periods[0]).goals) == 3
+    assert len(framed) == 2
+
+
+def test_a_kept_report_is_read_in_two_queries(two_goals, periods, django_assert_num_queries):
+    sources = selectors.report_sources(two_goals)
+    _kept(two_goals, periods[0])
+    with django_assert_num_queries(2), translation.override("sv"):
+        kept_follow_up_report(two_goals, periods[0], sources)
+
+
+def test_every_change_of_a_reports_frame_moves_what_all_goals_share(world):
+    """The guard: each row of a cascade of plans changed in turn (and rolled back); whatever
+    changes the frame, or what the lower plans' goals say, moves the stamp all goals share."""
+    plan, period = world["council"], world["period"]
+    sources = selectors.report_sources(plan)
+    goal_ids = list(plan.goals.values_list("pk", flat=True))
+
+    def frame():
+        plan.refresh_from_db()
+        with translation.override("sv"):
+            found = report_module.report_frame(plan, period)
+            # An organisation without its own scale has the default one: unsaved levels.
+            levels = {key: (level.label(), level.meaning) for key, level in found.levels.items()}
+            return dataclasses.replace(found, levels=levels), lower_goals(goal_ids, period)
+
+    def common():
+        return goal_stamps(plan=plan.pk, until=period.ends_on, plans=sources).common
+
+    as_read, kept_under = frame(), common()
+    assert as_read[1]  # the lower plans' goals serve the council's goal
+    changing, moving = set(), set()
+    for model, _plan_of_row, change in ROWS:
+        for row in model.objects.all():
+            name = (model.__name__, change.__name__, row.pk)
+            try:
+                with transaction.atomic():
+                    change(row)
+                    if frame() != as_read:
+                        changing.add(name)
+                    if common() != kept_under:
+                        moving.add(name)
+                    raise _Undone
+            except _Undone:
+                pass
+    assert changing - moving == set()
+    # Ready marks, and the lower plans' values and assessments, change it.
+    assert {model for model, *_rest in changing} == {"ReportReadiness", "Measurement",
+                                                     "GoalFollowUp"}  # fmt: skip

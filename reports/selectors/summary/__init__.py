@@ -23,7 +23,13 @@ from reports.selectors.summary.first_page import (
     assessment_counts,
     report_summary,
 )
-from reports.selectors.summary.rollups import CASCADE_DEPTH, COLOURED, report_rollups
+from reports.selectors.summary.rollups import (
+    CASCADE_DEPTH,
+    COLOURED,
+    Serving,
+    lower_goals,
+    report_rollups,
+)
 
 __all__ = [
     "ANALYSIS_EXCERPT",
@@ -31,8 +37,10 @@ __all__ = [
     "COLOURED",
     "CONTRIBUTING_STATUSES",
     "PERSPECTIVE_FIELDS",
+    "Serving",
     "assessment_counts",
     "contributions",
+    "lower_goals",
     "perspectives",
     "report_rollups",
     "report_summary",

@@ -192,46 +192,53 @@ def _lower_meanings(goals: list[Goal], period: FollowUpPeriod) -> dict[int, str]
     return meanings
 
 
-def _cascade_rollups(goals: tuple[GoalSection, ...], period: FollowUpPeriod) -> list[RollUp]:
-    """Per goal of the plan with goals of lower plans contributing to it (at any depth of the
-    cascade): how many of those are fulfilled, and how many of their indicators are green."""
-    lower, top_of = _lower_goals([goal.pk for goal in goals])
+# What the goals of lower plans that serve a plan's goal say in a period: their assessments'
+# meanings and their indicators' colours.
+Serving = tuple[tuple[str, ...], tuple[Colour, ...]]
+
+
+def lower_goals(goal_ids: list[int], period: FollowUpPeriod) -> dict[int, Serving]:
+    """What the goals of lower plans that contribute to the goals (`goal_ids`: a plan's), at
+    any depth of the cascade, say in the period, by the goal they serve; the goals no lower
+    goal serves are left out. A query per level of the cascade, and five more when any lower
+    goal serves."""
+    lower, top_of = _lower_goals(goal_ids)
     if not lower:
-        return []
+        return {}
     meanings = _lower_meanings(lower, period)
     colours = _lower_colours(lower, period)
+    found: dict[int, tuple[list[str], list[Colour]]] = {}
+    for goal in lower:
+        said, coloured = found.setdefault(top_of[goal.pk], ([], []))
+        said.append(meanings[goal.pk])
+        coloured += colours.get(goal.pk, [])
+    return {pk: (tuple(said), tuple(coloured)) for pk, (said, coloured) in found.items()}
+
+
+def _cascade_rollups(goals: tuple[GoalSection, ...], lower: dict[int, Serving]) -> list[RollUp]:
+    """Per goal of the plan with goals of lower plans contributing to it (`lower_goals`): how
+    many of those are fulfilled, and how many of their indicators are green."""
     found = []
     for goal in goals:
-        serving = [found_goal for found_goal in lower if top_of[found_goal.pk] == goal.pk]
-        if not serving:
+        if goal.pk not in lower:
             continue
         label = _("Goal %(number)s: the goals of lower plans that contribute to it") % {
             "number": goal.numbering or goal.number
         }
-        found.append(
-            _rollup(
-                "cascade",
-                label,
-                (meanings[item.pk] for item in serving),
-                (colour for item in serving for colour in colours.get(item.pk, [])),
-                goal.anchor,
-            )
-        )
+        meanings, colours = lower[goal.pk]
+        found.append(_rollup("cascade", label, meanings, colours, goal.anchor))
     return found
 
 
 def report_rollups(
     plan: Plan,
-    period: FollowUpPeriod,
     goals: tuple[GoalSection, ...],
     perspectives: list[Perspective],
-    *,
-    cascade: bool = True,
+    lower: dict[int, Serving],
 ) -> tuple[RollUp, ...]:
     """The roll-ups of the report's summary: the whole plan, each perspective (when the plan
-    uses them), and each goal that lower plans' goals contribute to (with `cascade`: when any
-    does). A fixed number of queries (one per level of the cascade and six more), whatever the
-    size of the plans."""
+    uses them), and each goal that lower plans' goals contribute to (`lower`:
+    `lower_goals`). No query."""
     rows = [row for goal in goals for row in goal.indicators]
     whole = _rollup(
         "plan",
@@ -240,5 +247,4 @@ def report_rollups(
         (row.colour for row in rows),
         f"plan-{plan.pk}",
     )
-    below = _cascade_rollups(goals, period) if cascade else []
-    return (whole, *_perspective_rollups(goals, perspectives), *below)
+    return (whole, *_perspective_rollups(goals, perspectives), *_cascade_rollups(goals, lower))
