@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from core.jinja import macro
@@ -138,23 +138,3 @@ def goal_link(number: int, pages) -> str:
     (`reports.selectors.paging.GoalPage`), "" where its section is on this page (and in the
     PDF, which has no pages of goals): put before the goal's "#anchor"."""
     return pages.link(number) if pages else ""
-
-
-@register.simple_tag
-def status_buttons(key: str, current: str, statuses) -> SafeString:
-    """An activity row's status buttons, the current status pressed: built here rather than in
-    a template loop, as a page of reporting rows has hundreds of them."""
-    return format_html_join(
-        "\n",
-        '<button type="submit" name="status" value="{0}" id="activity-{1}-{0}" '
-        'class="ds-button status-button" data-variant="{2}" aria-pressed="{3}">{4}</button>',
-        (
-            (
-                value,
-                key,
-                *(("primary", "true") if value == current else ("secondary", "false")),
-                label,
-            )
-            for value, label in statuses
-        ),
-    )

@@ -13,8 +13,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
+from core.jinja import macro
 from goals.evaluation import months
+from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set, goal_create
 from indicators.services import indicator_create
 from planning.selectors import scope_for
@@ -207,7 +210,7 @@ def _normal(html: str) -> str:
 
 
 def _fields_as_rendered(row) -> str:
-    return render_to_string("reports/reporting.html#activity_fields", {"row": row})
+    return macro("reports/reporting_rows.html", "activity_fields", row)
 
 
 def _fields_of_the_form(form) -> str:
@@ -236,6 +239,63 @@ def test_the_plain_row_has_the_markup_of_its_form(manager, whole, t2, data):
         form.is_valid()
     row.fields = _activity_fields(row, form)
     assert _normal(_fields_as_rendered(row)) == _normal(_fields_of_the_form(form))
+
+
+def _buttons(row, statuses) -> list[str]:
+    row.fields = _activity_fields(row)
+    html = render_to_string(
+        "reports/reporting.html#activity", {"row": row, "statuses": statuses, "oob": False}
+    )
+    return re.findall(r"<button [^>]*>[^<]*</button>", html)
+
+
+def test_a_rows_status_buttons_press_the_current_status_alone(manager, whole, t2):
+    row = activity_row_or_404(manager, scope_for(manager), t2.pk, whole.pk)
+    row.status = ActivityStatus(activity=row.activity, period=t2, status="done")
+    with translation.override("en"):
+        buttons = _buttons(row, ActivityStatus.Status.choices)
+    assert len(buttons) == len(ActivityStatus.Status.choices)
+    pressed = [button for button in buttons if 'aria-pressed="true"' in button]
+    assert pressed == [
+        f'<button type="submit" name="status" value="done" id="activity-{row.key}-done" '
+        'class="ds-button status-button" data-variant="primary" aria-pressed="true">Done</button>'
+    ]
+    assert all('data-variant="secondary"' in b for b in buttons if b not in pressed)
+
+
+def test_a_rows_status_buttons_without_a_status_press_none_and_escape_their_labels(
+    manager, whole, t2
+):
+    row = activity_row_or_404(manager, scope_for(manager), t2.pk, whole.pk)
+    (button,) = _buttons(row, [("done", "<b>Klar</b>")])
+    assert 'aria-pressed="false"' in button
+    assert "&lt;b&gt;Klar&lt;/b&gt;" in button
+
+
+def test_a_row_says_what_it_is_and_who_reported_it_in_the_readers_language(
+    manager, planner, whole, t2, periods
+):
+    activity_status_set(activity=whole, period=t2, status="done", comment="Alla <klara>",
+                        actor=planner)  # fmt: skip
+    row = activity_row_or_404(manager, scope_for(manager), t2.pk, whole.pk)
+    row.fields = _activity_fields(row)
+    context = {"row": row, "statuses": ActivityStatus.Status.choices, "oob": False}
+    with translation.override("sv"):
+        text = _normal(render_to_string("reports/reporting.html#activity", context))
+        row.period = periods[0]  # a closed period: the report is read, not written
+        closed = _normal(render_to_string("reports/reporting.html#activity", context))
+    assert "<li>Ansvarig: Alla chefer</li>" in text
+    assert (
+        "<li>När genomfört: " in text
+        and "<strong>(ska vara klar den här perioden)</strong>" in text
+    )
+    assert "<li>Gäller: Hela Omsorgsverksamheten</li>" in text
+    assert '<label class="ds-label" for="activity-' in text and ">Kommentar</label>" in text
+    assert "> Alla &lt;klara&gt;</textarea>" in text
+    assert "Rapporterat ”Genomförd” av Anna Lindqvist (" in text
+    assert "Inte sparat än: välj statusen igen för att spara kommentaren med den." in text
+    assert "Status: <strong>Genomförd</strong> – Alla &lt;klara&gt;</p>" in closed
+    assert "<form" not in closed
 
 
 def test_a_posted_row_with_an_error_keeps_its_input_and_focus(client, manager, whole, t2):

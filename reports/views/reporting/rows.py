@@ -40,7 +40,8 @@ def _activity_form(row: ActivityRow) -> ActivityStatusForm:
 class ActivityFields:
     """What an activity row's form shows, as plain data: the markup of `ActivityStatusForm`'s
     fields (`{{ form.expected_version }}`, `{{ form.comment.as_field_group }}`, the errors of
-    the status and of the whole form), rendered by the page's `activity_fields` partial."""
+    the status and of the whole form), rendered by the `activity_fields` macro of
+    reports/reporting_rows.html."""
 
     expected_version: object
     comment: str
