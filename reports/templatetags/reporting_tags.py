@@ -9,7 +9,8 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 
 from core.jinja import macro
-from reports.selectors import ActivityRow
+from reports.forms import MeasurementForm
+from reports.selectors import ActivityRow, IndicatorRow
 
 register = template.Library()
 
@@ -53,3 +54,29 @@ def activity_rows(context: template.Context, rows: list[ActivityRow]) -> SafeStr
 def activity_row(context: template.Context, row: ActivityRow) -> SafeString:
     """One activity's row (`activity_rows`): the answer to its status saved."""
     return activity_rows(context, [row])
+
+
+def _measurement_labels() -> dict:
+    """`MeasurementForm`'s labels, help and choices, in the active language."""
+    fields = MeasurementForm.base_fields
+    return {
+        "result": str(fields["result"].label),
+        "result_choices": [(value, str(label)) for value, label in fields["result"].choices],
+        "comment": str(fields["comment"].label),
+        "source": str(fields["source"].label),
+        "source_help": str(fields["source"].help_text),
+    }
+
+
+@register.simple_tag
+def indicator_fields(row: IndicatorRow) -> SafeString:
+    """The fields of an indicator row's form, as `MeasurementForm` writes them, from
+    `row.fields` (reports.views.reporting.rows.IndicatorFields), with the stored value's band
+    beside the value."""
+    return macro(ROWS, "indicator_fields", row.fields, _measurement_labels(), row.band)
+
+
+@register.simple_tag
+def band_html(band, error: str = "") -> SafeString:
+    """A value's band: its colour word and range, or why there is none (`error`)."""
+    return macro(ROWS, "band", band, error)

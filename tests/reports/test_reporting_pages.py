@@ -14,22 +14,30 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from pytest_django.asserts import assertInHTML
 
 from core.jinja import macro
 from goals.evaluation import months
 from goals.models import ActivityStatus
 from goals.services import activity_create, activity_status_set, goal_create
-from indicators.services import indicator_create
+from indicators.services import indicator_create, measurement_record
 from planning.selectors import scope_for
-from reports.forms import ActivityStatusForm
+from reports.forms import ActivityStatusForm, MeasurementForm
 from reports.selectors.reporting import (
     PAGE_SIZE,
     PAGE_SIZES,
     activity_row_or_404,
+    indicator_row_or_404,
     page_size,
     reporting_index,
 )
-from reports.views.reporting import _activity_fields
+from reports.templatetags.reporting_tags import indicator_fields
+from reports.views.reporting import (
+    _activity_fields,
+    _indicator_fields,
+    _measurement_form,
+    _preview_url,
+)
 from tests.reports.test_views_reporting import (
     ENGLISH,
     HTMX,
@@ -37,12 +45,13 @@ from tests.reports.test_views_reporting import (
     make_user,
     manager,
     report_goal,
+    sick_leave,
     status_url,
     t2,
     whole,
 )
 
-__all__ = ["decided_plan", "make_user", "manager", "report_goal", "t2", "whole"]
+__all__ = ["decided_plan", "make_user", "manager", "report_goal", "sick_leave", "t2", "whole"]
 
 URL = reverse("reports:reporting")
 ROW = re.compile(r'<li class="report-row[^"]*" id="(activity|indicator)-(\d+)-(\d+)"')
@@ -400,3 +409,75 @@ def test_no_query_reads_more_full_rows_than_a_page_shows(client, manager, many, 
     for sql in full:
         ids = [len(found.split(",")) for found in re.findall(r"IN \(([^()]*)\)", sql)]
         assert ids and max(ids) <= max(PAGE_SIZES)
+
+
+# --- An indicator's row without its form ---------------------------------------------------------
+
+
+def _indicator_fields_as_rendered(row) -> str:
+    return indicator_fields(row)
+
+
+def _groups_of_the_form(form, shown: tuple[str, ...]) -> list[str]:
+    """What the form itself writes for its fields: the version and each field's group."""
+    return [str(form["expected_version"]), *(str(form[name].as_field_group()) for name in shown)]
+
+
+@pytest.fixture
+def in_words(report_goal):
+    """An indicator whose target is written in words: its value is a result, not a number."""
+    return indicator_create(goal=report_goal, name="Trygghetsvandringar genomförda",
+                            target_kind="text", target_text="Alla områden", actor=None)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("stored", "data", "shown", "open_"),
+    [
+        (None, None, ("value", "comment", "source"), False),  # as the page shows it
+        ("6,4", None, ("value", "comment", "source"), True),  # a stored value, comment, source
+        (None, {"value": "abc", "result": "zzz", "source": "x" * 501, "expected_version": "q"},
+         ("result", "value", "comment", "source"), True),  # every field wrong
+        (None, {"value": "7,5", "comment": "Ny", "expected_version": "0"},
+         ("value", "comment", "source"), True),  # posted and valid (a conflict shows it again)
+    ],
+)  # fmt: skip
+def test_the_plain_indicator_row_has_the_markup_of_its_form(
+    manager, sick_leave, t2, stored, data, shown, open_
+):
+    row = indicator_row_or_404(manager, scope_for(manager), t2.pk, sick_leave.pk)
+    if stored:  # the manager's own unit's value
+        measurement_record(indicator=sick_leave, period=t2, unit=row.unit, actor=manager,
+                           value=Decimal(stored.replace(",", ".")), comment="Efter <åtgärd>",
+                           source="Previa")  # fmt: skip
+        row = indicator_row_or_404(manager, scope_for(manager), t2.pk, sick_leave.pk)
+    with translation.override("sv"):
+        form = _measurement_form(row)
+        if data is not None:
+            form = MeasurementForm(data, indicator=row.indicator, period=row.period,
+                                   preview_url=_preview_url(row))  # fmt: skip
+            form.is_valid()
+        row.fields = _indicator_fields(row, form)
+        plain = _indicator_fields_as_rendered(row)
+        groups = _groups_of_the_form(form, shown)
+    for group in groups:
+        assertInHTML(group, plain)
+    assert ('<details class="report-row__more" open>' in plain) == open_
+    assert 'name="result"' not in plain or "result" in shown
+    if data and "value" in form.errors:
+        assert plain.count("autofocus") == 1 and 'id="indicator-' in plain
+
+
+def test_a_result_in_words_is_chosen_not_typed(manager, in_words, t2):
+    row = indicator_row_or_404(manager, scope_for(manager), t2.pk, in_words.pk)
+    measurement_record(indicator=in_words, period=t2, unit=row.unit, value=None, result="partly",
+                       actor=manager)  # fmt: skip
+    row = indicator_row_or_404(manager, scope_for(manager), t2.pk, in_words.pk)
+    with translation.override("sv"):
+        form = _measurement_form(row)
+        row.fields = _indicator_fields(row)
+        plain = _indicator_fields_as_rendered(row)
+        groups = _groups_of_the_form(form, ("result", "comment", "source"))
+    for group in groups:
+        assertInHTML(group, plain)
+    assert '<option value="partly" selected>Delvis uppfyllt</option>' in plain
+    assert 'name="value"' not in plain

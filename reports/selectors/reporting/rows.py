@@ -81,6 +81,7 @@ class IndicatorRow:
     measurement: Measurement | None
     can_write: bool
     unit: Unit | None = None
+    fields: object = None
     form: object = None
     conflict: dict | None = None
     notice: str = ""

@@ -19,7 +19,7 @@ from reports.selectors.reporting import (
     page_size,
     reporting_listing,
 )
-from reports.views.reporting.rows import PAGE, _activity_fields, _measurement_form
+from reports.views.reporting.rows import PAGE, _activity_fields, _indicator_fields
 
 
 def _number(value: str | None) -> int | None:
@@ -118,7 +118,7 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
     for row in listing.activity_rows:
         row.fields = _activity_fields(row)
     for row in listing.indicator_rows:
-        row.form = _measurement_form(row)
+        row.fields = _indicator_fields(row)
     if override is not None:
         rows = (
             listing.activity_rows if isinstance(override, ActivityRow) else listing.indicator_rows
@@ -130,8 +130,7 @@ def _page(request: HttpRequest, override: ActivityRow | IndicatorRow | None = No
                     override.conflict,
                     override.notice,
                 )
-                if isinstance(override, ActivityRow):
-                    row.fields = override.fields
+                row.fields = override.fields
     return render(
         request,
         PAGE,

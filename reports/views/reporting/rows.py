@@ -84,19 +84,99 @@ def _activity_fields(row: ActivityRow, form: ActivityStatusForm | None = None) -
     )
 
 
-def _measurement_form(row: IndicatorRow) -> MeasurementForm:
+def _measurement_initial(row: IndicatorRow) -> dict:
+    """What the row's form holds before anything is posted: the stored value, as typed."""
     measurement = row.measurement
+    return {
+        "value": input_value(measurement.value if measurement else None, row.indicator.decimals),
+        "result": measurement.result if measurement else "",
+        "comment": measurement.comment if measurement else "",
+        "source": measurement.source if measurement else "",
+        "expected_version": row.version,
+    }
+
+
+def _measurement_form(row: IndicatorRow) -> MeasurementForm:
     return MeasurementForm(
         indicator=row.indicator,
         period=row.period,
         preview_url=_preview_url(row),
-        initial={
-            "value": input_value(
-                measurement.value if measurement else None, row.indicator.decimals
-            ),
-            "result": measurement.result if measurement else "",
-            "comment": measurement.comment if measurement else "",
-            "source": measurement.source if measurement else "",
-            "expected_version": row.version,
+        initial=_measurement_initial(row),
+    )
+
+
+@dataclass
+class FieldState:
+    """A field of an indicator row's form as plain data: what its input holds, its errors,
+    and whether it takes the focus (the form's first error, as `MeasurementForm` puts it)."""
+
+    value: str = ""
+    errors: list = field(default_factory=list)
+    autofocus: bool = False
+
+
+# The fields of `MeasurementForm`, as `IndicatorFields` has them.
+MEASUREMENT_FIELDS = ("value", "result", "comment", "source", "expected_version")
+
+
+@dataclass
+class IndicatorFields:
+    """What an indicator row's form shows, as plain data: the markup of `MeasurementForm`'s
+    fields (`{{ form.expected_version }}` and each field's `as_field_group`) and of the whole
+    form's errors, rendered by the `indicator_fields` macro of reports/reporting_rows.html.
+    A page of rows builds no form; a posted row's form is read into it."""
+
+    key: str
+    value_label: str
+    preview_url: str
+    takes_value: bool
+    takes_result: bool
+    value: FieldState
+    result: FieldState
+    comment: FieldState
+    source: FieldState
+    expected_version: FieldState
+    non_field_errors: list = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        """Whether "Comment and source" is shown open: either holds something, or an error."""
+        return any(found.value or found.errors for found in (self.comment, self.source))
+
+
+def _as_typed(value) -> str:
+    """A field's value as its input holds it (nothing for None)."""
+    return "" if value is None else str(value)
+
+
+def _indicator_fields(row: IndicatorRow, form: MeasurementForm | None = None) -> IndicatorFields:
+    """The row's fields: from its stored value (`form` None or not posted), or as a posted
+    form has them, with its errors."""
+    kind = row.indicator.kind
+    about = {
+        "key": row.key,
+        "value_label": _("Value (%(unit)s)") % {"unit": row.indicator.unit_text},
+        "preview_url": _preview_url(row),
+        "takes_value": kind.takes_value,
+        "takes_result": kind.takes_result,
+    }
+    if form is None or not form.is_bound:
+        initial = _measurement_initial(row)
+        return IndicatorFields(
+            **about, **{name: FieldState(_as_typed(initial[name])) for name in MEASUREMENT_FIELDS}
+        )
+    errors = form.errors
+    focused = next(
+        (name for name in errors if name in form.fields and not form.fields[name].widget.is_hidden),
+        None,
+    )
+    return IndicatorFields(
+        **about,
+        **{
+            name: FieldState(
+                _as_typed(form[name].value()), list(errors.get(name, [])), name == focused
+            )
+            for name in MEASUREMENT_FIELDS
         },
+        non_field_errors=list(form.non_field_errors()),
     )

@@ -38,6 +38,7 @@ from reports.views.reporting.rows import (
     PAGE,
     _activity_fields,
     _activity_form,
+    _indicator_fields,
     _measurement_form,
     _person,
     _preview_url,
@@ -76,6 +77,8 @@ def _answer(request: HttpRequest, row, partial: str, *, saved_message: str = "")
     """The row alone for htmx (with a message for screen readers), or the page otherwise."""
     if isinstance(row, ActivityRow):
         row.fields = _activity_fields(row, row.form)
+    else:
+        row.fields = _indicator_fields(row, row.form)
     if request.htmx:
         return render(
             request,
