@@ -223,7 +223,8 @@ def reporting_floor(user, query: dict | None = None) -> Callable[[], int]:
 
     query = query or {}
     listing = reporting_listing(user, scope_for(user), goal_id=query.get("goal"),
-                                unreported=query.get("unreported", False))  # fmt: skip
+                                unreported=query.get("unreported", False),
+                                page=query.get("page", 1))  # fmt: skip
     periods = [block.period.pk for block in listing.index]
     plans = {entry.plan.pk for block in listing.index for entry in block.plans}
     activities = [row.activity.pk for row in listing.activity_rows]

@@ -222,6 +222,20 @@ def send(page: Page, server: Server, sessions: dict):
     return request(server.port, page.method, page.url, headers, body)
 
 
+def _page_of_indicators(manager) -> int:
+    """The page of the manager's reporting with the most indicators' rows (they follow the
+    activities: the last pages), each a form of its own."""
+    from planning.selectors import scope_for
+    from reports.selectors.reporting import reporting_listing
+
+    scope = scope_for(manager)
+    last = reporting_listing(manager, scope).page.paginator.num_pages
+    return max(
+        range(max(1, last - 3), last + 1),
+        key=lambda page: len(reporting_listing(manager, scope, page=page).indicator_rows),
+    )
+
+
 def the_pages(city: City) -> list[Page]:
     from django.urls import reverse
 
@@ -282,12 +296,16 @@ def the_pages(city: City) -> list[Page]:
 
     reporting = reporting_floor(manager)
     first_goal = plan_page_goals_first(plan)
+    with_indicators = _page_of_indicators(manager)
     return [
         Page("reporting (unit manager)", reverse("reports:reporting"), "unit manager", reporting),
         Page("reporting: not reported", reverse("reports:reporting") + "?unreported=1",
              "unit manager", reporting_floor(manager, {"unreported": True})),
         Page("reporting: one goal", reverse("reports:reporting") + f"?goal={first_goal}",
              "unit manager", reporting_floor(manager, {"goal": first_goal})),
+        Page("reporting: a page of indicators",
+             reverse("reports:reporting") + f"?page={with_indicators}", "unit manager",
+             reporting_floor(manager, {"page": with_indicators})),
         Page("start page: unit manager", reverse("home"), "unit manager",
              both(index_floor(manager), plans_floor(manager))),
         Page("start page: planner", reverse("home"), "planner",

@@ -1,6 +1,7 @@
-"""The reporting page's activity rows, from their Jinja2 template (`reports/reporting_rows.html`,
-see core/jinja.py): the same HTML as Django's template language would write, in a fraction of
-the time. A page of the unit manager's reporting has fifty rows, and they are most of it."""
+"""The reporting page's rows of activities and indicators, and a value's band, from their Jinja2
+template (`reports/reporting_rows.html`, see core/jinja.py): the same HTML as Django's template
+language and forms would write, in a fraction of the time. A page of the unit manager's
+reporting has fifty rows, and they are most of it."""
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
@@ -17,18 +18,19 @@ register = template.Library()
 ROWS = "reports/reporting_rows.html"
 
 
+def _when(moment) -> str:
+    """A moment in words, as the rows say when a report was made ("" for none)."""
+    if not moment:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 def _row_facts(row: ActivityRow) -> tuple[ActivityRow, str, str]:
     """The row, where its status is saved, and when it was reported (in words)."""
-    status = row.status
-    reported_when = (
-        formats.date_format(timezone.localtime(status.reported_at), "SHORT_DATETIME_FORMAT")
-        if status is not None and status.reported_at
-        else ""
-    )
     return (
         row,
         reverse("reports:activity_status", args=[row.period.pk, row.activity.pk]),
-        reported_when,
+        _when(row.status.reported_at if row.status is not None else None),
     )
 
 
@@ -56,7 +58,7 @@ def activity_row(context: template.Context, row: ActivityRow) -> SafeString:
     return activity_rows(context, [row])
 
 
-def _measurement_labels() -> dict:
+def measurement_labels() -> dict:
     """`MeasurementForm`'s labels, help and choices, in the active language."""
     fields = MeasurementForm.base_fields
     return {
@@ -68,12 +70,36 @@ def _measurement_labels() -> dict:
     }
 
 
-@register.simple_tag
-def indicator_fields(row: IndicatorRow) -> SafeString:
-    """The fields of an indicator row's form, as `MeasurementForm` writes them, from
-    `row.fields` (reports.views.reporting.rows.IndicatorFields), with the stored value's band
-    beside the value."""
-    return macro(ROWS, "indicator_fields", row.fields, _measurement_labels(), row.band)
+def _entered(row: IndicatorRow) -> tuple[IndicatorRow, str, str]:
+    """The row, where its value is saved, and when it was entered (in words)."""
+    return (
+        row,
+        reverse("reports:measurement", args=[row.period.pk, row.indicator.pk]),
+        _when(row.measurement.entered_at if row.measurement is not None else None),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def indicator_rows(context: template.Context, rows: list[IndicatorRow]) -> SafeString:
+    """The indicators' rows: each one's value, and the form that saves it (its fields from
+    `row.fields`, reports.views.reporting.rows.IndicatorFields) where the user may enter it
+    in an open period; the rest of the context as `activity_rows`'."""
+    return macro(
+        ROWS,
+        "indicators",
+        [_entered(row) for row in rows],
+        measurement_labels(),
+        CsrfTokenNode().render(context),
+        bool(context.get("unreported_only")),
+        bool(context.get("oob")),
+        context.get("announcement", ""),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def indicator_row(context: template.Context, row: IndicatorRow) -> SafeString:
+    """One indicator's row (`indicator_rows`): the answer to its value saved."""
+    return indicator_rows(context, [row])
 
 
 @register.simple_tag
