@@ -25,31 +25,36 @@ def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def _row_facts(row: ActivityRow) -> tuple[ActivityRow, str, str]:
-    """The row, where its status is saved, and when it was reported (in words)."""
-    return (
-        row,
-        reverse("reports:activity_status", args=[row.period.pk, row.activity.pk]),
-        _when(row.status.reported_at if row.status is not None else None),
-    )
-
-
-@register.simple_tag(takes_context=True)
-def activity_rows(context: template.Context, rows: list[ActivityRow]) -> SafeString:
-    """The activities' rows: each one's report, and the form that saves its status where the
-    user may report it in an open period. From the page's context: the `statuses` to choose
-    from, whether it shows only what is `unreported_only`, and (an htmx answer's) the
+def _rows(context: template.Context, name: str, rows: list, words) -> SafeString:
+    """Macro `name`'s rows, each with where it is saved and when it was reported (in words),
+    `words` the macro's own (the statuses, the form's labels). From the page's context:
+    whether it shows only what is `unreported_only`, and (an htmx answer's) the
     `announcement` for screen readers, said out of band (`oob`)."""
     return macro(
         ROWS,
-        "activities",
-        [_row_facts(row) for row in rows],
-        context.get("statuses", ()),
+        name,
+        rows,
+        words,
         CsrfTokenNode().render(context),
         bool(context.get("unreported_only")),
         bool(context.get("oob")),
         context.get("announcement", ""),
     )
+
+
+@register.simple_tag(takes_context=True)
+def activity_rows(context: template.Context, rows: list[ActivityRow]) -> SafeString:
+    """The activities' rows: each one's report, and the form that saves its status (one of
+    the context's `statuses`) where the user may report it in an open period."""
+    facts = [
+        (
+            row,
+            reverse("reports:activity_status", args=[row.period.pk, row.activity.pk]),
+            _when(row.status.reported_at if row.status is not None else None),
+        )
+        for row in rows
+    ]
+    return _rows(context, "activities", facts, context.get("statuses", ()))
 
 
 @register.simple_tag(takes_context=True)
@@ -70,30 +75,20 @@ def measurement_labels() -> dict:
     }
 
 
-def _entered(row: IndicatorRow) -> tuple[IndicatorRow, str, str]:
-    """The row, where its value is saved, and when it was entered (in words)."""
-    return (
-        row,
-        reverse("reports:measurement", args=[row.period.pk, row.indicator.pk]),
-        _when(row.measurement.entered_at if row.measurement is not None else None),
-    )
-
-
 @register.simple_tag(takes_context=True)
 def indicator_rows(context: template.Context, rows: list[IndicatorRow]) -> SafeString:
     """The indicators' rows: each one's value, and the form that saves it (its fields from
     `row.fields`, reports.views.reporting.rows.IndicatorFields) where the user may enter it
-    in an open period; the rest of the context as `activity_rows`'."""
-    return macro(
-        ROWS,
-        "indicators",
-        [_entered(row) for row in rows],
-        measurement_labels(),
-        CsrfTokenNode().render(context),
-        bool(context.get("unreported_only")),
-        bool(context.get("oob")),
-        context.get("announcement", ""),
-    )
+    in an open period."""
+    facts = [
+        (
+            row,
+            reverse("reports:measurement", args=[row.period.pk, row.indicator.pk]),
+            _when(row.measurement.entered_at if row.measurement is not None else None),
+        )
+        for row in rows
+    ]
+    return _rows(context, "indicators", facts, measurement_labels())
 
 
 @register.simple_tag(takes_context=True)
