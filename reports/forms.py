@@ -120,6 +120,11 @@ class ActivityStatusForm(StyledForm):
         return cleaned
 
 
+def value_label(indicator: Indicator) -> str:
+    """The label of an indicator's value: "Värde (%)"."""
+    return _("Value (%(unit)s)") % {"unit": indicator.unit_text}
+
+
 class MeasurementForm(StyledForm):
     """An indicator's value in a period for the whole plan, with a comment and its source.
 
@@ -157,7 +162,7 @@ class MeasurementForm(StyledForm):
         self.indicator, self.period = indicator, period
         kwargs.setdefault("auto_id", f"indicator-{self.key}-%s")
         super().__init__(*args, **kwargs)
-        self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.unit_text}
+        self.fields["value"].label = value_label(indicator)
         self.fields["value"].decimal_places = VALUE_PLACES
         value_field = self.fields["value"].widget
         value_field.attrs.update(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reports.forms import ActivityStatusForm, MeasurementForm, input_value
+from reports.forms import ActivityStatusForm, MeasurementForm, input_value, value_label
 from reports.selectors.reporting import ActivityRow, IndicatorRow, person_name
 
 PAGE = "reports/reporting.html"
@@ -155,7 +155,7 @@ def _indicator_fields(row: IndicatorRow, form: MeasurementForm | None = None) ->
     kind = row.indicator.kind
     about = {
         "key": row.key,
-        "value_label": _("Value (%(unit)s)") % {"unit": row.indicator.unit_text},
+        "value_label": value_label(row.indicator),
         "preview_url": _preview_url(row),
         "takes_value": kind.takes_value,
         "takes_result": kind.takes_result,
