@@ -365,8 +365,8 @@ def kept_follow_up_report(
 
     Its frame and each goal's section are kept apart (`core.datastamp.KeptParts`): after a
     change only what it changed is assembled again (a status entered: its goal's section; a
-    ready mark: the frame), and the report is put together from them. Two queries when
-    nothing changed."""
+    ready mark, or the plan itself, what all goals share: the frame and every section), and
+    the report is put together from them. Two queries when nothing changed."""
     _check_period(plan, period)
     sources = report_sources(plan) if sources is None else sources
     kept_parts = KeptParts.read(

@@ -81,6 +81,8 @@ class IndicatorRow:
     measurement: Measurement | None
     can_write: bool
     unit: Unit | None = None
+    # Filled by the view, as an activity's row: its fields as plain data (`fields`; a form is
+    # built only for a posted row), and what to tell the user about their last post.
     fields: object = None
     form: object = None
     conflict: dict | None = None
