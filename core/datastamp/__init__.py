@@ -259,7 +259,6 @@ class KeptParts:
     `ASSEMBLED_CACHE_SECONDS` 0): then every part is built every time."""
 
     key: str
-    plan: int
     stamps: GoalStamps | None
     cache: str = "assembled"
 
@@ -278,9 +277,9 @@ class KeptParts:
         before any part is built from the data. `key` must name everything else the parts
         depend on (the plan, the period, the language, the day). One query."""
         if not _keeping(using):
-            return cls(key, plan, None, cache)
+            return cls(key, None, cache)
         key, plans = _with_plans(key, plans)
-        return cls(key, plan, goal_stamps(using, plan=plan, until=until, plans=plans), cache)
+        return cls(key, goal_stamps(using, plan=plan, until=until, plans=plans), cache)
 
     def common[T](self, name: str, build: Callable[[], T]) -> T:
         """What `build()` returns, kept under `name` while nothing the plan's goals all read

@@ -12,7 +12,7 @@ earlier status of the same year, marked with its period.
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -196,7 +196,7 @@ def _goals(plan: Plan, goal_ids: list[int] | None = None) -> QuerySet:
 
 
 def perspective_groups(
-    sections: Iterable[GoalSection], perspectives: list[Perspective]
+    sections: Iterable[GoalSection], perspectives: Sequence[Perspective]
 ) -> tuple[PerspectiveGroup, ...]:
     """The goals by the organisation's perspectives, in the perspectives' order, the goals
     without one last; empty when no goal has a perspective."""
@@ -306,8 +306,7 @@ def assembled_report(
         for goal in sections
     )
     totals = colour_counts(colours, with_uncoloured)
-    perspective_list = list(frame.organisation_perspectives)
-    rollups = report_rollups(plan, sections, perspective_list, lower)
+    rollups = report_rollups(plan, sections, frame.organisation_perspectives, lower)
     awaited = awaited_units(plan.owner_unit_id, frame.below_owner, activity_units)
     names = frame.unit_names
     generated_at = timezone.now()
@@ -350,7 +349,7 @@ def assembled_report(
         generated_text=formats.date_format(
             timezone.localtime(generated_at), "SHORT_DATETIME_FORMAT"
         ),
-        perspective_groups=perspective_groups(sections, perspective_list),
+        perspective_groups=perspective_groups(sections, frame.organisation_perspectives),
     )
 
 

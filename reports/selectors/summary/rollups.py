@@ -1,7 +1,7 @@
 """The roll-ups: the whole plan, its perspectives and the lower plans' goals (the cascade)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -72,7 +72,7 @@ def _rollup(
 
 
 def _perspective_rollups(
-    goals: tuple[GoalSection, ...], perspectives: list[Perspective]
+    goals: tuple[GoalSection, ...], perspectives: Sequence[Perspective]
 ) -> list[RollUp]:
     """Per perspective of the organisation: its goals, and the indicators that have it (their
     own, else their goal's)."""
@@ -233,7 +233,7 @@ def _cascade_rollups(goals: tuple[GoalSection, ...], lower: dict[int, Serving]) 
 def report_rollups(
     plan: Plan,
     goals: tuple[GoalSection, ...],
-    perspectives: list[Perspective],
+    perspectives: Sequence[Perspective],
     lower: dict[int, Serving],
 ) -> tuple[RollUp, ...]:
     """The roll-ups of the report's summary: the whole plan, each perspective (when the plan
