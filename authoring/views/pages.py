@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,9 +26,11 @@ from authoring.selectors import (
 )
 from authoring.services import RESTORABLE, history_restore, plan_roll_over
 from authoring.views.structure import TEMPLATE, page_context, plan_id_of
+from core.datastamp import NO_PERIODS, kept
 from core.views import page_numbers, service_message
 from goals.models import ActivityStatus, GoalFollowUp
 from indicators.models import Measurement
+from planning.models import Plan
 from planning.permissions import can_edit_plan
 from planning.shortcuts import is_locked, plan_in_scope, structure_url
 
@@ -54,23 +59,47 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
         raise Http404
     try:
         index = int(request.GET.get("decision", 0))
-        at = decisions[index]
-    except (ValueError, IndexError):
+    except ValueError:
         raise Http404 from None
-    version = decided_version(plan, at, request.GET.get("goal"))
+    if not 0 <= index < len(decisions):
+        raise Http404
+    goal, page = request.GET.get("goal"), request.GET.get("page") or 1
+    # The page as asked for, whole ("?goal=12" and "?goal=12x" are different pages), in the
+    # reader's language and time zone.
+    key = (
+        f"plan-decided:{plan.pk}:{index}:{goal}:{page}:{get_language()}:"
+        f"{timezone.get_current_timezone_name()}"
+    )
+    decided_html = kept(
+        key,
+        lambda: _decided_html(plan, decisions, index, goal, page),
+        until=NO_PERIODS,
+        plans=(plan.pk,),
+    )
+    return render(request, "authoring/decided.html", {"plan": plan, "decided_html": decided_html})
+
+
+def _decided_html(
+    plan: Plan, decisions: list, index: int, goal: str | None, page: str | int
+) -> str:
+    """The decided version's own part of its page: the plan as decided (`decisions[index]`),
+    all of it or the goal `goal`, and a page of what changed since. It reads only the plan's
+    history and the names of the units and people its activities name: kept until the plan's
+    content or history changes (values and statuses entered leave it kept)."""
+    at = decisions[index]
+    version = decided_version(plan, at, goal)
     current = version.current
-    changes, page = plan_changes_page(plan, request.GET.get("page") or 1, since=at)
-    return render(
-        request,
-        "authoring/decided.html",
+    changes, numbers = plan_changes_page(plan, page, since=at)
+    return render_to_string(
+        "authoring/decided.html#decided",
         {
             "plan": plan,
             "version": version,
             "decisions": decisions,
             "index": index,
             "changes": changes,
-            "page": page,
-            "page_numbers": page_numbers(page),
+            "page": numbers,
+            "page_numbers": page_numbers(numbers),
             # The decision shown, kept by the links to the goals (`?decision=1&goal=12`); it
             # and the goal shown, by the links to the changes' pages.
             "keep_decision": f"decision={index}&" if index else "",
