@@ -8,7 +8,7 @@ from goals.models import Scope
 from goals.selectors import plan_goals
 from indicators.colour import COLOUR_LABELS, Colour
 from indicators.models import Indicator
-from indicators.selectors import with_latest_colour
+from indicators.selectors import kept_plan_indicators
 from planning.models import Plan
 
 ALL = _("All")
@@ -34,6 +34,7 @@ class IndicatorFilter(filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, plan: Plan, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
+        self.plan = plan
         self.filters["goal"].queryset = plan_goals(plan)
 
     def by_colour_in_rows(self, queryset, name, value):
@@ -41,8 +42,13 @@ class IndicatorFilter(filters.FilterSet):
         return queryset
 
     def rows(self) -> list[Indicator]:
-        """The indicators the filters keep, each with its latest colour (`with_latest_colour`),
-        of the colour asked for if one is."""
-        rows = with_latest_colour(self.qs)
+        """The indicators the filters keep, each with its latest colour (`kept_plan_indicators`),
+        of the colour asked for if one is. The name, goal and scope are filtered by the
+        database (`qs`, of which only the ids are read), the colour here."""
+        wanted = set(self.qs.values_list("pk", flat=True))
         colour = self.form.cleaned_data.get("latest_colour") if self.is_bound else ""
-        return [row for row in rows if not colour or row.latest_colour == colour]
+        return [
+            row
+            for row in kept_plan_indicators(self.plan)
+            if row.pk in wanted and (not colour or row.latest_colour == colour)
+        ]

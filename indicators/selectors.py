@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.datastamp import kept
 from goals.models import Scope
 from indicators.colour import (
     NO_BASIS,
@@ -221,6 +222,30 @@ def with_latest_colour(indicators: Iterable[Indicator]) -> list[Indicator]:
         indicator.latest_colour = indicator.colour_of(indicator.latest_value, basis)
         indicator.colour_rank = COLOUR_RANK[indicator.latest_colour]
     return rows
+
+
+def plans_read_by_list(plan: Plan) -> tuple[int, ...]:
+    """The plans whose rows `plan_indicators(plan)` reads, by pk: the plan, and the plans of
+    its indicators' predecessors as far back as the baseline is looked for (`LINEAGE`). One
+    query."""
+    found = {plan.pk}
+    for pair in Indicator.objects.filter(goal__plan=plan).values_list(
+        "predecessor__goal__plan_id", "predecessor__predecessor__goal__plan_id"
+    ):
+        found.update(pk for pk in pair if pk is not None)
+    return tuple(sorted(found))
+
+
+def kept_plan_indicators(plan: Plan) -> list[Indicator]:
+    """`with_latest_colour(plan_indicators(plan))`: the plan's indicators with their latest
+    value's colour, worked out once and kept until the plan's indicators or values, those of
+    the plans their baselines are read from (`plans_read_by_list`), or anything of no plan
+    (periods, an organisation's comparison group) change. Two queries when kept."""
+    return kept(
+        f"plan-indicators:{plan.pk}",
+        lambda: with_latest_colour(plan_indicators(plan)),
+        plans=plans_read_by_list(plan),
+    )
 
 
 # --- Reusing a municipality-wide measure ----------------------------------------------------------

@@ -24,7 +24,7 @@ from goals.shortcuts import delete_page, move_item
 from indicators.filters import IndicatorFilter
 from indicators.forms import IndicatorForm, ReuseForm, bands_preview
 from indicators.models import Indicator
-from indicators.selectors import measure_copy, plan_indicators, reusable_measures
+from indicators.selectors import measure_copy, reusable_measures
 from indicators.services import indicator_add, indicator_delete, indicator_update
 from indicators.tables import IndicatorTable
 from indicators.targets import Target
@@ -180,7 +180,7 @@ def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """All indicators of a plan: filter by goal, scope and latest colour; sort; page."""
     plan, scope = plan_in_scope(request, plan_pk)
     indicator_filter = IndicatorFilter(
-        request.GET or None, queryset=plan_indicators(plan), plan=plan
+        request.GET or None, queryset=Indicator.objects.filter(goal__plan=plan), plan=plan
     )
     # In the goals' order, said so in the goal column's heading, until another is asked for.
     table = IndicatorTable(indicator_filter.rows(), order_by=("goal",))
