@@ -2,6 +2,8 @@
 indicators and activities, the decided version, the history with restore, and roll-over to the
 next period. Everybody who may read the plan sees them; changes need `can_edit_plan`."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -80,7 +82,7 @@ def plan_decided_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 def _decided_html(
-    plan: Plan, decisions: list, index: int, goal: str | None, page: str | int
+    plan: Plan, decisions: list[datetime.datetime], index: int, goal: str | None, page: str | int
 ) -> str:
     """The decided version's own part of its page: the plan as decided (`decisions[index]`),
     all of it or the goal `goal`, and a page of what changed since. It reads only the plan's
