@@ -3,13 +3,15 @@ template (`reports/reporting_rows.html`, see core/jinja.py): the same HTML as Dj
 language and forms would write, in a fraction of the time. A page of the unit manager's
 reporting has fifty rows, and they are most of it."""
 
+from collections.abc import Callable
+
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 
 from core.jinja import macro
+from core.links import url_by_id
 from reports.forms import MeasurementForm
 from reports.selectors import ActivityRow, IndicatorRow
 
@@ -42,18 +44,30 @@ def _rows(context: template.Context, name: str, rows: list, words) -> SafeString
     )
 
 
+def _facts(rows: list, name: str, item, moment) -> list[tuple]:
+    """Each row with the URL its form posts to (`name`, by the row's period and its
+    `item(row)`; each period's URL resolved once, `core.links.url_by_id`) and when it was
+    reported (`moment(row)`), in words."""
+    makers: dict[int, Callable[[int], str]] = {}
+    found = []
+    for row in rows:
+        period = row.period.pk
+        if period not in makers:
+            makers[period] = url_by_id(name, period)
+        found.append((row, makers[period](item(row).pk), _when(moment(row))))
+    return found
+
+
 @register.simple_tag(takes_context=True)
 def activity_rows(context: template.Context, rows: list[ActivityRow]) -> SafeString:
     """The activities' rows: each one's report, and the form that saves its status (one of
     the context's `statuses`) where the user may report it in an open period."""
-    facts = [
-        (
-            row,
-            reverse("reports:activity_status", args=[row.period.pk, row.activity.pk]),
-            _when(row.status.reported_at if row.status is not None else None),
-        )
-        for row in rows
-    ]
+    facts = _facts(
+        rows,
+        "reports:activity_status",
+        lambda row: row.activity,
+        lambda row: row.status.reported_at if row.status is not None else None,
+    )
     return _rows(context, "activities", facts, context.get("statuses", ()))
 
 
@@ -80,14 +94,12 @@ def indicator_rows(context: template.Context, rows: list[IndicatorRow]) -> SafeS
     """The indicators' rows: each one's value, and the form that saves it (its fields from
     `row.fields`, reports.views.reporting.rows.IndicatorFields) where the user may enter it
     in an open period."""
-    facts = [
-        (
-            row,
-            reverse("reports:measurement", args=[row.period.pk, row.indicator.pk]),
-            _when(row.measurement.entered_at if row.measurement is not None else None),
-        )
-        for row in rows
-    ]
+    facts = _facts(
+        rows,
+        "reports:measurement",
+        lambda row: row.indicator,
+        lambda row: row.measurement.entered_at if row.measurement is not None else None,
+    )
     return _rows(context, "indicators", facts, measurement_labels())
 
 
